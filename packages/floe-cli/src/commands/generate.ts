@@ -1,0 +1,89 @@
+import { Command, Option } from 'commander';
+import { NetworkPolicyManifestGenerator, auditEvent, replaceOutputDir, withSpan, type GenerationResult } from '@floe/core';
+import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+
+interface GenerateOptions {
+  manifest?: string;
+  outputDir: string;
+  dryRun?: boolean;
+  output: 'text' | 'json';
+  plugin: string;
+}
+
+/** The stable JSON shape of `generate --output json`; add fields, never rename them. */
+export function generateJson(result: GenerationResult, outputDir: string, dryRun: boolean) {
+  return {
+    outputDir,
+    dryRun,
+    files: result.files.map(({ path, kind, namespace, name, sha256 }) => ({ path, kind, namespace, name, sha256 })),
+    namespaces: result.namespaces,
+    warnings: result.warnings,
+  };
+}
+
+function textReport(result: GenerationResult, outputDir: string, dryRun: boolean): string {
+  const lines = [
+    `${dryRun ? 'would write' : 'wrote'} ${result.files.length} files to ${outputDir}/ for ${result.namespaces.length} namespaces${dryRun ? ' (dry run: nothing written)' : ''}`,
+  ];
+  const width = Math.max(...result.files.map((f) => f.path.length));
+  for (const f of result.files) lines.push(`  ${f.path.padEnd(width)}  ${f.kind}${f.namespace ? ` ${f.namespace}/${f.name}` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+export function generateCommand(globals: () => GlobalOptions): Command {
+  return new Command('generate')
+    .description('Write NetworkPolicies, Namespaces with Pod Security labels, hardened PodTemplates and a summary from manifest.yaml')
+    .option('-m, --manifest <path>', 'platform manifest (default: ./manifest.yaml, else the built-in defaults)')
+    .option('-d, --output-dir <dir>', 'directory to replace with the generated files', 'target/network')
+    .option('--dry-run', 'print what would be written; write nothing')
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .option('--plugin <name>', 'network security plugin to render with', 'k8s')
+    .addHelpText(
+      'after',
+      `
+The output directory is replaced atomically: files from an earlier run that are no
+longer generated disappear, an interrupted run leaves the previous content intact,
+and a directory holding files floe did not write is never touched (exit 3).
+
+Examples:
+  floe network generate                                  # ./manifest.yaml or the built-in defaults
+  floe network generate -m platform/manifest.yaml -o json
+  floe network generate --dry-run                        # what would change, nothing written
+  kubectl apply --server-side --field-manager=floe -f target/network/`,
+    )
+    .action(async (opts: GenerateOptions) => {
+      const log = logger(globals());
+      const outputDir = opts.outputDir.replace(/\/+$/, '') || '.';
+      const dryRun = Boolean(opts.dryRun);
+      await withSpan('floe.network.generate', { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, async () => {
+        let manifestHash: string | undefined;
+        try {
+          const manifest = await resolveManifest(opts.manifest);
+          manifestHash = manifest.sha256;
+          const plugin = await loadNetworkPlugin(opts.plugin);
+          const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);
+          if (!dryRun) await replaceOutputDir(outputDir, result.files);
+          for (const w of result.warnings) process.stderr.write(`floe: warning: ${w}\n`);
+          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(generateJson(result, outputDir, dryRun), null, 2)}\n` : textReport(result, outputDir, dryRun));
+          auditEvent(log, {
+            operation: 'network.generate',
+            result: dryRun ? 'dry-run' : 'success',
+            manifest: manifest.source,
+            manifestSha256: manifest.sha256,
+            plugin: `${plugin.metadata.name}@${plugin.metadata.version}`,
+            outputDir,
+            counts: {
+              files: result.files.length,
+              namespaces: result.namespaces.length,
+              networkPolicies: result.files.filter((f) => f.kind === 'NetworkPolicy').length,
+              warnings: result.warnings.length,
+            },
+            namespaces: result.namespaces.length <= 50 ? result.namespaces.map((n) => n.name) : `${result.namespaces.length} namespaces`,
+          });
+        } catch (err) {
+          auditEvent(log, { operation: 'network.generate', result: 'failure', outputDir, manifestSha256: manifestHash, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+    });
+}

@@ -1,0 +1,39 @@
+import { access } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_PLUGIN,
+  createLogger,
+  defaultManifest,
+  loadManifestFile,
+  loadPlugin,
+  type LevelWithSilent,
+  type LoadedManifest,
+  type Logger,
+  type NetworkSecurityPlugin,
+} from '@floe/core';
+
+export interface GlobalOptions {
+  debug?: boolean;
+  logLevel?: LevelWithSilent;
+}
+
+export function logger(opts: GlobalOptions): Logger {
+  return createLogger(opts.logLevel ?? (process.env.FLOE_LOG_LEVEL as LevelWithSilent | undefined) ?? (opts.debug ? 'debug' : 'info'));
+}
+
+/** --manifest PATH, else ./manifest.yaml, else the built-in defaults (said on stderr). */
+export async function resolveManifest(path: string | undefined): Promise<LoadedManifest> {
+  if (path) return loadManifestFile(path);
+  const local = resolve('manifest.yaml');
+  const exists = await access(local).then(() => true, () => false);
+  if (exists) return loadManifestFile('manifest.yaml');
+  process.stderr.write('floe: no --manifest given and no ./manifest.yaml: using the built-in defaults\n');
+  return defaultManifest();
+}
+
+/** Plugins are looked up from the CLI's own install and from the working directory. */
+export function loadNetworkPlugin(name: string = DEFAULT_PLUGIN): Promise<NetworkSecurityPlugin> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return loadPlugin(name, [here, process.cwd()]);
+}

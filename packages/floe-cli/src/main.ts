@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import { generateCommand } from './commands/generate.js';
+import { schemaCommand } from './commands/schema.js';
+import type { GlobalOptions } from './context.js';
+import { reportError } from './exit.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('floe')
+    .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
+    .version(version, '-V, --version')
+    .option('--debug', 'show stack traces and debug logs')
+    .addOption(new Option('--log-level <level>', 'log level for the JSON logs on stderr (env FLOE_LOG_LEVEL)').choices(['debug', 'info', 'warn', 'error', 'silent']))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const globals = () => program.opts<GlobalOptions>();
+  const network = new Command('network')
+    .description('generate and check NetworkPolicies and Pod Security for the platform')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
+    );
+  network.addCommand(generateCommand(globals));
+  network.addCommand(schemaCommand());
+  program.addCommand(network);
+  // Subcommands inherit exitOverride only when set on each of them.
+  for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const report = reportError(err, Boolean(program.opts<GlobalOptions>().debug));
+    for (const line of report.lines) process.stderr.write(`${line}\n`);
+    return report.code;
+  }
+}

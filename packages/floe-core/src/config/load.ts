@@ -1,0 +1,169 @@
+import { readFile, stat } from 'node:fs/promises';
+import { compareStrings } from '../util/compare.js';
+import { createHash } from 'node:crypto';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { EnvironmentError, InputError, ManifestError, type ManifestIssue } from '../errors.js';
+import { ManifestSchema, type FloeManifest } from './schema.js';
+
+/** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** Aliases are legitimate in YAML, but an alias bomb expands exponentially; cap the expansion. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface LoadedManifest {
+  config: FloeManifest;
+  /** Where it came from, for messages: a path, or "<built-in defaults>". */
+  source: string;
+  /** sha256 of the bytes read (of the empty document for the built-in defaults). */
+  sha256: string;
+}
+
+type PathSegment = string | number;
+
+function formatPath(path: readonly PathSegment[]): string {
+  return path.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
+    '',
+  );
+}
+
+/** The deepest node along `path` that exists in the document, and whether the key itself was found. */
+function locate(doc: Document, path: readonly PathSegment[]): { node: Node | undefined; keyNode?: Node } {
+  let node: Node | undefined = doc.contents ?? undefined;
+  let keyNode: Node | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node, ...(keyNode ? { keyNode } : {}) };
+      keyNode = pair.key as Node;
+      node = (pair.value as Node | null) ?? keyNode;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return { node };
+      node = item;
+      keyNode = undefined;
+    } else {
+      return { node };
+    }
+  }
+  return { node, ...(keyNode ? { keyNode } : {}) };
+}
+
+function scalarPreview(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return 'is required';
+      return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)}` : issue.message;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  const noun = expected === 'record' || expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected;
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+/**
+ * Parses and validates manifest text. Every problem is reported at once, each
+ * with file:line:col and the field's path; throws ManifestError.
+ */
+export function parseManifest(text: string, file: string): FloeManifest {
+  if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
+  }
+  const lineCounter = new LineCounter();
+  const pos = (offset: number) => lineCounter.linePos(offset);
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const yamlIssues: ManifestIssue[] = [...doc.errors].map((e) => {
+    const { line, col } = pos(e.pos[0]);
+    const kind = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
+    return { file, line, col, path: '', message: `${kind}: ${e.message.split('\n')[0]}` };
+  });
+  if (yamlIssues.length > 0) throw new ManifestError(yamlIssues);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: `YAML could not be expanded: ${(err as Error).message}` }]);
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: 'the manifest must be a mapping (key: value pairs) at the top level' }]);
+  }
+
+  const result = ManifestSchema.safeParse(data);
+  if (result.success) return result.data;
+
+  const issues: ManifestIssue[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const { keyNode, node } = locate(doc, [...path, key]);
+        const at = pos((keyNode ?? node)?.range?.[0] ?? 0);
+        issues.push({ file, ...at, path: formatPath([...path, key]), message: 'unknown field' });
+      }
+      continue;
+    }
+    const input = valueAt(data, path);
+    const { node, keyNode } = locate(doc, path);
+    // A missing field points at its parent mapping; a present one at its value.
+    const at = pos((input === undefined ? keyNode ?? node : node)?.range?.[0] ?? 0);
+    let message = describeIssue(issue, input);
+    const preview = scalarPreview(input);
+    if (input !== undefined && preview && !message.includes('(got')) message += ` (got ${preview})`;
+    issues.push({ file, ...at, path: formatPath(path), message });
+  }
+  issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));
+  throw new ManifestError(issues);
+}
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The built-in defaults: what an empty manifest.yaml means. */
+export function defaultManifest(): LoadedManifest {
+  return { config: parseManifest('', '<built-in defaults>'), source: '<built-in defaults>', sha256: sha256('') };
+}
+
+export async function loadManifestFile(path: string): Promise<LoadedManifest> {
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ManifestError([{ file: path, line: 1, col: 1, path: '', message: 'is not a regular file' }]);
+    if (info.size > MAX_MANIFEST_BYTES) {
+      throw new ManifestError([{ file: path, line: 1, col: 1, path: '', message: `file is ${info.size} bytes; the limit is ${MAX_MANIFEST_BYTES}` }]);
+    }
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (err instanceof ManifestError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`manifest not found: ${path} (pass --manifest PATH, or run without it to use the built-in defaults)`);
+    throw new EnvironmentError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return { config: parseManifest(text, path), source: path, sha256: sha256(text) };
+}

@@ -1,0 +1,267 @@
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { parseCidr } from '../util/cidr.js';
+
+/**
+ * The manifest.yaml schema. zod is the single description of the input: the
+ * loader reports its issues with file:line:col, `floe network schema` exports
+ * it as JSON Schema, and the TypeScript types below are inferred from it.
+ */
+
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const namespaceName = z
+  .string()
+  .max(63, { error: 'must be at most 63 characters (a Kubernetes namespace name)' })
+  .regex(RFC1123_LABEL, {
+    error: 'must be an RFC 1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+  });
+
+const labelKey = z.string().refine(
+  (key) => {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+    return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+  },
+  { error: 'must be a Kubernetes label key ([prefix/]name, name at most 63 characters of [A-Za-z0-9-_.])' },
+);
+const labelValue = z
+  .string()
+  .refine((v) => v === '' || (v.length <= 63 && LABEL_NAME.test(v)), {
+    error: 'must be a Kubernetes label value (at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends)',
+  });
+export const podLabels = z.record(labelKey, labelValue);
+
+export const port = z
+  .int({ error: 'must be a whole number from 1 to 65535' })
+  .min(1, { error: 'must be 1–65535' })
+  .max(65535, { error: 'must be 1–65535' });
+
+export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
+
+export const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+});
+
+export const EgressAllowRuleSchema = z
+  .strictObject({
+    name: z.string().min(1, { error: 'must not be empty' }).max(253),
+    to_namespace: namespaceName.optional(),
+    to_cidr: cidr.optional(),
+    to_pod_labels: podLabels.optional(),
+    port: port.optional(),
+    ports: z.array(port).min(1, { error: 'must list at least one port' }).optional(),
+    end_port: port.optional(),
+    protocol: protocol.default('TCP'),
+  })
+  .superRefine((rule, ctx) => {
+    if ((rule.to_namespace === undefined) === (rule.to_cidr === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'needs exactly one of to_namespace or to_cidr' });
+    }
+    if (rule.to_pod_labels !== undefined && rule.to_namespace === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['to_pod_labels'], message: 'is only allowed together with to_namespace' });
+    }
+    if ((rule.port === undefined) === (rule.ports === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'needs exactly one of port or ports' });
+    }
+    if (rule.end_port !== undefined) {
+      if (rule.port === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['end_port'], message: 'is only allowed together with port (a range port..end_port)' });
+      } else if (rule.end_port < rule.port) {
+        ctx.addIssue({ code: 'custom', path: ['end_port'], message: `must be at least port (${rule.port})` });
+      }
+    }
+  });
+
+function service(defaultPorts: number[]) {
+  return z
+    .strictObject({
+      ports: z.array(port).min(1, { error: 'must list at least one port' }).default(defaultPorts),
+      pod_labels: podLabels.optional(),
+    })
+    .prefault({});
+}
+
+export const NetworkPoliciesSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    default_deny: z.boolean().default(true),
+    allow_external_https: z.boolean().default(true),
+    ingress_controller_namespace: namespaceName.default('ingress-nginx'),
+    dns: z
+      .strictObject({
+        namespace: namespaceName.default('kube-system'),
+        pod_labels: podLabels.default({ 'k8s-app': 'kube-dns' }),
+      })
+      .prefault({}),
+    kubernetes_api: z
+      .strictObject({
+        cidrs: z.array(cidr).default([]),
+        ports: z.array(port).min(1, { error: 'must list at least one port' }).default([443, 6443]),
+      })
+      .prefault({}),
+    services: z
+      .strictObject({
+        polaris: service([8181]),
+        otel_collector: service([4317, 4318]),
+        minio: service([9000]),
+      })
+      .prefault({}),
+    jobs_egress_allow: z.array(EgressAllowRuleSchema).default([]),
+    platform_egress_allow: z.array(EgressAllowRuleSchema).default([]),
+    domain_egress_allow: z.array(EgressAllowRuleSchema).default([]),
+  })
+  .prefault({});
+
+export const PSS_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
+export const pssLevel = z.enum(PSS_LEVELS);
+export type PssLevel = z.infer<typeof pssLevel>;
+
+const FORBIDDEN_WRITABLE_ROOTS = ['/proc', '/sys', '/dev'];
+const writablePath = z.string().superRefine((p, ctx) => {
+  if (!p.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'must be an absolute path' });
+  else if (posix.normalize(p).replace(/\/$/, '') !== p) {
+    ctx.addIssue({ code: 'custom', message: `must be normalised (did you mean ${posix.normalize(p).replace(/(.)\/$/, '$1')}?)` });
+  } else if (p === '/') ctx.addIssue({ code: 'custom', message: 'must not be / (that would make the whole root file system writable)' });
+  else if (FORBIDDEN_WRITABLE_ROOTS.some((root) => p === root || p.startsWith(`${root}/`))) {
+    ctx.addIssue({ code: 'custom', message: 'must not be under /proc, /sys or /dev' });
+  }
+});
+
+export const PodSecuritySchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    jobs_level: pssLevel.default('restricted'),
+    platform_level: pssLevel.default('baseline'),
+    domain_level: pssLevel.default('restricted'),
+    audit_level: pssLevel.default('restricted'),
+    warn_level: pssLevel.default('restricted'),
+    version: z
+      .string()
+      .regex(/^(latest|v1\.\d{1,3})$/, { error: 'must be "latest" or a Kubernetes minor version such as v1.35' })
+      .default('latest'),
+    run_as_user: z.int().min(0, { error: 'must be 0 or more' }).max(2147483647).default(1000),
+    run_as_group: z.int().min(0, { error: 'must be 0 or more' }).max(2147483647).default(1000),
+    fs_group: z.int().min(0, { error: 'must be 0 or more' }).max(2147483647).default(1000),
+    seccomp_profile: z.enum(['RuntimeDefault', 'Localhost']).default('RuntimeDefault'),
+    localhost_profile: z.string().min(1).optional(),
+    read_only_root_filesystem: z.boolean().default(true),
+    writable_paths: z.array(writablePath).default(['/tmp', '/home/floe']),
+  })
+  .prefault({})
+  .superRefine((ps, ctx) => {
+    const rank = (l: PssLevel) => PSS_LEVELS.indexOf(l);
+    const enforced: [string, PssLevel][] = [
+      ['jobs_level', ps.jobs_level],
+      ['platform_level', ps.platform_level],
+      ['domain_level', ps.domain_level],
+    ];
+    const strictest = enforced.reduce((a, b) => (rank(b[1]) > rank(a[1]) ? b : a));
+    for (const key of ['audit_level', 'warn_level'] as const) {
+      if (rank(ps[key]) < rank(strictest[1])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must not be weaker than the enforced levels (${strictest[0]} is ${strictest[1]}, got ${ps[key]})`,
+        });
+      }
+    }
+    const anyRestricted = [...enforced.map(([, l]) => l), ps.audit_level, ps.warn_level].includes('restricted');
+    if (ps.run_as_user === 0 && anyRestricted) {
+      ctx.addIssue({ code: 'custom', path: ['run_as_user'], message: 'must not be 0 (root) while any level is restricted' });
+    }
+    if (ps.seccomp_profile === 'Localhost' && !ps.localhost_profile) {
+      ctx.addIssue({ code: 'custom', path: ['localhost_profile'], message: 'is required when seccomp_profile is Localhost' });
+    }
+    if (ps.seccomp_profile !== 'Localhost' && ps.localhost_profile) {
+      ctx.addIssue({ code: 'custom', path: ['localhost_profile'], message: 'is only allowed when seccomp_profile is Localhost' });
+    }
+    const seen = new Set<string>();
+    ps.writable_paths.forEach((p, i) => {
+      if (seen.has(p)) ctx.addIssue({ code: 'custom', path: ['writable_paths', i], message: `duplicates ${p}` });
+      seen.add(p);
+    });
+  });
+
+export const SecuritySchema = z
+  .strictObject({
+    network_policies: NetworkPoliciesSchema,
+    pod_security: PodSecuritySchema,
+  })
+  .prefault({});
+
+export const DomainSchema = z.strictObject({
+  name: z
+    .string()
+    .max(51, { error: 'must be at most 51 characters (floe-<name>-domain must fit in 63)' })
+    .regex(RFC1123_LABEL, {
+      error: 'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+    }),
+  namespace: namespaceName.optional(),
+});
+
+export const NamespacesSchema = z
+  .strictObject({
+    platform: namespaceName.default('floe-platform'),
+    jobs: namespaceName.default('floe-jobs'),
+  })
+  .prefault({});
+
+/**
+ * The whole manifest. Top-level keys other than these belong to the rest of
+ * floe and are ignored; everything under security, namespaces and domains is strict.
+ */
+export const ManifestSchema = z
+  .looseObject({
+    name: z.string().min(1).default('floe'),
+    namespaces: NamespacesSchema,
+    domains: z.array(DomainSchema).default([]),
+    security: SecuritySchema,
+  })
+  .superRefine((m, ctx) => {
+    const owners = new Map<string, string>([
+      [m.namespaces.platform, 'namespaces.platform'],
+    ]);
+    if (owners.has(m.namespaces.jobs)) {
+      ctx.addIssue({ code: 'custom', path: ['namespaces', 'jobs'], message: `is the same namespace as namespaces.platform (${m.namespaces.jobs})` });
+    }
+    owners.set(m.namespaces.jobs, 'namespaces.jobs');
+    const names = new Set<string>();
+    m.domains.forEach((d, i) => {
+      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${d.name}"` });
+      names.add(d.name);
+      const ns = d.namespace ?? domainNamespace(d.name);
+      const other = owners.get(ns);
+      if (other) {
+        ctx.addIssue({ code: 'custom', path: ['domains', i, d.namespace ? 'namespace' : 'name'], message: `namespace ${ns} is already used by ${other}` });
+      }
+      owners.set(ns, `domains[${i}]`);
+    });
+    const np = m.security.network_policies;
+    np.domain_egress_allow.forEach((rule, i) => {
+      const owner = rule.to_namespace ? owners.get(rule.to_namespace) : undefined;
+      if (owner?.startsWith('domains[')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['security', 'network_policies', 'domain_egress_allow', i, 'to_namespace'],
+          message: `${rule.to_namespace} is a domain namespace; domains never reach other domains`,
+        });
+      }
+    });
+  });
+
+export function domainNamespace(domain: string): string {
+  return `floe-${domain}-domain`;
+}
+
+export type FloeManifest = z.output<typeof ManifestSchema>;
+export type SecurityConfig = FloeManifest['security'];
+export type NetworkPoliciesConfig = SecurityConfig['network_policies'];
+export type PodSecurityConfig = SecurityConfig['pod_security'];
+export type EgressAllowRule = z.output<typeof EgressAllowRuleSchema>;
+export type Protocol = z.output<typeof protocol>;

@@ -1,0 +1,17 @@
+export * from './errors.js';
+export * from './config/schema.js';
+export * from './config/load.js';
+export * from './config/json-schema.js';
+export * from './intent/types.js';
+export * from './intent/build.js';
+export * from './plugin/k8s-types.js';
+export * from './plugin/plugin.js';
+export * from './plugin/discovery.js';
+export * from './network/generator.js';
+export * from './network/merge.js';
+export * from './network/labels.js';
+export * from './network/render.js';
+export * from './network/summary.js';
+export * from './network/writer.js';
+export * from './telemetry/index.js';
+export { parseCidr, cidrContains, type Cidr, type CidrParse } from './util/cidr.js';

@@ -1,0 +1,146 @@
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+
+/**
+ * The list of files floe wrote, kept inside the output directory. It is how
+ * floe tells its own files from foreign ones, and it has no kubectl-readable
+ * extension, so `kubectl apply -f target/network/` ignores it.
+ */
+export const OWNERSHIP_FILE = '.floe-generated';
+const OWNERSHIP_HEADER = '# Files written by `floe network generate`. floe replaces this directory only while it holds no other files.';
+
+const WRITE_BATCH = 64;
+
+export interface FileToWrite {
+  path: string;
+  content: string;
+}
+
+async function ownedFiles(dir: string): Promise<Set<string> | null> {
+  try {
+    const text = await readFile(join(dir, OWNERSHIP_FILE), 'utf8');
+    return new Set(text.split('\n').filter((l) => l && !l.startsWith('#')));
+  } catch {
+    return null;
+  }
+}
+
+function fsError(action: string, path: string, err: unknown): EnvironmentError {
+  return new EnvironmentError(`cannot ${action} ${path}: ${(err as Error).message}`, { cause: err });
+}
+
+/** Files in `dir` that floe did not write; refuses anything but plain files. */
+async function foreignEntries(dir: string): Promise<string[]> {
+  const owned = (await ownedFiles(dir)) ?? new Set<string>();
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.name !== OWNERSHIP_FILE && !(e.isFile() && owned.has(e.name)))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort();
+}
+
+/**
+ * A run killed between its two renames leaves the previous tree at
+ * .<name>.floe-old-*; put it back. Staging trees of killed runs are removed.
+ */
+async function recoverInterruptedRun(target: string): Promise<void> {
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.floe-`;
+  const leftovers = (await readdir(parent).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)).sort();
+  let targetExists = await stat(target).then(() => true, () => false);
+  for (const name of leftovers) {
+    const path = join(parent, name);
+    if (name.startsWith(`${prefix}old-`) && !targetExists) {
+      await rename(path, target).catch((err: unknown) => {
+        throw fsError('restore the previous output from', path, err);
+      });
+      targetExists = true;
+    } else {
+      await rm(path, { recursive: true, force: true });
+    }
+  }
+}
+
+async function writeDurably(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o644);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `outDir` with exactly `files`, atomically: the new tree is built
+ * beside it and renamed into place, so an interrupted or failed run leaves the
+ * previous content intact. Files from an earlier run that are no longer
+ * generated disappear; a directory holding files floe did not write is never
+ * touched (EnvironmentError, exit 3).
+ */
+export async function replaceOutputDir(outDir: string, files: readonly FileToWrite[]): Promise<void> {
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  await recoverInterruptedRun(target);
+  let exists = false;
+  try {
+    const info = await stat(target);
+    if (!info.isDirectory()) throw new EnvironmentError(`output path ${outDir} exists and is not a directory; refusing to replace it`);
+    exists = true;
+  } catch (err) {
+    if (err instanceof EnvironmentError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('inspect', outDir, err);
+  }
+  if (exists) {
+    const foreign = await foreignEntries(target).catch((err: unknown) => {
+      throw fsError('read', outDir, err);
+    });
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+      throw new EnvironmentError(
+        `output directory ${outDir} holds files floe did not write (${shown}); refusing to replace it. Move them away, or choose another --output-dir`,
+      );
+    }
+  }
+
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (err) {
+    throw fsError('create', parent, err);
+  }
+  const prefix = join(parent, `.${basename(target)}.floe-`);
+  let staging: string;
+  try {
+    staging = await mkdtemp(`${prefix}new-`);
+    // mkdtemp makes the directory private (0700); the output is meant to be read and reviewed.
+    await chmod(staging, 0o755);
+  } catch (err) {
+    throw fsError('create a staging directory in', parent, err);
+  }
+  try {
+    // Bounded parallelism: tens of thousands of fsyncs one after another are slow.
+    for (let i = 0; i < files.length; i += WRITE_BATCH) {
+      await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => writeDurably(join(staging, f.path), f.content)));
+    }
+    await writeDurably(join(staging, OWNERSHIP_FILE), [OWNERSHIP_HEADER, ...files.map((f) => f.path).sort()].join('\n') + '\n');
+    if (exists) {
+      // rename(2) cannot swap two directories, so the old tree moves aside first and is removed last.
+      const old = `${prefix}old-${basename(staging).slice(-6)}`;
+      await rename(target, old);
+      try {
+        await rename(staging, target);
+      } catch (err) {
+        await rename(old, target);
+        throw err;
+      }
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(staging, target);
+    }
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (err instanceof EnvironmentError) throw err;
+    throw fsError('write', outDir, err);
+  }
+}

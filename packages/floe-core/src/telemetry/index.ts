@@ -1,0 +1,53 @@
+import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger, LevelWithSilent };
+
+/**
+ * Logs go to stderr as JSON lines (results own stdout). Tokens and keys never
+ * reach a log: the paths below are redacted wherever they appear.
+ */
+export function createLogger(level: LevelWithSilent = 'info'): Logger {
+  return pino(
+    {
+      name: 'floe',
+      level,
+      base: undefined,
+      redact: { paths: ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', 'clientKey', '*.clientKey'], censor: '[redacted]' },
+    },
+    pino.destination({ fd: 2, sync: true }),
+  );
+}
+
+export interface AuditEvent {
+  operation: string;
+  result: 'success' | 'failure' | 'dry-run';
+  [field: string]: unknown;
+}
+
+/** One structured audit record per operation, under the `audit` key so it is easy to filter. */
+export function auditEvent(logger: Logger, event: AuditEvent): void {
+  logger.info({ audit: event }, `${event.operation}: ${event.result}`);
+}
+
+const tracer = () => trace.getTracer('@floe/core');
+
+/**
+ * Runs `fn` inside an OpenTelemetry span. Without a registered SDK the API is
+ * a no-op, so this costs nothing unless the embedding program wires one up.
+ */
+export async function withSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      const result = await fn();
+      span.setStatus({ code: SpanStatusCode.OK });
+      return result;
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
