@@ -25,7 +25,7 @@ export const objectKey = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ? 
 
 /** What the API server holds for the objects in `files` (absent ones are simply missing). */
 export async function liveObjects(kubectl: Kubectl, files: string[]): Promise<LiveObject[]> {
-  const out = await kubectl.ok(['get', '--ignore-not-found', '-o', 'json', ...files.flatMap((f) => ['-f', f])]);
+  const out = await kubectl.ok(['get', '--ignore-not-found', '--show-managed-fields', '-o', 'json', ...files.flatMap((f) => ['-f', f])]);
   if (out.trim() === '') return [];
   return itemsOf(out).map((o) => ({
     key: objectKey(o),

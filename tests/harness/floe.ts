@@ -22,10 +22,10 @@ export interface Generated {
   namespaces: string[];
 }
 
-export async function floe(args: string[]): Promise<{ stdout: string; stderr: string }> {
+export async function floe(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   if (!existsSync(FLOE_BIN)) throw new Error(`${FLOE_BIN} is missing: build the workspace first with \`./pnpmw build\``);
   try {
-    return await execFileAsync(process.execPath, [FLOE_BIN, ...args], { cwd: REPO_ROOT, timeout: 60_000 });
+    return await execFileAsync(process.execPath, [FLOE_BIN, ...args], { cwd, timeout: 60_000 });
   } catch (error) {
     const e = error as { code?: number; stderr?: string; stdout?: string };
     throw new Error(`floe ${args.join(' ')} exited ${e.code}:\n${e.stderr ?? ''}${e.stdout ?? ''}`);
@@ -38,10 +38,12 @@ export async function writeUniqueManifest(
   names: { platform: string; jobs: string; domains: { name: string; namespace: string }[] },
 ): Promise<string> {
   const file = join(dir, 'manifest.yaml');
-  const domains = names.domains.map((d) => `  - name: ${d.name}\n    namespace: ${d.namespace}\n`).join('');
+  const domains = names.domains.length
+    ? `\n${names.domains.map((d) => `  - name: ${d.name}\n    namespace: ${d.namespace}\n`).join('')}`
+    : ' []\n';
   await writeFile(
     file,
-    `name: floe-integration\nnamespaces:\n  platform: ${names.platform}\n  jobs: ${names.jobs}\ndomains:\n${domains}`,
+    `name: floe-integration\nnamespaces:\n  platform: ${names.platform}\n  jobs: ${names.jobs}\ndomains:${domains}`,
   );
   return file;
 }
@@ -52,7 +54,9 @@ export async function writeUniqueManifest(
  */
 export async function generate(kubectl: Kubectl, parent: string, manifest?: string): Promise<Generated> {
   const dir = await mkdtemp(join(parent, 'generated-'));
-  await floe(['network', 'generate', '--output-dir', dir, ...(manifest ? ['--manifest', manifest] : [])]);
+  // An empty working directory: without --manifest the CLI would pick up a ./manifest.yaml.
+  const cwd = await mkdtemp(join(parent, 'cwd-'));
+  await floe(['network', 'generate', '--output-dir', dir, ...(manifest ? ['--manifest', manifest] : [])], cwd);
   const names = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   if (names.length === 0) throw new Error(`floe network generate wrote no YAML files into ${dir}`);
   const paths = names.map((n) => join(dir, n));

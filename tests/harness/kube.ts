@@ -181,8 +181,33 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** `kubectl get -o json` / `create --dry-run -o json` print a List for several objects, the object for one. */
-export function itemsOf(json: string): KubeObject[] {
-  const parsed = JSON.parse(json) as KubeObject & { items?: KubeObject[] };
-  return parsed.kind === 'List' || Array.isArray(parsed.items) ? (parsed.items ?? []) : [parsed];
+/**
+ * Objects from kubectl's `-o json`: `get` prints one List, `create --dry-run` prints
+ * one JSON document per object, back to back. Both are handled.
+ */
+export function itemsOf(output: string): KubeObject[] {
+  return splitJsonDocuments(output).flatMap((doc) => {
+    const parsed = JSON.parse(doc) as KubeObject & { items?: KubeObject[] };
+    return parsed.kind === 'List' || Array.isArray(parsed.items) ? (parsed.items ?? []) : [parsed];
+  });
+}
+
+function splitJsonDocuments(text: string): string[] {
+  const docs: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') {
+      if (depth++ === 0) start = i;
+    } else if (ch === '}' || ch === ']') {
+      if (--depth === 0) docs.push(text.slice(start, i + 1));
+    }
+  }
+  return docs;
 }

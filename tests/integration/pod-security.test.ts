@@ -125,8 +125,8 @@ describe('Pod Security admission for generated namespaces and the floe-hardened 
     const pod = hardenedPod(jobs, uniqueName('privileged'));
     const c = pod.spec.containers[0] as Container;
     // allowPrivilegeEscalation=false together with privileged=true fails validation (422) before admission.
-    const { allowPrivilegeEscalation: _ape, ...rest } = c.securityContext ?? {};
-    c.securityContext = { ...rest, privileged: true };
+    c.securityContext = { ...c.securityContext, privileged: true };
+    delete c.securityContext.allowPrivilegeEscalation;
     await expectRejected('privileged container', jobs, pod, 'violates PodSecurity "restricted:', 'privileged (', 'securityContext.privileged=true');
   });
 
