@@ -320,6 +320,17 @@ export async function startCluster(options: StartOptions = {}): Promise<StartRes
 
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await writeFile(p.marker, 'created by tests/harness/cluster.ts; `down` deletes this directory\n');
+  try {
+    return await boot(stateDir, bins, options, started);
+  } catch (error) {
+    // Nothing half-started keeps running; the state dir (and its logs, named in the error) stays for inspection.
+    await stopProcesses(stateDir);
+    throw error;
+  }
+}
+
+async function boot(stateDir: string, bins: Binaries, options: StartOptions, started: number): Promise<StartResult> {
+  const p = paths(stateDir);
   const [apiPort, etcdClientPort, etcdPeerPort] = (await distinctFreePorts(3)) as [number, number, number];
   const etcdClientUrl = `http://127.0.0.1:${etcdClientPort}`;
   const etcdPeerUrl = `http://127.0.0.1:${etcdPeerPort}`;
@@ -431,9 +442,7 @@ function kubeconfig(server: string, tls: { ca: Buffer; cert: Buffer; key: Buffer
   };
 }
 
-export async function stopCluster(options: { stateDir?: string } = {}): Promise<{ stopped: number[] }> {
-  const stateDir = resolve(options.stateDir ?? defaultStateDir());
-  if ((await assertOurs(stateDir)) === 'absent') return { stopped: [] };
+async function stopProcesses(stateDir: string): Promise<number[]> {
   const p = paths(stateDir);
   const stopped: number[] = [];
   // apiserver first: stopping etcd under it only produces noise in its log.
@@ -444,6 +453,13 @@ export async function stopCluster(options: { stateDir?: string } = {}): Promise<
       stopped.push(pid);
     }
   }
+  return stopped;
+}
+
+export async function stopCluster(options: { stateDir?: string } = {}): Promise<{ stopped: number[] }> {
+  const stateDir = resolve(options.stateDir ?? defaultStateDir());
+  if ((await assertOurs(stateDir)) === 'absent') return { stopped: [] };
+  const stopped = await stopProcesses(stateDir);
   await rm(stateDir, { recursive: true, force: true });
   return { stopped };
 }

@@ -167,7 +167,7 @@ export const PodSecuritySchema = z
         ctx.addIssue({
           code: 'custom',
           path: [key],
-          message: `must not be weaker than the enforced levels (${strictest[0]} is ${strictest[1]}, got ${ps[key]})`,
+          message: `must not be weaker than the strictest enforced level (${strictest[0]} is ${strictest[1]})`,
         });
       }
     }

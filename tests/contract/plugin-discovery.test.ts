@@ -1,0 +1,64 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverPlugins, InputError, loadPlugin } from '@floe/core';
+import { runPluginContract } from '@floe/core/testing';
+import { REPO, tempDir } from '../cli/run.ts';
+
+const CLI_DIR = join(REPO, 'packages/floe-cli');
+
+/** A fake installed package in `<root>/node_modules/<name>` declaring plugin `plugin` with the given module source. */
+async function installFakePlugin(root: string, pkgName: string, plugin: string, source: string): Promise<void> {
+  const dir = join(root, 'node_modules', pkgName);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: pkgName, version: '9.9.9', type: 'module', floe: { network_security: { [plugin]: './index.js' } } }));
+  await writeFile(join(dir, 'index.js'), source);
+}
+
+const pluginSource = (name: string, api: string) => `
+export default class {
+  metadata = { name: '${name}', version: '9.9.9', floeApiVersion: '${api}' };
+  renderNetworkPolicy() {} renderDefaultDeny() {} renderNamespace() {} renderPodTemplate() {}
+}`;
+
+describe('plugin discovery', () => {
+  it('finds the K8s plugin that the CLI package depends on', async () => {
+    const found = await discoverPlugins([CLI_DIR]);
+    expect(found.map((p) => `${p.name}:${p.packageName}`)).toContain('k8s:@floe/network-security-k8s');
+  });
+
+  it('fails with an install hint when no plugin is installed', async () => {
+    const empty = await tempDir();
+    process.env.FLOE_PLUGIN_PATH = '';
+    await expect(loadPlugin('k8s', [empty])).rejects.toThrow(/no network security plugin is installed; install @floe\/network-security-k8s/);
+  });
+
+  it('refuses an ambiguous name provided by two packages', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'plugin-a', 'dup', pluginSource('dup', '1.0'));
+    await installFakePlugin(root, 'plugin-b', 'dup', pluginSource('dup', '1.0'));
+    const err = await loadPlugin('dup', [root]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/plugin name "dup" is ambiguous; it is provided by plugin-a@9.9.9 .* and plugin-b@9.9.9/);
+  });
+
+  it('refuses a plugin built for an incompatible plugin API', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'future-plugin', 'future', pluginSource('future', '2.0'));
+    await expect(loadPlugin('future', [root])).rejects.toThrow(/implements floe plugin API 2.0, which this floe \(API 1.0\) cannot run/);
+  });
+
+  it('refuses a module that does not export a plugin', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'not-a-plugin', 'nope', 'export default 42;');
+    await expect(loadPlugin('nope', [root])).rejects.toThrow(/must default-export a NetworkSecurityPlugin class or instance/);
+  });
+
+  it('names the installed plugins when asked for an unknown one', async () => {
+    await expect(loadPlugin('cilium', [CLI_DIR])).rejects.toThrow(/unknown network security plugin "cilium"; installed: k8s \(@floe\/network-security-k8s@0\.1\.0\)/);
+  });
+});
+
+// The plugin as the CLI loads it (built package, found by discovery) meets the contract.
+const discovered = await loadPlugin('k8s', [CLI_DIR]);
+runPluginContract('k8s as discovered from @floe/cli', () => discovered);
