@@ -12,7 +12,7 @@ import type { TestProject } from 'vitest/node';
 import { locateBinaries, binariesDir, reapOrphans, startCluster, stopCluster } from './cluster.ts';
 import type { TestClusterInfo } from './context.ts';
 import { startKind } from './kind.ts';
-import { makeClient, makeKubectl } from './kube.ts';
+import { makeClient, makeKubectl, type KubeClient } from './kube.ts';
 
 const RUN_PREFIX = 'floe-it-';
 
@@ -28,6 +28,13 @@ async function findKubectl(): Promise<string> {
     if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
   }
   throw new Error('kubectl not found: build the harness binaries with `./pnpmw cluster:build` or put kubectl on PATH');
+}
+
+/** A kube-controller-manager renewing its leader lease means a namespace controller finishes deletions. */
+async function controllerManagerAlive(api: KubeClient): Promise<boolean> {
+  const r = await api.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager');
+  const renew = (r.body as { spec?: { renewTime?: string } } | undefined)?.spec?.renewTime;
+  return r.status === 200 && renew !== undefined && Date.now() - Date.parse(renew) < 120_000;
 }
 
 async function verifyReachable(info: TestClusterInfo): Promise<string> {
@@ -47,12 +54,22 @@ async function verifyReachable(info: TestClusterInfo): Promise<string> {
         `${probe.text.slice(0, 300)}\nThe integration suite needs a reachable cluster and cluster-admin credentials.`,
     );
   }
+  if (info.provider !== 'local') info.hasNamespaceController = await controllerManagerAlive(api);
   return (version.body as { gitVersion?: string }).gitVersion ?? 'unknown';
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), `${RUN_PREFIX}work-`));
+  try {
+    return await provision(project, workDir);
+  } catch (error) {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function provision(project: TestProject, workDir: string): Promise<() => Promise<void>> {
+  const started = performance.now();
   let info: TestClusterInfo;
   let stop = async () => {};
 
@@ -104,7 +121,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   try {
     const version = await verifyReachable(info);
-    log(`${info.description}; server ${version}; ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(`${info.description}; server ${version}${info.hasNamespaceController ? '' : ' (no namespace controller: tests finalize namespaces)'}; ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await stop();
     throw error;

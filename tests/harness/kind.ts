@@ -56,13 +56,13 @@ export async function startKind(workDir: string): Promise<KindCluster> {
   try {
     await tool('docker', ['info', '--format', '{{.ServerVersion}}']);
   } catch (error) {
-    throw new Error(`FLOE_TEST_CLUSTER=kind needs a running Docker daemon: docker ${firstLine(error)}`);
+    throw new Error(`FLOE_TEST_CLUSTER=kind needs a running Docker daemon: "docker info": ${firstLine(error)}`);
   }
   let versionOut: string;
   try {
     versionOut = await tool('kind', ['version']);
   } catch (error) {
-    throw new Error(`FLOE_TEST_CLUSTER=kind needs the kind CLI >= v${MIN_KIND.join('.')} (https://kind.sigs.k8s.io): kind ${firstLine(error)}`);
+    throw new Error(`FLOE_TEST_CLUSTER=kind needs the kind CLI >= v${MIN_KIND.join('.')} (https://kind.sigs.k8s.io): "kind version": ${firstLine(error)}`);
   }
   const version = parseKindVersion(versionOut);
   if (!version || !atLeast(version, MIN_KIND)) {

@@ -67,7 +67,18 @@ export async function deleteNamespace(conn: Connection, name: string, graceMs = 
       await sleep(100);
     }
   };
-  if (conn.info.hasNamespaceController && (await waitGone(graceMs))) return;
+  if (conn.info.hasNamespaceController) {
+    // The controller announces itself with status conditions; if none appear soon, nobody is coming.
+    const noticeBy = Date.now() + 5_000;
+    const giveUpAt = Date.now() + graceMs;
+    for (;;) {
+      const r = await api.request('GET', nsPath);
+      if (r.status === 404) return;
+      const conditions = (r.body as { status?: { conditions?: unknown[] } }).status?.conditions ?? [];
+      if (Date.now() >= (conditions.length ? giveUpAt : noticeBy)) break;
+      await sleep(100);
+    }
+  }
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await api.request('GET', nsPath);

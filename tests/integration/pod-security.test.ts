@@ -60,6 +60,7 @@ beforeAll(async () => {
     if (r.code !== 0) throw new Error(`applying generated objects failed:\n${r.stderr}`);
   }
   for (const namespace of [platform, jobs, ...domains]) {
+    if (conn.info.hasNamespaceController) await waitForDefaultServiceAccount(namespace);
     const r = await conn.api.request('GET', `/api/v1/namespaces/${namespace}/podtemplates/floe-hardened`);
     if (r.status !== 200) throw new Error(`no PodTemplate floe-hardened in ${namespace}: ${r.status} ${r.text.slice(0, 200)}`);
     templates.set(namespace, r.body as PodTemplate);
@@ -71,6 +72,18 @@ afterAll(async () => {
   console.table(rejections.map((r) => ({ ...r, ms: Math.round(r.ms) })));
   await ns?.cleanup();
 });
+
+/**
+ * On clusters with a controller-manager the ServiceAccount admission plugin refuses pods
+ * until the namespace's `default` ServiceAccount exists; the local control plane disables that plugin.
+ */
+async function waitForDefaultServiceAccount(namespace: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await conn.api.request('GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`ServiceAccount ${namespace}/default did not appear within 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /** A pod exactly as the generated template describes it, with a real image filled in. */
 function hardenedPod(namespace: string, name: string): KubeObject & { spec: PodSpec } {
