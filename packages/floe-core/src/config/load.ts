@@ -54,8 +54,7 @@ function scalarPreview(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+  // Mappings and lists are not previewed: the location already shows them.
   return undefined;
 }
 
@@ -66,6 +65,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)}` : issue.message;
     case 'invalid_value':
       return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_key':
+      // zod reports a bad record key generically; the key schema's own message is nested.
+      return issue.issues[0]?.message ?? issue.message;
     default:
       return issue.message;
   }
@@ -128,13 +130,15 @@ export function parseManifest(text: string, file: string): FloeManifest {
       }
       continue;
     }
-    const input = valueAt(data, path);
     const { node, keyNode } = locate(doc, path);
-    // A missing field points at its parent mapping; a present one at its value.
-    const at = pos((input === undefined ? keyNode ?? node : node)?.range?.[0] ?? 0);
+    // A bad record key is about the key, not its value.
+    const input = issue.code === 'invalid_key' ? path[path.length - 1] : valueAt(data, path);
+    // A missing field or a bad key points at the key; a present value at the value.
+    const atKey = input === undefined || issue.code === 'invalid_key';
+    const at = pos((atKey ? keyNode ?? node : node)?.range?.[0] ?? 0);
     let message = describeIssue(issue, input);
     const preview = scalarPreview(input);
-    if (input !== undefined && preview && !message.includes('(got')) message += ` (got ${preview})`;
+    if (preview && !message.includes('(got')) message += ` (got ${preview})`;
     issues.push({ file, ...at, path: formatPath(path), message });
   }
   issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));

@@ -125,10 +125,10 @@ export type PssLevel = z.infer<typeof pssLevel>;
 const FORBIDDEN_WRITABLE_ROOTS = ['/proc', '/sys', '/dev'];
 const writablePath = z.string().superRefine((p, ctx) => {
   if (!p.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'must be an absolute path' });
+  else if (p === '/') ctx.addIssue({ code: 'custom', message: 'must not be / (that would make the whole root file system writable)' });
   else if (posix.normalize(p).replace(/\/$/, '') !== p) {
     ctx.addIssue({ code: 'custom', message: `must be normalised (did you mean ${posix.normalize(p).replace(/(.)\/$/, '$1')}?)` });
-  } else if (p === '/') ctx.addIssue({ code: 'custom', message: 'must not be / (that would make the whole root file system writable)' });
-  else if (FORBIDDEN_WRITABLE_ROOTS.some((root) => p === root || p.startsWith(`${root}/`))) {
+  } else if (FORBIDDEN_WRITABLE_ROOTS.some((root) => p === root || p.startsWith(`${root}/`))) {
     ctx.addIssue({ code: 'custom', message: 'must not be under /proc, /sys or /dev' });
   }
 });
@@ -233,7 +233,10 @@ export const ManifestSchema = z
     owners.set(m.namespaces.jobs, 'namespaces.jobs');
     const names = new Set<string>();
     m.domains.forEach((d, i) => {
-      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${d.name}"` });
+      if (names.has(d.name)) {
+        ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${d.name}"` });
+        return;
+      }
       names.add(d.name);
       const ns = d.namespace ?? domainNamespace(d.name);
       const other = owners.get(ns);

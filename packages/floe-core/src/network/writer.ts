@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 
@@ -62,14 +62,14 @@ async function recoverInterruptedRun(target: string): Promise<void> {
   }
 }
 
-async function writeDurably(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o644);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/**
+ * Exclusive create, so a file can never be written twice. No fsync per file:
+ * the rename makes the swap atomic for readers and against an interrupted
+ * process; the tree is regenerable from manifest.yaml, and 50,000 fsyncs cost
+ * seconds at 10,000 domains.
+ */
+async function writeNew(path: string, content: string): Promise<void> {
+  await writeFile(path, content, { encoding: 'utf8', flag: 'wx', mode: 0o644 });
 }
 
 /**
@@ -119,11 +119,11 @@ export async function replaceOutputDir(outDir: string, files: readonly FileToWri
     throw fsError('create a staging directory in', parent, err);
   }
   try {
-    // Bounded parallelism: tens of thousands of fsyncs one after another are slow.
+    // Bounded parallelism keeps the libuv pool busy without opening thousands of files at once.
     for (let i = 0; i < files.length; i += WRITE_BATCH) {
-      await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => writeDurably(join(staging, f.path), f.content)));
+      await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => writeNew(join(staging, f.path), f.content)));
     }
-    await writeDurably(join(staging, OWNERSHIP_FILE), [OWNERSHIP_HEADER, ...files.map((f) => f.path).sort()].join('\n') + '\n');
+    await writeNew(join(staging, OWNERSHIP_FILE), [OWNERSHIP_HEADER, ...files.map((f) => f.path).sort()].join('\n') + '\n');
     if (exists) {
       // rename(2) cannot swap two directories, so the old tree moves aside first and is removed last.
       const old = `${prefix}old-${basename(staging).slice(-6)}`;
