@@ -114,7 +114,8 @@ async function commandLine(pid: number): Promise<string | undefined> {
 async function isOurProcess(pid: number, stateDir: string): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 1 || !pidAlive(pid)) return false;
   const cmd = await commandLine(pid);
-  return cmd !== undefined && cmd.includes(stateDir);
+  // Every path argument we pass lies under `<stateDir>/`; the slash keeps /x/ab from matching /x/abc.
+  return cmd !== undefined && cmd.includes(`${stateDir}/`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
