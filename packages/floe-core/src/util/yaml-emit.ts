@@ -8,7 +8,7 @@
  */
 
 /** Plain scalars we accept: start with a safe character, no ": " or " #", no trailing colon or space. */
-const SAFE_PLAIN = /^[A-Za-z0-9_./@(][A-Za-z0-9_./@()=+,;:' -]*$/;
+const SAFE_PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./@()=+,;:' -]*$/;
 /** Plain scalars a YAML 1.1 or 1.2 reader would turn into a bool, null, number or timestamp. */
 const AMBIGUOUS =
   /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o[0-7]+|0b[01_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$/;
