@@ -62,7 +62,8 @@ function runFloe(args: string[], rssFile: string) {
   return { ms, rssKiB: Number(readFileSync(rssFile, 'utf8')) };
 }
 
-const work = mkdtempSync(join(tmpdir(), 'floe-bench-'));
+// FLOE_BENCH_DIR=/dev/shm separates floe's own cost from a slow disk's.
+const work = mkdtempSync(join(process.env.FLOE_BENCH_DIR ?? tmpdir(), 'floe-bench-'));
 const rows: Row[] = [];
 try {
   for (const domains of SIZES) {
@@ -109,7 +110,7 @@ const header = ['domains', 'namespaces', 'files', 'output MiB', 'wall ms (median
 const table = rows.map((r) => [r.domains, r.namespaces, r.files, r.outputMiB, r.wallMsMedian, r.wallMsMin, r.dryRunMs, r.fsFloorMs, r.peakRssMiB].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
 const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] as number)).join(' | ')} |`;
-console.log(`floe network generate, whole process, ${REPEAT} runs each, Node ${process.version}, ${process.platform}/${process.arch}`);
+console.log(`floe network generate, whole process, ${REPEAT} runs each, Node ${process.version}, ${process.platform}/${process.arch}, output under ${work}`);
 console.log(fmt(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of table) console.log(fmt(row));

@@ -99,9 +99,9 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       if (np.allow_external_https) externalHttps(self, 'jobs');
       np.jobs_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'jobs_egress_allow')));
     } else {
-      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: `pods of domain ${ns.domain} talk to each other` });
-      intents.push({ id: `${ingressController.namespace}->${ns.name}`, from: ingressController, to: self, ports: [], reason: `the ingress controller serves domain ${ns.domain}'s endpoints` });
-      toPlatformServices(self, `domain ${ns.domain} workloads`);
+      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'pods of the domain talk to each other' });
+      intents.push({ id: `${ingressController.namespace}->${ns.name}`, from: ingressController, to: self, ports: [], reason: "the ingress controller serves the domain's endpoints" });
+      toPlatformServices(self, 'domain workloads');
       np.domain_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'domain_egress_allow')));
     }
   }

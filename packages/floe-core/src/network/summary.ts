@@ -67,6 +67,59 @@ function diagram(input: SummaryInput): string[] {
   return lines;
 }
 
+interface FlowRow {
+  direction: 'egress' | 'ingress';
+  peers: string[];
+  ports: string;
+  reason: string;
+}
+
+/**
+ * Each namespace's flows as table rows; rows with the same direction, ports
+ * and reason list their peers together, and the namespace itself is named
+ * "this namespace" so identical domains render identically.
+ */
+function flowsByNamespace(intents: readonly NetworkIntent[]): Map<string, Map<string, FlowRow>> {
+  const byNs = new Map<string, Map<string, FlowRow>>();
+  const add = (ns: string, direction: FlowRow['direction'], peer: Peer, i: NetworkIntent) => {
+    const ports = describePorts(i.ports);
+    const key = `${direction}|${ports}|${i.reason}`;
+    let rows = byNs.get(ns);
+    if (!rows) byNs.set(ns, (rows = new Map()));
+    const row = rows.get(key) ?? { direction, peers: [], ports, reason: i.reason };
+    row.peers.push(peer.kind === 'pods' && peer.namespace === ns && !peer.podLabels ? 'this namespace' : describePeer(peer));
+    rows.set(key, row);
+  };
+  for (const i of intents) {
+    add(i.from.namespace, 'egress', i.to, i);
+    if (i.to.kind === 'pods') add(i.to.namespace, 'ingress', i.from, i);
+  }
+  return byNs;
+}
+
+function listNames(names: readonly string[], max: number, separator = ', '): string {
+  if (names.length <= max) return names.join(separator);
+  return `${names.slice(0, max).join(separator)} and ${names.length - max} more`;
+}
+
+function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefined): string[] {
+  const ps = ns.podSecurity;
+  const body = [
+    ps
+      ? `Pod Security Standards: enforce **${ps.enforce}**, audit ${ps.audit}, warn ${ps.warn} (version ${ps.version}).`
+      : 'Pod Security Standards: not labelled (security.pod_security.enabled is false).',
+    `NetworkPolicies: ${ns.policies.length ? ns.policies.map((p) => `\`${p}\``).join(', ') : 'none'}.`,
+    '',
+  ];
+  // Egress first, then ingress; within each, the order of the intents (DNS first).
+  const rows = [...(flows?.values() ?? [])]
+    .sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'egress' ? -1 : 1))
+    .map((r) => `| ${r.direction} | ${cell(listNames(r.peers, 8, '; '))} | ${r.ports} | ${cell(r.reason)} |`);
+  if (rows.length) body.push('| direction | peer | ports | reason |', '| --- | --- | --- | --- |', ...rows, '');
+  else body.push('No traffic is allowed in or out.', '');
+  return body;
+}
+
 /** NETWORK-POLICY-SUMMARY.md: what each namespace may do, and why. Deterministic. */
 export function renderSummary(input: SummaryInput): string {
   const { manifest, namespaces, intents, warnings, plugin } = input;
@@ -80,29 +133,24 @@ export function renderSummary(input: SummaryInput): string {
   ];
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');
-  const rowsBy = new Map<string, string[]>();
-  const addRow = (ns: string, row: string) => {
-    const list = rowsBy.get(ns);
-    if (list) list.push(row);
-    else rowsBy.set(ns, [row]);
-  };
-  for (const i of intents) {
-    addRow(i.from.namespace, `| egress | ${cell(describePeer(i.to))} | ${describePorts(i.ports)} | ${cell(i.reason)} |`);
-    if (i.to.kind === 'pods') addRow(i.to.namespace, `| ingress | ${cell(describePeer(i.from))} | ${describePorts(i.ports)} | ${cell(i.reason)} |`);
-  }
+  const flows = flowsByNamespace(intents);
+  // Domains with identical rules (the common case) share one section, so 10,000 domains read like one.
+  const sections = new Map<string, { names: NamespaceReport[]; body: string[] }>();
   for (const ns of namespaces) {
-    out.push(`## ${ns.name} (${ns.role}${ns.domain ? ` ${ns.domain}` : ''})`, '');
-    const ps = ns.podSecurity;
-    out.push(
-      ps
-        ? `Pod Security Standards: enforce **${ps.enforce}**, audit ${ps.audit}, warn ${ps.warn} (version ${ps.version}).`
-        : 'Pod Security Standards: not labelled (security.pod_security.enabled is false).',
-      `NetworkPolicies: ${ns.policies.length ? ns.policies.map((p) => `\`${p}\``).join(', ') : 'none'}.`,
-      '',
-    );
-    const rows = rowsBy.get(ns.name) ?? [];
-    if (rows.length) out.push('| direction | peer | ports | reason |', '| --- | --- | --- | --- |', ...rows, '');
-    else out.push('No traffic is allowed in or out.', '');
+    const body = namespaceBody(ns, flows.get(ns.name));
+    const key = ns.role === 'domain' ? body.join('\n') : `${ns.role}:${ns.name}`;
+    const section = sections.get(key);
+    if (section) section.names.push(ns);
+    else sections.set(key, { names: [ns], body });
+  }
+  for (const { names, body } of sections.values()) {
+    const first = names[0] as NamespaceReport;
+    if (names.length === 1) out.push(`## ${first.name} (${first.role}${first.domain ? ` ${first.domain}` : ''})`, '');
+    else {
+      out.push(`## ${names.length} domain namespaces with the same rules`, '');
+      out.push(`${listNames(names.map((n) => n.name), 20)}.`, '');
+    }
+    out.push(...body);
   }
   return out.join('\n');
 }
