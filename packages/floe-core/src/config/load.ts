@@ -50,6 +50,52 @@ function locate(doc: Document, path: readonly PathSegment[]): { node: Node | und
   return { node, ...(keyNode ? { keyNode } : {}) };
 }
 
+/** The keys the schema allows at `path`, found by walking the zod schema itself. */
+function allowedKeys(path: readonly PathSegment[]): string[] {
+  let schema: z.core.$ZodType | undefined = ManifestSchema;
+  const unwrap = (t: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    let cur = t;
+    // default, prefault, optional and pipe wrap the schema that has the shape.
+    for (let i = 0; cur && i < 8; i++) {
+      const def = cur._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      const next = def.innerType ?? def.in;
+      if (!next) break;
+      cur = next;
+    }
+    return cur;
+  };
+  for (const seg of path) {
+    const def = unwrap(schema)?._zod.def as { type?: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType } | undefined;
+    if (def?.type === 'object' && typeof seg === 'string') schema = def.shape?.[seg];
+    else if (def?.type === 'array') schema = def.element;
+    else return [];
+  }
+  const def = unwrap(schema)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** Levenshtein distance, for "did you mean". Inputs are short keys. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function unknownFieldMessage(key: string, allowed: string[]): string {
+  if (allowed.length === 0) return 'unknown field';
+  const best = allowed.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d)[0];
+  const hint = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean ${best.k}? ` : '';
+  return `unknown field (${hint}allowed: ${allowed.join(', ')})`;
+}
+
 function scalarPreview(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -126,7 +172,7 @@ export function parseManifest(text: string, file: string): FloeManifest {
       for (const key of issue.keys) {
         const { keyNode, node } = locate(doc, [...path, key]);
         const at = pos((keyNode ?? node)?.range?.[0] ?? 0);
-        issues.push({ file, ...at, path: formatPath([...path, key]), message: 'unknown field' });
+        issues.push({ file, ...at, path: formatPath([...path, key]), message: unknownFieldMessage(key, allowedKeys(path)) });
       }
       continue;
     }

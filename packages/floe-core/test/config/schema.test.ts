@@ -11,29 +11,31 @@ const podSecurity = (...fields: string[]) => yaml('security:', '  pod_security:'
 const PS = 'security.pod_security';
 
 describe('unknown keys', () => {
-  it('rejects an unknown key under security at the key', () => {
+  it('rejects an unknown key under security at the key, suggesting the near miss and listing the allowed keys', () => {
     expect(onlyIssue(yaml('security:', '  network_plicies: {}'))).toEqual({
-      file: FILE, line: 2, col: 3, path: 'security.network_plicies', message: 'unknown field',
+      file: FILE, line: 2, col: 3, path: 'security.network_plicies',
+      message: 'unknown field (did you mean network_policies? allowed: network_policies, pod_security)',
     });
   });
 
   it('rejects an unknown key nested deep under security', () => {
     const text = yaml('security:', '  network_policies:', '    services:', '      postgres: {ports: [5432]}');
-    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field' });
+    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field (allowed: polaris, otel_collector, minio)' });
   });
 
   it('rejects an unknown key inside an egress allow rule', () => {
     const issue = onlyIssue(jobsRule('name: pg', 'to_cidr: 10.0.0.0/8', 'port: 5432', 'comment: warehouse'));
-    expect(issue).toMatchObject({ line: 7, col: 9, path: `${RULE}.comment`, message: 'unknown field' });
+    expect(issue).toMatchObject({ line: 7, col: 9, path: `${RULE}.comment` });
+    expect(issue.message).toMatch(/^unknown field \(allowed: name, to_namespace, to_cidr, to_pod_labels, port, ports, end_port, protocol\)$/);
   });
 
   it('rejects an unknown key under namespaces at the key', () => {
-    expect(onlyIssue(yaml('namespaces:', '  platfrom: floe'))).toMatchObject({ line: 2, col: 3, path: 'namespaces.platfrom', message: 'unknown field' });
+    expect(onlyIssue(yaml('namespaces:', '  platfrom: floe'))).toMatchObject({ line: 2, col: 3, path: 'namespaces.platfrom', message: 'unknown field (did you mean platform? allowed: platform, jobs)' });
   });
 
   it('rejects an unknown key in a domain at the key', () => {
     const text = yaml('domains:', '  - name: sales', '    owner: team-a');
-    expect(onlyIssue(text)).toMatchObject({ line: 3, col: 5, path: 'domains[0].owner', message: 'unknown field' });
+    expect(onlyIssue(text)).toMatchObject({ line: 3, col: 5, path: 'domains[0].owner', message: 'unknown field (allowed: name, namespace)' });
   });
 
   it('ignores unknown top-level keys, which belong to the rest of floe', () => {
