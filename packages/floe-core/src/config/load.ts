@@ -184,7 +184,8 @@ export function parseManifest(text: string, file: string): FloeManifest {
     const at = pos((atKey ? keyNode ?? node : node)?.range?.[0] ?? 0);
     let message = describeIssue(issue, input);
     const preview = scalarPreview(input);
-    if (preview && !message.includes('(got')) message += ` (got ${preview})`;
+    const named = typeof input === 'string' && input.length > 2 && message.includes(input);
+    if (preview && !named && !message.includes('(got')) message += ` (got ${preview})`;
     issues.push({ file, ...at, path: formatPath(path), message });
   }
   issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));

@@ -223,40 +223,57 @@ export const ManifestSchema = z
     domains: z.array(DomainSchema).default([]),
     security: SecuritySchema,
   })
-  .superRefine((m, ctx) => {
-    const owners = new Map<string, string>([
-      [m.namespaces.platform, 'namespaces.platform'],
-    ]);
-    if (owners.has(m.namespaces.jobs)) {
-      ctx.addIssue({ code: 'custom', path: ['namespaces', 'jobs'], message: `is the same namespace as namespaces.platform (${m.namespaces.jobs})` });
+  // Runs even when some fields are invalid, so one run reports every problem;
+  // it reads the partly parsed value defensively and skips what is malformed.
+  .superRefine((m, ctx) => crossChecks(m, ctx), { when: (payload) => isRecord(payload.value) });
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Checks across sections: namespace collisions, duplicate domains, cross-domain egress. */
+function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (!isRecord(m)) return;
+  const nsCfg = isRecord(m.namespaces) ? m.namespaces : {};
+  const platform = str(nsCfg.platform) ?? 'floe-platform';
+  const jobs = str(nsCfg.jobs) ?? 'floe-jobs';
+  const owners = new Map<string, string>([[platform, 'namespaces.platform']]);
+  if (owners.has(jobs)) {
+    ctx.addIssue({ code: 'custom', path: ['namespaces', 'jobs'], message: `is the same namespace as namespaces.platform (${jobs})` });
+  }
+  owners.set(jobs, 'namespaces.jobs');
+  const names = new Set<string>();
+  (Array.isArray(m.domains) ? m.domains : []).forEach((d: unknown, i) => {
+    const name = isRecord(d) ? str(d.name) : undefined;
+    if (!isRecord(d) || name === undefined) return;
+    if (names.has(name)) {
+      ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${name}"` });
+      return;
     }
-    owners.set(m.namespaces.jobs, 'namespaces.jobs');
-    const names = new Set<string>();
-    m.domains.forEach((d, i) => {
-      if (names.has(d.name)) {
-        ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${d.name}"` });
-        return;
-      }
-      names.add(d.name);
-      const ns = d.namespace ?? domainNamespace(d.name);
-      const other = owners.get(ns);
-      if (other) {
-        ctx.addIssue({ code: 'custom', path: ['domains', i, d.namespace ? 'namespace' : 'name'], message: `namespace ${ns} is already used by ${other}` });
-      }
-      owners.set(ns, `domains[${i}]`);
-    });
-    const np = m.security.network_policies;
-    np.domain_egress_allow.forEach((rule, i) => {
-      const owner = rule.to_namespace ? owners.get(rule.to_namespace) : undefined;
-      if (owner?.startsWith('domains[')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['security', 'network_policies', 'domain_egress_allow', i, 'to_namespace'],
-          message: `${rule.to_namespace} is a domain namespace; domains never reach other domains`,
-        });
-      }
-    });
+    names.add(name);
+    const explicit = str(d.namespace);
+    const ns = explicit ?? domainNamespace(name);
+    const other = owners.get(ns);
+    if (other) {
+      ctx.addIssue({ code: 'custom', path: ['domains', i, explicit ? 'namespace' : 'name'], message: `namespace ${ns} is already used by ${other}` });
+    }
+    owners.set(ns, `domains[${i}]`);
   });
+  const security = isRecord(m.security) ? m.security : {};
+  const np = isRecord(security.network_policies) ? security.network_policies : {};
+  (Array.isArray(np.domain_egress_allow) ? np.domain_egress_allow : []).forEach((rule: unknown, i) => {
+    const target = isRecord(rule) ? str(rule.to_namespace) : undefined;
+    if (target !== undefined && owners.get(target)?.startsWith('domains[')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security', 'network_policies', 'domain_egress_allow', i, 'to_namespace'],
+        message: `${target} is a domain namespace; domains never reach other domains`,
+      });
+    }
+  });
+}
 
 export function domainNamespace(domain: string): string {
   return `floe-${domain}-domain`;

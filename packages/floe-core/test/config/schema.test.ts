@@ -94,6 +94,25 @@ describe('domain names', () => {
     expect(issues.every((i) => i.path === 'domains[1].name')).toBe(true);
   });
 
+  it('reports cross-section problems in the same run as field errors elsewhere', () => {
+    const text = yaml(
+      'domains:',
+      '  - name: sales',
+      '  - name: sales',
+      'security:',
+      '  network_policies:',
+      '    jobs_egress_allow:',
+      '      - {name: db, to_cidr: 10.0.0.0/8, port: 70000}',
+      '    domain_egress_allow:',
+      '      - {name: peek, to_namespace: floe-sales-domain, port: 80}',
+    );
+    expect(issuesOf(text).map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`)).toEqual([
+      '3:11 domains[1].name: duplicates domain "sales"',
+      '7:47 security.network_policies.jobs_egress_allow[0].port: must be 1–65535 (got 70000)',
+      '9:36 security.network_policies.domain_egress_allow[0].to_namespace: floe-sales-domain is a domain namespace; domains never reach other domains',
+    ]);
+  });
+
   it('accepts distinct domain names', () => {
     expect(parse(yaml('domains:', '  - name: sales', '  - name: marketing')).domains.map((d) => d.name)).toEqual(['sales', 'marketing']);
   });
