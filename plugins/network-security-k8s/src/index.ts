@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import {
   FLOE_API_VERSION,
+  enforceLevel,
   NetworkSecurityPlugin,
   type DnsTarget,
   type Labels,
@@ -117,8 +118,7 @@ export class K8sNetworkSecurityPlugin extends NetworkSecurityPlugin {
   renderNamespace(namespace: ManagedNamespace, labels: Labels, ps: PodSecurityConfig): Namespace {
     const all: Labels = { ...labels };
     if (ps.enabled) {
-      const enforce = namespace.role === 'platform' ? ps.platform_level : namespace.role === 'jobs' ? ps.jobs_level : ps.domain_level;
-      const levels = { enforce, audit: ps.audit_level, warn: ps.warn_level };
+      const levels = { enforce: enforceLevel(namespace.role, ps), audit: ps.audit_level, warn: ps.warn_level };
       for (const [mode, level] of Object.entries(levels)) {
         all[`pod-security.kubernetes.io/${mode}`] = level;
         all[`pod-security.kubernetes.io/${mode}-version`] = ps.version;

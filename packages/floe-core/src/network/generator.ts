@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FloeManifest, PssLevel } from '../config/schema.js';
+import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { ManagedNamespace, NetworkIntent } from '../intent/types.js';
 import type { KubernetesObject } from '../plugin/k8s-types.js';
@@ -50,11 +50,15 @@ export const POLICY_NAMES = {
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The Pod Security level a namespace enforces, by its role. */
+export function enforceLevel(role: ManagedNamespace['role'], ps: PodSecurityConfig): PssLevel {
+  return role === 'platform' ? ps.platform_level : role === 'jobs' ? ps.jobs_level : ps.domain_level;
+}
+
 export function podSecurityFor(ns: ManagedNamespace, m: FloeManifest): NamespacePodSecurity | null {
   const ps = m.security.pod_security;
   if (!ps.enabled) return null;
-  const enforce = ns.role === 'platform' ? ps.platform_level : ns.role === 'jobs' ? ps.jobs_level : ps.domain_level;
-  return { enforce, audit: ps.audit_level, warn: ps.warn_level, version: ps.version };
+  return { enforce: enforceLevel(ns.role, ps), audit: ps.audit_level, warn: ps.warn_level, version: ps.version };
 }
 
 /**
