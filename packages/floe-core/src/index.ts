@@ -14,4 +14,5 @@ export * from './network/render.js';
 export * from './network/summary.js';
 export * from './network/writer.js';
 export * from './telemetry/index.js';
+export { sha256 } from './util/hash.js';
 export { parseCidr, cidrContains, type Cidr, type CidrParse } from './util/cidr.js';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { compareStrings } from '../util/compare.js';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { EnvironmentError, InputError, ManifestError, type ManifestIssue } from '../errors.js';
@@ -190,10 +190,6 @@ export function parseManifest(text: string, file: string): FloeManifest {
   }
   issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));
   throw new ManifestError(issues);
-}
-
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** The built-in defaults: what an empty manifest.yaml means. */

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { ManagedNamespace, NetworkIntent } from '../intent/types.js';
 import type { KubernetesObject } from '../plugin/k8s-types.js';
 import type { NetworkPolicyConfig, NetworkSecurityPlugin } from '../plugin/plugin.js';
+import { sha256 } from '../util/hash.js';
 import { floeLabels } from './labels.js';
 import { mergeAllowances, type Allowance } from './merge.js';
 import { renderObjectYaml } from './render.js';
@@ -48,8 +48,6 @@ export const POLICY_NAMES = {
   allowIngress: 'floe-allow-ingress',
 } as const;
 
-const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** The Pod Security level a namespace enforces, by its role. */
 export function enforceLevel(role: ManagedNamespace['role'], ps: PodSecurityConfig): PssLevel {
   return role === 'platform' ? ps.platform_level : role === 'jobs' ? ps.jobs_level : ps.domain_level;
@@ -86,7 +84,7 @@ export class NetworkPolicyManifestGenerator {
     const files: GeneratedFile[] = [];
     const add = (path: string, obj: KubernetesObject) => {
       const content = renderObjectYaml(obj);
-      files.push({ path, kind: obj.kind, namespace: obj.metadata.namespace ?? null, name: obj.metadata.name, content, sha256: sha(content) });
+      files.push({ path, kind: obj.kind, namespace: obj.metadata.namespace ?? null, name: obj.metadata.name, content, sha256: sha256(content) });
     };
 
     const namespaces: NamespaceReport[] = [];
@@ -119,7 +117,7 @@ export class NetworkPolicyManifestGenerator {
     }
 
     const summary = renderSummary({ manifest, namespaces, intents: plan.intents, warnings: plan.warnings, plugin: this.plugin.metadata });
-    files.push({ path: SUMMARY_FILE, kind: 'Summary', namespace: null, name: SUMMARY_FILE, content: summary, sha256: sha(summary) });
+    files.push({ path: SUMMARY_FILE, kind: 'Summary', namespace: null, name: SUMMARY_FILE, content: summary, sha256: sha256(summary) });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, namespaces, warnings: plan.warnings, intents: plan.intents };
   }
