@@ -16,3 +16,4 @@ export * from './network/writer.js';
 export * from './telemetry/index.js';
 export { sha256 } from './util/hash.js';
 export { parseCidr, cidrContains, type Cidr, type CidrParse } from './util/cidr.js';
+export * from './cluster/index.js';

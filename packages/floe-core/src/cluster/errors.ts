@@ -1,0 +1,19 @@
+import { EnvironmentError } from '../errors.js';
+
+/** What went wrong talking to the API server; every one is exit 3. */
+export type ClusterFault = 'config' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'timeout' | 'server' | 'not-found';
+
+/**
+ * One clear line about a cluster failure. The message never carries a token,
+ * password, key or certificate: it is built from the server URL, the HTTP
+ * status and the API server's own Status message only.
+ */
+export class ClusterError extends EnvironmentError {
+  constructor(
+    readonly fault: ClusterFault,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './resources.js';
+export { parseDuration } from './duration.js';
+export { ClusterError, type ClusterFault } from './errors.js';
+export { connectCluster } from './client.js';

@@ -1,0 +1,32 @@
+import type { ResourceRef } from './types.js';
+
+const ref = (group: string, version: string, resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group, version, resource, kind, namespaced });
+
+/** The resources floe reads. Anything else can be described with a ResourceRef of its own. */
+export const RESOURCES = {
+  namespaces: ref('', 'v1', 'namespaces', 'Namespace', false),
+  nodes: ref('', 'v1', 'nodes', 'Node', false),
+  pods: ref('', 'v1', 'pods', 'Pod', true),
+  podTemplates: ref('', 'v1', 'podtemplates', 'PodTemplate', true),
+  configMaps: ref('', 'v1', 'configmaps', 'ConfigMap', true),
+  services: ref('', 'v1', 'services', 'Service', true),
+  networkPolicies: ref('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true),
+  daemonSets: ref('apps', 'v1', 'daemonsets', 'DaemonSet', true),
+  deployments: ref('apps', 'v1', 'deployments', 'Deployment', true),
+  statefulSets: ref('apps', 'v1', 'statefulsets', 'StatefulSet', true),
+  replicaSets: ref('apps', 'v1', 'replicasets', 'ReplicaSet', true),
+  jobs: ref('batch', 'v1', 'jobs', 'Job', true),
+  cronJobs: ref('batch', 'v1', 'cronjobs', 'CronJob', true),
+  endpointSlices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
+  customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+} as const satisfies Record<string, ResourceRef>;
+
+/** The ResourceRef of a kind floe writes (for dry-run apply of generated files). */
+export function resourceForKind(apiVersion: string, kind: string): ResourceRef | undefined {
+  return Object.values(RESOURCES).find((r) => r.kind === kind && (r.group ? `${r.group}/${r.version}` : r.version) === apiVersion);
+}
+
+/** 'networkpolicies.networking.k8s.io' / 'namespaces': how kubectl and RBAC name a resource. */
+export function resourceName(r: ResourceRef): string {
+  return r.group ? `${r.resource}.${r.group}` : r.resource;
+}
