@@ -1,4 +1,4 @@
-import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
+import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
 import { loadKubeConfig } from './kubeconfig.js';
@@ -89,7 +89,7 @@ class KubeClusterClient implements ClusterClient {
   private dispatcher: unknown;
 
   constructor(
-    private readonly kc: import('@kubernetes/client-node').KubeConfig,
+    private readonly kc: KubeConfig,
     readonly server: string,
     readonly context: string,
     private readonly command: string,
