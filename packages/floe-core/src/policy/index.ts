@@ -1,0 +1,8 @@
+export { PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
+export { compileSelector, type CompiledSelector } from './selector.js';
+export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
+export { parseIp, formatRange, type IpRange } from './ip.js';
+export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
+export * from './engine.js';
+// The loader feeds only the engine; one export line in src/index.ts covers both.
+export * from '../inventory/index.js';
