@@ -1,0 +1,142 @@
+import { BlockList, isIPv6 } from 'node:net';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PolicyEngine, externalEndpoint, type Endpoint } from '../../src/policy/engine.js';
+import type { ClusterModel, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
+import { referenceAllows, type RefEndpoint } from './reference.js';
+
+const KEYS = ['app', 'tier'];
+const VALUES = ['a', 'b', 'c'];
+const NAMESPACES = ['n1', 'n2', 'n3'];
+const CIDRS = ['10.0.0.0/8', '10.0.0.0/16', '10.0.1.0/24', '10.0.1.4/30', '0.0.0.0/0', '192.168.0.0/16', '::/0', '2001:db8::/32', '2001:db8:1::/48'];
+const EXTERNAL_IPS = ['10.0.1.5', '10.0.2.1', '10.9.0.1', '192.168.3.4', '8.8.8.8', '2001:db8::1', '2001:db8:1::9', '2001:dead::1'];
+const POD_IPS = ['10.0.1.6', '10.0.0.7', '10.200.0.1', '192.168.0.9', '2001:db8:1::5'];
+const QUERIES: { protocol: PolicyProtocol; port: number }[] = [
+  { protocol: 'TCP', port: 80 },
+  { protocol: 'TCP', port: 8080 },
+  { protocol: 'TCP', port: 443 },
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'TCP', port: 53 },
+  { protocol: 'SCTP', port: 9 },
+];
+
+const labels = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 2 });
+const selector: fc.Arbitrary<LabelSelector> = fc.record(
+  {
+    matchLabels: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 1 }),
+    matchExpressions: fc.array(
+      fc.oneof(
+        fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 2 }) }),
+        fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+      ),
+      { maxLength: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+const peer: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
+  fc.record({ podSelector: selector }),
+  fc.record({ namespaceSelector: selector }),
+  fc.record({ podSelector: selector, namespaceSelector: selector }),
+  fc.record({ ipBlock: fc.record({ cidr: fc.constantFrom(...CIDRS), except: fc.array(fc.constantFrom(...CIDRS), { maxLength: 2 }) }, { requiredKeys: ['cidr'] }) }),
+);
+const port: fc.Arbitrary<NetworkPolicyPort> = fc.oneof(
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'), port: fc.constantFrom<number | string>(80, 53, 443, 'http', 'dns') }, { requiredKeys: [] }),
+  fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), port: fc.constant(53), endPort: fc.constantFrom(53, 80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
+);
+const optionalList = <T>(item: fc.Arbitrary<T>) => fc.option(fc.array(item, { maxLength: 2 }), { nil: undefined });
+const rule = fc.record({ peers: optionalList(peer), ports: optionalList(port) }, { requiredKeys: [] });
+const policy = (i: number): fc.Arbitrary<PolicyObject> =>
+  fc
+    .record({
+      namespace: fc.constantFrom(...NAMESPACES),
+      podSelector: selector,
+      policyTypes: fc.option(fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress'], []), { nil: undefined }),
+      ingress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
+      egress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
+    })
+    .map(({ namespace, podSelector, policyTypes, ingress, egress }) => ({
+      namespace,
+      name: `p${i}`,
+      spec: {
+        podSelector,
+        ...(policyTypes ? { policyTypes } : {}),
+        ...(ingress ? { ingress: ingress.map((r) => ({ ...(r.peers ? { from: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) })) } : {}),
+        ...(egress ? { egress: egress.map((r) => ({ ...(r.peers ? { to: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) })) } : {}),
+      },
+    }));
+const pod = (i: number): fc.Arbitrary<PodInfo> =>
+  fc
+    .record({
+      namespace: fc.constantFrom(...NAMESPACES),
+      labels,
+      ips: fc.uniqueArray(fc.constantFrom(...POD_IPS), { maxLength: 2 }),
+      ports: fc.subarray([
+        { name: 'http', containerPort: 8080 },
+        { name: 'dns', containerPort: 53, protocol: 'UDP' },
+        { name: 'web', containerPort: 80 },
+      ]),
+    })
+    .map((p) => ({ ...p, name: `pod${i}`, endpoint: `${p.namespace}/pod${i}[Pod]` }));
+const clusterModel: fc.Arbitrary<ClusterModel> = fc.record({
+  namespaces: fc.array(fc.record({ name: fc.constantFrom(...NAMESPACES), labels }), { maxLength: 3 }).map((ns) => ns.filter((n, i) => ns.findIndex((x) => x.name === n.name) === i)),
+  pods: fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => pod(i)))),
+  policies: fc.integer({ min: 0, max: 4 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))))),
+});
+
+/** Whether a connectivity endpoint name (`cidr[External]` or `first-last[External]`) covers `ip`. */
+function externalCovers(name: string, ip: string): boolean {
+  const text = name.slice(0, -'[External]'.length);
+  const list = new BlockList();
+  const type = isIPv6(ip) ? 'ipv6' : 'ipv4';
+  if (text.includes('/')) {
+    const [a = '', p = ''] = text.split('/');
+    if (isIPv6(a) !== (type === 'ipv6')) return false;
+    list.addSubnet(a, Number(p), type);
+  } else {
+    const [a = '', b = ''] = text.split(/-(?=[^-]*$)/);
+    if (isIPv6(a) !== (type === 'ipv6')) return false;
+    list.addRange(a, b, type);
+  }
+  return list.check(ip, type);
+}
+
+let cases = 0;
+const outcomes = { allowed: 0, denied: 0 };
+afterAll(() => {
+  console.log(`property test: ${cases} verdicts compared with the reference evaluator (evaluate and connectivity); ${outcomes.allowed} allowed, ${outcomes.denied} denied`);
+});
+
+describe('the engine agrees with a brute-force reference evaluator', () => {
+  it('gives the reference verdict for every pair, port and ipBlock mode of random policy sets, in evaluate and in connectivity', () => {
+    fc.assert(
+      fc.property(clusterModel, fc.constantFrom('match' as const, 'ignore' as const), (m, mode) => {
+        const engine = new PolicyEngine(m, { ipBlockPodIps: mode });
+        const conn = engine.connectivity();
+        const n = conn.endpoints.length;
+        const ends: { ref: RefEndpoint; e: Endpoint; col: (other: boolean) => number }[] = [
+          ...m.pods.map((p) => ({ ref: { pod: p }, e: { kind: 'pod' as const, pod: p }, col: () => conn.endpoints.indexOf(p.endpoint) })),
+          ...EXTERNAL_IPS.map((ip) => ({ ref: { ip }, e: externalEndpoint(ip) as Endpoint, col: () => conn.endpoints.findIndex((x) => x.endsWith('[External]') && externalCovers(x, ip)) })),
+        ];
+        for (const a of ends) {
+          for (const b of ends) {
+            if (!('pod' in a.ref) && !('pod' in b.ref)) continue;
+            const free = engine.evaluate(a.e, b.e);
+            const cell = conn.matrix[a.col(true) * n + b.col(true)] as number;
+            for (const q of QUERIES) {
+              const expected = referenceAllows(m, a.ref, b.ref, q.protocol, q.port, mode === 'match');
+              const got = [engine.evaluate(a.e, b.e, q).allowed, engine.ports.has(free.connections, q.protocol, q.port), conn.ports.has(cell, q.protocol, q.port)];
+              if (got.some((g) => g !== expected)) {
+                const ctx = { model: m, mode, from: a.e, to: b.e, q, expected, got: { evaluate: got[0], anyPort: got[1], connectivity: got[2] } };
+                expect.fail(JSON.stringify(ctx, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+              }
+              cases += 3;
+              outcomes[expected ? 'allowed' : 'denied']++;
+            }
+          }
+        }
+      }),
+      { numRuns: 400, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
+    );
+  });
+});
