@@ -6,3 +6,4 @@ export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy,
 export * from './engine.js';
 // The loader feeds only the engine; one export line in src/index.ts covers both.
 export * from '../inventory/index.js';
+export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
