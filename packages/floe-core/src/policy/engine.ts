@@ -3,7 +3,7 @@ import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type 
 import { familyMax, formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
 import { PortSets, connectionsText, type Connection } from './ports.js';
 import type { CompiledSelector } from './selector.js';
-import type { ClusterModel, ContainerPort, Direction, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyProtocol } from './types.js';
+import type { ClusterModel, ContainerPort, Direction, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -108,9 +108,10 @@ export function endpointName(e: Endpoint): string {
  */
 export class PolicyEngine {
   readonly ports = new PortSets();
-  readonly policies: CompiledPolicy[];
   readonly ipBlockPodIps: IpBlockPodIps;
+  private readonly sourceByNamespace = new Map<string, PolicyObject[]>();
   private readonly byNamespace = new Map<string, CompiledPolicy[]>();
+  private all: CompiledPolicy[] | null = null;
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly fixedRulePorts = new Map<CompiledRule, number>();
 
@@ -119,11 +120,10 @@ export class PolicyEngine {
     options: EngineOptions = {},
   ) {
     this.ipBlockPodIps = options.ipBlockPodIps ?? 'match';
-    this.policies = model.policies.map(compilePolicy);
-    for (const p of this.policies) {
-      const list = this.byNamespace.get(p.namespace);
+    for (const p of model.policies) {
+      const list = this.sourceByNamespace.get(p.namespace);
       if (list) list.push(p);
-      else this.byNamespace.set(p.namespace, [p]);
+      else this.sourceByNamespace.set(p.namespace, [p]);
     }
     for (const ns of model.namespaces) this.namespaces.set(ns.name, { name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name } });
     // Namespaces referenced but not given exist implicitly, with the label the API server always sets.
@@ -140,9 +140,25 @@ export class PolicyEngine {
     return [...this.namespaces.keys()].sort(compareStrings);
   }
 
+  /** The compiled policies of one namespace; compiled on first use, so one explain compiles only the two namespaces it reads. */
+  policiesIn(namespace: string): readonly CompiledPolicy[] {
+    let list = this.byNamespace.get(namespace);
+    if (!list) {
+      list = (this.sourceByNamespace.get(namespace) ?? []).map(compilePolicy);
+      this.byNamespace.set(namespace, list);
+    }
+    return list;
+  }
+
+  /** Every policy, compiled, in model order by namespace. */
+  get policies(): readonly CompiledPolicy[] {
+    if (!this.all) this.all = [...this.sourceByNamespace.keys()].flatMap((ns) => this.policiesIn(ns));
+    return this.all;
+  }
+
   /** Selection: the policies that isolate `pod` for `direction` (selected by podSelector in its namespace, direction in policyTypes). */
   isolating(pod: PodInfo, direction: Direction): CompiledPolicy[] {
-    return (this.byNamespace.get(pod.namespace) ?? []).filter((p) => p[direction] !== null && p.podSelector.matches(pod.labels));
+    return this.policiesIn(pod.namespace).filter((p) => p[direction] !== null && p.podSelector.matches(pod.labels));
   }
 
   /** Admission, one peer: [] when `peer` (of a rule in `policyNs`) matches `other`, else the reasons it does not. */
@@ -248,11 +264,6 @@ export class PolicyEngine {
   connectivity(): Connectivity {
     return computeConnectivity(this);
   }
-
-  /** @internal for computeConnectivity */
-  policiesIn(namespace: string): readonly CompiledPolicy[] {
-    return this.byNamespace.get(namespace) ?? [];
-  }
 }
 
 function ipMismatch(b: CompiledIpBlock, family: 4 | 6, value: bigint, text: string): string[] {
@@ -267,7 +278,8 @@ interface PodClass {
   namespace: string;
   labels: Record<string, string>;
   ports: readonly ContainerPort[];
-  portsKey: string;
+  /** Classes with equal named container ports share this id. */
+  portsId: number;
   rep: PodInfo;
 }
 
@@ -328,22 +340,54 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   const classes: PodClass[] = [];
   const classHits: number[][] = [];
   const classKey = new Map<string, number>();
+  const portsIds = new Map<string, number>();
   const classOfPod = new Int32Array(pods.length);
+  const podHits: number[][] = pods.map(() => []);
+  if (matchPodIps) {
+    const addrs: { family: 4 | 6; value: bigint; pod: number }[] = [];
+    pods.forEach((pod, i) => {
+      for (const text of pod.ips) {
+        const ip = parseIp(text);
+        if (ip) addrs.push({ ...ip, pod: i });
+      }
+    });
+    addrs.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    const first = (family: 4 | 6, value: bigint): number => {
+      let lo = 0;
+      let hi = addrs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const a = addrs[mid] as (typeof addrs)[number];
+        if (a.family < family || (a.family === family && a.value < value)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    blocks.forEach((b, bi) => {
+      for (const r of b.ranges) {
+        for (let i = first(b.family, r.first); i < addrs.length; i++) {
+          const a = addrs[i] as (typeof addrs)[number];
+          if (a.family !== b.family || a.value > r.last) break;
+          const hits = podHits[a.pod] as number[];
+          if (hits[hits.length - 1] !== bi) hits.push(bi);
+        }
+      }
+    });
+  }
   pods.forEach((pod, i) => {
-    const hits: number[] = [];
-    if (matchPodIps && pod.ips.length > 0) {
-      const ips = pod.ips.map(parseIp).filter((x) => x !== null);
-      blocks.forEach((b, bi) => {
-        if (ips.some((ip) => ipBlockContains(b, ip.family, ip.value))) hits.push(bi);
-      });
-    }
+    const hits = podHits[i] as number[];
     const pk = portsKey(pod.ports);
     const key = `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${pk}\u0000${hits.join(',')}`;
     let c = classKey.get(key);
     if (c === undefined) {
       c = classes.length;
       classKey.set(key, c);
-      classes.push({ namespace: pod.namespace, labels: pod.labels, ports: pod.ports, portsKey: pk, rep: pod });
+      let portsId = portsIds.get(pk);
+      if (portsId === undefined) {
+        portsId = portsIds.size;
+        portsIds.set(pk, portsId);
+      }
+      classes.push({ namespace: pod.namespace, labels: pod.labels, ports: pod.ports, portsId, rep: pod });
       classHits.push(hits);
     }
     classOfPod[i] = c;
@@ -401,11 +445,12 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   };
   const allClasses = Array.from({ length: C }, (_, i) => i);
   const allExternals = Array.from({ length: E }, (_, i) => C + i);
+  const everyColumn = [...allClasses, ...allExternals];
   const stamp = new Int32Array(W).fill(-1);
   let stampNo = 0;
   /** Columns (classes, then C + interval) a rule's peers match, each once. */
   const ruleTargets = (rule: CompiledRule): number[] => {
-    if (!rule.peers) return [...allClasses, ...allExternals];
+    if (!rule.peers) return everyColumn;
     const mark = stampNo++;
     const out: number[] = [];
     for (const peer of rule.peers) {
@@ -419,16 +464,21 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   const selected = new Map<CompiledPolicy, number[]>();
   for (const p of engine.policies) selected.set(p, podsIn(p.namespace, p.podSelector));
 
-  const portCache = new Map<string, number>();
   const externalDest: Endpoint = { kind: 'external', family: 4, value: 0n, text: '' };
+  const namedCache = new Map<CompiledRule, Int32Array>();
+  /** The port set `rule` admits toward column `column` (a class or an external interval). */
   const rulePortsFor = (rule: CompiledRule, column: number): number => {
     if (!rule.hasNamedPorts || column >= C) return engine.rulePortSet(rule, externalDest);
     const cls = classes[column] as PodClass;
-    const key = `${rule.ref}\u0000${cls.portsKey}`;
-    let id = portCache.get(key);
-    if (id === undefined) {
+    let cache = namedCache.get(rule);
+    if (!cache) {
+      cache = new Int32Array(portsIds.size).fill(-1);
+      namedCache.set(rule, cache);
+    }
+    let id = cache[cls.portsId] as number;
+    if (id < 0) {
       id = engine.rulePortSet(rule, { kind: 'pod', pod: cls.rep });
-      portCache.set(key, id);
+      cache[cls.portsId] = id;
     }
     return id;
   };
@@ -446,13 +496,14 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
       if (subjects.length === 0) continue;
       for (const rule of rules) {
         const targets = ruleTargets(rule);
+        const fixed = rule.hasNamedPorts ? -1 : rulePortsFor(rule, C);
         for (const s of subjects) {
           const row = s * W;
+          // Named ports resolve against the destination: the subject for ingress, each peer for egress.
+          const subjectPorts = fixed >= 0 ? fixed : direction === 'ingress' ? rulePortsFor(rule, s) : -1;
           for (const t of targets) {
-            // Named ports resolve against the destination: the peer for egress, the subject for ingress.
-            const pid = rulePortsFor(rule, direction === 'egress' ? t : s);
-            const cur = m[row + t] as number;
-            const next = ports.union(cur, pid);
+            const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
+            const next = ports.union(m[row + t] as number, pid);
             if (next > 0xffff) throw tooMany();
             m[row + t] = next;
           }
@@ -476,25 +527,29 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
 
   // External ranges: merge adjacent intervals that every workload treats alike, in both directions.
   const merged: { range: IpRange; interval: number }[] = [];
-  let lastSig = '';
+  const columnOf = (col: number, into: Uint32Array) => {
+    memberLists.forEach((cs, w) => {
+      let out: number = PortSets.NONE;
+      let inn: number = PortSets.NONE;
+      for (const c of cs) {
+        out = ports.union(out, EG[c * W + col] as number);
+        inn = ports.union(inn, IN[c * W + col] as number);
+      }
+      into[2 * w] = out;
+      into[2 * w + 1] = inn;
+    });
+  };
+  let prevSig = new Uint32Array(2 * N);
+  let sig = new Uint32Array(2 * N);
   for (let e = 0; e < E; e++) {
-    const col = C + e;
-    const sig = memberLists
-      .map((cs) => {
-        let out: number = PortSets.NONE;
-        let inn: number = PortSets.NONE;
-        for (const c of cs) {
-          out = ports.union(out, EG[c * W + col] as number);
-          inn = ports.union(inn, IN[c * W + col] as number);
-        }
-        return `${out}.${inn}`;
-      })
-      .join(',');
+    columnOf(C + e, sig);
     const r = intervals[e] as IpRange;
     const prev = merged[merged.length - 1];
-    if (prev && sig === lastSig && prev.range.family === r.family && prev.range.last + 1n === r.first) prev.range = { ...prev.range, last: r.last };
+    let same = prev !== undefined && prev.range.family === r.family && prev.range.last + 1n === r.first;
+    for (let i = 0; same && i < sig.length; i++) same = sig[i] === prevSig[i];
+    if (same && prev) prev.range = { ...prev.range, last: r.last };
     else merged.push({ range: { ...r }, interval: e });
-    lastSig = sig;
+    [prevSig, sig] = [sig, prevSig];
   }
   const X = merged.length;
   const M = N + X;

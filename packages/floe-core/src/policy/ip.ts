@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '../errors.js';
 import { formatAddress, parseCidr } from '../util/cidr.js';
 import type { IPBlock } from './types.js';
@@ -23,6 +24,8 @@ export function cidrRange(text: string, where: string): IpRange {
 
 /** An address (`10.1.2.3`, `2001:db8::1`), or null when the text is not one. */
 export function parseIp(text: string): { family: 4 | 6; value: bigint } | null {
+  if (isIPv4(text)) return { family: 4, value: BigInt(text.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)) };
+  if (!isIPv6(text)) return null;
   const r = parseCidr(`${text}/${text.includes(':') ? 128 : 32}`);
   return r.ok ? { family: r.cidr.family, value: r.cidr.address } : null;
 }

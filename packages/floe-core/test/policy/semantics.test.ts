@@ -166,8 +166,8 @@ describe('peers', () => {
   });
 
   it('refuses an unknown operator and a peer without any selector (exit 2)', () => {
-    expect(() => new PolicyEngine(model({ policies: [ingressFrom([{ podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] } }])] }))).toThrow(InputError);
-    expect(() => new PolicyEngine(model({ policies: [ingressFrom([{}])] }))).toThrow(/needs podSelector, namespaceSelector or ipBlock/);
+    expect(() => new PolicyEngine(model({ policies: [ingressFrom([{ podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] } }])] })).policies).toThrow(InputError);
+    expect(() => new PolicyEngine(model({ policies: [ingressFrom([{}])] })).policies).toThrow(/needs podSelector, namespaceSelector or ipBlock/);
   });
 });
 
