@@ -503,7 +503,9 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
           const subjectPorts = fixed >= 0 ? fixed : direction === 'ingress' ? rulePortsFor(rule, s) : -1;
           for (const t of targets) {
             const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
-            const next = ports.union(m[row + t] as number, pid);
+            const cur = m[row + t] as number;
+            if (cur === pid || cur === PortSets.ALL) continue;
+            const next = cur === PortSets.NONE ? pid : ports.union(cur, pid);
             if (next > 0xffff) throw tooMany();
             m[row + t] = next;
           }
@@ -556,8 +558,16 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   const matrix = new Uint16Array(M * M);
   for (let a = 0; a < N; a++) {
     const as = memberLists[a] as number[];
+    const single = as.length === 1 ? (as[0] as number) : -1;
     for (let b = 0; b < N; b++) {
       const bs = memberLists[b] as number[];
+      if (single >= 0 && bs.length === 1) {
+        // The common case: one class at each end.
+        const d = bs[0] as number;
+        const eg = EG[single * W + d] as number;
+        matrix[a * M + b] = eg === PortSets.NONE ? eg : ports.intersect(eg, IN[d * W + single] as number);
+        continue;
+      }
       let acc: number = PortSets.NONE;
       for (const s of as) for (const d of bs) acc = ports.union(acc, ports.intersect(EG[s * W + d] as number, IN[d * W + s] as number));
       if (acc > 0xffff) throw tooMany();
