@@ -1,0 +1,84 @@
+// The policy engine's live read against the real kube-apiserver: policyTypes
+// defaulting exactly as the server stores it, and `floe network explain`
+// reading namespaces, pods, workloads and NetworkPolicies from the cluster.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { effectivePolicyTypes, type NetworkPolicySpec } from '@floe/core';
+import { floe } from '../cli/run.ts';
+import { connect, type Connection } from '../harness/context.ts';
+import { Namespaces } from '../harness/namespaces.ts';
+
+let conn: Connection;
+let ns: Namespaces;
+
+async function create(path: string, body: object): Promise<Record<string, unknown>> {
+  const r = await conn.api.request('POST', path, { body });
+  if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.body as Record<string, unknown>;
+}
+
+const policyPath = (namespace: string) => `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`;
+
+beforeAll(async () => {
+  conn = await connect();
+  ns = new Namespaces(conn);
+});
+
+afterAll(async () => {
+  await ns.cleanup();
+});
+
+describe('policyTypes defaulting', () => {
+  it.each<[string, NetworkPolicySpec]>([
+    ['no rules', { podSelector: {} }],
+    ['an empty egress list', { podSelector: {}, egress: [] }],
+    ['one egress rule {}', { podSelector: {}, egress: [{}] }],
+    ['ingress and egress rules', { podSelector: {}, ingress: [{}], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] }],
+    ['explicit Egress with ingress rules', { podSelector: {}, policyTypes: ['Egress'], ingress: [{}] }],
+  ])('matches what the API server stores for %s', async (_label, spec) => {
+    const namespace = await ns.create('floe-it-ptypes');
+    const stored = await create(policyPath(namespace), { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec });
+    const serverTypes = ((stored.spec as { policyTypes: string[] }).policyTypes ?? []).map((t) => t.toLowerCase());
+    expect(effectivePolicyTypes(spec, 'test').types).toEqual(serverTypes);
+  });
+});
+
+describe('floe network explain against the live cluster', () => {
+  let platform: string;
+  let jobs: string;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    kubeconfig = conn.info.kubeconfig;
+    platform = await ns.create('floe-it-platform', { role: 'platform' });
+    jobs = await ns.create('floe-it-jobs');
+    const container = { name: 'c', image: 'registry.k8s.io/pause:3.10', ports: [{ name: 'http', containerPort: 8181 }] };
+    await create(`/apis/apps/v1/namespaces/${platform}/deployments`, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'polaris' },
+      spec: { selector: { matchLabels: { app: 'polaris' } }, template: { metadata: { labels: { app: 'polaris' } }, spec: { containers: [container] } } },
+    });
+    await create(`/api/v1/namespaces/${jobs}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'job-a', labels: { app: 'job' } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } });
+    await create(policyPath(platform), { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    await create(policyPath(platform), {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-jobs' },
+      spec: { podSelector: { matchLabels: { app: 'polaris' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': jobs } } }], ports: [{ port: 'http' }] }] },
+    });
+  });
+
+  it('allows the jobs pod to reach the Deployment on its named port, read from the cluster (exit 0)', async () => {
+    const r = await floe(['network', 'explain', '--kubeconfig', kubeconfig, '--from', `${jobs}/job-a`, '--to', `${platform}/polaris[Deployment]`, '--port', '8181']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`ALLOWED  ${jobs}/job-a[Pod] -> ${platform}/polaris[Deployment] on TCP/8181`);
+    expect(r.stdout).toContain(`admitted by: ${platform}/allow-jobs ingress[0]: from all pods in namespaces with kubernetes.io/metadata.name=${jobs} on TCP/http`);
+  });
+
+  it('denies another port and names the rule that only lacks it (exit 1)', async () => {
+    const r = await floe(['network', 'explain', '--kubeconfig', kubeconfig, '--from', `${jobs}/job-a`, '--to', `${platform}/polaris`, '--port', '9000']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`closest rule: ${platform}/allow-jobs ingress[0]`);
+    expect(r.stdout).toContain('TCP/9000 is not among TCP/8181');
+  });
+});
