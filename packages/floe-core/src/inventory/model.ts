@@ -74,6 +74,8 @@ function containerPorts(podSpec: unknown): ContainerPort[] {
 
 function podIps(status: unknown): string[] {
   if (!isObj(status)) return [];
+  // A finished pod's IP is released and may already belong to another pod.
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') return [];
   const list = Array.isArray(status.podIPs) ? status.podIPs.filter(isObj).map((x) => x.ip).filter((x): x is string => typeof x === 'string') : [];
   if (list.length > 0) return list;
   return typeof status.podIP === 'string' && status.podIP !== '' ? [status.podIP] : [];
@@ -165,7 +167,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const t = template(o.object);
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
-    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels), ips: [], ports: containerPorts(t.spec), endpoint });
+    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
   }
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
   namespaces.sort((a, b) => compareStrings(a.name, b.name));

@@ -72,7 +72,12 @@ function compileProtocol(p: string | undefined, where: string): PolicyProtocol {
 function compilePort(p: NetworkPolicyPort, where: string): CompiledPort {
   const protocol = compileProtocol(p.protocol, where);
   if (p.port === undefined || p.port === null) return { kind: 'range', protocol, range: protocolRange(protocol), text: `${protocol} (all ports)` };
-  if (typeof p.port === 'string') return { kind: 'named', protocol, name: p.port, text: `${protocol}/${p.port}` };
+  if (typeof p.port === 'string') {
+    // The API refuses both: a port name needs a letter, and a range needs numbers.
+    if (/^\d+$/.test(p.port)) throw new InputError(`${where}: port "${p.port}" is a string; write it as a number (${p.port})`);
+    if (p.endPort !== undefined && p.endPort !== null) throw new InputError(`${where}: endPort needs a numeric port, not the named port "${p.port}"`);
+    return { kind: 'named', protocol, name: p.port, text: `${protocol}/${p.port}` };
+  }
   const port = Number(p.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`${where}: port ${String(p.port)} is not 1–65535`);
   if (p.endPort !== undefined && p.endPort !== null) {

@@ -49,5 +49,7 @@ export function resolveEndpoint(model: ClusterModel, text: string): ResolvedEndp
   const sorted = [...members].sort((a, b) => compareStrings(a.name, b.name));
   const first = sorted[0] as PodInfo;
   const distinct = new Set(sorted.map((p) => JSON.stringify([p.labels, p.ips.length > 0, p.ports]))).size > 1;
-  return { endpoint: { kind: 'pod', pod: first }, name: first.endpoint, ...(distinct ? { representative: `${first.namespace}/${first.name}` } : {}) };
+  // A pod named directly but reported as its workload says which pod it is.
+  const shown = !kind && !first.template && first.name === name && first.endpoint !== `${ns}/${name}[Pod]` ? `${first.endpoint} (pod ${ns}/${name})` : first.endpoint;
+  return { endpoint: { kind: 'pod', pod: first }, name: shown, ...(distinct && members.length > 1 ? { representative: `${first.namespace}/${first.name}` } : {}) };
 }

@@ -78,6 +78,8 @@ export interface PodInfo {
   ports: ContainerPort[];
   /** The endpoint the pod is reported as: `ns/name[Kind]`. */
   endpoint: string;
+  /** True for a workload's pod template standing for pods that are not in the input. */
+  template?: boolean;
 }
 
 /** Everything the engine needs; namespaces referenced by pods or policies but absent here exist implicitly. */

@@ -77,11 +77,14 @@ const pod = (i: number): fc.Arbitrary<PodInfo> =>
         { name: 'web', containerPort: 80 },
       ]),
     })
-    .map((p) => ({ ...p, name: `pod${i}`, endpoint: `${p.namespace}/pod${i}[Pod]` }));
+    .chain((p) =>
+      // Some pods share a workload endpoint (replicas, possibly with different labels), so connectivity must union its pods.
+      fc.constantFrom(`${p.namespace}/pod${i}[Pod]`, `${p.namespace}/w0[Deployment]`, `${p.namespace}/w1[Deployment]`).map((endpoint) => ({ ...p, name: `pod${i}`, endpoint })),
+    );
 const clusterModel: fc.Arbitrary<ClusterModel> = fc.record({
   namespaces: fc.array(fc.record({ name: fc.constantFrom(...NAMESPACES), labels }), { maxLength: 3 }).map((ns) => ns.filter((n, i) => ns.findIndex((x) => x.name === n.name) === i)),
   pods: fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => pod(i)))),
-  policies: fc.integer({ min: 0, max: 4 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))))),
+  policies: fc.integer({ min: 0, max: 5 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))))),
 });
 
 /** Whether a connectivity endpoint name (`cidr[External]` or `first-last[External]`) covers `ip`. */
@@ -101,10 +104,12 @@ function externalCovers(name: string, ip: string): boolean {
   return list.check(ip, type);
 }
 
-let cases = 0;
-const outcomes = { allowed: 0, denied: 0 };
+const counts = { evaluate: 0, connectivity: 0, allowed: 0, denied: 0 };
 afterAll(() => {
-  console.log(`property test: ${cases} verdicts compared with the reference evaluator (evaluate and connectivity); ${outcomes.allowed} allowed, ${outcomes.denied} denied`);
+  const total = counts.evaluate + counts.connectivity;
+  console.log(
+    `property test: ${total} verdicts compared with the reference evaluator: ${counts.evaluate} from evaluate (one port and any port; ${counts.allowed} allowed, ${counts.denied} denied pair-ports) and ${counts.connectivity} connectivity cells`,
+  );
 });
 
 describe('the engine agrees with a brute-force reference evaluator', () => {
@@ -114,29 +119,49 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
         const engine = new PolicyEngine(m, { ipBlockPodIps: mode });
         const conn = engine.connectivity();
         const n = conn.endpoints.length;
-        const ends: { ref: RefEndpoint; e: Endpoint; col: (other: boolean) => number }[] = [
-          ...m.pods.map((p) => ({ ref: { pod: p }, e: { kind: 'pod' as const, pod: p }, col: () => conn.endpoints.indexOf(p.endpoint) })),
-          ...EXTERNAL_IPS.map((ip) => ({ ref: { ip }, e: externalEndpoint(ip) as Endpoint, col: () => conn.endpoints.findIndex((x) => x.endsWith('[External]') && externalCovers(x, ip)) })),
+        const ends: { ref: RefEndpoint; e: Endpoint }[] = [
+          ...m.pods.map((p) => ({ ref: { pod: p }, e: { kind: 'pod' as const, pod: p } })),
+          ...EXTERNAL_IPS.map((ip) => ({ ref: { ip }, e: externalEndpoint(ip) as Endpoint })),
         ];
+        const fail = (what: string, details: object) => expect.fail(`${what}: ${JSON.stringify({ model: m, mode, ...details }, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+        // evaluate (one port and any port) for every pair of pods and addresses.
         for (const a of ends) {
           for (const b of ends) {
             if (!('pod' in a.ref) && !('pod' in b.ref)) continue;
             const free = engine.evaluate(a.e, b.e);
-            const cell = conn.matrix[a.col(true) * n + b.col(true)] as number;
             for (const q of QUERIES) {
               const expected = referenceAllows(m, a.ref, b.ref, q.protocol, q.port, mode === 'match');
-              const got = [engine.evaluate(a.e, b.e, q).allowed, engine.ports.has(free.connections, q.protocol, q.port), conn.ports.has(cell, q.protocol, q.port)];
-              if (got.some((g) => g !== expected)) {
-                const ctx = { model: m, mode, from: a.e, to: b.e, q, expected, got: { evaluate: got[0], anyPort: got[1], connectivity: got[2] } };
-                expect.fail(JSON.stringify(ctx, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
-              }
-              cases += 3;
-              outcomes[expected ? 'allowed' : 'denied']++;
+              const got = [engine.evaluate(a.e, b.e, q).allowed, engine.ports.has(free.connections, q.protocol, q.port)];
+              if (got.some((g) => g !== expected)) fail('evaluate', { from: a.e, to: b.e, q, expected, got });
+              counts.evaluate += 2;
+              counts[expected ? 'allowed' : 'denied']++;
+            }
+          }
+        }
+        // connectivity: an endpoint reaches another when some pod of it reaches some pod of the other.
+        const members = (name: string): RefEndpoint[] =>
+          name.endsWith('[External]') ? EXTERNAL_IPS.filter((ip) => externalCovers(name, ip)).map((ip) => ({ ip })) : m.pods.filter((p) => p.endpoint === name).map((p) => ({ pod: p }));
+        const groups = conn.endpoints.map(members);
+        expect(new Set(conn.endpoints.filter((e) => !e.endsWith('[External]')))).toEqual(new Set(m.pods.map((p) => p.endpoint)));
+        for (const ip of EXTERNAL_IPS) expect(conn.endpoints.filter((e) => e.endsWith('[External]') && externalCovers(e, ip)), ip).toHaveLength(1);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            const A = groups[i] as RefEndpoint[];
+            const B = groups[j] as RefEndpoint[];
+            const cell = conn.matrix[i * n + j] as number;
+            const external = A.every((x) => 'ip' in x) && B.every((x) => 'ip' in x);
+            for (const q of QUERIES) {
+              const expected = !external && A.some((x) => B.some((y) => ('pod' in x || 'pod' in y) && referenceAllows(m, x, y, q.protocol, q.port, mode === 'match')));
+              // External ranges that no sample address falls in are not checked.
+              if (A.length === 0 || B.length === 0) continue;
+              const got = conn.ports.has(cell, q.protocol, q.port);
+              if (got !== expected) fail('connectivity', { from: conn.endpoints[i], to: conn.endpoints[j], q, expected, got });
+              counts.connectivity++;
             }
           }
         }
       }),
-      { numRuns: 400, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
+      { numRuns: 500, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
     );
   });
 });
