@@ -144,6 +144,14 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
         const groups = conn.endpoints.map(members);
         expect(new Set(conn.endpoints.filter((e) => !e.endsWith('[External]')))).toEqual(new Set(m.pods.map((p) => p.endpoint)));
         for (const ip of EXTERNAL_IPS) expect(conn.endpoints.filter((e) => e.endsWith('[External]') && externalCovers(e, ip)), ip).toHaveLength(1);
+        // Minimal: two neighbouring ranges of one family never have the same connections (else they would be one range).
+        for (let x = conn.workloadCount; x + 1 < n; x++) {
+          if (conn.endpoints[x]!.includes(':') !== conn.endpoints[x + 1]!.includes(':')) continue;
+          let differ = false;
+          for (let k = 0; k < conn.workloadCount && !differ; k++) differ = conn.matrix[x * n + k] !== conn.matrix[(x + 1) * n + k] || conn.matrix[k * n + x] !== conn.matrix[k * n + x + 1];
+          if (!differ) fail('ranges not merged', { ranges: [conn.endpoints[x], conn.endpoints[x + 1]] });
+          counts.connectivity++;
+        }
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++) {
             const A = groups[i] as RefEndpoint[];
