@@ -6,6 +6,7 @@ import { effectivePolicyTypes, type NetworkPolicySpec } from '@floe/core';
 import { floe } from '../cli/run.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';
+import { createUser } from '../harness/users.ts';
 
 let conn: Connection;
 let ns: Namespaces;
@@ -80,5 +81,44 @@ describe('floe network explain against the live cluster', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain(`closest rule: ${platform}/allow-jobs ingress[0]`);
     expect(r.stdout).toContain('TCP/9000 is not among TCP/8181');
+  });
+  it('needs read rights only in the two namespaces when both ends are named; an IP needs every pod (403 is exit 3)', async () => {
+    const user = await createUser(conn, jobs, [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list'] }]);
+    const reader = `${user.name}-reader`;
+    const must = async (path: string, body: object) => {
+      const r = await conn.api.request('POST', path, { body });
+      if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+    };
+    try {
+      await must('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: reader },
+        rules: [
+          { apiGroups: [''], resources: ['pods', 'replicationcontrollers'], verbs: ['list'] },
+          { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] },
+          { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['list'] },
+          { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['list'] },
+        ],
+      });
+      for (const namespace of [jobs, platform]) {
+        await must(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: reader },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader },
+          subjects: [{ kind: 'ServiceAccount', name: user.name, namespace: jobs }],
+        });
+      }
+      const named = await floe(['network', 'explain', '--kubeconfig', user.kubeconfig, '--from', `${jobs}/job-a`, '--to', `${platform}/polaris`, '--port', '8181']);
+      expect(named.code, named.stderr).toBe(0);
+      const byIp = await floe(['network', 'explain', '--kubeconfig', user.kubeconfig, '--from', '192.0.2.1', '--to', `${platform}/polaris`, '--port', '8181']);
+      expect(byIp.code).toBe(3);
+      expect(byIp.stderr).toMatch(/forbidden|not allowed|403/i);
+      expect(byIp.stderr).not.toContain(user.token);
+    } finally {
+      await conn.api.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${reader}`);
+      await user.remove();
+    }
   });
 });

@@ -25,8 +25,11 @@ export interface PolicyInput {
   source: string;
 }
 
-/** Loads the inventory; says on stderr how many objects of other kinds were skipped. */
-export async function loadPolicyInput(flags: PolicyInputFlags, command: string, log: Logger): Promise<PolicyInput> {
+/**
+ * Loads the inventory; says on stderr how many objects of other kinds were skipped.
+ * `namespaces` limits the live read of namespaced objects (namespaces themselves are always read, for their labels).
+ */
+export async function loadPolicyInput(flags: PolicyInputFlags, command: string, log: Logger, namespaces?: readonly string[]): Promise<PolicyInput> {
   let result: PolicyInput;
   if (flags.fromDir) {
     const { objects } = await loadObjectsFromDir(flags.fromDir);
@@ -34,7 +37,7 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
   } else {
     const client = await clusterFromFlags(flags, command, log);
     try {
-      result = { inventory: buildInventory(await readLiveObjects(client)), source: `cluster ${client.context} (${client.server})` };
+      result = { inventory: buildInventory(await readLiveObjects(client, namespaces)), source: `cluster ${client.context} (${client.server})` };
     } finally {
       await client.close();
     }

@@ -5,6 +5,7 @@ import {
   PolicyEngine,
   auditEvent,
   connectionsText,
+  parseIp,
   resolveEndpoint,
   withSpan,
   type PolicyProtocol,
@@ -110,7 +111,10 @@ Examples:
       await withSpan('floe.network.explain', { 'floe.from': opts.from, 'floe.to': opts.to, 'floe.port': opts.port ?? '', 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
         let source: string | undefined;
         try {
-          const input = await loadPolicyInput(opts, 'floe network explain', log);
+          // Two pods' verdict needs only their namespaces' pods, workloads and policies (plus every namespace's labels);
+          // an IP could be any pod's, so it needs them all.
+          const namespaces = [opts.from, opts.to].map((e) => (parseIp(e) ? null : e.split('/')[0] ?? null));
+          const input = await loadPolicyInput(opts, 'floe network explain', log, namespaces.every((n) => n) ? [...new Set(namespaces as string[])] : undefined);
           source = input.source;
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
           const from = resolveEndpoint(input.inventory.model, opts.from);
