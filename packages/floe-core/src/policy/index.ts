@@ -7,3 +7,4 @@ export * from './engine.js';
 // The loader feeds only the engine; one export line in src/index.ts covers both.
 export * from '../inventory/index.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
+export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
