@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { auditCommand } from './commands/audit.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
@@ -27,6 +28,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
   network.addCommand(generateCommand(globals));
   network.addCommand(schemaCommand());
   network.addCommand(explainCommand(globals));
+  network.addCommand(auditCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -18,6 +18,8 @@ export interface Inventory {
   skipped: Record<string, number>;
   /** Where each NetworkPolicy (`ns/name`) was read from. */
   policySources: Record<string, string>;
+  /** Where each endpoint (`ns/name[Kind]`, its first pod or its workload) and each Namespace (`Namespace ns`) was read from. */
+  sources: Record<string, string>;
 }
 
 type Obj = Record<string, unknown>;
@@ -108,6 +110,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const namespaces: NamespaceInfo[] = [];
   const policies: PolicyObject[] = [];
   const policySources: Record<string, string> = {};
+  const sources: Record<string, string> = {};
   const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
   const workloads = new Map<string, { o: SourcedObject; m: ReturnType<typeof meta>; kind: string }>();
 
@@ -123,7 +126,10 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const before = seen.get(id);
     if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
     seen.set(id, o.source);
-    if (kind === 'Namespace') namespaces.push({ name: m.name, labels: m.labels });
+    if (kind === 'Namespace') {
+      namespaces.push({ name: m.name, labels: m.labels });
+      sources[`Namespace ${m.name}`] = o.source;
+    }
     else if (kind === 'NetworkPolicy') {
       const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: (isObj(o.object.spec) ? o.object.spec : {}) as PolicyObject['spec'] };
       try {
@@ -157,6 +163,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const as = owner ? top(m.namespace, owner) : { kind: 'Pod', name: m.name };
     const endpoint = `${m.namespace}/${as.name}[${as.kind}]`;
     represented.add(endpoint);
+    sources[endpoint] ??= o.source;
     pods.push({ namespace: m.namespace, name: m.name, labels: m.labels, ips: podIps(o.object.status), ports: containerPorts(o.object.spec), endpoint });
   }
   for (const { o, m, kind } of workloads.values()) {
@@ -168,9 +175,10 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
     pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
+    sources[endpoint] = o.source;
   }
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
   namespaces.sort((a, b) => compareStrings(a.name, b.name));
   policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
-  return { model: { namespaces, pods, policies }, skipped, policySources };
+  return { model: { namespaces, pods, policies }, skipped, policySources, sources };
 }
