@@ -100,6 +100,9 @@ describe('floe network audit', () => {
     expect(rows.some((x) => x.from === 'floe-jobs/a[Pod]' && x.to.endsWith('[External]') && x.to.startsWith('10.'))).toBe(false);
     const mermaid = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'mermaid']);
     expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    const svg = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'svg']);
+    expect(svg.code, svg.stderr).toBe(0);
+    expect(svg.stdout).toMatch(/<svg[^>]*>[\s\S]*>floe&#45;jobs<[\s\S]*>floe&#45;platform<[\s\S]*<\/svg>/);
   });
 
   it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {

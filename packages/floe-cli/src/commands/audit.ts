@@ -27,7 +27,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 
 interface AuditOptions extends PolicyInputFlags {
   namespace: string[];
-  output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid';
+  output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
   failOn: 'error' | 'warning' | 'never';
   connectivity?: boolean;
 }
@@ -49,13 +49,20 @@ export function findingSource(inv: Inventory, f: PolicyFinding): string | undefi
   return inv.sources[f.object];
 }
 
+/** Graphviz compiled to WebAssembly, in-process; loaded only for --output svg (it is 5 MB). */
+async function renderSvg(dot: string): Promise<string> {
+  const { instance } = await import('@viz-js/viz');
+  const viz = await instance();
+  return viz.renderString(dot, { format: 'svg', engine: 'dot' });
+}
+
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
     .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read', collect, [])
-    .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot or mermaid').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings');
   addPolicyInputFlags(cmd);
@@ -72,7 +79,8 @@ Isolation is decided by selection (which policies select each pod), never by
 policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
 {"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]}.
-dot and mermaid draw the namespace-level graph (External for addresses outside the cluster).
+dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
+svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid
 input, 3 environment (cluster unreachable, not authorised).
@@ -81,12 +89,12 @@ Examples:
   floe network audit --from-dir manifests/ -o sarif > audit.sarif     # GitHub code scanning
   floe network audit -n floe-jobs -n floe-platform --fail-on warning
   floe network audit --connectivity -o json --context prod
-  floe network audit --connectivity -o dot --from-dir dump/ | dot -Tsvg > net.svg`,
+  floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
     .action(async (opts: AuditOptions) => {
       const log = logger(globals());
-      const graph = opts.output === 'dot' || opts.output === 'mermaid';
-      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot or mermaid, not ${opts.output}`);
+      const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
+      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
         let source: string | undefined;
@@ -100,7 +108,15 @@ Examples:
             const c = engine.connectivity();
             const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
             const text =
-              opts.output === 'json' ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n` : opts.output === 'dot' ? connectivityDot(c, keep) : opts.output === 'mermaid' ? connectivityMermaid(c, keep) : connectivityText(c, keep);
+              opts.output === 'json'
+                ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
+                : opts.output === 'dot'
+                  ? connectivityDot(c, keep)
+                  : opts.output === 'svg'
+                    ? await renderSvg(connectivityDot(c, keep))
+                    : opts.output === 'mermaid'
+                      ? connectivityMermaid(c, keep)
+                      : connectivityText(c, keep);
             process.stdout.write(text);
             auditEvent(log, { operation: 'network.audit', result: 'success', source, connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } });
             return;
