@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifLog } from '../../packages/floe-core/test/policy/sarif-shape.ts';
-import { floe, tempDir } from './run.ts';
+import { REPO, floe, tempDir } from './run.ts';
 
 const ALLOW_ALL = `apiVersion: v1
 kind: Pod
@@ -103,6 +103,20 @@ describe('floe network audit', () => {
     const svg = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'svg']);
     expect(svg.code, svg.stderr).toBe(0);
     expect(svg.stdout).toMatch(/<svg[^>]*>[\s\S]*>floe&#45;jobs<[\s\S]*>floe&#45;platform<[\s\S]*<\/svg>/);
+  });
+
+  it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {
+    const dir = await tempDir('floe-audit-pss-');
+    await writeFile(
+      join(dir, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: floe-jobs\n  labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: restricted}\n',
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--manifest', join(REPO, 'examples/manifest.yaml'), '-o', 'json']);
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
+    expect(findings).toEqual([
+      expect.objectContaining({ id: 'pss-level-weaker-than-configured', severity: 'error', namespace: 'floe-jobs', label: 'pod-security.kubernetes.io/enforce', expected: 'restricted', actual: 'baseline' }),
+    ]);
   });
 
   it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {

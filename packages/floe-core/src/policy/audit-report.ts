@@ -43,6 +43,16 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
     help: 'The podSelector of the NetworkPolicy matches none of the pods of its namespace, so the policy has no effect. Compare it with the pod labels (kubectl get pods --show-labels).',
     severity: 'warning',
   },
+  'pss-labels-missing': {
+    title: 'Pod Security label missing',
+    help: 'A namespace the manifest manages lacks a pod-security.kubernetes.io/enforce, audit or warn label (or its value is not a level), so Pod Security admission does not apply the configured level. Apply the Namespace floe network generate writes.',
+    severity: 'error',
+  },
+  'pss-level-weaker-than-configured': {
+    title: 'Pod Security weaker than configured',
+    help: 'A namespace the manifest manages has a Pod Security level (or a pinned version) weaker than the manifest configures. Label it as configured, or change the manifest.',
+    severity: 'error',
+  },
   'peer-matches-nothing': {
     title: 'Peer matches no pod',
     help: 'A peer of a rule selects no pod (no namespace matches its namespaceSelector, or no pod there matches its podSelector): the peer is dead, often a label typo. Fix the selector or remove the peer.',

@@ -9,3 +9,4 @@ export * from '../inventory/index.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export * from './audit-report.js';
+export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
