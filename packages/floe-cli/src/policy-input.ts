@@ -49,3 +49,20 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
   }
   return result;
 }
+
+/** One overwritten status line on stderr while long work runs, only when stderr is a terminal (never in logs or CI). */
+export function progress(): { step(text: string): void; done(): void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let shown = false;
+  return {
+    step(text) {
+      if (!tty) return;
+      process.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

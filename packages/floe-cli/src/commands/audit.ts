@@ -25,7 +25,7 @@ import {
   type PolicyFinding,
 } from '@floe/core';
 import { logger, resolveManifest, type GlobalOptions } from '../context.js';
-import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
+import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -107,14 +107,19 @@ Examples:
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
         let source: string | undefined;
+        const status = progress();
         try {
+          status.step(`floe: reading ${opts.fromDir ?? 'the cluster'}…`);
           const input = await loadPolicyInput(opts, 'floe network audit', log);
           source = input.source;
+          const { pods, policies } = input.inventory.model;
+          status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
           const only = new Set(opts.namespace);
           const inScope = (ns: string) => only.size === 0 || only.has(ns);
           if (opts.connectivity) {
             const c = engine.connectivity();
+            status.done();
             const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
             const text =
               opts.output === 'json'
@@ -142,6 +147,7 @@ Examples:
             .filter((f) => inScope(f.namespace))
             .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
           const report = { policies: summarisePolicies(engine).filter((p) => inScope(p.namespace)), findings };
+          status.done();
           const render = {
             text: () => auditText(report),
             json: () => `${JSON.stringify(auditJson(report), null, 2)}\n`,
@@ -154,6 +160,7 @@ Examples:
           auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors } });
           if (failing.length > 0) throw new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`);
         } catch (err) {
+          status.done();
           if (!(err instanceof AuditFindings)) auditEvent(log, { operation: 'network.audit', result: 'failure', source, error: (err as Error).message.split('\n')[0] });
           throw err;
         }
