@@ -270,7 +270,7 @@ function ipMismatch(b: CompiledIpBlock, family: 4 | 6, value: bigint, text: stri
   if (ipBlockContains(b, family, value)) return [];
   if (b.family !== family) return [`${text} is IPv${family}, ipBlock ${b.text} is IPv${b.family}`];
   const ex = b.except.find((e) => e.first <= value && value <= e.last);
-  if (ex) return [`${text} is in the except ${formatRange(ex)} of ipBlock ${b.cidr && formatRange(b.cidr)}`];
+  if (ex) return [`${text} is in the except ${formatRange(ex)} of ipBlock ${formatRange(b.cidr)}`];
   return [`${text} is outside ipBlock ${b.text}`];
 }
 
