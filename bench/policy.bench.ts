@@ -183,9 +183,8 @@ async function child(dir: string): Promise<void> {
   const t3 = performance.now();
   const c = engine.connectivity();
   const t4 = performance.now();
-  let rows = 0;
+  const rows = c.from.length;
   const m = c.endpoints.length;
-  for (let i = 0; i < c.matrix.length; i++) if (c.matrix[i] !== 0) rows++;
   // One explain after loading: a fresh engine (compile) plus resolving and evaluating a pair.
   const endpoints = [...new Set(inv.model.pods.map((p) => p.endpoint))];
   const rand = rng(7);

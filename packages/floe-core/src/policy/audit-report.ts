@@ -4,7 +4,7 @@ import { compareStrings } from '../util/compare.js';
 import type { Connectivity } from './engine.js';
 import { connectivityRows } from './engine.js';
 import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
-import { PortSets, connectionsText } from './ports.js';
+import { connectionsText } from './ports.js';
 
 /** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
 export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
@@ -179,16 +179,11 @@ export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => bool
   const nsOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
   const edges = new Set<string>();
   const nodes = new Set<string>();
-  const n = c.endpoints.length;
-  for (let i = 0; i < n; i++) {
-    const a = c.endpoints[i] as string;
-    nodes.add(nsOf(a));
-    for (let j = 0; j < n; j++) {
-      if ((c.matrix[i * n + j] ?? PortSets.NONE) === PortSets.NONE) continue;
-      const b = c.endpoints[j] as string;
-      if (!keep(a) && !keep(b)) continue;
-      edges.add(`${nsOf(a)}\u0000${nsOf(b)}`);
-    }
+  for (const e of c.endpoints) nodes.add(nsOf(e));
+  for (let k = 0; k < c.from.length; k++) {
+    const a = c.endpoints[c.from[k] as number] as string;
+    const b = c.endpoints[c.to[k] as number] as string;
+    if (keep(a) || keep(b)) edges.add(`${nsOf(a)}\u0000${nsOf(b)}`);
   }
   return {
     nodes: [...nodes].sort(compareStrings),

@@ -62,26 +62,26 @@ export interface ConnectivityRow {
   connections: 'all' | Connection[];
 }
 
-/** Allowed connections between every pair of endpoints and external ranges, as a dense matrix of port set ids. */
+/** Allowed connections between workload endpoints and external ranges, as sparse (from, to, port set) triples. */
 export interface Connectivity {
   /** Workload endpoints (`ns/name[Kind]`), then external ranges (`cidr[External]` / `first-last[External]`). */
   endpoints: string[];
   workloadCount: number;
-  /** `matrix[from * endpoints.length + to]` is a port set id of `ports`; PortSets.NONE when nothing is allowed. */
-  matrix: Uint16Array | Uint32Array;
+  /** Every allowed pair, from-major: `endpoints[from[k]]` may reach `endpoints[to[k]]` on port set `portSets[k]` of `ports`. */
+  from: Int32Array;
+  to: Int32Array;
+  portSets: Uint32Array;
   ports: PortSets;
   /** Pod equivalence classes the computation ran on (pods that no selector or ipBlock can tell apart share one). */
   classCount: number;
+  /** The port set allowed from endpoint `i` to endpoint `j`; PortSets.NONE when nothing is. */
+  allowed(i: number, j: number): number;
 }
 
 /** Every allowed connection, from-major in endpoint order. */
 export function* connectivityRows(c: Connectivity): Generator<ConnectivityRow> {
-  const n = c.endpoints.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const id = c.matrix[i * n + j] ?? PortSets.NONE;
-      if (id !== PortSets.NONE) yield { from: c.endpoints[i] as string, to: c.endpoints[j] as string, connections: c.ports.connections(id) };
-    }
+  for (let k = 0; k < c.from.length; k++) {
+    yield { from: c.endpoints[c.from[k] as number] as string, to: c.endpoints[c.to[k] as number] as string, connections: c.ports.connections(c.portSets[k] as number) };
   }
 }
 
@@ -483,41 +483,95 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
     return id;
   };
 
-  const tooMany = () => new Error(`more than 65,535 distinct port sets; connectivity matrix overflow`);
-  const build = (direction: Direction): Uint16Array => {
-    const m = new Uint16Array(C * W);
-    const isolated = new Uint8Array(C);
-    for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) isolated[c] = 1;
-    for (let c = 0; c < C; c++) if (!isolated[c]) m.fill(PortSets.ALL, c * W, (c + 1) * W);
+  /**
+   * One direction's admissions, sparse: null for a class that direction does
+   * not isolate (everything admitted); else what whole-cluster rules admit
+   * (`allPods`, `allExternal`) plus per-column port sets. Memory and time
+   * follow the rules, not classes × classes.
+   */
+  interface Row {
+    allPods: number;
+    allExternal: number;
+    cols: Map<number, number>;
+  }
+  const build = (direction: Direction): (Row | null)[] => {
+    const rows: (Row | null)[] = new Array<Row | null>(C).fill(null);
+    for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) rows[c] ??= { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols: new Map() };
     for (const p of engine.policies) {
       const rules = p[direction];
-      if (!rules || rules.length === 0) continue;
       const subjects = selected.get(p) ?? [];
-      if (subjects.length === 0) continue;
+      if (!rules || rules.length === 0 || subjects.length === 0) continue;
       for (const rule of rules) {
-        const targets = ruleTargets(rule);
+        // Egress named ports resolve per destination pod, so those rules keep explicit columns.
+        const perDestination = direction === 'egress' && rule.hasNamedPorts;
+        const everyPod = !perDestination && (!rule.peers || rule.peers.some((x) => x.kind === 'pods' && x.namespaces?.empty === true && x.pods.empty));
+        const everyExternal = !rule.peers;
+        const targets = everyPod ? ruleTargets(rule).filter((t) => t >= C && !everyExternal) : ruleTargets(rule).filter((t) => !(everyExternal && t >= C));
         const fixed = rule.hasNamedPorts ? -1 : rulePortsFor(rule, C);
+        const external = rulePortsFor(rule, C);
         for (const s of subjects) {
-          const row = s * W;
-          // Named ports resolve against the destination: the subject for ingress, each peer for egress.
+          const row = rows[s] as Row;
+          // Ingress named ports resolve against the subject, the destination of ingress.
           const subjectPorts = fixed >= 0 ? fixed : direction === 'ingress' ? rulePortsFor(rule, s) : -1;
+          if (everyPod) row.allPods = ports.union(row.allPods, subjectPorts);
+          if (everyExternal) row.allExternal = ports.union(row.allExternal, direction === 'ingress' ? subjectPorts : external);
           for (const t of targets) {
             const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
-            const cur = m[row + t] as number;
-            if (cur === pid || cur === PortSets.ALL) continue;
-            const next = cur === PortSets.NONE ? pid : ports.union(cur, pid);
-            if (next > 0xffff) throw tooMany();
-            m[row + t] = next;
+            const cur = row.cols.get(t) ?? PortSets.NONE;
+            if (cur !== pid && cur !== PortSets.ALL) row.cols.set(t, cur === PortSets.NONE ? pid : ports.union(cur, pid));
           }
         }
       }
     }
-    return m;
+    return rows;
   };
   const EG = build('egress');
   const IN = build('ingress');
+  const value = (row: Row | null | undefined, col: number): number => {
+    if (!row) return PortSets.ALL;
+    const base = col < C ? row.allPods : row.allExternal;
+    const own = row.cols.get(col);
+    return own === undefined ? base : ports.union(base, own);
+  };
 
-  // Endpoints: workloads with their distinct classes.
+  // Class pairs with something allowed: candidates come from the sparse sides, never all C × C.
+  const openIngress: number[] = [];
+  const wideIngress: number[] = [];
+  const ingressFrom: number[][] = Array.from({ length: C }, () => []);
+  IN.forEach((row, d) => {
+    if (!row) openIngress.push(d);
+    else {
+      if (row.allPods !== PortSets.NONE) wideIngress.push(d);
+      for (const s of row.cols.keys()) if (s < C) (ingressFrom[s] as number[]).push(d);
+    }
+  });
+  const classOut: { to: number[]; id: number[] }[] = [];
+  const seen = new Int32Array(C).fill(-1);
+  for (let s = 0; s < C; s++) {
+    const out = { to: [] as number[], id: [] as number[] };
+    const eg = EG[s];
+    const consider = (d: number) => {
+      if (seen[d] === s) return;
+      seen[d] = s;
+      const e = value(eg, d);
+      if (e === PortSets.NONE) return;
+      const id = ports.intersect(e, value(IN[d], s));
+      if (id !== PortSets.NONE) {
+        out.to.push(d);
+        out.id.push(id);
+      }
+    };
+    if (!eg || eg.allPods !== PortSets.NONE) {
+      for (const d of openIngress) consider(d);
+      for (const d of wideIngress) consider(d);
+      for (const d of ingressFrom[s] as number[]) consider(d);
+    } else {
+      for (const d of eg.cols.keys()) if (d < C) consider(d);
+    }
+    classOut.push(out);
+  }
+
+  // Endpoints: workloads with their distinct classes; a class may stand in several endpoints.
   const members = new Map<string, Set<number>>();
   pods.forEach((pod, i) => {
     const set = members.get(pod.endpoint) ?? members.set(pod.endpoint, new Set()).get(pod.endpoint)!;
@@ -526,6 +580,8 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   const workloads = [...members.keys()].sort(compareStrings);
   const memberLists = workloads.map((w) => [...(members.get(w) as Set<number>)]);
   const N = workloads.length;
+  const classEndpoints: number[][] = Array.from({ length: C }, () => []);
+  memberLists.forEach((cs, a) => cs.forEach((c) => (classEndpoints[c] as number[]).push(a)));
 
   // External ranges: merge adjacent intervals that every workload treats alike, in both directions.
   const merged: { range: IpRange; interval: number }[] = [];
@@ -534,8 +590,8 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
       let out: number = PortSets.NONE;
       let inn: number = PortSets.NONE;
       for (const c of cs) {
-        out = ports.union(out, EG[c * W + col] as number);
-        inn = ports.union(inn, IN[c * W + col] as number);
+        out = ports.union(out, value(EG[c], col));
+        inn = ports.union(inn, value(IN[c], col));
       }
       into[2 * w] = out;
       into[2 * w + 1] = inn;
@@ -543,6 +599,7 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   };
   let prevSig = new Uint32Array(2 * N);
   let sig = new Uint32Array(2 * N);
+  const mergedSig: Uint32Array[] = [];
   for (let e = 0; e < E; e++) {
     columnOf(C + e, sig);
     const r = intervals[e] as IpRange;
@@ -550,44 +607,60 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
     let same = prev !== undefined && prev.range.family === r.family && prev.range.last + 1n === r.first;
     for (let i = 0; same && i < sig.length; i++) same = sig[i] === prevSig[i];
     if (same && prev) prev.range = { ...prev.range, last: r.last };
-    else merged.push({ range: { ...r }, interval: e });
+    else {
+      merged.push({ range: { ...r }, interval: e });
+      mergedSig.push(sig.slice());
+    }
     [prevSig, sig] = [sig, prevSig];
   }
   const X = merged.length;
-  const M = N + X;
-  const matrix = new Uint16Array(M * M);
+
+  // Allowed pairs in from-major order: workload -> workloads, workload -> ranges, then range -> workloads.
+  const from: number[] = [];
+  const to: number[] = [];
+  const ids: number[] = [];
+  const push = (a: number, b: number, id: number) => {
+    from.push(a);
+    to.push(b);
+    ids.push(id);
+  };
+  const acc = new Map<number, number>();
   for (let a = 0; a < N; a++) {
-    const as = memberLists[a] as number[];
-    const single = as.length === 1 ? (as[0] as number) : -1;
-    for (let b = 0; b < N; b++) {
-      const bs = memberLists[b] as number[];
-      if (single >= 0 && bs.length === 1) {
-        // The common case: one class at each end.
-        const d = bs[0] as number;
-        const eg = EG[single * W + d] as number;
-        matrix[a * M + b] = eg === PortSets.NONE ? eg : ports.intersect(eg, IN[d * W + single] as number);
-        continue;
+    acc.clear();
+    for (const s of memberLists[a] as number[]) {
+      const out = classOut[s] as { to: number[]; id: number[] };
+      for (let k = 0; k < out.to.length; k++) {
+        const id = out.id[k] as number;
+        for (const b of classEndpoints[out.to[k] as number] as number[]) acc.set(b, ports.union(acc.get(b) ?? PortSets.NONE, id));
       }
-      let acc: number = PortSets.NONE;
-      for (const s of as) for (const d of bs) acc = ports.union(acc, ports.intersect(EG[s * W + d] as number, IN[d * W + s] as number));
-      if (acc > 0xffff) throw tooMany();
-      matrix[a * M + b] = acc;
     }
+    for (const b of [...acc.keys()].sort((x, y) => x - y)) push(a, b, acc.get(b) as number);
     for (let x = 0; x < X; x++) {
-      const col = C + (merged[x] as { interval: number }).interval;
-      let out: number = PortSets.NONE;
-      let inn: number = PortSets.NONE;
-      for (const c of as) {
-        out = ports.union(out, EG[c * W + col] as number);
-        inn = ports.union(inn, IN[c * W + col] as number);
-      }
-      if (out > 0xffff || inn > 0xffff) throw tooMany();
-      matrix[a * M + N + x] = out;
-      matrix[(N + x) * M + a] = inn;
+      const id = (mergedSig[x] as Uint32Array)[2 * a] as number;
+      if (id !== PortSets.NONE) push(a, N + x, id);
     }
   }
+  for (let x = 0; x < X; x++) {
+    const sigX = mergedSig[x] as Uint32Array;
+    for (let a = 0; a < N; a++) {
+      const id = sigX[2 * a + 1] as number;
+      if (id !== PortSets.NONE) push(N + x, a, id);
+    }
+  }
+  const M = N + X;
+  const index = new Map<number, number>();
+  ids.forEach((id, k) => index.set((from[k] as number) * M + (to[k] as number), id));
   const externals = merged.map((m) => `${formatRange(m.range)}[External]`);
-  return { endpoints: [...workloads, ...externals], workloadCount: N, matrix, ports, classCount: C };
+  return {
+    endpoints: [...workloads, ...externals],
+    workloadCount: N,
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+    portSets: Uint32Array.from(ids),
+    ports,
+    classCount: C,
+    allowed: (i, j) => index.get(i * M + j) ?? PortSets.NONE,
+  };
 }
 
 /** An address as an endpoint; a pod's own IP is that pod. */

@@ -44,7 +44,7 @@ const port: fc.Arbitrary<NetworkPolicyPort> = fc.oneof(
   fc.record({ protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'), port: fc.constantFrom<number | string>(80, 53, 443, 'http', 'dns') }, { requiredKeys: [] }),
   fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), port: fc.constant(53), endPort: fc.constantFrom(53, 80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
 );
-const optionalList = <T>(item: fc.Arbitrary<T>) => fc.option(fc.array(item, { maxLength: 2 }), { nil: undefined });
+const optionalList = <T>(item: fc.Arbitrary<T>) => fc.option(fc.array(item, { maxLength: 2 }), { nil: undefined, freq: 2 });
 const rule = fc.record({ peers: optionalList(peer), ports: optionalList(port) }, { requiredKeys: [] });
 const policy = (i: number): fc.Arbitrary<PolicyObject> =>
   fc
@@ -148,7 +148,7 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
         for (let x = conn.workloadCount; x + 1 < n; x++) {
           if (conn.endpoints[x]!.includes(':') !== conn.endpoints[x + 1]!.includes(':')) continue;
           let differ = false;
-          for (let k = 0; k < conn.workloadCount && !differ; k++) differ = conn.matrix[x * n + k] !== conn.matrix[(x + 1) * n + k] || conn.matrix[k * n + x] !== conn.matrix[k * n + x + 1];
+          for (let k = 0; k < conn.workloadCount && !differ; k++) differ = conn.allowed(x, k) !== conn.allowed(x + 1, k) || conn.allowed(k, x) !== conn.allowed(k, x + 1);
           if (!differ) fail('ranges not merged', { ranges: [conn.endpoints[x], conn.endpoints[x + 1]] });
           counts.connectivity++;
         }
@@ -156,7 +156,7 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
           for (let j = 0; j < n; j++) {
             const A = groups[i] as RefEndpoint[];
             const B = groups[j] as RefEndpoint[];
-            const cell = conn.matrix[i * n + j] as number;
+            const cell = conn.allowed(i, j);
             const external = A.every((x) => 'ip' in x) && B.every((x) => 'ip' in x);
             for (const q of QUERIES) {
               const expected = !external && A.some((x) => B.some((y) => ('pod' in x || 'pod' in y) && referenceAllows(m, x, y, q.protocol, q.port, mode === 'match')));
@@ -169,7 +169,7 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
           }
         }
       }),
-      { numRuns: 500, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
+      { numRuns: 800, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
     );
   });
 });

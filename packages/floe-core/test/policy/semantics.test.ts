@@ -299,6 +299,17 @@ describe('explanations', () => {
 });
 
 describe('connectivity', () => {
+  it('resolves an ingress named port against the destination also for sources outside the cluster', () => {
+    const web = pod('a/web', {}, { ports: [{ name: 'http', containerPort: 8080 }] });
+    const c = new PolicyEngine(model({ pods: [web], policies: [np('a/p', { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] })] })).connectivity();
+    const rows = [...connectivityRows(c)].filter((r) => r.to === 'a/web[Pod]').map((r) => [r.from, r.connections]);
+    expect(rows).toEqual([
+      ['a/web[Pod]', [{ protocol: 'TCP', port: 8080 }]],
+      ['0.0.0.0/0[External]', [{ protocol: 'TCP', port: 8080 }]],
+      ['::/0[External]', [{ protocol: 'TCP', port: 8080 }]],
+    ]);
+  });
+
   it('reports external addresses as the minimal ranges with the same connections', () => {
     const db = pod('app/db', { app: 'db' });
     const m = model({
