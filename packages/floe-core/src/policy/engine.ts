@@ -494,7 +494,8 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
     allExternal: number;
     cols: Map<number, number>;
   }
-  const build = (direction: Direction): (Row | null)[] => {
+  /** `needed`: the subjects whose pod columns are ever read (all when null); the others keep only external columns. */
+  const build = (direction: Direction, needed: Uint8Array | null): (Row | null)[] => {
     const rows: (Row | null)[] = new Array<Row | null>(C).fill(null);
     for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) rows[c] ??= { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols: new Map() };
     for (const p of engine.policies) {
@@ -507,15 +508,18 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
         const everyPod = !perDestination && (!rule.peers || rule.peers.some((x) => x.kind === 'pods' && x.namespaces?.empty === true && x.pods.empty));
         const everyExternal = !rule.peers;
         const targets = everyPod ? ruleTargets(rule).filter((t) => t >= C && !everyExternal) : ruleTargets(rule).filter((t) => !(everyExternal && t >= C));
+        const podTargets = targets.filter((t) => t < C);
+        const externalTargets = podTargets.length === targets.length ? [] : targets.filter((t) => t >= C);
         const fixed = rule.hasNamedPorts ? -1 : rulePortsFor(rule, C);
         const external = rulePortsFor(rule, C);
         for (const s of subjects) {
           const row = rows[s] as Row;
           // Ingress named ports resolve against the subject, the destination of ingress.
           const subjectPorts = fixed >= 0 ? fixed : direction === 'ingress' ? rulePortsFor(rule, s) : -1;
-          if (everyPod) row.allPods = ports.union(row.allPods, subjectPorts);
+          const podColumns = !needed || needed[s] === 1;
+          if (everyPod && podColumns) row.allPods = ports.union(row.allPods, subjectPorts);
           if (everyExternal) row.allExternal = ports.union(row.allExternal, direction === 'ingress' ? subjectPorts : external);
-          for (const t of targets) {
+          for (const t of podColumns ? targets : externalTargets) {
             const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
             const cur = row.cols.get(t) ?? PortSets.NONE;
             if (cur !== pid && cur !== PortSets.ALL) row.cols.set(t, cur === PortSets.NONE ? pid : ports.union(cur, pid));
@@ -525,8 +529,17 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
     }
     return rows;
   };
-  const EG = build('egress');
-  const IN = build('ingress');
+  const EG = build('egress', null);
+  // When every source's egress is narrow, ingress needs pod columns only at the destinations egress admits.
+  let needed: Uint8Array | null = new Uint8Array(C);
+  for (const row of EG) {
+    if (!row || row.allPods !== PortSets.NONE) {
+      needed = null;
+      break;
+    }
+    for (const d of row.cols.keys()) if (d < C) needed[d] = 1;
+  }
+  const IN = build('ingress', needed);
   const value = (row: Row | null | undefined, col: number): number => {
     if (!row) return PortSets.ALL;
     const base = col < C ? row.allPods : row.allExternal;

@@ -81,11 +81,28 @@ const pod = (i: number): fc.Arbitrary<PodInfo> =>
       // Some pods share a workload endpoint (replicas, possibly with different labels), so connectivity must union its pods.
       fc.constantFrom(`${p.namespace}/pod${i}[Pod]`, `${p.namespace}/w0[Deployment]`, `${p.namespace}/w1[Deployment]`).map((endpoint) => ({ ...p, name: `pod${i}`, endpoint })),
     );
-const clusterModel: fc.Arbitrary<ClusterModel> = fc.record({
+const baseModel: fc.Arbitrary<ClusterModel> = fc.record({
   namespaces: fc.array(fc.record({ name: fc.constantFrom(...NAMESPACES), labels }), { maxLength: 3 }).map((ns) => ns.filter((n, i) => ns.findIndex((x) => x.name === n.name) === i)),
   pods: fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => pod(i)))),
   policies: fc.integer({ min: 0, max: 5 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))))),
 });
+
+/** Often every pod is egress-isolated with narrow rules: connectivity then takes its sparse path. */
+const clusterModel: fc.Arbitrary<ClusterModel> = fc.tuple(baseModel, fc.boolean(), fc.tuple(...NAMESPACES.map(() => fc.record({ pods: selector, ports: optionalList(port) }, { requiredKeys: ['pods'] })))).map(([m, isolate, rules]) =>
+  isolate
+    ? {
+        ...m,
+        policies: [
+          ...m.policies,
+          ...NAMESPACES.map((namespace, i) => ({
+            namespace,
+            name: `egress-${i}`,
+            spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: rules[i]!.pods }], ...(rules[i]!.ports ? { ports: rules[i]!.ports } : {}) }] },
+          })),
+        ],
+      }
+    : m,
+);
 
 /** Whether a connectivity endpoint name (`cidr[External]` or `first-last[External]`) covers `ip`. */
 function externalCovers(name: string, ip: string): boolean {
