@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { diffIntent } from '../../src/diff/diff.js';
+import { renderDiffText, summaryLine } from '../../src/diff/render.js';
+import type { KubeObject } from '../../src/cluster/types.js';
+import { allowAll, allowEgress, defaultDeny, intentOf, liveOf, namespace, NS } from './fixtures.js';
+
+const all = () => [namespace(), defaultDeny(), allowEgress()];
+const patchedPort = (): KubeObject => {
+  const o = structuredClone(allowEgress()) as KubeObject & { spec: { egress: { ports: { port: number }[] }[] } };
+  (o.spec.egress[0]?.ports[0] as { port: number }).port = 8182;
+  return o;
+};
+
+describe('renderDiffText', () => {
+  it('prints a unified diff per object with live as --- and the intent as +++, then the summary', () => {
+    const result = diffIntent(intentOf(...all()), liveOf(namespace(), patchedPort(), allowAll()));
+    const text = renderDiffText(result, { color: false });
+    expect(text).toContain(`--- live/NetworkPolicy/${NS}/floe-allow-egress\n+++ intent/NetworkPolicy/${NS}/floe-allow-egress\n@@ `);
+    expect(text).toContain('-          port: 8182\n+          port: 8181\n');
+    // Missing: everything is an addition; extra: everything is a removal.
+    expect(text).toContain(`--- live/NetworkPolicy/${NS}/floe-default-deny\n+++ intent/NetworkPolicy/${NS}/floe-default-deny\n@@ -0,0 +1,`);
+    expect(text).toContain(`--- live/NetworkPolicy/${NS}/allow-all\n+++ intent/NetworkPolicy/${NS}/allow-all\n@@ -1,`);
+    expect(text).toContain(`note: extra NetworkPolicy ${NS}/allow-all (not floe's) allows traffic: policies only add allowances, so it widens access\n`);
+    expect(text.endsWith('3 objects differ: 1 missing, 1 changed, 1 extra (widens access)\n')).toBe(true);
+  });
+
+  it('prints only the summary when nothing differs', () => {
+    expect(renderDiffText(diffIntent(intentOf(...all()), liveOf(...all())), { color: false })).toBe('no drift: 3 objects in 1 namespace match the intent\n');
+  });
+
+  it('colours removals red, additions green and hunk headers cyan only when asked', () => {
+    const result = diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny(), patchedPort()));
+    const plain = renderDiffText(result, { color: false });
+    const coloured = renderDiffText(result, { color: true });
+    expect(plain).not.toContain('\u001b[');
+    expect(coloured).toContain('\u001b[31m-          port: 8182\u001b[0m');
+    expect(coloured).toContain('\u001b[32m+          port: 8181\u001b[0m');
+    expect(coloured).toMatch(/\u001b\[36m@@ -\d+,\d+ \+\d+,\d+ @@\u001b\[0m/);
+  });
+
+  it('says a missing namespace takes its objects with it, and notes a stricter level', () => {
+    const other = namespace('floe-platform', 'baseline');
+    const result = diffIntent(intentOf(...all(), other), liveOf(namespace('floe-platform', 'restricted')));
+    const text = renderDiffText(result, { color: false });
+    expect(text).toContain(`note: namespace ${NS} does not exist: its 2 objects are missing too\n`);
+    expect(text).toContain('note: namespace floe-platform: Pod Security enforce is restricted, stricter than the intent\'s baseline (not drift)\n');
+  });
+});
+
+describe('summaryLine', () => {
+  it('says how many of the extra policies widen access when not all do', () => {
+    const deny = { ...defaultDeny(), metadata: { name: 'team-deny', namespace: NS } };
+    const result = diffIntent(intentOf(...all()), liveOf(...all(), deny, allowAll()));
+    expect(summaryLine(result.report)).toBe('2 objects differ: 0 missing, 0 changed, 2 extra (1 widen access)');
+  });
+
+  it('uses the singular for one object', () => {
+    const result = diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny()));
+    expect(summaryLine(result.report)).toBe('1 object differs: 1 missing, 0 changed, 0 extra');
+  });
+});
