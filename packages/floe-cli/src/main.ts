@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { diffCommand } from './commands/diff.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
 import type { GlobalOptions } from './context.js';
-import { reportError } from './exit.js';
+import { EXIT, reportError } from './exit.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,6 +26,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(diffCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -35,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A check that found something (diff: drift) printed its result and set exitCode 1.
+    return process.exitCode === EXIT.finding ? EXIT.finding : EXIT.ok;
   } catch (err) {
     const report = reportError(err, Boolean(program.opts<GlobalOptions>().debug));
     for (const line of report.lines) process.stderr.write(`${line}\n`);
