@@ -80,8 +80,26 @@ export function notes(report: DiffReport): string[] {
   return out;
 }
 
+const MAX_VALUE_CHARS = 120;
+
+function shortValue(v: unknown): string {
+  const text = JSON.stringify(v);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/** One line per changed field, so a CI log names the path and both values without reading the diff. */
+export function changedLines(report: DiffReport): string[] {
+  return report.changed.flatMap((c) =>
+    c.differences.map((d) => {
+      const live = 'live' in d ? `live ${shortValue(d.live)}` : 'not in the cluster';
+      const intent = 'expected' in d ? `intent ${shortValue(d.expected)}` : 'not in the intent';
+      return `changed: ${objectPath(c)} ${d.path}: ${live}, ${intent}`;
+    }),
+  );
+}
+
 export function renderDiffText(result: DiffResult, options: TextOptions): string {
   const chunks = result.pairs.map((p) => (options.color ? colorize(unifiedDiff(p)) : unifiedDiff(p)));
-  const tail = [...notes(result.report).map((n) => `note: ${n}`), summaryLine(result.report)];
+  const tail = [...changedLines(result.report), ...notes(result.report).map((n) => `note: ${n}`), summaryLine(result.report)];
   return `${chunks.join('')}${chunks.length ? '\n' : ''}${tail.join('\n')}\n`;
 }

@@ -21,6 +21,7 @@ describe('renderDiffText', () => {
     expect(text).toContain(`--- live/NetworkPolicy/${NS}/floe-default-deny\n+++ intent/NetworkPolicy/${NS}/floe-default-deny\n@@ -0,0 +1,`);
     expect(text).toContain(`--- live/NetworkPolicy/${NS}/allow-all\n+++ intent/NetworkPolicy/${NS}/allow-all\n@@ -1,`);
     expect(text).toContain(`note: extra NetworkPolicy ${NS}/allow-all (not floe's) allows traffic: policies only add allowances, so it widens access\n`);
+    expect(text).toContain(`changed: NetworkPolicy/${NS}/floe-allow-egress spec.egress[0].ports[0].port: live 8182, intent 8181\n`);
     expect(text.endsWith('3 objects differ: 1 missing, 1 changed, 1 extra (widens access)\n')).toBe(true);
   });
 
@@ -44,6 +45,19 @@ describe('renderDiffText', () => {
     const text = renderDiffText(result, { color: false });
     expect(text).toContain(`note: namespace ${NS} does not exist: its 2 objects are missing too\n`);
     expect(text).toContain('note: namespace floe-platform: Pod Security enforce is restricted, stricter than the intent\'s baseline (not drift)\n');
+  });
+});
+
+describe('changedLines', () => {
+  it('says when a field is only on one side', () => {
+    const rule = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] };
+    const live = structuredClone(allowEgress()) as KubeObject & { spec: { egress: unknown[] } };
+    live.spec.egress.push(rule);
+    const weaker = structuredClone(namespace()) as KubeObject;
+    delete (weaker.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/warn'];
+    const text = renderDiffText(diffIntent(intentOf(...all()), liveOf(weaker, defaultDeny(), live)), { color: false });
+    expect(text).toContain(`changed: Namespace/${NS} metadata.labels["pod-security.kubernetes.io/warn"]: not in the cluster, intent "restricted"\n`);
+    expect(text).toContain(`changed: NetworkPolicy/${NS}/floe-allow-egress spec.egress[2]: live {"to":[{"ipBlock":{"cidr":"0.0.0.0/0"}}]}, not in the intent\n`);
   });
 });
 
