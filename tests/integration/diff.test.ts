@@ -200,12 +200,6 @@ describe('floe network diff on an applied intent', () => {
     const text = await diff();
     expect(text.stdout).toContain(`note: namespace ${sales} does not exist: its ${inSales.length - 1} objects are missing too\n`);
   });
-
-  it('exits 2 when both --manifest and --dir are given', async () => {
-    const r = await floe(['network', 'diff', '--manifest', manifest, '--dir', gen.dir]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe('floe: error: --manifest and --dir are alternatives: pass one (the manifest generates the intent in memory; --dir reads generated files)\n');
-  });
 });
 
 describe('what the API server stores (the ground for diff normalisation)', () => {
