@@ -19,7 +19,7 @@ import type { KubeObject } from '../cluster/types.js';
 import { MANAGED_BY_LABEL } from '../network/labels.js';
 import { compareStrings } from '../util/compare.js';
 import { childPath, compare } from './compare.js';
-import type { JsonObject } from './json.js';
+import { jsonEqual, type JsonObject } from './json.js';
 import { allowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
 import { comparePodSecurity, isPssLabel, levelDrifts, pssLevelLabel, pssVersionLabel, versionDrifts } from './pss.js';
 import type { ChangedObject, DiffPair, DiffResult, Difference, ExtraObject, Intent, LiveState, MissingObject, NamespaceStatus, ObjectRef } from './types.js';
@@ -47,6 +47,25 @@ function index(objects: KubeObject[]): Map<string, KubeObject> {
 
 /** Lists are sets in a NetworkPolicy spec, ordered everywhere else. */
 const unorderedIn = (kind: string) => (path: string) => kind === 'NetworkPolicy' && path.startsWith('spec');
+
+/** The metadata keys floe owns hold floe's values. */
+function ownedMetadataEqual(intended: KubeObject, live: KubeObject): boolean {
+  for (const field of ['labels', 'annotations'] as const) {
+    const want = intended.metadata[field];
+    if (!want) continue;
+    const have = live.metadata[field];
+    for (const [k, v] of Object.entries(want)) if (have?.[k] !== v) return false;
+  }
+  return true;
+}
+
+/**
+ * A NetworkPolicy whose raw spec already equals the intent's needs no
+ * normalising (both normalise alike); the common case in a cluster in sync.
+ */
+function unchangedAsIs(intended: KubeObject, live: KubeObject): boolean {
+  return intended.kind === 'NetworkPolicy' && jsonEqual(intended.spec, live.spec) && ownedMetadataEqual(intended, live) && live.metadata.deletionTimestamp === undefined;
+}
 
 /**
  * A Namespace's drift: the floe labels it must carry (Pod Security levels by
@@ -139,6 +158,10 @@ export function diffIntent(intent: Intent, live: LiveState): DiffResult {
       if (!found) {
         reportMissing(o, false);
         status.drift = true;
+        continue;
+      }
+      if (unchangedAsIs(o, found)) {
+        unchanged++;
         continue;
       }
       const expected = normalizeIntended(o);

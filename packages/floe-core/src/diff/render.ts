@@ -19,8 +19,18 @@ export function objectPath(o: { kind: string; namespace: string | null; name: st
   return `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
+/** The whole object added or removed: one hunk, no need to run a diff. */
+function wholeObjectPatch(header: string, yaml: string, sign: '+' | '-'): string {
+  const lines = yaml.slice(0, -1).split('\n');
+  const range = sign === '+' ? `-0,0 +1,${lines.length}` : `-1,${lines.length} +0,0`;
+  return `${header}@@ ${range} @@\n${lines.map((l) => sign + l).join('\n')}\n`;
+}
+
 export function unifiedDiff(pair: DiffPair): string {
   const where = objectPath(pair);
+  const header = `--- live/${where}\n+++ intent/${where}\n`;
+  if (!pair.live && pair.expected) return wholeObjectPatch(header, emitYaml(pair.expected), '+');
+  if (pair.live && !pair.expected) return wholeObjectPatch(header, emitYaml(pair.live), '-');
   const live = pair.live ? emitYaml(pair.live) : '';
   const intent = pair.expected ? emitYaml(pair.expected) : '';
   return createTwoFilesPatch(`live/${where}`, `intent/${where}`, live, intent, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });

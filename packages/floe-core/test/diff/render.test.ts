@@ -1,6 +1,8 @@
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { diffIntent } from '../../src/diff/diff.js';
-import { renderDiffText, summaryLine } from '../../src/diff/render.js';
+import { renderDiffText, summaryLine, unifiedDiff } from '../../src/diff/render.js';
+import { emitYaml } from '../../src/util/yaml-emit.js';
 import type { KubeObject } from '../../src/cluster/types.js';
 import { allowAll, allowEgress, defaultDeny, intentOf, liveOf, namespace, NS } from './fixtures.js';
 
@@ -45,6 +47,19 @@ describe('renderDiffText', () => {
     const text = renderDiffText(result, { color: false });
     expect(text).toContain(`note: namespace ${NS} does not exist: its 2 objects are missing too\n`);
     expect(text).toContain('note: namespace floe-platform: Pod Security enforce is restricted, stricter than the intent\'s baseline (not drift)\n');
+  });
+});
+
+describe('unifiedDiff', () => {
+  it('writes a missing or extra object as the same patch the diff library makes, without diffing', () => {
+    const { pairs } = diffIntent(intentOf(...all()), liveOf(namespace(), allowEgress(), allowAll()));
+    expect(pairs.map((p) => p.status)).toEqual(['extra', 'missing']);
+    for (const p of pairs) {
+      const where = `NetworkPolicy/${NS}/${p.name}`;
+      const live = p.live ? emitYaml(p.live) : '';
+      const intent = p.expected ? emitYaml(p.expected) : '';
+      expect(unifiedDiff(p)).toBe(createTwoFilesPatch(`live/${where}`, `intent/${where}`, live, intent, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+    }
   });
 });
 
