@@ -10,7 +10,7 @@ import { detectKindnet } from './plugins/kindnet.js';
 import { detectKubeRouter } from './plugins/kube-router.js';
 import { detectAlwaysEnforcing } from './plugins/simple.js';
 import { detectWeave } from './plugins/weave.js';
-import type { CniEvidence, CniPlugin, CniReport, CniSnapshot, CniVerdict, ContainerInfo, WorkloadInfo } from './types.js';
+import type { CniEvidence, CniPlugin, CniReport, CniSnapshot, CniVerdict, ContainerInfo } from './types.js';
 
 /** One rule per plugin family; each reads the whole snapshot and reports what it recognises. */
 const RULES: ((s: CniSnapshot) => CniPlugin[])[] = [

@@ -49,7 +49,7 @@ describe('cniText', () => {
   it('colours only when asked to', () => {
     expect(cniText(canalLike, cluster)).not.toContain('\u001b[');
     const notEnforced = detectCni(snapshot({ daemonSets: [ds('kube-flannel', 'kube-flannel-ds', c('kube-flannel', IMG.flannel))] }));
-    expect(cniText(notEnforced, cluster, { color: true }).split('\n')[0]).toMatch(/^\u001b\[1;31mNOT ENFORCED\u001b\[0m {2}NetworkPolicies are NOT enforced/);
+    expect(cniText(notEnforced, cluster, { color: true }).split('\n')[0]?.startsWith('\u001b[1;31mNOT ENFORCED\u001b[0m  NetworkPolicies are NOT enforced')).toBe(true);
   });
 });
 
