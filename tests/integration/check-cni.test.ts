@@ -173,6 +173,8 @@ describe('floe network check-cni on the real API server', () => {
     version: string | null;
     enforcesPolicy: boolean | null;
     evidence: Partial<Evidence>[];
+    /** A text that one of the notes must contain. */
+    note?: string;
   }
 
   const CASES: Case[] = [
@@ -226,6 +228,7 @@ describe('floe network check-cni on the real API server', () => {
       version: 'v3.28.1',
       enforcesPolicy: true,
       evidence: [{ kind: 'DaemonSet', name: 'calico-node' }],
+      note: 'flannel does not enforce NetworkPolicy here',
     },
     {
       title: 'Cilium with cilium-config enable-policy default is enforced',
@@ -473,6 +476,7 @@ describe('floe network check-cni on the real API server', () => {
       expect(r.json?.verdict).toBe(c.verdict);
       expect(r.json?.plugins.find((p) => p.name === c.plugin)).toMatchObject({ version: c.version, enforcesPolicy: c.enforcesPolicy });
       for (const e of c.evidence) expect(evidenceOf(r.json, c.plugin)).toContainEqual(expect.objectContaining(e));
+      if (c.note) expect(r.json?.notes).toContainEqual(expect.stringContaining(c.note));
     });
   }
 

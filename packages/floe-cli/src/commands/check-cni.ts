@@ -48,15 +48,14 @@ Examples:
     )
     .action(async (opts: CheckCniOptions) => {
       const log = logger(globals());
-      await withSpan('floe.network.check-cni', { 'floe.output': opts.output }, async () => {
+      // A verdict other than enforced is a finding (exit 1), not a failed operation: the span and audit say success.
+      const verdict = await withSpan('floe.network.check-cni', { 'floe.output': opts.output }, async () => {
         let server: string | undefined;
-        let verdict: string | undefined;
         try {
           const client = await clusterFromFlags(opts, COMMAND, log);
           server = client.server;
           try {
             const report = detectCni(await gatherCniSnapshot(client));
-            verdict = report.verdict;
             const cluster = { server: client.server, context: client.context };
             process.stdout.write(opts.output === 'json' ? `${JSON.stringify(cniJson(report, cluster), null, 2)}\n` : cniText(report, cluster, { color: useColor() }));
             auditEvent(log, {
@@ -67,6 +66,7 @@ Examples:
               verdict: report.verdict,
               plugins: report.plugins.map((p) => ({ name: p.name, version: p.version, enforcesPolicy: p.enforcesPolicy })),
             });
+            return report.verdict;
           } finally {
             await client.close();
           }
@@ -74,8 +74,8 @@ Examples:
           auditEvent(log, { operation: 'network.check-cni', result: 'failure', server, error: (err as Error).message.split('\n')[0] });
           throw err;
         }
-        if (verdict !== 'enforced') throw new CniNotEnforced(verdict ?? 'unknown');
       });
+      if (verdict !== 'enforced') throw new CniNotEnforced(verdict);
     });
 }
 

@@ -1,5 +1,5 @@
 import { parseImage } from './image.js';
-import type { CniEvidence, CniPlugin, ContainerInfo, WorkloadInfo } from './types.js';
+import type { CniEvidence, ContainerInfo, WorkloadInfo } from './types.js';
 
 /** The node-agent containers check-cni recognises, by container name or image. */
 export type Component =
@@ -73,9 +73,6 @@ export function workloadEvidence(workload: WorkloadInfo, field: string, value: s
 export function imageEvidence(workload: WorkloadInfo, container: ContainerInfo, meaning: string): CniEvidence {
   return workloadEvidence(workload, containerField(container, 'image'), container.image, meaning);
 }
-
-/** A detection rule: one plugin family, reading the whole snapshot. */
-export type Detection = CniPlugin;
 
 /** Where a flag was set (the last occurrence, which Go honours), for evidence. */
 export function flagArg(container: ContainerInfo, name: string): { field: string; arg: string } | undefined {

@@ -8,7 +8,7 @@ import { detectFlannel } from './plugins/flannel.js';
 import { detectK3s } from './plugins/k3s.js';
 import { detectKindnet } from './plugins/kindnet.js';
 import { detectKubeRouter } from './plugins/kube-router.js';
-import { detectAlwaysEnforcing } from './plugins/simple.js';
+import { detectAlwaysEnforcing } from './plugins/always-enforcing.js';
 import { detectWeave } from './plugins/weave.js';
 import type { CniEvidence, CniPlugin, CniReport, CniSnapshot, CniVerdict, ContainerInfo } from './types.js';
 
