@@ -52,7 +52,9 @@ const diff = (...extra: string[]) => floe(['network', 'diff', '--manifest', mani
 
 async function diffJson(): Promise<{ code: number; json: DiffJson }> {
   const r = await diff('-o', 'json');
-  expect(r.stderr).toBe('');
+  // Drift is a finding: the report on stdout, one line on stderr.
+  if (r.code === 1) expect(r.stderr).toMatch(/^floe: error: the cluster differs from the intent: \d+ objects? differs?: .*\n$/);
+  else expect(r.stderr).toBe('');
   return { code: r.code, json: JSON.parse(r.stdout) as DiffJson };
 }
 
@@ -142,6 +144,14 @@ describe('floe network diff on an applied intent', () => {
     const { code, json } = await diffJson();
     expect(code).toBe(1);
     expect(json.changed).toEqual([{ kind: 'NetworkPolicy', namespace: sales, name: 'floe-allow-egress', differences: [{ path: `spec.egress[${live.spec.egress.length}]`, live: rule }] }]);
+  });
+
+  it('reports a field added to the hardened PodTemplate that is neither floe\'s nor a server default, and exits 1', async () => {
+    onTestFinished(restore);
+    await kubectl('patch', 'podtemplate', '-n', jobs, 'floe-hardened', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/template/spec/containers/0/securityContext/privileged', value: true }]));
+    const { code, json } = await diffJson();
+    expect(code).toBe(1);
+    expect(json.changed).toEqual([{ kind: 'PodTemplate', namespace: jobs, name: 'floe-hardened', differences: [{ path: 'template.spec.containers[0].securityContext.privileged', live: true }] }]);
   });
 
   it('reports a deleted policy as missing, and exits 1', async () => {

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { checkCniCommand } from './commands/check-cni.js';
 import { diffCommand } from './commands/diff.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
 import type { GlobalOptions } from './context.js';
-import { EXIT, reportError } from './exit.js';
+import { reportError } from './exit.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,8 +26,9 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
     );
   network.addCommand(generateCommand(globals));
-  network.addCommand(schemaCommand());
+  network.addCommand(checkCniCommand(globals));
   network.addCommand(diffCommand(globals));
+  network.addCommand(schemaCommand());
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -37,8 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    // A check that found something (diff: drift) printed its result and set exitCode 1.
-    return process.exitCode === EXIT.finding ? EXIT.finding : EXIT.ok;
+    return 0;
   } catch (err) {
     const report = reportError(err, Boolean(program.opts<GlobalOptions>().debug));
     for (const line of report.lines) process.stderr.write(`${line}\n`);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import {
+  FloeError,
   InputError,
   NetworkPolicyManifestGenerator,
   auditEvent,
@@ -8,14 +9,27 @@ import {
   loadIntentDir,
   readLiveState,
   renderDiffText,
+  summaryLine,
   withSpan,
   type ClusterClient,
   type DiffReport,
   type Intent,
 } from '@floe/core';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
-import { EXIT } from '../exit.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+
+const COMMAND = 'floe network diff';
+
+/**
+ * The finding "the cluster differs from the intent": exit 1, after the report
+ * is on stdout (as kubectl diff). Not a failed operation: span and audit say success.
+ */
+export class DriftFound extends FloeError {
+  readonly category = 'finding' as const;
+  constructor(report: DiffReport) {
+    super(`the cluster differs from the intent: ${summaryLine(report)}`);
+  }
+}
 
 interface DiffOptions extends KubeFlags {
   manifest?: string;
@@ -92,35 +106,37 @@ Examples:
         throw new InputError('--manifest and --dir are alternatives: pass one (the manifest generates the intent in memory; --dir reads generated files)');
       }
       const mode = opts.dir !== undefined ? 'dir' : 'manifest';
-      await withSpan('floe.network.diff', { 'floe.intent_source': mode }, async () => {
+      const report = await withSpan('floe.network.diff', { 'floe.intent_source': mode, 'floe.output': opts.output }, async () => {
         let source: string | undefined;
         let server: string | undefined;
         try {
           const { intent, manifestSha256 } = await loadIntent(opts);
           source = intent.source;
-          const client = await clusterFromFlags(opts, 'floe network diff');
+          const client = await clusterFromFlags(opts, COMMAND, log);
           server = client.server;
-          const live = await readLiveState(client, intent);
-          const { report, pairs } = diffIntent(intent, live);
-          process.stdout.write(
-            opts.output === 'json' ? `${JSON.stringify(diffJson(report, intent, client), null, 2)}\n` : renderDiffText({ report, pairs }, { color: useColor() }),
-          );
-          auditEvent(log, {
-            operation: 'network.diff',
-            result: 'success',
-            source: intent.source,
-            ...(manifestSha256 ? { manifestSha256 } : {}),
-            server: client.server,
-            context: client.context,
-            drift: report.drift,
-            counts: { ...report.counts, namespaces: intent.namespaces.length, liveNetworkPolicies: live.networkPolicies.length },
-          });
-          // Drift is a finding, not an error: the result is printed and the exit code says so (as kubectl diff does).
-          if (report.drift) process.exitCode = EXIT.finding;
+          try {
+            const live = await readLiveState(client, intent);
+            const result = diffIntent(intent, live);
+            process.stdout.write(opts.output === 'json' ? `${JSON.stringify(diffJson(result.report, intent, client), null, 2)}\n` : renderDiffText(result, { color: useColor() }));
+            auditEvent(log, {
+              operation: 'network.diff',
+              result: 'success',
+              source: intent.source,
+              ...(manifestSha256 ? { manifestSha256 } : {}),
+              server: client.server,
+              context: client.context,
+              drift: result.report.drift,
+              counts: { ...result.report.counts, namespaces: intent.namespaces.length, liveNetworkPolicies: live.networkPolicies.length },
+            });
+            return result.report;
+          } finally {
+            await client.close();
+          }
         } catch (err) {
           auditEvent(log, { operation: 'network.diff', result: 'failure', source, server, error: (err as Error).message.split('\n')[0] });
           throw err;
         }
       });
+      if (report.drift) throw new DriftFound(report);
     });
 }
