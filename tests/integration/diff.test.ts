@@ -11,6 +11,7 @@ import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest, type Generated } from '../harness/floe.ts';
 import type { KubeObject } from '../harness/kube.ts';
 import { deleteNamespace, Namespaces, uniqueName } from '../harness/namespaces.ts';
+import { createUser, READ_ONLY_RULES } from '../harness/users.ts';
 
 interface Run {
   code: number;
@@ -37,12 +38,12 @@ let platform: string;
 let jobs: string;
 let sales: string;
 
-function floe(args: string[]): Promise<Run> {
+function floe(args: string[], kubeconfig?: string): Promise<Run> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [FLOE_BIN, '--log-level', 'silent', ...args],
-      { cwd, env: { ...process.env, KUBECONFIG: conn.info.kubeconfig, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      { cwd, env: { ...process.env, KUBECONFIG: kubeconfig ?? conn.info.kubeconfig, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
       (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -147,11 +148,15 @@ describe('floe network diff on an applied intent', () => {
   });
 
   it('reports a field added to the hardened PodTemplate that is neither floe\'s nor a server default, and exits 1', async () => {
-    onTestFinished(restore);
-    await kubectl('patch', 'podtemplate', '-n', jobs, 'floe-hardened', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/template/spec/containers/0/securityContext/privileged', value: true }]));
+    // floe's server-side apply does not own hostNetwork, so re-applying would not remove it: diff is how you find out.
+    onTestFinished(async () => {
+      await kubectl('patch', 'podtemplate', '-n', jobs, 'floe-hardened', '--type=json', '-p', JSON.stringify([{ op: 'remove', path: '/template/spec/hostNetwork' }]));
+      await restore();
+    });
+    await kubectl('patch', 'podtemplate', '-n', jobs, 'floe-hardened', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/template/spec/hostNetwork', value: true }]));
     const { code, json } = await diffJson();
     expect(code).toBe(1);
-    expect(json.changed).toEqual([{ kind: 'PodTemplate', namespace: jobs, name: 'floe-hardened', differences: [{ path: 'template.spec.containers[0].securityContext.privileged', live: true }] }]);
+    expect(json.changed).toEqual([{ kind: 'PodTemplate', namespace: jobs, name: 'floe-hardened', differences: [{ path: 'template.spec.hostNetwork', live: true }] }]);
   });
 
   it('reports a deleted policy as missing, and exits 1', async () => {
@@ -209,6 +214,27 @@ describe('floe network diff on an applied intent', () => {
     expect(json.namespaces.find((n) => n.name === sales)).toEqual(expect.objectContaining({ exists: false, drift: true }));
     const text = await diff();
     expect(text.stdout).toContain(`note: namespace ${sales} does not exist: its ${inSales.length - 1} objects are missing too\n`);
+  });
+});
+
+describe('floe network diff with limited rights', () => {
+  it('works for a user with only the documented read-only role, and exits 0', async () => {
+    const reader = await createUser(conn, jobs, READ_ONLY_RULES);
+    onTestFinished(() => reader.remove());
+    const r = await floe(['network', 'diff', '--manifest', manifest], reader.kubeconfig);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^no drift: /);
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 3 with the 403 line naming list on networkpolicies for a user without it, and never prints the token', async () => {
+    const user = await createUser(conn, jobs, READ_ONLY_RULES.filter((rule) => !rule.resources.includes('networkpolicies')));
+    onTestFinished(() => user.remove());
+    const r = await floe(['network', 'diff', '--manifest', manifest], user.kubeconfig);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^floe: error: forbidden: floe network diff needs "list" on networkpolicies\\.networking\\.k8s\\.io in namespace "(${[platform, jobs, sales].join('|')})"; the API server said: .*\n$`));
+    expect(r.stderr).not.toContain(user.token);
   });
 });
 
