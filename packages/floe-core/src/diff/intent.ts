@@ -23,9 +23,15 @@ function assemble(source: string, objects: KubeObject[]): Intent {
   return { source, namespaces: [...namespaces].sort(compareStrings), objects };
 }
 
-/** The intent of `floe network generate`, without writing or re-reading files. */
+/**
+ * The intent of `floe network generate`, without writing or re-reading files.
+ * A plugin that writes other kinds (a CNI's own policy CRDs) cannot be compared
+ * by this diff: refused rather than reported as missing.
+ */
 export function intentFromGeneration(result: GenerationResult, source: string): Intent {
   const objects = result.files.flatMap((f) => (f.object ? [f.object as unknown as KubeObject] : []));
+  const foreign = objects.find((o) => !(DIFF_KINDS as readonly string[]).includes(o.kind));
+  if (foreign) throw new InputError(`the plugin writes ${foreign.kind} objects; floe network diff compares only ${DIFF_KINDS.join(', ')}`);
   return assemble(source, objects);
 }
 

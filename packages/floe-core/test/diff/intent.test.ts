@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { intentFromFiles, loadIntentDir, parseObjectFile } from '../../src/diff/intent.js';
+import { intentFromFiles, intentFromGeneration, loadIntentDir, parseObjectFile } from '../../src/diff/intent.js';
+import type { GenerationResult } from '../../src/network/generator.js';
 import { InputError } from '../../src/errors.js';
 
 const NP = `apiVersion: networking.k8s.io/v1
@@ -71,6 +72,22 @@ describe('intentFromFiles', () => {
 
   it('refuses a directory without objects', () => {
     expect(rejection(() => intentFromFiles('dir', []))).toBe('dir: no YAML files; write them with `floe network generate` or pass --manifest');
+  });
+});
+
+describe('intentFromGeneration', () => {
+  const file = (object: unknown) => ({ path: 'x.yaml', kind: 'x', namespace: null, name: 'x', content: '', sha256: '', object }) as GenerationResult['files'][number];
+
+  it('takes the objects the generator rendered and skips the summary', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'floe-jobs' } };
+    const result = { files: [file(ns), file(null)], namespaces: [], warnings: [], intents: [] } as GenerationResult;
+    expect(intentFromGeneration(result, 'm').objects).toEqual([ns]);
+  });
+
+  it('refuses a plugin that writes kinds diff cannot compare, instead of reporting them missing', () => {
+    const cnp = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'x', namespace: 'floe-jobs' } };
+    const result = { files: [file(cnp)], namespaces: [], warnings: [], intents: [] } as unknown as GenerationResult;
+    expect(rejection(() => intentFromGeneration(result, 'm'))).toBe('the plugin writes CiliumNetworkPolicy objects; floe network diff compares only Namespace, NetworkPolicy, PodTemplate');
   });
 });
 
