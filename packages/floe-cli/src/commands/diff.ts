@@ -78,9 +78,10 @@ export function diffCommand(globals: () => GlobalOptions): Command {
 What counts as drift, in every namespace the intent manages:
   missing   an intended object is not in the cluster (a namespace that does not
             exist is missing with everything in it)
-  changed   a NetworkPolicy spec, floe's labels, a PodTemplate field floe writes,
-            or a Namespace Pod Security label that is missing, weaker or of
-            another -version (a stricter level is noted, not drift)
+  changed   a NetworkPolicy spec, floe's labels, a PodTemplate field floe writes
+            (or one it does not that is not a server default, e.g. hostNetwork),
+            a Namespace Pod Security label that is missing, weaker or of another
+            -version (a stricter level is noted, not drift)
   extra     a NetworkPolicy the intent does not have, whoever owns it: policies
             only add allowances, so one with a rule widens access
 Not drift: what the API server fills in (uid, resourceVersion, managedFields,
@@ -88,8 +89,10 @@ defaulted protocol and policyTypes, empty lists), labels and annotations others
 add, and the order of rules, peers and ports.
 
 Text output is a unified diff per object (--- live, +++ intent), coloured on a
-terminal unless NO_COLOR is set, then one summary line. Reads only (get, list):
-namespaces, and networkpolicies and podtemplates in the managed namespaces.
+terminal unless NO_COLOR is set, then one "changed:" line per field (path, live
+and intended value), notes and a summary line. --output json is documented in
+the README. Reads only (get, list): namespaces, and networkpolicies and
+podtemplates in the managed namespaces.
 
 Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
 3 cluster unreachable, credentials rejected, forbidden or timed out.
