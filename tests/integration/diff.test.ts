@@ -2,10 +2,10 @@
 // applied as users apply them, then drifted in every way drift happens; each
 // drift is reported exactly, with exit 1, and an untouched cluster is exit 0.
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { compare, normalizeNetworkPolicySpec } from '@floe/core';
+import { compare, connectCluster, intentFromFiles, normalizeNetworkPolicySpec, readLiveState } from '@floe/core';
 import { serverSideApply } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest, type Generated } from '../harness/floe.ts';
@@ -214,6 +214,20 @@ describe('floe network diff on an applied intent', () => {
     expect(json.namespaces.find((n) => n.name === sales)).toEqual(expect.objectContaining({ exists: false, drift: true }));
     const text = await diff();
     expect(text.stdout).toContain(`note: namespace ${sales} does not exist: its ${inSales.length - 1} objects are missing too\n`);
+  });
+});
+
+describe('the cluster read', () => {
+  it('finds the same objects listing cluster-wide as listing per namespace', async () => {
+    const intent = intentFromFiles(gen.dir, await Promise.all(gen.files.map(async (f) => ({ path: f.file, content: await readFile(f.file, 'utf8') }))));
+    const client = await connectCluster({ kubeconfig: conn.info.kubeconfig, command: 'floe network diff' });
+    onTestFinished(() => client.close());
+    const names = (objects: { metadata: { namespace?: string; name: string } }[]) => objects.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    const wide = await readLiveState(client, intent, { perNamespaceUpTo: 0 });
+    const perNamespace = await readLiveState(client, intent, { perNamespaceUpTo: Infinity });
+    for (const kind of ['namespaces', 'networkPolicies', 'podTemplates'] as const) expect(names(wide[kind]), kind).toEqual(names(perNamespace[kind]));
+    expect(names(wide.namespaces)).toEqual([platform, jobs, sales].map((n) => `/${n}`).sort());
+    expect(wide.podTemplates).toHaveLength(3);
   });
 });
 
