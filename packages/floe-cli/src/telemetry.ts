@@ -3,7 +3,7 @@ import { context, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 
 /**
- * OTLP/HTTP trace export. Every command already runs in a span (withSpan in
+ * OTLP/HTTP trace export. Commands run in an OpenTelemetry span (withSpan in
  * @floe/core); without a registered SDK those spans are no-ops. The SDK and
  * the exporter are imported only when an OTLP endpoint is configured, so a
  * plain run loads nothing of them and starts as fast as before.
