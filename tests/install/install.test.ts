@@ -115,9 +115,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const packageJsonOf = (root: string, name: string, nestedUnder?: string) =>
-  nestedUnder ? join(root, 'node_modules', nestedUnder, 'node_modules', name, 'package.json') : join(root, 'node_modules', name, 'package.json');
-
 describe('the packed tarballs', () => {
   it('hold dist, src, README.md, LICENSE and package.json only, for each package', async () => {
     for (const [key, tgz] of Object.entries(tarballs)) {
