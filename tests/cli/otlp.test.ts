@@ -225,10 +225,12 @@ describe('OTLP trace export', () => {
     const r = await floeTraced(['network', 'generate', '--dry-run'], {
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
       OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t-token',
+      // The exporter alone would wait this long (and retry within it): only floe's own bound ends the run sooner.
+      OTEL_EXPORTER_OTLP_TIMEOUT: '30000',
     });
     expect(r.code).toBe(0);
     expect(otlp.requests.length).toBeGreaterThan(0);
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(10_000);
     const warnings = r.stderr.split('\n').filter((l) => l.includes('traces'));
     expect(warnings).toEqual([`floe: warning: traces were not exported: ${otlp.endpoint}/v1/traces did not accept them within 2 s`]);
     expect(r.stderr).not.toContain('s3cr3t');
@@ -238,9 +240,12 @@ describe('OTLP trace export', () => {
     const closed = await receiver();
     await closed.close();
     const url = new URL(closed.endpoint);
-    const r = await floeTraced(['network', 'generate', '--manifest', 'missing.yaml'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:pa55word@${url.host}` });
+    const r = await floeTraced(['network', 'generate', '--manifest', 'missing.yaml'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:pa55word@${url.host}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '30000',
+    });
     expect(r.code).toBe(2);
-    expect(r.ms).toBeLessThan(5000);
+    expect(r.ms).toBeLessThan(10_000);
     expect(r.stderr.split('\n').filter((l) => l.includes('traces'))).toEqual([
       `floe: warning: traces were not exported: http://${url.host}/v1/traces did not accept them within 2 s`,
     ]);
