@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { checkCniCommand } from './commands/check-cni.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
 import type { GlobalOptions } from './context.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
     );
   network.addCommand(generateCommand(globals));
+  network.addCommand(checkCniCommand(globals));
   network.addCommand(schemaCommand());
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.

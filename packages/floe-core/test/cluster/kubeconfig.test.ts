@@ -1,0 +1,85 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { ClusterError } from '../../src/cluster/errors.js';
+import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
+
+const SECRET = 'sekret-token-do-not-print-0123456789';
+const kubeconfig = (ctx: string, server: string, current = ctx) => `apiVersion: v1
+kind: Config
+current-context: ${current}
+clusters:
+- name: ${ctx}
+  cluster: { server: ${server} }
+users:
+- name: ${ctx}
+  user: { token: ${SECRET} }
+contexts:
+- name: ${ctx}
+  context: { cluster: ${ctx}, user: ${ctx} }
+`;
+
+let dir: string;
+const savedEnv = process.env.KUBECONFIG;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'floe-kubeconfig-'));
+  await writeFile(join(dir, 'a'), kubeconfig('a', 'https://127.0.0.1:6443/'));
+  await writeFile(join(dir, 'b'), kubeconfig('b', 'https://127.0.0.1:7443'));
+  await writeFile(join(dir, 'broken'), `apiVersion: v1\nusers:\n- name: x\n  user: { token: ${SECRET}\n   bad: [\n`);
+});
+afterEach(() => {
+  if (savedEnv === undefined) delete process.env.KUBECONFIG;
+  else process.env.KUBECONFIG = savedEnv;
+});
+
+const errorOf = (fn: () => unknown): Error => {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+};
+
+describe('loading a kubeconfig as kubectl does', () => {
+  it('uses --kubeconfig and its current context, without a trailing slash on the server', () => {
+    const k = loadKubeConfig({ kubeconfig: join(dir, 'a') });
+    expect(k.context).toBe('a');
+    expect(k.server).toBe('https://127.0.0.1:6443');
+  });
+
+  it('merges every KUBECONFIG path, skipping missing ones; the first file names the current context', () => {
+    process.env.KUBECONFIG = [join(dir, 'missing'), join(dir, 'b'), join(dir, 'a')].join(delimiter);
+    const k = loadKubeConfig({});
+    expect(k.context).toBe('b');
+    expect(k.kc.getContexts().map((c) => c.name).sort()).toEqual(['a', 'b']);
+    expect(loadKubeConfig({ context: 'a' }).server).toBe('https://127.0.0.1:6443');
+  });
+
+  it('refuses an unknown --context as bad input, listing the contexts', () => {
+    const err = errorOf(() => loadKubeConfig({ kubeconfig: join(dir, 'a'), context: 'prod' }));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(`--context prod: no such context in ${join(dir, 'a')} (contexts: a)`);
+  });
+
+  it('names a missing --kubeconfig file as an environment error', () => {
+    const err = errorOf(() => loadKubeConfig({ kubeconfig: join(dir, 'nope') }));
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message).toBe(`cannot load kubeconfig ${join(dir, 'nope')}: no such file`);
+  });
+
+  it('reports a malformed kubeconfig in one line that never quotes its content', () => {
+    const err = errorOf(() => loadKubeConfig({ kubeconfig: join(dir, 'broken') }));
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(err.message).not.toContain(SECRET);
+    expect(err.stack ?? '').not.toContain(SECRET);
+  });
+
+  it('fails when KUBECONFIG names only missing files', () => {
+    process.env.KUBECONFIG = join(dir, 'missing');
+    expect(() => loadKubeConfig({})).toThrow(/none of these files exists/);
+  });
+});
