@@ -16,11 +16,12 @@ import { REPO, tempDir, type RunResult } from '../cli/run.ts';
 
 const PACKAGES = { cli: 'packages/floe-cli', core: 'packages/floe-core', k8s: 'plugins/network-security-k8s' } as const;
 
-/** Help pages that must work from every install (one line per command). */
+/** Help pages that must work from an installed floe (one line per command). */
 const HELP_PAGES: string[][] = [
   ['--help'],
   ['network', '--help'],
   ['network', 'generate', '--help'],
+  ['network', 'check-cni', '--help'],
 ];
 
 const NODE_BIN = dirname(process.execPath);
