@@ -276,14 +276,21 @@ describe('OTLP trace export', () => {
     expect(otlp.requests).toEqual([]);
   });
 
-  it('warns once and runs untraced when asked for the grpc protocol', async () => {
+  it('warns once and runs untraced when asked for the grpc protocol or given an endpoint that is no http(s) URL', async () => {
     const otlp = await collector();
-    const r = await floeTraced(['network', 'generate', '--dry-run'], { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
-    expect(r.code).toBe(0);
-    expect(r.stderr.split('\n').filter((l) => l.includes('traces'))).toEqual([
-      'floe: warning: traces are not exported: OTLP protocol "grpc" is not supported by floe; use http/protobuf (the default) or http/json',
-    ]);
-    expect(sdkModules(r.modules)).toEqual([]);
+    const cases: [Record<string, string>, string][] = [
+      [
+        { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+        'floe: warning: traces are not exported: OTLP protocol "grpc" is not supported by floe; use http/protobuf (the default) or http/json',
+      ],
+      [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' }, 'floe: warning: traces are not exported: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL'],
+    ];
+    for (const [otel, warning] of cases) {
+      const r = await floeTraced(['network', 'generate', '--dry-run'], otel);
+      expect(r.code).toBe(0);
+      expect(r.stderr.split('\n').filter((l) => l.includes('traces'))).toEqual([warning]);
+      expect(sdkModules(r.modules)).toEqual([]);
+    }
     expect(otlp.requests).toEqual([]);
   });
 });

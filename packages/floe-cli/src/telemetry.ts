@@ -29,31 +29,28 @@ export interface Tracing {
   shutdown(): Promise<boolean>;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const set = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
-/** True when the environment asks for OTLP trace export (the SDK's own switches included). */
-export function tracingRequested(env: Env = process.env): boolean {
+/** True when the environment asks for OTLP trace export (the SDK's own off switches included). */
+function tracingRequested(env: NodeJS.ProcessEnv): boolean {
   if (!set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !set(env.OTEL_EXPORTER_OTLP_ENDPOINT)) return false;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
   if (set(env.OTEL_TRACES_EXPORTER) && !env.OTEL_TRACES_EXPORTER.split(',').some((e) => e.trim() === 'otlp')) return false;
   return true;
 }
 
-/** Where the spans go, as the exporter computes it; credentials in the URL are not repeated. */
-export function tracesUrl(env: Env = process.env): string {
-  const raw = set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
-    ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.trim()
-    : `${(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim().replace(/\/+$/, '')}/v1/traces`;
-  try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url.href;
-  } catch {
-    return raw;
-  }
+/** Where the spans go, as the exporter computes it, without credentials; undefined when it is no URL. */
+function tracesUrl(env: NodeJS.ProcessEnv): { name: string; url: string | undefined } {
+  const name = set(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const raw =
+    name === 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+      ? (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '').trim()
+      : `${(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim().replace(/\/+$/, '')}/v1/traces`;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) return { name, url: undefined };
+  const url = new URL(raw);
+  url.username = '';
+  url.password = '';
+  return { name, url: url.href };
 }
 
 function warn(message: string): void {
@@ -66,22 +63,27 @@ function nodeSupported(): boolean {
 }
 
 /**
- * Starts the OpenTelemetry SDK when tracingRequested(); otherwise returns
- * undefined having imported nothing. A configuration the SDK cannot use gives
- * one warning line and the command runs untraced.
+ * Starts the OpenTelemetry SDK when the environment asks for OTLP export;
+ * otherwise returns undefined having imported nothing. A configuration the SDK
+ * cannot use gives one warning line and the command runs untraced.
  */
-export async function startTracing(env: Env = process.env): Promise<Tracing | undefined> {
+export async function startTracing(): Promise<Tracing | undefined> {
+  const env = process.env;
   if (!tracingRequested(env)) return undefined;
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf').trim();
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
     warn(`traces are not exported: OTLP protocol "${protocol}" is not supported by floe; use http/protobuf (the default) or http/json`);
     return undefined;
   }
+  const { name, url } = tracesUrl(env);
+  if (!url) {
+    warn(`traces are not exported: ${name} is not an http(s) URL`);
+    return undefined;
+  }
   if (!nodeSupported()) {
     warn(`traces are not exported: the OpenTelemetry SDK needs Node.js >= ${SDK_MIN_NODE.join('.')} (this is ${process.versions.node})`);
     return undefined;
   }
-  const url = tracesUrl(env);
   try {
     return await start(protocol, url);
   } catch (err) {
