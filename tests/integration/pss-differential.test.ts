@@ -144,8 +144,8 @@ describe('the Pod Security evaluator agrees with the API server', () => {
         `${invalid.length} refused by validation before admission (not compared); ` +
         `verdict agreement ${verdictAgree.length}/${compared.length}, full-message agreement ${agree.length}/${compared.length}`,
     );
-    const invalidCases = [...new Set(invalid.map((o) => `${o.case.name}: ${o.server.summary.slice(0, 240)}`))];
-    if (invalidCases.length) console.log(`cases refused by validation:\n  ${invalidCases.join('\n  ')}`);
+    const refusedByValidation = [...new Set(invalid.map((o) => `${o.case.name}: ${o.server.summary.slice(0, 240)}`))];
+    if (refusedByValidation.length) console.log(`cases refused by validation:\n  ${refusedByValidation.join('\n  ')}`);
     const disagreements = compared
       .filter((o) => !(o.server.verdict === o.floe.verdict && o.server.summary === o.floe.summary))
       .map((o) => `${o.case.name} @ ${o.target.level}:${o.target.version}\n    server: ${o.server.verdict} ${o.server.summary}\n    floe:   ${o.floe.verdict} ${o.floe.summary}`);

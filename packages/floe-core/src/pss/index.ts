@@ -14,4 +14,5 @@ export {
   type TemplateEnforceResult,
 } from './evaluate.js';
 export { PSS_WORKLOAD_KINDS, podOf, type PodSource } from './workloads.js';
-export { podShapeProblems, type ShapeProblem } from './shape.js';
+export { pathSegments, podShapeProblems, type ShapeProblem } from './shape.js';
+export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from './manifests.js';

@@ -64,6 +64,16 @@ export interface ShapeProblem {
   message: string;
 }
 
+/** `a.b[0].c` -> ['a', 'b', 0, 'c'], to find the problem's node in a parsed document. */
+export function pathSegments(path: string): (string | number)[] {
+  return path.split('.').flatMap((part) => {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const idx = [...(m[2] ?? '').matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...idx];
+  });
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function walk(value: unknown, shape: Shape, path: string, out: ShapeProblem[]): void {
