@@ -215,7 +215,9 @@ skipped. Files may hold several documents and kind: List.
 
 LEVEL is privileged, baseline or restricted; VERSION is latest (the default) or
 v1.N (v1.0 up; versions newer than the newest this floe knows are judged as
-latest, as the API server does). Checks: privileged, hostNamespaces,
+latest, as the API server does). latest is the newest policy this floe knows
+(v1.35); an older API server reads latest as its own version, so to judge as a
+v1.30 cluster would, say restricted:v1.30. Checks: privileged, hostNamespaces,
 hostPathVolumes, hostPorts, capabilities_baseline, appArmorProfile,
 seLinuxOptions, procMount, seccompProfile_baseline, sysctls, windowsHostProcess,
 hostProbesAndHostLifecycle (baseline); allowPrivilegeEscalation,
