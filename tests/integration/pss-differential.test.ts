@@ -224,9 +224,80 @@ describe('the Pod Security evaluator agrees with the API server', () => {
     );
     expect(problems.slice(0, 20), `${problems.length} namespace verdicts disagree`).toEqual([]);
   }, 600_000);
+
+  // Workloads are judged through their pod templates: the API server answers a workload
+  // create with a `would violate PodSecurity` warning in namespaces labelled `warn=LEVEL`.
+  it('judges the pod template of every workload kind as the API server warns about it', async () => {
+    const started = performance.now();
+    const warnTargets: Target[] = [];
+    for (const version of WORKLOAD_VERSIONS) {
+      for (const level of LEVELS) {
+        const namespace = await ns.create(`floe-pss-warn-${level}-${version.replace('.', '-')}`, {
+          'pod-security.kubernetes.io/warn': level,
+          'pod-security.kubernetes.io/warn-version': version,
+        });
+        warnTargets.push({ level, version, namespace });
+      }
+    }
+    const templated = cases.filter((c) => !c.ephemeral && !invalidCases.has(c));
+    const jobs = templated.flatMap((c, i) => warnTargets.map((t) => ({ c, t, kind: WORKLOAD_KINDS[i % WORKLOAD_KINDS.length] as string })));
+    const mismatches: string[] = [];
+    const invalid: string[] = [];
+    let agree = 0;
+    await pool(jobs, CONCURRENCY, async ({ c, t, kind }) => {
+      const { path, object } = workloadObject(kind, c);
+      const r = await conn.api.request('POST', path.replace('{ns}', t.namespace), { body: object, query: { dryRun: 'All' } });
+      if (r.status === 422) {
+        invalid.push(`${kind} ${c.name}: ${(r.body as { message?: string } | undefined)?.message?.slice(0, 200)}`);
+        return;
+      }
+      if (r.status !== 201) throw new Error(`${kind} ${c.name}: ${r.status} ${r.text.slice(0, 300)}`);
+      const prefix = `would violate PodSecurity ${JSON.stringify(`${t.level}:${t.version}`)}: `;
+      const warning = r.warnings.find((w) => w.startsWith(prefix));
+      const server = warning === undefined ? '' : warning.slice(prefix.length);
+      const result = evaluatePod({ metadata: c.pod.metadata, spec: c.pod.spec } as PodLike, { level: t.level, version: t.version }, { template: true });
+      const floe = violationSummary(result.violations);
+      if (server === floe) agree++;
+      else mismatches.push(`${kind} ${c.name} @ ${t.level}:${t.version}\n    server: ${server || 'allowed'}\n    floe:   ${floe || 'allowed'}`);
+    });
+    console.log(
+      `workload templates: ${templated.length} pods as ${WORKLOAD_KINDS.join('/')} (kinds in rotation) x ${WORKLOAD_VERSIONS.length} versions (${WORKLOAD_VERSIONS.join(', ')}) x ${LEVELS.length} levels = ${jobs.length} dry-run creates in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+        `warning agreement ${agree}/${jobs.length - invalid.length}; ${invalid.length} refused by validation`,
+    );
+    if (invalid.length) console.log(`workloads refused by validation:\n  ${[...new Set(invalid)].join('\n  ')}`);
+    expect(mismatches.slice(0, 30), `${mismatches.length} workload disagreements`).toEqual([]);
+    expect(invalid).toEqual([]);
+  }, 600_000);
 });
 
 const SWEEP_CHUNK = 40;
+
+const WORKLOAD_VERSIONS = ['latest'];
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate'];
+
+/** A minimal valid workload of `kind` whose pod template is the case's pod. */
+function workloadObject(kind: string, c: DiffCase): { path: string; object: Record<string, unknown> } {
+  const labels = { app: 'diff' };
+  const restartPolicy = kind === 'Job' || kind === 'CronJob' ? 'Never' : 'Always';
+  const template = { metadata: { labels, ...(c.pod.metadata.annotations ? { annotations: c.pod.metadata.annotations } : {}) }, spec: { ...c.pod.spec, restartPolicy } };
+  const metadata = { name: 'diff' };
+  switch (kind) {
+    case 'Deployment':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+      return { path: `/apis/apps/v1/namespaces/{ns}/${kind.toLowerCase()}s`, object: { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: labels }, template } } };
+    case 'StatefulSet':
+      return { path: '/apis/apps/v1/namespaces/{ns}/statefulsets', object: { apiVersion: 'apps/v1', kind, metadata, spec: { serviceName: 'diff', selector: { matchLabels: labels }, template } } };
+    case 'ReplicationController':
+      return { path: '/api/v1/namespaces/{ns}/replicationcontrollers', object: { apiVersion: 'v1', kind, metadata, spec: { selector: labels, template } } };
+    case 'Job':
+      return { path: '/apis/batch/v1/namespaces/{ns}/jobs', object: { apiVersion: 'batch/v1', kind, metadata, spec: { template } } };
+    case 'CronJob':
+      return { path: '/apis/batch/v1/namespaces/{ns}/cronjobs', object: { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template } } } } };
+    default:
+      return { path: '/api/v1/namespaces/{ns}/podtemplates', object: { apiVersion: 'v1', kind: 'PodTemplate', metadata, template } };
+  }
+}
 
 /** `name: reasons` / `name (and N other pods): reasons`, after the leading `existing pods ... violate ...` line. */
 function sweepGroups(warnings: string[]): Map<string, { first: string; count: number }> {

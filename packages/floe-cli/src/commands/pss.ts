@@ -186,7 +186,7 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
       namespace: source.namespace ?? null,
       name: source.name,
       templatePath: source.templatePath,
-      result: evaluatePod(source.pod, level),
+      result: evaluatePod(source.pod, level, { template: source.templatePath !== '' }),
     });
   }
   if (problems.length) {

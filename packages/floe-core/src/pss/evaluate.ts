@@ -19,12 +19,21 @@ export interface PssResult {
   violations: PssViolation[];
 }
 
+export interface EvaluateOptions {
+  /**
+   * The pod is a workload's pod template (Deployment, CronJob, PodTemplate, ...): judged as
+   * it is, as the API server judges templates for its workload warnings. A Pod is first
+   * changed as the API server changes it before admission (see preparePod).
+   */
+  template?: boolean;
+}
+
 /**
  * Judges a pod (or a workload's pod template) at a level and version exactly as the API
  * server's PodSecurity admission does. `privileged` allows everything.
  */
-export function evaluatePod(pod: PodLike, lv: LevelVersion): PssResult {
-  return evaluatePrepared(preparePod(pod), lv.level, lv.version, policyMinor(lv.version));
+export function evaluatePod(pod: PodLike, lv: LevelVersion, options: EvaluateOptions = {}): PssResult {
+  return evaluatePrepared(options.template ? pod : preparePod(pod), lv.level, lv.version, policyMinor(lv.version));
 }
 
 /** For callers judging one pod at many levels: `preparePod` once, then this per level/version. */
@@ -60,8 +69,7 @@ export interface TemplateEnforceResult {
  * (default: every version from v1.25 to latest). For `validate` and the generator's own checks.
  */
 export function templatePassesEnforce(template: PodLike, level: LevelVersion['level'], versions: readonly string[] = versionRange(25)): TemplateEnforceResult {
-  const prepared = preparePod(template);
-  const failures = versions.map((v) => evaluatePrepared(prepared, level, v)).filter((r) => !r.allowed);
+  const failures = versions.map((v) => evaluatePrepared(template, level, v)).filter((r) => !r.allowed);
   return { passes: failures.length === 0, failures };
 }
 

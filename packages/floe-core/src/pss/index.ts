@@ -9,6 +9,7 @@ export {
   templatePassesEnforce,
   versionRange,
   violationSummary,
+  type EvaluateOptions,
   type PssResult,
   type PssViolation,
   type TemplateEnforceResult,

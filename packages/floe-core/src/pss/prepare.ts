@@ -2,8 +2,8 @@ import { APPARMOR_ANNOTATION_PREFIX } from './checks/appArmorProfile.js';
 import type { AppArmorProfile, Container, PodLike } from './types.js';
 
 /**
- * The pod as Pod Security admission sees it. The API server changes two things before
- * admission runs, and both change the verdict:
+ * A Pod as Pod Security admission sees it on create. The API server changes two things
+ * before admission runs, and both change the verdict (workload templates get neither):
  * - with hostNetwork, a container port without hostPort gets hostPort = containerPort (defaulting);
  * - a container without an appArmorProfile field takes it from its AppArmor annotation
  *   unless the pod-level field already says the same (the v1.30 annotation/field skew).
