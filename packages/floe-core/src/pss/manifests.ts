@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { InputError } from '../errors.js';
 
 /** Limits for untrusted input: no file may make the parser run away. */
@@ -75,9 +75,24 @@ export function parseManifestObjects(text: string, file: string): { objects: Man
   return { objects: out, problems };
 }
 
+/** Where the node at `path` starts: the key's position for a mapping entry, the item's for a list element. */
 function nodeStart(doc: Document, path: readonly (string | number)[]): number | undefined {
-  const node = path.length ? doc.getIn(path, true) : doc.contents;
-  return isMap(node) || isSeq(node) || (node && typeof node === 'object' && 'range' in node) ? (node as { range?: [number, number, number] }).range?.[0] : undefined;
+  let node: unknown = doc.contents;
+  let start = (node as { range?: [number, number, number] } | null)?.range?.[0];
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (!pair) return undefined;
+      start = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      start = (node as { range?: [number, number, number] } | null)?.range?.[0];
+    } else {
+      return undefined;
+    }
+  }
+  return start;
 }
 
 function objectAt(doc: Document, file: string, object: Record<string, unknown>, prefix: (string | number)[], at: (offset: number | undefined) => { line: number }): ManifestObject {
