@@ -1,7 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -265,7 +265,7 @@ class KubeClusterClient implements ClusterClient {
   }
 }
 
-export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger }): ClusterClient {
-  const { kc, server, context } = loadKubeConfig(options);
+export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): ClusterClient {
+  const { kc, server, context } = loadKubeConfig(options, options.locations);
   return new KubeClusterClient(kc, server, context, options.command, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.pageSize ?? DEFAULT_PAGE_SIZE, options.logger);
 }
