@@ -4,10 +4,14 @@
  *   - 1,000 pods x every policy version v1.0..latest x both levels        target < 2 s
  * Pods are seeded-random mixes of what real manifests carry (hardened and not, 1-3 containers,
  * init containers, volumes, host namespaces, annotations). Each case is run REPEAT times;
- * the median is reported. Prints a table and JSON (also written to target/bench/pss.json).
+ * the median is reported. Two more rows run the whole CLI (`floe network pss check -f`) on
+ * 10,000 Deployments, parsing included (no target: for people).
+ * Prints a table and JSON (also written to target/bench/pss.json).
  * Nothing here asserts: figures are for people and trend lines.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { allPolicyVersions, evaluatePod, evaluatePrepared, preparePod, type PodLike } from '@floe/core';
@@ -130,9 +134,44 @@ const rows = [
   measure('1,000 pods x every version x 2 levels', makePods(1_000, 2), allPolicyVersions(), 2000, eachOnItsOwn),
   measure('1,000 pods x every version x 2 levels (prepared once)', makePods(1_000, 2), allPolicyVersions(), 2000, preparedOnce),
 ];
+/**
+ * The whole CLI on 10,000 Deployments: process start, parsing, judging, JSON output. Once as
+ * multi-document YAML (the `yaml` parser sets the pace) and once as one JSON List, the shape
+ * `kubectl get deploy -A -o json` prints (parsed with JSON.parse).
+ */
+function cliRuns(): { case: string; pods: number; fileMiB: number; msMedian: number; msMin: number; exitCode: number | null }[] {
+  const dir = mkdtempSync(join(tmpdir(), 'floe-pss-bench-'));
+  const objects = makePods(10_000, 3).map((p, i) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: `d${i}`, namespace: 'bench' },
+    spec: { selector: { matchLabels: { app: `d${i}` } }, template: { metadata: { labels: { app: `d${i}` }, ...p.metadata }, spec: p.spec } },
+  }));
+  const inputs = [
+    { case: 'CLI: pss check -f, 10,000 Deployments as multi-document YAML', file: join(dir, 'deployments.yaml'), text: objects.map((o) => JSON.stringify(o)).join('\n---\n') },
+    { case: 'CLI: pss check -f, 10,000 Deployments as one JSON List', file: join(dir, 'deployments.json'), text: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2) },
+  ];
+  const rows = inputs.map(({ case: name, file, text }) => {
+    writeFileSync(file, text);
+    const times: number[] = [];
+    let exitCode: number | null = null;
+    for (let i = 0; i < Math.min(REPEAT, 3); i++) {
+      const started = performance.now();
+      const r = spawnSync(process.execPath, [join(REPO, 'packages/floe-cli/dist/bin.js'), '--log-level', 'silent', 'network', 'pss', 'check', '-f', file, '-o', 'json'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+      times.push(performance.now() - started);
+      exitCode = r.status;
+    }
+    return { case: name, pods: objects.length, fileMiB: Number((Buffer.byteLength(text) / 1048576).toFixed(1)), msMedian: Math.round(median(times)), msMin: Math.round(Math.min(...times)), exitCode };
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
+const cli = cliRuns();
 console.log(`Pod Security evaluator (node ${process.version}, median of ${REPEAT} runs)`);
 console.table(rows);
-const result = { node: process.version, repeat: REPEAT, rows };
+console.table(cli);
+const result = { node: process.version, repeat: REPEAT, rows, cli };
 console.log(JSON.stringify(result));
 mkdirSync(join(REPO, 'target/bench'), { recursive: true });
 writeFileSync(join(REPO, 'target/bench/pss.json'), `${JSON.stringify(result, null, 2)}\n`);

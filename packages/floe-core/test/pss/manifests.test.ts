@@ -42,3 +42,22 @@ describe('parseManifestObjects', () => {
     expect(problems[0]?.message).toContain('YAML could not be expanded');
   });
 });
+
+describe('parseManifestObjects on one JSON document', () => {
+  it('places List items and nested fields on their lines, as the YAML path does', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod', metadata: { name: 'a', annotations: { 'x/y': '[{,]}"' } }, spec: { containers: [{ name: 'c' }] } }, 7, { kind: 'Pod', metadata: { name: 'b' } }] };
+    const text = JSON.stringify(list, null, 2);
+    const { objects, problems } = parseManifestObjects(text, 'l.json');
+    const lines = text.split('\n');
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    expect(objects.map((o) => o.line)).toEqual([lineOf('"items"') + 1, lineOf('"name": "b"') - 3]);
+    expect(problems).toEqual([{ file: 'l.json', line: lineOf('    7'), col: 1, message: 'items[1] must be a Kubernetes object' }]);
+    expect(objects[0]?.lineOf(['spec', 'containers', 0, 'name'])).toBe(lineOf('"name": "c"'));
+  });
+
+  it('falls back to the YAML parser for malformed JSON, which places the error', () => {
+    const { problems } = parseManifestObjects('{"kind": "Pod",\n "metadata": {"name": "x"}\n', 'broken.json');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain('YAML syntax error');
+  });
+});
