@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseManifestObjects, podOf, templatePassesEnforce, type PssLevel } from '@floe/core';
 import { floe, tempDir } from './run.ts';
 
 const PRIVILEGED_DEPLOYMENT = `apiVersion: apps/v1
@@ -132,5 +133,27 @@ describe('floe network pss check', () => {
     const r = await floe(['network', 'pss', 'check', '--help']);
     expect(r.code).toBe(0);
     for (const text of ['--level <LEVEL[:VERSION]>', 'restricted:latest', 'enforce-version', 'Exit codes', 'floe network pss check -f k8s/ --level baseline:v1.30', 'procMount_restricted']) expect(r.stdout).toContain(text);
+  });
+
+  it('passes every floe-hardened template floe generates at its namespace enforce level, v1.25 to latest (as validate will check)', async () => {
+    const cwd = await tempDir('floe-pss-gen-');
+    expect((await floe(['--log-level', 'silent', 'network', 'generate'], { cwd })).code).toBe(0);
+    const dir = join(cwd, 'target/network');
+    const objects = (await Promise.all((await readdir(dir)).filter((f) => f.endsWith('.yaml')).map(async (f) => parseManifestObjects(await readFile(join(dir, f), 'utf8'), f).objects))).flat();
+    const enforce = new Map(
+      objects.filter((o) => o.object.kind === 'Namespace').map((o) => {
+        const meta = o.object.metadata as { name: string; labels: Record<string, string> };
+        return [meta.name, meta.labels['pod-security.kubernetes.io/enforce'] as PssLevel];
+      }),
+    );
+    const templates = objects.map((o) => podOf(o.object)).filter((t) => t?.kind === 'PodTemplate');
+    expect(templates.length).toBeGreaterThan(0);
+    for (const t of templates) {
+      const level = enforce.get(t?.namespace ?? '');
+      expect(level, t?.namespace).toBeDefined();
+      expect(templatePassesEnforce(t!.pod, level as PssLevel), `${t?.namespace}/${t?.name} at ${level}`).toEqual({ passes: true, failures: [] });
+    }
+    const cli = await floe(['network', 'pss', 'check', '-f', dir, '--level', 'restricted:v1.25']);
+    expect(cli.code, cli.stdout).toBe(0);
   });
 });
