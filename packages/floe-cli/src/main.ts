@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 import type { GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
 
@@ -25,6 +26,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(validateCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
