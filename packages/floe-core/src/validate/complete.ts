@@ -3,6 +3,7 @@ import { managedNamespaces } from '../intent/build.js';
 import { podSecurityFor } from '../network/generator.js';
 import { sortProblems, type LoadedObject } from './files.js';
 import type { NamespaceObject, NetworkPolicyObject } from './k8s-schema.js';
+import { formatPath } from './source.js';
 import { peersAdmitPod, policyTypes, portsAdmit, selectsEverything } from './selector.js';
 import { problem, statusOf, type CheckResult, type Problem } from './types.js';
 
@@ -44,7 +45,7 @@ function podSecurityProblems(obj: LoadedObject | undefined, ns: string, want: No
   const at = (key: string, exists: boolean) => ({
     file: obj.file,
     ...(exists ? obj.source.position(['metadata', 'labels', key]) : obj.source.position(['metadata', 'labels'], true)),
-    path: `metadata.labels.${key}`,
+    path: formatPath(['metadata', 'labels', key]),
   });
   for (const mode of MODES) {
     const key = `${PSS_PREFIX}${mode}`;

@@ -59,19 +59,19 @@ const stringList = z.array(z.string()).nullish();
 const labels = z.record(z.string(), z.string()).superRefine((map, ctx) => {
   for (const [key, value] of Object.entries(map)) {
     for (const m of qualifiedName(key)) add(ctx, [key], `key ${m}`, true);
-    for (const m of labelValue(value)) add(ctx, [key], m);
+    if (typeof value === 'string') for (const m of labelValue(value)) add(ctx, [key], m);
   }
-});
+}, always);
 
 const annotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
   let size = 0;
   for (const [key, value] of Object.entries(map)) {
     // The API server checks annotation keys lower-cased: upper-case names are allowed.
     for (const m of qualifiedName(key.toLowerCase())) add(ctx, [key], `key ${m}`, true);
-    size += key.length + value.length;
+    size += key.length + (typeof value === 'string' ? value.length : 0);
   }
   if (size > ANNOTATIONS_MAX_BYTES) add(ctx, [], `must have at most ${ANNOTATIONS_MAX_BYTES} bytes of keys and values together (has ${size})`);
-});
+}, always);
 
 const clusterScoped = z.unknown().optional().superRefine((v, ctx) => {
   if (v !== undefined && v !== null && v !== '') add(ctx, [], 'Forbidden: not allowed on this type (a Namespace is cluster-scoped)');

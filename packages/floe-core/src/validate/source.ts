@@ -11,9 +11,15 @@ export interface Position {
   col: number;
 }
 
-/** `spec.egress[0].ports[1].port`: the API server's way of naming a field. */
+/**
+ * `spec.egress[0].ports[1].port`, `metadata.labels[app.kubernetes.io/name]`:
+ * the API server's way of naming a field (map keys that are not plain words in brackets).
+ */
 export function formatPath(path: readonly PathSegment[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return path.reduce<string>((acc, seg) => {
+    if (typeof seg === 'number' || !/^[A-Za-z0-9_-]+$/.test(seg)) return `${acc}[${seg}]`;
+    return acc ? `${acc}.${seg}` : seg;
+  }, '');
 }
 
 /** One YAML document with its source positions, to point problems at a line and column. */
