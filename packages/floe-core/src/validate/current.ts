@@ -33,7 +33,8 @@ function firstChangedLine(patch: StructuredPatch): number {
 export function checkCurrent(dir: string, entries: readonly DirEntry[], expected: readonly ExpectedFile[], manifest: string): CheckResult {
   const problems: Problem[] = [];
   const onDisk = new Map(entries.map((e) => [e.name, e]));
-  const regenerate = `run \`floe network generate\`${manifest === '<built-in defaults>' ? '' : ` -m ${manifest}`} and commit the result`;
+  const flags = `${manifest === '<built-in defaults>' ? '' : ` -m ${manifest}`}${dir === 'target/network' ? '' : ` -d ${dir}`}`;
+  const regenerate = `run \`floe network generate${flags}\` and commit the result`;
   let stale = 0;
   let missing = 0;
   let unexpected = 0;

@@ -23,7 +23,7 @@ describe('the current check', () => {
     expect(result.status).toBe('fail');
     expect(result.summary).toBe('not what floe generates from manifest.yaml: 1 changed');
     const [p] = result.problems;
-    expect(p).toMatchObject({ file: 'target/network/a.yaml', line: 6, col: 1, message: expect.stringContaining('run `floe network generate` -m manifest.yaml') });
+    expect(p).toMatchObject({ file: 'target/network/a.yaml', line: 6, col: 1, message: expect.stringContaining('run `floe network generate -m manifest.yaml` and commit the result') });
     expect(p?.diff).toBe(
       ['--- a/a.yaml', '+++ b/a.yaml', '@@ -3,6 +3,6 @@', ' spec:', '   ports:', '     - protocol: TCP', '-      port: 5353', '+      port: 53', '     - protocol: UDP', '       port: 53', ''].join('\n'),
     );
@@ -35,9 +35,9 @@ describe('the current check', () => {
     expect(result.summary).toBe('not what floe generates from <built-in defaults>: 1 changed, 1 missing, 2 unexpected');
     expect(result.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
       'net/b.yaml: is not the file floe generates (a directory)',
-      'net/c.yaml: missing: generating from <built-in defaults> writes this file; run `floe network generate` and commit the result',
-      'net/old-domain.yaml: unexpected file: generating from <built-in defaults> does not write it; remove it or run `floe network generate` and commit the result',
-      'net/sub: unexpected directory: generating from <built-in defaults> does not write it; remove it or run `floe network generate` and commit the result',
+      'net/c.yaml: missing: generating from <built-in defaults> writes this file; run `floe network generate -d net` and commit the result',
+      'net/old-domain.yaml: unexpected file: generating from <built-in defaults> does not write it; remove it or run `floe network generate -d net` and commit the result',
+      'net/sub: unexpected directory: generating from <built-in defaults> does not write it; remove it or run `floe network generate -d net` and commit the result',
     ]);
   });
 });
