@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemaIssues, type FloeKind } from '../../src/validate/k8s-schema.js';
 import { formatPath } from '../../src/validate/source.js';
+import { parseFieldPath } from '../../src/validate/server.js';
 import { defaultDeny, namespace, networkPolicy, podTemplate } from './fixtures.js';
 
 /** The issues as `path: message` lines, the way a reader sees them. */
@@ -8,9 +9,20 @@ function issues(kind: FloeKind, value: unknown): string[] {
   return schemaIssues(kind, value).map((i) => `${formatPath(i.path)}: ${i.message}`);
 }
 
-function policyWith(edit: (spec: Record<string, any>) => void) {
+/** Sets each `path` (API field-path syntax, relative to `root`) to its value, in place. */
+function setPaths(root: unknown, edits: unknown[]): void {
+  for (let i = 0; i < edits.length; i += 2) {
+    const path = parseFieldPath(edits[i] as string);
+    let cur = root as Record<string | number, unknown>;
+    for (const seg of path.slice(0, -1)) cur = cur[seg] as Record<string | number, unknown>;
+    cur[path[path.length - 1] as string | number] = edits[i + 1];
+  }
+}
+
+/** The policy floe writes with `spec.<path>` set to a value (pairs of path, value). */
+function policyWith(...edits: unknown[]) {
   const np = networkPolicy();
-  edit(np.spec as Record<string, any>);
+  setPaths(np.spec, edits);
   return np;
 }
 
@@ -21,28 +33,28 @@ describe('NetworkPolicy schema', () => {
   });
 
   it('refuses a lower-case protocol with the supported values, as the API server does', () => {
-    const np = policyWith((s) => (s.egress[0].ports[0].protocol = 'tcp'));
+    const np = policyWith('egress[0].ports[0].protocol', 'tcp');
     expect(issues('NetworkPolicy', np)).toEqual(['spec.egress[0].ports[0].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"']);
   });
 
   it('refuses port numbers outside 1-65535 and accepts IANA named ports', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].port = 70000)))).toEqual(['spec.egress[0].ports[0].port: must be between 1 and 65535, inclusive']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].port = 0)))).toHaveLength(1);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].port = 'dns-tcp')))).toEqual([]);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].port = '8080')))[0]).toMatch(/^spec\.egress\[0\]\.ports\[0\]\.port: must contain at least one letter/);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].port = true)))).toEqual(['spec.egress[0].ports[0].port: must be a port number or a named port']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].port', 70000))).toEqual(['spec.egress[0].ports[0].port: must be between 1 and 65535, inclusive']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].port', 0))).toHaveLength(1);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].port', 'dns-tcp'))).toEqual([]);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].port', '8080'))[0]).toMatch(/^spec\.egress\[0\]\.ports\[0\]\.port: must contain at least one letter/);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].port', true))).toEqual(['spec.egress[0].ports[0].port: must be a port number or a named port']);
   });
 
   it('allows endPort only with a numeric port and not below it', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0] = { protocol: 'TCP', port: 8000, endPort: 9000 })))).toEqual([]);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0] = { port: 9000, endPort: 8000 })))).toEqual(['spec.egress[0].ports[0].endPort: must be greater than or equal to port (9000)']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0] = { port: 'http', endPort: 8000 })))).toEqual(['spec.egress[0].ports[0].endPort: may not be specified when port is a named port']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0] = { endPort: 8000 })))).toEqual(['spec.egress[0].ports[0].endPort: may not be specified when port is not specified']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0] = { port: 80, endPort: 70000 })))).toEqual(['spec.egress[0].ports[0].endPort: must be between 1 and 65535, inclusive']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0]', { protocol: 'TCP', port: 8000, endPort: 9000 }))).toEqual([]);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0]', { port: 9000, endPort: 8000 }))).toEqual(['spec.egress[0].ports[0].endPort: must be greater than or equal to port (9000)']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0]', { port: 'http', endPort: 8000 }))).toEqual(['spec.egress[0].ports[0].endPort: may not be specified when port is a named port']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0]', { endPort: 8000 }))).toEqual(['spec.egress[0].ports[0].endPort: may not be specified when port is not specified']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0]', { port: 80, endPort: 70000 }))).toEqual(['spec.egress[0].ports[0].endPort: must be between 1 and 65535, inclusive']);
   });
 
   it('checks CIDR syntax, refuses host bits and requires every except inside cidr and narrower', () => {
-    const block = (b: unknown) => policyWith((s) => (s.egress[1].to[0].ipBlock = b));
+    const block = (b: unknown) => policyWith('egress[1].to[0].ipBlock', b);
     expect(issues('NetworkPolicy', block({ cidr: '10.1.2.3/8' }))).toEqual(['spec.egress[1].to[0].ipBlock.cidr: host bits are set; the network is 10.0.0.0/8']);
     expect(issues('NetworkPolicy', block({ cidr: '10.0.0.0/33' }))).toEqual(['spec.egress[1].to[0].ipBlock.cidr: prefix length must be 0–32 (got "33")']);
     expect(issues('NetworkPolicy', block({ cidr: '10.0.0.0' }))[0]).toMatch(/missing \/prefix/);
@@ -56,17 +68,17 @@ describe('NetworkPolicy schema', () => {
   });
 
   it('requires a peer, and no other selector beside an ipBlock', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].to = [{}])))).toEqual(['spec.egress[0].to[0]: Required value: must specify a peer (podSelector, namespaceSelector or ipBlock)']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[1].to[0].podSelector = {})))).toEqual(['spec.egress[1].to[0]: Forbidden: may not specify both ipBlock and another peer']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].to', [{}]))).toEqual(['spec.egress[0].to[0]: Required value: must specify a peer (podSelector, namespaceSelector or ipBlock)']);
+    expect(issues('NetworkPolicy', policyWith('egress[1].to[0].podSelector', {}))).toEqual(['spec.egress[1].to[0]: Forbidden: may not specify both ipBlock and another peer']);
   });
 
   it('accepts Ingress and Egress policyTypes only, at most two', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => (s.policyTypes = ['egress'])))).toEqual(['spec.policyTypes[0]: Unsupported value: "egress": supported values: "Ingress", "Egress"']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.policyTypes = ['Ingress', 'Egress', 'Egress'])))).toEqual(['spec.policyTypes: may not specify more than two policyTypes']);
+    expect(issues('NetworkPolicy', policyWith('policyTypes', ['egress']))).toEqual(['spec.policyTypes[0]: Unsupported value: "egress": supported values: "Ingress", "Egress"']);
+    expect(issues('NetworkPolicy', policyWith('policyTypes', ['Ingress', 'Egress', 'Egress']))).toEqual(['spec.policyTypes: may not specify more than two policyTypes']);
   });
 
   it('requires values for In and NotIn, none for Exists and DoesNotExist, and a known operator', () => {
-    const sel = (e: unknown[]) => policyWith((s) => (s.podSelector = { matchExpressions: e }));
+    const sel = (e: unknown[]) => policyWith('podSelector', { matchExpressions: e });
     expect(issues('NetworkPolicy', sel([{ key: 'app', operator: 'In', values: ['a'] }, { key: 'app', operator: 'Exists' }]))).toEqual([]);
     expect(issues('NetworkPolicy', sel([{ key: 'app', operator: 'In' }]))).toEqual(['spec.podSelector.matchExpressions[0].values: Required value: must be specified when operator is In']);
     expect(issues('NetworkPolicy', sel([{ key: 'app', operator: 'NotIn', values: [] }]))).toEqual(['spec.podSelector.matchExpressions[0].values: Required value: must be specified when operator is NotIn']);
@@ -97,12 +109,12 @@ describe('NetworkPolicy schema', () => {
   });
 
   it('refuses unknown fields, naming the allowed ones', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egres = [])))).toEqual(['spec.egres: unknown field (allowed: podSelector, policyTypes, ingress, egress)']);
-    expect(issues('NetworkPolicy', policyWith((s) => (s.egress[0].ports[0].portt = 1)))).toEqual(['spec.egress[0].ports[0].portt: unknown field (allowed: protocol, port, endPort)']);
+    expect(issues('NetworkPolicy', policyWith('egres', []))).toEqual(['spec.egres: unknown field (allowed: podSelector, policyTypes, ingress, egress)']);
+    expect(issues('NetworkPolicy', policyWith('egress[0].ports[0].portt', 1))).toEqual(['spec.egress[0].ports[0].portt: unknown field (allowed: protocol, port, endPort)']);
   });
 
   it('accepts null where the API treats null as absent', () => {
-    expect(issues('NetworkPolicy', policyWith((s) => ((s.ingress = null), (s.egress[0].ports = null))))).toEqual([]);
+    expect(issues('NetworkPolicy', policyWith('ingress', null, 'egress[0].ports', null))).toEqual([]);
   });
 
   it('checks annotation keys lower-cased and their total size', () => {
@@ -131,9 +143,9 @@ describe('Namespace schema', () => {
 });
 
 describe('PodTemplate schema', () => {
-  const specWith = (edit: (spec: Record<string, any>) => void) => {
+  const specWith = (...edits: unknown[]) => {
     const pt = podTemplate();
-    edit(pt.template.spec as Record<string, any>);
+    setPaths(pt.template.spec, edits);
     return pt;
   };
 
@@ -142,42 +154,42 @@ describe('PodTemplate schema', () => {
   });
 
   it('requires a mounted volume to exist, unique mount paths, names and a container', () => {
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].volumeMounts[0].name = 'nope')))).toEqual([
+    expect(issues('PodTemplate', specWith('containers[0].volumeMounts[0].name', 'nope'))).toEqual([
       'template.spec.containers[0].volumeMounts[0].name: Not found: no volume named "nope"',
     ]);
-    expect(issues('PodTemplate', specWith((s) => s.containers[0].volumeMounts.push({ name: 'writable-tmp', mountPath: '/tmp' })))).toEqual([
+    expect(issues('PodTemplate', specWith('containers[0].volumeMounts[1]', { name: 'writable-tmp', mountPath: '/tmp' }))).toEqual([
       'template.spec.containers[0].volumeMounts[1].mountPath: Duplicate value: "/tmp" (mount paths must be unique)',
     ]);
-    expect(issues('PodTemplate', specWith((s) => s.volumes.push({ name: 'writable-tmp', emptyDir: {} })))).toEqual([
+    expect(issues('PodTemplate', specWith('volumes[1]', { name: 'writable-tmp', emptyDir: {} }))).toEqual([
       'template.spec.volumes[1].name: Duplicate value: "writable-tmp" (volume names must be unique)',
     ]);
-    expect(issues('PodTemplate', specWith((s) => (s.containers = [])))).toEqual(['template.spec.containers: Required value: at least one container']);
+    expect(issues('PodTemplate', specWith('containers', []))).toEqual(['template.spec.containers: Required value: at least one container']);
   });
 
   it('checks user and group ids, seccomp profiles and privilege settings as the API does', () => {
-    expect(issues('PodTemplate', specWith((s) => (s.securityContext.runAsUser = -1)))).toEqual(['template.spec.securityContext.runAsUser: must be between 0 and 2147483647, inclusive']);
-    expect(issues('PodTemplate', specWith((s) => (s.securityContext.seccompProfile = { type: 'Localhost' })))).toEqual([
+    expect(issues('PodTemplate', specWith('securityContext.runAsUser', -1))).toEqual(['template.spec.securityContext.runAsUser: must be between 0 and 2147483647, inclusive']);
+    expect(issues('PodTemplate', specWith('securityContext.seccompProfile', { type: 'Localhost' }))).toEqual([
       'template.spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost',
     ]);
-    expect(issues('PodTemplate', specWith((s) => (s.securityContext.seccompProfile = { type: 'RuntimeDefault', localhostProfile: 'x.json' })))).toEqual([
+    expect(issues('PodTemplate', specWith('securityContext.seccompProfile', { type: 'RuntimeDefault', localhostProfile: 'x.json' }))).toEqual([
       'template.spec.securityContext.seccompProfile.localhostProfile: Forbidden: can only be set when seccomp type is Localhost',
     ]);
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].securityContext.privileged = true)))).toEqual([
+    expect(issues('PodTemplate', specWith('containers[0].securityContext.privileged', true))).toEqual([
       'template.spec.containers[0].securityContext: cannot set allowPrivilegeEscalation to false and privileged to true',
     ]);
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].securityContext.capabilities.add = ['SYS_ADMIN'])))).toEqual([
+    expect(issues('PodTemplate', specWith('containers[0].securityContext.capabilities.add', ['SYS_ADMIN']))).toEqual([
       'template.spec.containers[0].securityContext: cannot set allowPrivilegeEscalation to false and capabilities.add CAP_SYS_ADMIN',
     ]);
   });
 
   it('requires an image without surrounding whitespace and container names that are DNS labels', () => {
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].image = '')))).toEqual(['template.spec.containers[0].image: Required value']);
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].image = ' pause')))).toEqual(['template.spec.containers[0].image: must not have leading or trailing whitespace']);
-    expect(issues('PodTemplate', specWith((s) => (s.containers[0].name = 'Workload')))[0]).toMatch(/^template\.spec\.containers\[0\]\.name: must be a lowercase RFC 1123 label/);
+    expect(issues('PodTemplate', specWith('containers[0].image', ''))).toEqual(['template.spec.containers[0].image: Required value']);
+    expect(issues('PodTemplate', specWith('containers[0].image', ' pause'))).toEqual(['template.spec.containers[0].image: must not have leading or trailing whitespace']);
+    expect(issues('PodTemplate', specWith('containers[0].name', 'Workload'))[0]).toMatch(/^template\.spec\.containers\[0\]\.name: must be a lowercase RFC 1123 label/);
   });
 
   it('refuses pod fields floe does not write, saying so rather than calling them unknown', () => {
-    expect(issues('PodTemplate', specWith((s) => (s.hostNetwork = true)))).toEqual([
+    expect(issues('PodTemplate', specWith('hostNetwork', true))).toEqual([
       'template.spec.hostNetwork: not a field floe writes (floe writes: automountServiceAccountToken, securityContext, containers, volumes)',
     ]);
   });
