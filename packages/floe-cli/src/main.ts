@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { checkCniCommand } from './commands/check-cni.js';
 import { generateCommand } from './commands/generate.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
     );
   network.addCommand(generateCommand(globals));
+  network.addCommand(checkCniCommand(globals));
   network.addCommand(schemaCommand());
   network.addCommand(validateCommand(globals));
   program.addCommand(network);

@@ -6,6 +6,8 @@ import {
   STAND_IN_NAMESPACES,
   auditEvent,
   checkList,
+  detectCni,
+  gatherCniSnapshot,
   failedChecks,
   readNetworkDir,
   renderJson,
@@ -21,8 +23,11 @@ import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** The check-cni verdict for `--server`. floe network check-cni's detection plugs in here. */
-const cniCheck: CniCheck | undefined = undefined;
+/** The cni check of `--server` is `floe network check-cni`'s verdict. */
+const cniCheck: CniCheck = async (client) => {
+  const report = detectCni(await gatherCniSnapshot(client));
+  return { verdict: report.verdict, summary: report.summary };
+};
 
 interface ValidateOptions extends KubeFlags {
   manifest?: string;
@@ -66,7 +71,7 @@ whose namespace does not exist yet are sent to a namespace that does
 (${STAND_IN_NAMESPACES.join(', then ')}); a dry-run Namespace is never visible to
 the next request. Needs get on namespaces, get and patch on networkpolicies,
 podtemplates and namespaces, list on endpointslices in default, get on
-services in default.
+services in default, and what check-cni reads (examples/rbac/floe-network-reader.yaml).
 
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
 2 invalid input (bad manifest, unreadable directory, bad flags),
@@ -90,11 +95,13 @@ Examples:
           const plugin = await loadNetworkPlugin(opts.plugin);
           const expected = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config).files;
           const entries = await readNetworkDir(dir);
-          const client = server ? await clusterFromFlags(opts, 'floe network validate') : undefined;
-          const report = await validateNetwork(
-            { dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected },
-            client ? { client, cni: cniCheck } : undefined,
-          );
+          const client = server ? await clusterFromFlags(opts, 'floe network validate', log) : undefined;
+          let report: ValidationReport;
+          try {
+            report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected }, client ? { client, cni: cniCheck } : undefined);
+          } finally {
+            await client?.close();
+          }
           process.stdout.write(render(report, opts.output));
           const failed = failedChecks(report);
           auditEvent(log, {

@@ -1,7 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -165,6 +165,12 @@ class KubeClusterClient implements ClusterClient {
     return JSON.parse(r.text) as KubeObject;
   }
 
+  async close(): Promise<void> {
+    const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
+    this.dispatcher = undefined;
+    await d?.close?.();
+  }
+
   private path(ref: ResourceRef, namespace: string | undefined): string {
     const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
     return ref.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${ref.resource}` : `${base}/${ref.resource}`;
@@ -259,11 +265,7 @@ class KubeClusterClient implements ClusterClient {
   }
 }
 
-/**
- * Connects lazily: nothing is sent until the first call. Bad flags are exit 2,
- * an unusable kubeconfig exit 3.
- */
-export async function connectCluster(options: ClusterConnectionOptions & { logger?: Logger }): Promise<ClusterClient> {
-  const { kc, server, context } = loadKubeConfig(options);
+export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): ClusterClient {
+  const { kc, server, context } = loadKubeConfig(options, options.locations);
   return new KubeClusterClient(kc, server, context, options.command, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.pageSize ?? DEFAULT_PAGE_SIZE, options.logger);
 }

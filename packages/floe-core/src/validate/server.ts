@@ -2,6 +2,7 @@ import type { FloeManifest } from '../config/schema.js';
 import { ClusterError } from '../cluster/errors.js';
 import { RESOURCES, resourceForKind } from '../cluster/resources.js';
 import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
+import type { CniVerdict } from '../cni/types.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
 import { sortProblems, type LoadedObject } from './files.js';
 import type { PathSegment } from './source.js';
@@ -121,8 +122,6 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
     problems: sortProblems(problems),
   };
 }
-
-export type CniVerdict = 'enforced' | 'not-enforced' | 'unknown';
 
 /** What `floe network check-cni` concludes, reduced to what validate needs. */
 export interface CniOutcome {

@@ -23,6 +23,7 @@ class FakeCluster implements ClusterClient {
   clusterIps: string[] = ['10.96.0.1'];
   constructor(private readonly refuse: (obj: KubeObject) => ClusterError | undefined = () => undefined) {}
 
+  async close() {}
   async version() {
     return { gitVersion: 'v1.35.4', major: '1', minor: '35' };
   }
