@@ -3,6 +3,7 @@
 // the API server's own message for a hand-broken file that the offline
 // schema lets through, leaves nothing behind, checks kubernetes_api against
 // the `kubernetes` EndpointSlices, and fails cleanly on a dead server.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { serverSideApply } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { itemsOf } from '../harness/kube.ts';
 import { Namespaces, uniqueName } from '../harness/namespaces.ts';
-import { floe } from '../cli/run.ts';
+import { createUser, READ_ONLY_RULES, type PolicyRule } from '../harness/users.ts';
+import { parseAllDocuments } from 'yaml';
+import { floe, REPO } from '../cli/run.ts';
 
 interface Report {
   ok: boolean;
@@ -196,6 +199,42 @@ describe('the kubernetes-api-egress check', () => {
     const r = await validateServer(m, await generated(m));
     expect(r.code, r.stdout).toBe(0);
     expect(check(JSON.parse(r.stdout) as Report, 'kubernetes-api-egress').status).toBe('pass');
+  });
+});
+
+describe('permissions', () => {
+  /** The documented validator role, read from the file README points users to. */
+  const validatorRules = (): PolicyRule[] =>
+    (parseAllDocuments(readFileSync(join(REPO, 'examples/rbac/floe-network-reader.yaml'), 'utf8'))
+      .map((d) => d.toJS() as { metadata: { name: string }; rules: PolicyRule[] })
+      .find((d) => d.metadata.name === 'floe-network-validator')?.rules ?? []);
+
+  it('works for a user granted only floe-network-reader and floe-network-validator, and never prints its token', async () => {
+    const home = await ns.create('floe-it-vusers');
+    const user = await createUser(conn, home, [...READ_ONLY_RULES, ...validatorRules()]);
+    try {
+      const m = await manifest();
+      const r = await floe(['--debug', 'network', 'validate', '--server', '--kubeconfig', user.kubeconfig, '-m', m, '-d', await generated(m), '-o', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(check(JSON.parse(r.stdout) as Report, 'server-dry-run').status).toBe('pass');
+      expect(r.stdout + r.stderr).not.toContain(user.token);
+    } finally {
+      await user.remove();
+    }
+  });
+
+  it('a user without patch gets exit 3 and the one line naming the missing permission', async () => {
+    const home = await ns.create('floe-it-vusers');
+    const user = await createUser(conn, home, READ_ONLY_RULES);
+    try {
+      const m = await manifest();
+      const r = await floe(['--log-level', 'silent', 'network', 'validate', '--server', '--kubeconfig', user.kubeconfig, '-m', m, '-d', await generated(m)]);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^floe: error: forbidden: floe network validate needs "patch" on namespaces; the API server said: /)]);
+    } finally {
+      await user.remove();
+    }
   });
 });
 

@@ -69,9 +69,10 @@ With --server: every object is applied with server-side apply, dryRun=All, field
 manager floe: the API server validates and admits it and stores nothing. Objects
 whose namespace does not exist yet are sent to a namespace that does
 (${STAND_IN_NAMESPACES.join(', then ')}); a dry-run Namespace is never visible to
-the next request. Needs get on namespaces, get and patch on networkpolicies,
-podtemplates and namespaces, list on endpointslices in default, get on
-services in default, and what check-cni reads (examples/rbac/floe-network-reader.yaml).
+the next request. Permissions: the ClusterRoles floe-network-reader and
+floe-network-validator in examples/rbac/floe-network-reader.yaml (get, create
+and patch on namespaces, podtemplates and networkpolicies; what check-cni reads;
+list on endpointslices).
 
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
 2 invalid input (bad manifest, unreadable directory, bad flags),
