@@ -96,12 +96,14 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     const policies: Policy[] = valid
       .filter((o) => o.kind === 'NetworkPolicy' && o.value.metadata?.namespace === ns.name)
       .map((obj) => ({ obj, np: obj.value as NetworkPolicyObject }));
+    const broken = objects.filter((o) => !o.valid && o.kind === 'NetworkPolicy' && o.value.metadata?.namespace === ns.name).map((o) => o.file);
+    const uncounted = broken.length ? ` (${broken.join(', ')} ${broken.length === 1 ? 'breaks' : 'break'} the API schema and ${broken.length === 1 ? 'does' : 'do'} not count)` : '';
     if (np.enabled && np.default_deny) {
       for (const direction of ['Ingress', 'Egress'] as const) {
         if (!policies.some((p) => deniesAll(p.np, direction))) {
           problems.push(
             problem({
-              message: `${ns.name}: no default-deny for ${direction.toLowerCase()}: no NetworkPolicy selects every pod (podSelector {}), lists ${direction} in policyTypes and has no ${direction.toLowerCase()} rules`,
+              message: `${ns.name}: no default-deny for ${direction.toLowerCase()}: no NetworkPolicy selects every pod (podSelector {}), lists ${direction} in policyTypes and has no ${direction.toLowerCase()} rules${uncounted}`,
             }),
           );
         }
@@ -113,7 +115,7 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
           const labels = Object.entries(np.dns.pod_labels).map(([k, v]) => `${k}=${v}`).join(',');
           problems.push(
             problem({
-              message: `${ns.name}: no DNS egress on ${protocol} 53: no NetworkPolicy selecting every pod allows egress to the pods ${labels} in namespace ${np.dns.namespace} on ${protocol} 53`,
+              message: `${ns.name}: no DNS egress on ${protocol} 53: no NetworkPolicy selecting every pod allows egress to the pods ${labels} in namespace ${np.dns.namespace} on ${protocol} 53${uncounted}`,
             }),
           );
         }
