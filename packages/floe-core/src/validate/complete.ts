@@ -80,7 +80,6 @@ function podSecurityProblems(obj: LoadedObject | undefined, ns: string, want: No
  * strict as configured. Only objects that passed the schema check count.
  */
 export function checkComplete(manifest: FloeManifest, objects: readonly LoadedObject[]): CheckResult {
-  const valid = objects.filter((o) => o.valid);
   const namespaces = managedNamespaces(manifest);
   const np = manifest.security.network_policies;
   const problems: Problem[] = [];
@@ -92,11 +91,20 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
   if (!manifest.security.pod_security.enabled) {
     problems.push(problem({ severity: 'warning', path: 'security.pod_security.enabled', message: 'the manifest disables Pod Security labels: admission applies the cluster default (usually privileged)' }));
   }
+  // One pass over the objects: thousands of namespaces must not mean namespaces x objects.
+  const policiesIn = new Map<string, Policy[]>();
+  const brokenIn = new Map<string, string[]>();
+  const namespaceObjects = new Map<string, LoadedObject>();
+  for (const obj of objects) {
+    if (obj.kind === 'Namespace' && obj.valid && typeof obj.value.metadata?.name === 'string') namespaceObjects.set(obj.value.metadata.name, obj);
+    if (obj.kind !== 'NetworkPolicy') continue;
+    const key = String(obj.value.metadata?.namespace);
+    if (obj.valid) policiesIn.set(key, [...(policiesIn.get(key) ?? []), { obj, np: obj.value as NetworkPolicyObject }]);
+    else brokenIn.set(key, [...(brokenIn.get(key) ?? []), obj.file]);
+  }
   for (const ns of namespaces) {
-    const policies: Policy[] = valid
-      .filter((o) => o.kind === 'NetworkPolicy' && o.value.metadata?.namespace === ns.name)
-      .map((obj) => ({ obj, np: obj.value as NetworkPolicyObject }));
-    const broken = objects.filter((o) => !o.valid && o.kind === 'NetworkPolicy' && o.value.metadata?.namespace === ns.name).map((o) => o.file);
+    const policies = policiesIn.get(ns.name) ?? [];
+    const broken = brokenIn.get(ns.name) ?? [];
     const uncounted = broken.length ? ` (${broken.join(', ')} ${broken.length === 1 ? 'breaks' : 'break'} the API schema and ${broken.length === 1 ? 'does' : 'do'} not count)` : '';
     if (np.enabled && np.default_deny) {
       for (const direction of ['Ingress', 'Egress'] as const) {
@@ -123,8 +131,7 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     }
     const wantPss = podSecurityFor(ns, manifest);
     if (wantPss) {
-      const nsObject = valid.find((o) => o.kind === 'Namespace' && o.value.metadata?.name === ns.name);
-      problems.push(...podSecurityProblems(nsObject, ns.name, wantPss));
+      problems.push(...podSecurityProblems(namespaceObjects.get(ns.name), ns.name, wantPss));
     }
   }
   const status = statusOf(problems);
