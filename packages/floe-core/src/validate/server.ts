@@ -33,6 +33,27 @@ export function fieldInMessage(message: string): string | undefined {
   return m?.[1];
 }
 
+/** Dry runs in flight at once: enough to hide the round trip, few enough not to be throttled. */
+const DRY_RUN_CONCURRENCY = 8;
+
+/** Runs `fn` over `items` with at most `limit` at a time; the first error stops new work and is thrown. */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** RBAC refusals are about the caller (exit 3); any other 403 is admission refusing the object. */
 const RBAC_DENIAL = /cannot [a-z]+ resource/;
 
@@ -63,16 +84,15 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
     if (!p) namespaceExists.set(ns, (p = client.get(RESOURCES.namespaces, ns).then((o) => o !== null)));
     return p;
   };
-  const ordered = [...objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
   let accepted = 0;
   let standIns = 0;
-  for (const obj of ordered) {
+  const dryRun = async (obj: LoadedObject): Promise<void> => {
     const name = obj.value.metadata?.name;
     const namespace = obj.value.metadata?.namespace;
     const ref = resourceForKind(String(obj.value.apiVersion), obj.kind) as ResourceRef;
     if (typeof name !== 'string' || name === '' || (ref.namespaced && (typeof namespace !== 'string' || namespace === ''))) {
       problems.push(problem({ file: obj.file, line: 1, col: 1, message: `not sent: the object needs metadata.name${ref.namespaced ? ' and metadata.namespace' : ''} to be addressed` }));
-      continue;
+      return;
     }
     let body = obj.value as unknown as KubeObject;
     let note = '';
@@ -86,7 +106,7 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
       }
       if (!standIn) {
         problems.push(problem({ file: obj.file, line: 1, col: 1, severity: 'warning', message: `not checked: namespace ${namespace} does not exist yet and ${STAND_IN_NAMESPACES.join(', ')} each hold a ${obj.kind} named ${name} or do not exist` }));
-        continue;
+        return;
       }
       body = { ...body, metadata: { ...body.metadata, namespace: standIn } };
       note = ` (sent to namespace ${standIn}: ${namespace} does not exist yet)`;
@@ -110,7 +130,10 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
         }),
       );
     }
-  }
+  };
+  // Namespaces first (their dry runs come first in any apply), then the rest, a few requests at a time.
+  await inParallel(objects.filter((o) => o.kind === 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
+  await inParallel(objects.filter((o) => o.kind !== 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
   const refused = problems.filter((p) => p.severity === 'error').length;
   return {
     id: 'server-dry-run',
