@@ -158,7 +158,7 @@ export type CniCheck = (client: ClusterClient) => Promise<CniOutcome>;
 
 /** The `cni` check: not enforced means every policy is inert (fail); unknown is a warning. */
 export async function checkCni(client: ClusterClient, cni: CniCheck | undefined): Promise<CheckResult> {
-  if (!cni) return { id: 'cni', status: 'skip', summary: 'not run: this floe has no CNI detection (floe network check-cni)', problems: [] };
+  if (!cni) return { id: 'cni', status: 'skip', summary: 'not run: no CNI detection was given to validate', problems: [] };
   const outcome = await cni(client);
   if (outcome.verdict === 'enforced') return { id: 'cni', status: 'pass', summary: `NetworkPolicies are enforced: ${outcome.summary}`, problems: [] };
   const inert = outcome.verdict === 'not-enforced';
