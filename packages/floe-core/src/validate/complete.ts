@@ -6,6 +6,8 @@ import type { NamespaceObject, NetworkPolicyObject } from './k8s-schema.js';
 import { formatPath } from './source.js';
 import { peersAdmitPod, policyTypes, portsAdmit, selectsEverything } from './selector.js';
 import { problem, statusOf, type CheckResult, type Problem } from './types.js';
+import { templatePassesEnforce } from '../pss/evaluate.js';
+import type { PodLike } from '../pss/types.js';
 
 const PSS_PREFIX = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'] as const;
@@ -74,6 +76,32 @@ function podSecurityProblems(obj: LoadedObject | undefined, ns: string, want: No
 }
 
 /**
+ * A hardened template that its own namespace would refuse is worse than none:
+ * every workload copied from it fails admission. Judged offline by the Pod
+ * Security evaluator at every version from v1.25 to latest.
+ */
+function templateProblems(templates: readonly LoadedObject[], ns: string, enforce: PssLevel): Problem[] {
+  const out: Problem[] = [];
+  for (const obj of templates) {
+    const template = (obj.value as { template?: PodLike }).template;
+    if (!template) continue;
+    const { failures } = templatePassesEnforce(template, enforce);
+    if (failures.length === 0) continue;
+    const first = failures[0] as (typeof failures)[number];
+    const versions = failures.map((f) => f.version);
+    out.push(
+      problem({
+        file: obj.file,
+        ...obj.source.position(['template', 'spec']),
+        path: 'template.spec',
+        message: `${ns}: PodTemplate ${String(obj.value.metadata?.name)} would be refused by its namespace's enforce level ${enforce} at ${versions.length === 1 ? versions[0] : `${versions.length} versions (${versions[0]} to ${versions[versions.length - 1]})`}: ${first.violations.map((v) => `${v.reason} (${v.detail})`).join('; ')}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
  * The `complete` check, judged by content, never by file or object name:
  * for every namespace the manifest manages, default-deny for ingress and
  * egress, DNS egress for every pod, and Pod Security labels at least as
@@ -95,7 +123,12 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
   const policiesIn = new Map<string, Policy[]>();
   const brokenIn = new Map<string, string[]>();
   const namespaceObjects = new Map<string, LoadedObject>();
+  const templatesIn = new Map<string, LoadedObject[]>();
   for (const obj of objects) {
+    if (obj.kind === 'PodTemplate' && obj.valid) {
+      const key = String(obj.value.metadata?.namespace);
+      templatesIn.set(key, [...(templatesIn.get(key) ?? []), obj]);
+    }
     if (obj.kind === 'Namespace' && obj.valid && typeof obj.value.metadata?.name === 'string') namespaceObjects.set(obj.value.metadata.name, obj);
     if (obj.kind !== 'NetworkPolicy') continue;
     const key = String(obj.value.metadata?.namespace);
@@ -132,6 +165,7 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     const wantPss = podSecurityFor(ns, manifest);
     if (wantPss) {
       problems.push(...podSecurityProblems(namespaceObjects.get(ns.name), ns.name, wantPss));
+      problems.push(...templateProblems(templatesIn.get(ns.name) ?? [], ns.name, wantPss.enforce));
     }
   }
   const status = statusOf(problems);

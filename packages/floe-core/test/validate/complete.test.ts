@@ -120,4 +120,25 @@ describe('the complete check', () => {
       ['warning', 'security.pod_security.enabled'],
     ]);
   });
+
+  it('fails a PodTemplate its own namespace would refuse, naming the checks as the API server does', () => {
+    const template = (allowPrivilegeEscalation: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'PodTemplate',
+      metadata: { name: 'floe-hardened', namespace: 'floe-jobs' },
+      template: {
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'main', image: 'registry.k8s.io/pause:3.10', securityContext: { allowPrivilegeEscalation, capabilities: { drop: ['ALL'] } } }],
+        },
+      },
+    });
+    const jobs = (t: object) => [namespace('floe-jobs'), defaultDeny('floe-jobs'), networkPolicy('floe-jobs'), t];
+    expect(checkComplete(manifest(), tree(jobs(template(false)))).status).toBe('pass');
+    const result = checkComplete(manifest(), tree(jobs(template(true))));
+    expect(result.status).toBe('fail');
+    expect(messages(result)).toEqual([
+      'floe-jobs: PodTemplate floe-hardened would be refused by its namespace\'s enforce level restricted at 12 versions (v1.25 to latest): allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)',
+    ]);
+  });
 });
