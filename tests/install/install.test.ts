@@ -22,6 +22,8 @@ const HELP_PAGES: string[][] = [
   ['network', '--help'],
   ['network', 'generate', '--help'],
   ['network', 'check-cni', '--help'],
+  ['network', 'validate', '--help'],
+  ['network', 'pss', '--help'],
 ];
 
 const NODE_BIN = dirname(process.execPath);
