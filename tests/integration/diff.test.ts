@@ -188,7 +188,7 @@ describe('floe network diff on an applied intent', () => {
     await kubectl('label', '--overwrite', 'namespace', jobs, 'pod-security.kubernetes.io/enforce=baseline');
     const { code, json } = await diffJson();
     expect(code).toBe(1);
-    expect(json.changed).toEqual([{ kind: 'Namespace', namespace: null, name: jobs, differences: [{ path: 'metadata.labels["pod-security.kubernetes.io/enforce"]', expected: 'restricted', live: 'baseline' }] }]);
+    expect(json.changed).toEqual([{ kind: 'Namespace', namespace: null, name: jobs, differences: [{ path: 'metadata.labels[pod-security.kubernetes.io/enforce]', expected: 'restricted', live: 'baseline' }] }]);
     expect(json.namespaces.find((n) => n.name === jobs)?.podSecurity?.[0]?.level).toEqual({ expected: 'restricted', live: 'baseline', status: 'weaker' });
   });
 

@@ -3,7 +3,9 @@ import { Command, Option } from 'commander';
 import { checkCniCommand } from './commands/check-cni.js';
 import { diffCommand } from './commands/diff.js';
 import { generateCommand } from './commands/generate.js';
+import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 import type { GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
 
@@ -29,6 +31,8 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
   network.addCommand(checkCniCommand(globals));
   network.addCommand(diffCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(validateCommand(globals));
+  network.addCommand(pssCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

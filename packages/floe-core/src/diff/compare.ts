@@ -8,12 +8,15 @@
 import type { Difference } from './types.js';
 import { isObject, type Json, type JsonObject } from './json.js';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 
-/** `spec.ports`, `metadata.labels["app.kubernetes.io/managed-by"]`. */
+/**
+ * `spec.ports`, `metadata.labels[app.kubernetes.io/managed-by]`: the API
+ * server's field paths (and `validate`'s), map keys that are not plain words in brackets.
+ */
 export function childPath(base: string, key: string): string {
-  if (IDENTIFIER.test(key)) return base ? `${base}.${key}` : key;
-  return `${base}[${JSON.stringify(key)}]`;
+  if (PLAIN_KEY.test(key)) return base ? `${base}.${key}` : key;
+  return `${base}[${key}]`;
 }
 
 /** A key equal for values that are equal when set-like lists ignore order. */

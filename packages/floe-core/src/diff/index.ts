@@ -5,4 +5,4 @@ export { readLiveState, DEFAULT_PER_NAMESPACE_UP_TO, type ReadOptions } from './
 export { normalizeNetworkPolicySpec, normalizeIntended, normalizeLive } from './normalize.js';
 export { compare, canonicalKey, childPath, type Comparison } from './compare.js';
 export { comparePodSecurity, levelStatus, versionStatus } from './pss.js';
-export { renderDiffText, summaryLine, notes, changedLines, unifiedDiff, objectPath, type TextOptions } from './render.js';
+export { renderDiffText, summaryLine, notes, changedLines, unifiedDiff, objectPath, type DiffTextOptions } from './render.js';

@@ -99,9 +99,9 @@ export function intentFromFiles(source: string, files: SourceFile[]): Intent {
 }
 
 /**
- * Reads the `*.yaml` / `*.yml` files of a directory written by `floe network
- * generate` (the summary and `.floe-generated` are not objects). A directory
- * that cannot be read is bad input: the user named it.
+ * Reads the `*.yaml`, `*.yml` and `*.json` files of a directory written by
+ * `floe network generate` (the summary and `.floe-generated` are not objects).
+ * A directory that cannot be read is bad input: the user named it.
  */
 export async function loadIntentDir(dir: string): Promise<Intent> {
   let names: string[];
@@ -112,7 +112,8 @@ export async function loadIntentDir(dir: string): Promise<Intent> {
     if (err instanceof InputError) throw err;
     throw new InputError(`--dir ${dir}: cannot read it: ${(err as Error).message}`);
   }
-  const yamlNames = names.filter((n) => /\.ya?ml$/.test(n)).sort(compareStrings);
+  // The files `kubectl apply -f DIR` reads (JSON is YAML too).
+  const yamlNames = names.filter((n) => /\.(ya?ml|json)$/.test(n)).sort(compareStrings);
   const files: SourceFile[] = [];
   for (const name of yamlNames) {
     const path = join(dir, name);

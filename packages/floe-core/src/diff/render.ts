@@ -7,7 +7,7 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { emitYaml } from '../util/yaml-emit.js';
 import type { DiffPair, DiffReport, DiffResult } from './types.js';
 
-export interface TextOptions {
+export interface DiffTextOptions {
   /** ANSI colours: red removals, green additions, cyan hunk headers. */
   color: boolean;
 }
@@ -108,7 +108,7 @@ export function changedLines(report: DiffReport): string[] {
   );
 }
 
-export function renderDiffText(result: DiffResult, options: TextOptions): string {
+export function renderDiffText(result: DiffResult, options: DiffTextOptions): string {
   const chunks = result.pairs.map((p) => (options.color ? colorize(unifiedDiff(p)) : unifiedDiff(p)));
   const tail = [...changedLines(result.report), ...notes(result.report).map((n) => `note: ${n}`), summaryLine(result.report)];
   return `${chunks.join('')}${chunks.length ? '\n' : ''}${tail.join('\n')}\n`;

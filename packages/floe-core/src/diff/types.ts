@@ -25,7 +25,7 @@ export interface LiveState {
 
 /** One differing field. `expected` or `live` is absent when the field is absent on that side. */
 export interface Difference {
-  /** `spec.egress[1].ports[0].port`, `metadata.labels["pod-security.kubernetes.io/enforce"]`. */
+  /** `spec.egress[1].ports[0].port`, `metadata.labels[pod-security.kubernetes.io/enforce]`. */
   path: string;
   expected?: unknown;
   live?: unknown;

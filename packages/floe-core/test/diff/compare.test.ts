@@ -21,7 +21,7 @@ describe('childPath', () => {
   it('joins identifiers with dots and quotes other keys', () => {
     expect(childPath('', 'spec')).toBe('spec');
     expect(childPath('spec', 'podSelector')).toBe('spec.podSelector');
-    expect(childPath('metadata.labels', 'pod-security.kubernetes.io/enforce')).toBe('metadata.labels["pod-security.kubernetes.io/enforce"]');
+    expect(childPath('metadata.labels', 'pod-security.kubernetes.io/enforce')).toBe('metadata.labels[pod-security.kubernetes.io/enforce]');
   });
 });
 

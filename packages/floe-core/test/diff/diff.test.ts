@@ -89,7 +89,7 @@ describe('diffIntent: changed', () => {
       o.metadata.labels = { 'team.example.com/owner': 'data', 'floe.dev/component': 'network-security' };
     });
     const { report } = diffIntent(intentOf(...all()), liveOf(namespace(), live, allowEgress()));
-    expect(report.changed[0]?.differences).toEqual([{ path: 'metadata.labels["app.kubernetes.io/managed-by"]', expected: 'floe' }]);
+    expect(report.changed[0]?.differences).toEqual([{ path: 'metadata.labels[app.kubernetes.io/managed-by]', expected: 'floe' }]);
   });
 });
 
@@ -97,7 +97,7 @@ describe('diffIntent: Namespace Pod Security labels', () => {
   it('reports a weaker enforce level as drift, naming the label and both levels', () => {
     const { report } = diffIntent(intentOf(...all()), liveOf(namespace(NS, 'baseline'), defaultDeny(), allowEgress()));
     expect(report.changed).toEqual([
-      { kind: 'Namespace', namespace: null, name: NS, differences: [{ path: 'metadata.labels["pod-security.kubernetes.io/enforce"]', expected: 'restricted', live: 'baseline' }] },
+      { kind: 'Namespace', namespace: null, name: NS, differences: [{ path: 'metadata.labels[pod-security.kubernetes.io/enforce]', expected: 'restricted', live: 'baseline' }] },
     ]);
     expect(report.namespaces[0]?.podSecurity?.[0]).toEqual({ mode: 'enforce', level: { expected: 'restricted', live: 'baseline', status: 'weaker' }, version: { expected: 'latest', live: 'latest', status: 'same' } });
   });
@@ -117,8 +117,8 @@ describe('diffIntent: Namespace Pod Security labels', () => {
     });
     const { report } = diffIntent(intentOf(namespace()), liveOf(live));
     expect(report.changed[0]?.differences).toEqual([
-      { path: 'metadata.labels["pod-security.kubernetes.io/audit-version"]', expected: 'latest', live: 'v1.30' },
-      { path: 'metadata.labels["pod-security.kubernetes.io/warn"]', expected: 'restricted' },
+      { path: 'metadata.labels[pod-security.kubernetes.io/audit-version]', expected: 'latest', live: 'v1.30' },
+      { path: 'metadata.labels[pod-security.kubernetes.io/warn]', expected: 'restricted' },
     ]);
   });
 

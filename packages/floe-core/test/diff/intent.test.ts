@@ -92,14 +92,15 @@ describe('intentFromGeneration', () => {
 });
 
 describe('loadIntentDir', () => {
-  it('reads the YAML files and skips the summary and .floe-generated', async () => {
+  it('reads the YAML and JSON files kubectl would read and skips the summary and .floe-generated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'floe-diff-'));
     await writeFile(join(dir, '00-floe-jobs-namespace.yaml'), NS);
     await writeFile(join(dir, 'floe-jobs-default-deny.yaml'), NP);
     await writeFile(join(dir, 'NETWORK-POLICY-SUMMARY.md'), '# not an object\n');
     await writeFile(join(dir, '.floe-generated'), 'floe-jobs-default-deny.yaml\n');
+    await writeFile(join(dir, 'team.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }));
     const intent = await loadIntentDir(dir);
-    expect(intent.objects.map((o) => o.kind)).toEqual(['Namespace', 'NetworkPolicy']);
+    expect(intent.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/floe-jobs', 'NetworkPolicy/floe-default-deny', 'Namespace/team']);
     expect(intent.source).toBe(dir);
   });
 

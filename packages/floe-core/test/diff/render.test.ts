@@ -72,7 +72,7 @@ describe('changedLines', () => {
     const weaker = structuredClone(namespace()) as KubeObject;
     delete (weaker.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/warn'];
     const text = renderDiffText(diffIntent(intentOf(...all()), liveOf(weaker, defaultDeny(), live)), { color: false });
-    expect(text).toContain(`changed: Namespace/${NS} metadata.labels["pod-security.kubernetes.io/warn"]: not in the cluster, intent "restricted"\n`);
+    expect(text).toContain(`changed: Namespace/${NS} metadata.labels[pod-security.kubernetes.io/warn]: not in the cluster, intent "restricted"\n`);
     expect(text).toContain(`changed: NetworkPolicy/${NS}/floe-allow-egress spec.egress[2]: live {"to":[{"ipBlock":{"cidr":"0.0.0.0/0"}}]}, not in the intent\n`);
   });
 });
