@@ -17,6 +17,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Packs the three packages and installs them with npm (registry through the npm cache): tens of
+          // seconds and network-dependent on a cold cache, so kept out of the hermetic, fast unit project.
+          name: 'install',
+          include: ['tests/install/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/harness/global-setup.ts'],

@@ -2,8 +2,11 @@
 // ClusterRole with exactly the given rules, and a kubeconfig carrying a token the
 // API server itself issued (TokenRequest). Works on the local control plane and on
 // any FLOE_TEST_KUBECONFIG cluster alike.
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT } from './cluster.ts';
 import type { Connection } from './context.ts';
 import { uniqueName } from './namespaces.ts';
 
@@ -68,12 +71,12 @@ export async function createUser(conn: Connection, namespace: string, rules: Pol
   };
 }
 
-/** What `floe network diff` and `check-cni` need: get/list on what they read, nothing else. */
-export const READ_ONLY_RULES: PolicyRule[] = [
-  { apiGroups: [''], resources: ['namespaces', 'nodes', 'pods', 'configmaps', 'podtemplates'], verbs: ['get', 'list'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list'] },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments'], verbs: ['get', 'list'] },
-  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list'] },
-  { apiGroups: ['operator.tigera.io'], resources: ['installations'], verbs: ['get', 'list'] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list'] },
-];
+/**
+ * The rules of the documented least-privilege role (examples/rbac/floe-network-reader.yaml),
+ * read from that file so the tests prove that what README tells users to grant is enough.
+ */
+export const READ_ONLY_RULES: PolicyRule[] = (
+  parseAllDocuments(readFileSync(join(REPO_ROOT, 'examples/rbac/floe-network-reader.yaml'), 'utf8'))
+    .map((d) => d.toJS() as { metadata: { name: string }; rules: PolicyRule[] })
+    .find((d) => d.metadata.name === 'floe-network-reader') ?? { rules: [] }
+).rules;

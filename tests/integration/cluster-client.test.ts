@@ -3,7 +3,7 @@
 // never carries a credential.
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterError, RESOURCES, connectCluster, type ResourceRef } from '@floe/core';
@@ -121,6 +121,33 @@ describe('permissions', () => {
     expect(err.fault).toBe('unauthorized');
     expect(err.message).toBe(`the API server at ${server} rejected the credentials of context "bogus" (401 Unauthorized): the token or client certificate is expired, revoked or unknown`);
     expect(`${err.message}\n${err.stack}`).not.toContain(token);
+  });
+});
+
+describe('in-cluster configuration', () => {
+  it('uses the pod service account (token file, CA, KUBERNETES_SERVICE_HOST/PORT) when there is no kubeconfig', async () => {
+    const root = await mkdtemp(join(conn.info.workDir, 'pod-'));
+    const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    await mkdir(sa, { recursive: true });
+    const flat = JSON.parse(await conn.kubectl.ok(['config', 'view', '--raw', '--minify', '--flatten', '-o', 'json']));
+    const server = new URL(flat.clusters[0].cluster.server as string);
+    await writeFile(join(sa, 'token'), reader.token);
+    await writeFile(join(sa, 'ca.crt'), Buffer.from(flat.clusters[0].cluster['certificate-authority-data'] as string, 'base64'));
+    await writeFile(join(sa, 'namespace'), home);
+    const saved = { KUBECONFIG: process.env.KUBECONFIG, host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    delete process.env.KUBECONFIG;
+    process.env.KUBERNETES_SERVICE_HOST = server.hostname.replace(/^\[|\]$/g, '');
+    process.env.KUBERNETES_SERVICE_PORT = server.port;
+    try {
+      const c = await connectCluster({ command: 'floe network test', locations: { home: root, inClusterRoot: root } });
+      expect(c.context).toBe('inClusterContext');
+      expect((await c.list(RESOURCES.namespaces)).some((n) => n.metadata.name === home)).toBe(true);
+    } finally {
+      for (const [k, v] of [['KUBECONFIG', saved.KUBECONFIG], ['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });
 

@@ -1,9 +1,13 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { auditCommand } from './commands/audit.js';
+import { checkCniCommand } from './commands/check-cni.js';
+import { diffCommand } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
+import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 import type { GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
 
@@ -26,7 +30,11 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
     );
   network.addCommand(generateCommand(globals));
+  network.addCommand(checkCniCommand(globals));
+  network.addCommand(diffCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(validateCommand(globals));
+  network.addCommand(pssCommand(globals));
   network.addCommand(explainCommand(globals));
   network.addCommand(auditCommand(globals));
   program.addCommand(network);

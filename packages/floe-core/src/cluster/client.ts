@@ -1,7 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -257,15 +257,17 @@ class KubeClusterClient implements ClusterClient {
     if (r.status === 403) {
       const scope = spec.ref?.namespaced ? (spec.namespace ? ` in namespace "${spec.namespace}"` : ' in all namespaces (cluster-wide)') : '';
       const what = spec.ref ? resourceName(spec.ref) : spec.path;
-      return new ClusterError('forbidden', `forbidden: ${this.command} needs "${spec.verb}" on ${what}${scope}${said ? `; the API server said: ${said}` : ''}`, 403);
+      // RBAC names the verb it checked: a server-side apply of an absent object is a "create".
+      const verb = /cannot (\w+) resource/.exec(said ?? '')?.[1] ?? spec.verb;
+      return new ClusterError('forbidden', `forbidden: ${this.command} needs "${verb}" on ${what}${scope}${said ? `; the API server said: ${said}` : ''}`, 403, said);
     }
-    if (r.status === 404) return new ClusterError('not-found', `${where(spec)}: not found on the API server at ${this.server}${said ? `: ${said}` : ''}`, 404);
+    if (r.status === 404) return new ClusterError('not-found', `${where(spec)}: not found on the API server at ${this.server}${said ? `: ${said}` : ''}`, 404, said);
     const retried = r.status === 429 || r.status >= 500 ? ' (retried until the request timeout)' : '';
-    return new ClusterError('server', `the API server at ${this.server} answered ${r.status} to ${spec.verb} ${where(spec)}${retried}${said ? `: ${said}` : ''}`, r.status);
+    return new ClusterError('server', `the API server at ${this.server} answered ${r.status} to ${spec.verb} ${where(spec)}${retried}${said ? `: ${said}` : ''}`, r.status, said);
   }
 }
 
-export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger }): ClusterClient {
-  const { kc, server, context } = loadKubeConfig(options);
+export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): ClusterClient {
+  const { kc, server, context } = loadKubeConfig(options, options.locations);
   return new KubeClusterClient(kc, server, context, options.command, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.pageSize ?? DEFAULT_PAGE_SIZE, options.logger);
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { KubeConfigLocations } from './kubeconfig.js';
 import type { ClusterClient, ClusterConnectionOptions } from './types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ClusterClient, ClusterConnectionOptions } from './types.js';
  * @kubernetes/client-node takes 0.7 s to import, so it is loaded here, on first
  * use, and never by commands that do not talk to a cluster (generate).
  */
-export async function connectCluster(options: ClusterConnectionOptions & { logger?: Logger }): Promise<ClusterClient> {
+export async function connectCluster(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): Promise<ClusterClient> {
   const { createClusterClient } = await import('./client.js');
   return createClusterClient(options);
 }

@@ -17,6 +17,8 @@ export interface GeneratedFile {
   name: string;
   content: string;
   sha256: string;
+  /** The object `content` holds (null for the summary), so in-memory callers need not parse YAML back. */
+  object: KubernetesObject | null;
 }
 
 export interface NamespacePodSecurity {
@@ -84,7 +86,7 @@ export class NetworkPolicyManifestGenerator {
     const files: GeneratedFile[] = [];
     const add = (path: string, obj: KubernetesObject) => {
       const content = renderObjectYaml(obj);
-      files.push({ path, kind: obj.kind, namespace: obj.metadata.namespace ?? null, name: obj.metadata.name, content, sha256: sha256(content) });
+      files.push({ path, kind: obj.kind, namespace: obj.metadata.namespace ?? null, name: obj.metadata.name, content, sha256: sha256(content), object: obj });
     };
 
     const namespaces: NamespaceReport[] = [];
@@ -117,7 +119,7 @@ export class NetworkPolicyManifestGenerator {
     }
 
     const summary = renderSummary({ manifest, namespaces, intents: plan.intents, warnings: plan.warnings, plugin: this.plugin.metadata });
-    files.push({ path: SUMMARY_FILE, kind: 'Summary', namespace: null, name: SUMMARY_FILE, content: summary, sha256: sha256(summary) });
+    files.push({ path: SUMMARY_FILE, kind: 'Summary', namespace: null, name: SUMMARY_FILE, content: summary, sha256: sha256(summary), object: null });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, namespaces, warnings: plan.warnings, intents: plan.intents };
   }

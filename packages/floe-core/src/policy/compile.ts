@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { compileIpBlock, type CompiledIpBlock } from './ip.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
 import { protocolRange, type PortRange } from './ports.js';
-import { PROTOCOLS, type ContainerPort, type Direction, type NetworkPolicyPeer, type NetworkPolicyPort, type PolicyObject, type PolicyProtocol } from './types.js';
+import { POLICY_PROTOCOLS, type ContainerPort, type Direction, type NetworkPolicyPeer, type NetworkPolicyPort, type PolicyObject, type PolicyProtocol } from './types.js';
 
 /**
  * A NetworkPolicy compiled once into its two halves, as cyclonus separates
@@ -65,7 +65,7 @@ export function effectivePolicyTypes(spec: PolicyObject['spec'], where: string):
 
 function compileProtocol(p: string | undefined, where: string): PolicyProtocol {
   const protocol = p ?? 'TCP';
-  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new InputError(`${where}: protocol "${protocol}" is not TCP, UDP or SCTP`);
+  if (!(POLICY_PROTOCOLS as readonly string[]).includes(protocol)) throw new InputError(`${where}: protocol "${protocol}" is not TCP, UDP or SCTP`);
   return protocol as PolicyProtocol;
 }
 
@@ -138,7 +138,7 @@ export function compilePolicy(p: PolicyObject): CompiledPolicy {
 
 /** The port ranges a rule admits toward a destination with these container ports; a named port it does not declare admits nothing. */
 export function resolveRulePorts(rule: CompiledRule, destinationPorts: readonly ContainerPort[] | null): PortRange[] {
-  if (!rule.ports) return PROTOCOLS.map((p) => protocolRange(p));
+  if (!rule.ports) return POLICY_PROTOCOLS.map((p) => protocolRange(p));
   const out: PortRange[] = [];
   for (const port of rule.ports) {
     if (port.kind === 'range') out.push(port.range);

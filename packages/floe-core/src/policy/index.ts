@@ -1,4 +1,4 @@
-export { PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
+export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
 export { compileSelector, type CompiledSelector } from './selector.js';
 export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
 export { parseIp, formatRange, type IpRange } from './ip.js';

@@ -1,4 +1,4 @@
-import { PROTOCOLS, type PolicyProtocol } from './types.js';
+import { POLICY_PROTOCOLS, type PolicyProtocol } from './types.js';
 
 /**
  * Sets of (protocol, port) as interned ids, so the connectivity matrices hold
@@ -17,11 +17,11 @@ export interface Connection {
 }
 
 export function encode(protocol: PolicyProtocol, port: number): number {
-  return PROTOCOLS.indexOf(protocol) * SPAN + port;
+  return POLICY_PROTOCOLS.indexOf(protocol) * SPAN + port;
 }
 
 export function protocolRange(protocol: PolicyProtocol, lo = 1, hi = 65535): PortRange {
-  const base = PROTOCOLS.indexOf(protocol) * SPAN;
+  const base = POLICY_PROTOCOLS.indexOf(protocol) * SPAN;
   return [base + lo, base + hi];
 }
 
@@ -46,7 +46,7 @@ export class PortSets {
 
   constructor() {
     this.intern([]);
-    this.intern(PROTOCOLS.map((p) => protocolRange(p)));
+    this.intern(POLICY_PROTOCOLS.map((p) => protocolRange(p)));
   }
 
   intern(ranges: PortRange[]): number {
@@ -117,7 +117,7 @@ export class PortSets {
   connections(id: number): 'all' | Connection[] {
     if (id === PortSets.ALL) return 'all';
     return this.ranges(id).map(([lo, hi]) => {
-      const protocol = PROTOCOLS[Math.floor(lo / SPAN)] as PolicyProtocol;
+      const protocol = POLICY_PROTOCOLS[Math.floor(lo / SPAN)] as PolicyProtocol;
       const port = lo % SPAN;
       const end = hi % SPAN;
       return end === port ? { protocol, port } : { protocol, port, endPort: end };

@@ -4,7 +4,7 @@
  */
 
 export type PolicyProtocol = 'TCP' | 'UDP' | 'SCTP';
-export const PROTOCOLS: readonly PolicyProtocol[] = ['TCP', 'UDP', 'SCTP'];
+export const POLICY_PROTOCOLS: readonly PolicyProtocol[] = ['TCP', 'UDP', 'SCTP'];
 
 export interface LabelSelectorRequirement {
   key: string;
