@@ -10,3 +10,4 @@ export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export * from './audit-report.js';
 export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
+export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
