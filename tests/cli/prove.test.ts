@@ -1,7 +1,7 @@
 // The intent proof on what `floe network generate` writes: every intended
 // flow allowed end to end, every forbidden one denied; removing the
 // platform's ingress allowance breaks jobs -> Polaris, and the proof says so.
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIntents, loadManifestFile, loadObjectsFromDir, proveIntents, type ProofResult } from '@floe/core';
@@ -9,8 +9,8 @@ import { REPO, floe, tempDir } from './run.ts';
 
 const EXAMPLE = join(REPO, 'examples/manifest.yaml');
 
-async function proof(dir: string): Promise<ProofResult[]> {
-  const { config } = await loadManifestFile(EXAMPLE);
+async function proof(dir: string, manifest = EXAMPLE): Promise<ProofResult[]> {
+  const { config } = await loadManifestFile(manifest);
   const { objects } = await loadObjectsFromDir(dir);
   return proveIntents(buildIntents(config), objects);
 }
@@ -40,5 +40,16 @@ describe('the intent proof over generated NetworkPolicies', () => {
     expect(polaris?.why).toMatch(/^ingress at floe-platform\/stand-in-polaris\[Pod\] is denied: /);
     expect(polaris?.why).toContain('floe-platform/floe-default-deny');
     console.log(`after deleting the platform's ingress allowance:\n${failed.map((r) => `  ${r.flow.id}: ${r.why}`).join('\n')}`);
+  });
+
+  it('does not forbid what a custom egress rule intends (jobs -> 10.0.0.0/8 on 443)', async () => {
+    const dir = await tempDir('floe-prove-');
+    const manifest = join(dir, 'manifest.yaml');
+    await writeFile(manifest, 'security:\n  network_policies:\n    jobs_egress_allow:\n      - name: internal-https\n        to_cidr: 10.0.0.0/8\n        port: 443\n');
+    expect((await floe(['network', 'generate', '-m', manifest, '-d', join(dir, 'net')])).code).toBe(0);
+    const results = await proof(join(dir, 'net'), manifest);
+    expect(results.filter((r) => !r.ok).map((r) => r.flow.id)).toEqual([]);
+    expect(results.map((r) => r.flow.id)).toContain('floe-jobs->internal-https TCP/443');
+    expect(results.map((r) => r.flow.id).filter((id) => id.includes('10.0.0.0/8'))).toEqual([]);
   });
 });

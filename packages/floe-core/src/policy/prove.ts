@@ -87,7 +87,7 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   };
 
   // Stand-ins first, so the engine sees every pod of the proof.
-  const flows: { flow: ProofFlow; from: PodInfo | null; to: PodInfo | Endpoint }[] = [];
+  const flows: { flow: ProofFlow; from: PodInfo; to: PodInfo | Endpoint }[] = [];
   const intended = (i: NetworkIntent) => {
     const from = peerPod(i.from);
     const queries: PortQuery[] = i.ports.length === 0 ? ANY_PORTS : i.ports.flatMap((p) => [{ protocol: p.protocol as PolicyProtocol, port: p.port }, ...(p.endPort !== undefined && p.endPort !== p.port ? [{ protocol: p.protocol as PolicyProtocol, port: p.endPort }] : [])]);
@@ -112,7 +112,20 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   };
   plan.intents.forEach(intended);
 
+  /** Whether the manifest itself intends `from` -> `to` on `port` (a custom egress rule may): then it is not forbidden. */
+  const intendedByManifest = (from: PodInfo, to: PodInfo | Endpoint, port: PortQuery): boolean =>
+    plan.intents.some((i) => {
+      if (i.from.namespace !== from.namespace) return false;
+      const portOk = i.ports.length === 0 || i.ports.some((p) => p.protocol === port.protocol && p.port <= port.port && port.port <= (p.endPort ?? p.port));
+      if (!portOk) return false;
+      if ('kind' in to) {
+        if (to.kind !== 'external' || i.to.kind !== 'cidr') return false;
+        return ipBlockContains(compileIpBlock({ cidr: i.to.cidr, except: i.to.except }, `intent ${i.id}`), to.family, to.value);
+      }
+      return i.to.kind === 'pods' && i.to.namespace === to.namespace && Object.entries(i.to.podLabels ?? {}).every(([k, v]) => to.labels[k] === v);
+    });
   const forbid = (id: string, from: PodInfo, to: PodInfo | Endpoint, port: PortQuery, reason: string) =>
+    !intendedByManifest(from, to, port) &&
     flows.push({ flow: { id: `forbidden: ${id} ${portText(port)}`, expect: 'denied', from: from.endpoint, to: 'kind' in to ? (to.kind === 'pod' ? to.pod.endpoint : to.text) : to.endpoint, port, reason }, from, to });
   const jobs = plan.namespaces.filter((n) => n.role === 'jobs');
   const domains = plan.namespaces.filter((n) => n.role === 'domain');
