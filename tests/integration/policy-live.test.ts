@@ -7,6 +7,10 @@ import { floe } from '../cli/run.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';
 import { createUser } from '../harness/users.ts';
+import { serverSideApply } from '../harness/apply.ts';
+import { generate, writeUniqueManifest } from '../harness/floe.ts';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let conn: Connection;
 let ns: Namespaces;
@@ -120,5 +124,41 @@ describe('floe network explain against the live cluster', () => {
       await conn.api.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${reader}`);
       await user.remove();
     }
+  });
+});
+
+describe('floe network diff --semantic against the live cluster', () => {
+  it('reports the access an extra policy widens (exit 1) and nothing when the cluster is the intent (exit 0)', async () => {
+    const work = await mkdtemp(join(conn.info.workDir, 'semantic-'));
+    const platform = ns.reserve('floe-it-sem-platform');
+    const jobs = ns.reserve('floe-it-sem-jobs');
+    const manifest = await writeUniqueManifest(work, { platform, jobs, domains: [] });
+    const gen = await generate(conn.kubectl, work, manifest);
+    const nsFiles = gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
+    expect((await serverSideApply(conn.kubectl, nsFiles)).code).toBe(0);
+    expect((await serverSideApply(conn.kubectl, gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file))).code).toBe(0);
+    for (const name of ['job-a', 'job-b']) {
+      // The jobs namespace enforces Pod Security restricted.
+      await create(`/api/v1/namespaces/${jobs}/pods`, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, labels: { app: name } },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        },
+      });
+    }
+    const clean = await floe(['network', 'diff', '--semantic', '--dir', gen.dir, '--kubeconfig', conn.info.kubeconfig, '-o', 'json']);
+    expect(clean.code, clean.stderr + clean.stdout).toBe(0);
+    expect((JSON.parse(clean.stdout) as { semantic: unknown }).semantic).toEqual({ widened: [], narrowed: [] });
+
+    await create(policyPath(jobs), { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'team-open' }, spec: { podSelector: { matchLabels: { app: 'job-b' } }, ingress: [{}] } });
+    const widened = await floe(['network', 'diff', '--semantic', '--dir', gen.dir, '--kubeconfig', conn.info.kubeconfig]);
+    expect(widened.code).toBe(1);
+    expect(widened.stdout).toMatch(new RegExp(`semantic: \\d+ connections widened`));
+    // From outside the cluster job-b is now open; job-a still cannot reach it: its egress stays isolated (egress AND ingress).
+    expect(widened.stdout).toContain(`  + 0.0.0.0/0[External] -> ${jobs}/job-b[Pod]: all ports`);
+    expect(widened.stdout).not.toContain(`${jobs}/job-a[Pod] -> ${jobs}/job-b[Pod]`);
   });
 });

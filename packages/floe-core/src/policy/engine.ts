@@ -1,6 +1,6 @@
 import { compareStrings } from '../util/compare.js';
 import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type CompiledPolicy, type CompiledRule } from './compile.js';
-import { familyMax, formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
+import { cidrRange, familyMax, formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
 import { PortSets, connectionsText, type Connection } from './ports.js';
 import type { CompiledSelector } from './selector.js';
 import type { ClusterModel, ContainerPort, Direction, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
@@ -109,6 +109,7 @@ export function endpointName(e: Endpoint): string {
 export class PolicyEngine {
   readonly ports = new PortSets();
   readonly ipBlockPodIps: IpBlockPodIps;
+  readonly externalCuts: readonly string[] | null;
   private readonly sourceByNamespace = new Map<string, PolicyObject[]>();
   private readonly byNamespace = new Map<string, CompiledPolicy[]>();
   private all: CompiledPolicy[] | null = null;
@@ -120,6 +121,7 @@ export class PolicyEngine {
     options: EngineOptions = {},
   ) {
     this.ipBlockPodIps = options.ipBlockPodIps ?? 'match';
+    this.externalCuts = options.externalCuts ?? null;
     for (const p of model.policies) {
       const list = this.sourceByNamespace.get(p.namespace);
       if (list) list.push(p);
@@ -323,6 +325,10 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
   for (const family of [4, 6] as const) {
     const cuts = new Set<bigint>([0n, familyMax(family) + 1n]);
     for (const b of blocks) if (b.family === family) for (const r of [b.cidr, ...b.except]) { cuts.add(r.first); cuts.add(r.last + 1n); }
+    for (const text of engine.externalCuts ?? []) {
+      const r = cidrRange(text, 'externalCuts');
+      if (r.family === family) { cuts.add(r.first); cuts.add(r.last + 1n); }
+    }
     const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (let i = 0; i + 1 < sorted.length; i++) intervals.push({ family, first: sorted[i] as bigint, last: (sorted[i + 1] as bigint) - 1n });
   }
@@ -617,7 +623,7 @@ function computeConnectivity(engine: PolicyEngine): Connectivity {
     columnOf(C + e, sig);
     const r = intervals[e] as IpRange;
     const prev = merged[merged.length - 1];
-    let same = prev !== undefined && prev.range.family === r.family && prev.range.last + 1n === r.first;
+    let same = engine.externalCuts === null && prev !== undefined && prev.range.family === r.family && prev.range.last + 1n === r.first;
     for (let i = 0; same && i < sig.length; i++) same = sig[i] === prevSig[i];
     if (same && prev) prev.range = { ...prev.range, last: r.last };
     else {

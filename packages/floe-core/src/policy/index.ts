@@ -11,3 +11,4 @@ export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummar
 export * from './audit-report.js';
 export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
+export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

@@ -133,3 +133,19 @@ export function connectionsText(c: 'all' | readonly Connection[]): string {
     .map((x) => (x.port === 1 && x.endPort === 65535 ? `${x.protocol} (all ports)` : `${x.protocol}/${x.port}${x.endPort !== undefined ? `-${x.endPort}` : ''}`))
     .join(', ');
 }
+
+/** `a` minus `b`, both normalised range lists of the same encoding. */
+export function subtractRanges(a: readonly PortRange[], b: readonly PortRange[]): PortRange[] {
+  const out: PortRange[] = [];
+  for (const [lo0, hi] of a) {
+    let lo = lo0;
+    for (const [blo, bhi] of b) {
+      if (bhi < lo || blo > hi) continue;
+      if (blo > lo) out.push([lo, blo - 1]);
+      lo = Math.max(lo, bhi + 1);
+      if (lo > hi) break;
+    }
+    if (lo <= hi) out.push([lo, hi]);
+  }
+  return out;
+}

@@ -94,6 +94,12 @@ export type IpBlockPodIps = 'match' | 'ignore';
 
 export interface EngineOptions {
   ipBlockPodIps?: IpBlockPodIps;
+  /**
+   * Connectivity only: cut external ranges at these CIDRs too and keep every
+   * elementary range unmerged, so two engines over different policies report
+   * the same external endpoints (a semantic diff compares them pairwise).
+   */
+  externalCuts?: string[];
 }
 
 export type Direction = 'ingress' | 'egress';
