@@ -32,7 +32,7 @@ export function normalizePorts(ports: readonly PortSpec[]): PortSpec[] {
   return out;
 }
 
-function labelsKey(labels: Record<string, string> | undefined): string {
+export function labelsKey(labels: Record<string, string> | undefined): string {
   if (!labels) return '';
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
 }
