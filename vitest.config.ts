@@ -1,9 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Workspace packages resolve to their TypeScript sources (the "source" export
+ * condition), so tests never run against a stale dist/. Tests that run the
+ * built CLI (tests/cli, the golden tree) still need `pnpm build` first.
+ */
+const fromSource = {
+  resolve: { conditions: ['source', 'import', 'node', 'default'] },
+  ssr: { resolve: { conditions: ['source', 'import', 'node', 'default'] } },
+};
+
 export default defineConfig({
   test: {
     projects: [
       {
+        ...fromSource,
         test: {
           name: 'unit',
           include: [
@@ -16,6 +27,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

@@ -20,7 +20,7 @@ describe('unknown keys', () => {
 
   it('rejects an unknown key nested deep under security', () => {
     const text = yaml('security:', '  network_policies:', '    services:', '      postgres: {ports: [5432]}');
-    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field (allowed: polaris, otel_collector, minio)' });
+    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field (allowed: polaris, otel_collector, minio, dagster)' });
   });
 
   it('rejects an unknown key inside an egress allow rule', () => {
