@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { generateCommand } from './commands/generate.js';
+import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { schemaCommand } from './commands/schema.js';
 import type { GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
@@ -25,6 +26,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(jobRunPolicyCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
