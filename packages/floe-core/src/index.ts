@@ -70,7 +70,7 @@ export type {
 export { DEFAULT_PLUGIN, discoverPlugins, instantiate, KNOWN_PLUGIN_PACKAGES, loadPlugin, type DiscoveredPlugin } from './plugin/discovery.js';
 
 // Generation: plan, Pod Security, rendering, writing
-export { generateJobRunPolicy, NetworkPolicyManifestGenerator, type GeneratedFile, type GenerationResult, type NamespaceReport } from './network/generator.js';
+export { generateJobRunPolicy, NetworkPolicyManifestGenerator, type GeneratedFile, type GenerationResult, type GeneratorOptions, type NamespaceReport } from './network/generator.js';
 export { enforceLevel, planFromIntents, planNetwork, podSecurityFor, type PlannedNetwork } from './network/plan.js';
 export { mergeAllowances, normalizePorts, type Allowance } from './network/merge.js';
 export { COMPONENT_LABEL, floeLabels, MANAGED_BY_LABEL } from './network/labels.js';

@@ -1,12 +1,14 @@
 import type { FloeManifest } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import { jobRunIntent } from '../intent/build.js';
+import { domainNamespace } from '../config/schema.js';
+import { buildIntents, jobRunIntent } from '../intent/build.js';
 import type { ManagedNamespace, NetworkIntent } from '../intent/types.js';
 import type { KubernetesObject, NamespacePodSecurity, NetworkPlan, NetworkSecurityPlugin, RenderedObject } from '../plugin/plugin.js';
 import { renderNamespace, renderPodTemplate } from '../podsecurity/render.js';
 import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';
-import { planFromIntents, planNetwork } from './plan.js';
+import { yamlString } from '../util/yaml-emit.js';
+import { planFromIntents, podSecurityFor } from './plan.js';
 import { YamlRenderer } from './render.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
 
@@ -78,23 +80,104 @@ function checkPluginOutput(plugin: NetworkSecurityPlugin, plan: NetworkPlan, obj
 }
 
 /**
+ * A file whose sha256 and object are computed on first use: at 10,000 domains
+ * most callers read neither. They are getters on the prototype, so a spread
+ * copy (`{ ...file }`) does not carry them.
+ */
+class LazyFile implements GeneratedFile {
+  #hash: string | undefined;
+  #object: KubernetesObject | null | undefined;
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+    readonly namespace: string | null,
+    readonly name: string,
+    readonly content: string,
+    private readonly makeObject: () => KubernetesObject | null,
+  ) {}
+
+  get sha256(): string {
+    return (this.#hash ??= sha256(this.content));
+  }
+
+  get object(): KubernetesObject | null {
+    if (this.#object === undefined) this.#object = this.makeObject();
+    return this.#object;
+  }
+}
+
+function lazyFile(path: string, kind: string, namespace: string | null, name: string, content: string, object: () => KubernetesObject | null): GeneratedFile {
+  return new LazyFile(path, kind, namespace, name, content, object);
+}
+
+/** The stand-in domain whose objects become the template of every domain that differs only by name. */
+const TEMPLATE_DOMAIN = 'floe0template0';
+
+interface Rendered {
+  files: GeneratedFile[];
+  policiesByNs: Map<string, string[]>;
+  /** Templated domain namespace -> the domain namespace it was instantiated like. */
+  alike?: Map<string, string>;
+}
+
+/**
  * Renders a manifest into the files of target/network/: the core writes the
  * Namespaces, hardened PodTemplates and the summary, the plugin the network
  * objects of the plan. Pure: no I/O; the same manifest and plugin give
  * byte-identical files.
+ *
+ * Domains whose objects differ only in their names (no rule names them, the
+ * namespace is floe-<name>-domain) are rendered once, for a stand-in domain,
+ * and the text is instantiated per domain. The first such domain is also
+ * rendered directly and must come out byte-identical, otherwise every domain
+ * is rendered directly; the plugin contract requires that a plugin names a
+ * namespace only by its name.
  */
+export interface GeneratorOptions {
+  /** Render domains that differ only by name once and instantiate them (default true); false renders each directly. */
+  templateDomains?: boolean;
+}
+
 export class NetworkPolicyManifestGenerator {
-  constructor(private readonly plugin: NetworkSecurityPlugin) {}
+  constructor(
+    private readonly plugin: NetworkSecurityPlugin,
+    private readonly options: GeneratorOptions = {},
+  ) {}
 
   generate(manifest: FloeManifest): GenerationResult {
-    const { plan, intents, warnings } = planNetwork(manifest);
+    const intentPlan = buildIntents(manifest);
+    const { intents, warnings } = intentPlan;
+    const np = manifest.security.network_policies;
+    const defaultDeny = np.enabled && np.default_deny;
+    let fullPlan: NetworkPlan | undefined;
+    const planAll = () => (fullPlan ??= planFromIntents(manifest, intentPlan.namespaces, intents, defaultDeny));
+
+    const templated = this.options.templateDomains === false ? [] : templatableDomains(manifest, intentPlan.namespaces);
+    const rendered = (templated.length > 0 && this.renderTemplated(manifest, intentPlan.namespaces, intents, templated, defaultDeny)) || this.renderDirect(manifest, planAll());
+    const { files, policiesByNs, alike } = rendered;
+
+    const namespaces: NamespaceReport[] = intentPlan.namespaces.map((ns) => ({
+      name: ns.name,
+      role: ns.role,
+      ...(ns.domain ? { domain: ns.domain } : {}),
+      podSecurity: podSecurityFor(ns, manifest),
+      policies: (policiesByNs.get(ns.name) ?? []).sort(compareStrings),
+    }));
+    const summary = renderSummary({ manifest, namespaces, intents, warnings, plugin: this.plugin.metadata, ...(alike ? { alike } : {}) });
+    files.push(lazyFile(SUMMARY_FILE, 'Summary', null, SUMMARY_FILE, summary, () => null));
+    files.sort((a, b) => compareStrings(a.path, b.path));
+    const result = { files, namespaces, warnings, intents } as GenerationResult;
+    Object.defineProperty(result, 'plan', { enumerable: true, get: planAll });
+    return result;
+  }
+
+  /** Core files for the namespaces of `plan` and the plugin's objects, checked. */
+  private renderDirect(manifest: FloeManifest, plan: NetworkPlan): Rendered {
     const yaml = new YamlRenderer();
     const files: GeneratedFile[] = [];
     const add = (path: string, obj: KubernetesObject) => {
-      const content = yaml.render(obj);
-      files.push({ path, kind: obj.kind, namespace: obj.metadata.namespace ?? null, name: obj.metadata.name, content, sha256: sha256(content), object: obj });
+      files.push(lazyFile(path, obj.kind, obj.metadata.namespace ?? null, obj.metadata.name, yaml.render(obj), () => obj));
     };
-
     const ps = manifest.security.pod_security;
     for (const ns of plan.namespaces) {
       add(`00-${ns.name}-namespace.yaml`, renderNamespace(ns));
@@ -113,19 +196,84 @@ export class NetworkPolicyManifestGenerator {
         else policiesByNs.set(ns, [r.object.metadata.name]);
       }
     }
-
-    const namespaces: NamespaceReport[] = plan.namespaces.map((ns) => ({
-      name: ns.name,
-      role: ns.role,
-      ...(ns.domain ? { domain: ns.domain } : {}),
-      podSecurity: ns.podSecurity,
-      policies: (policiesByNs.get(ns.name) ?? []).sort(compareStrings),
-    }));
-    const summary = renderSummary({ manifest, plan, namespaces, intents, warnings, plugin: this.plugin.metadata });
-    files.push({ path: SUMMARY_FILE, kind: 'Summary', namespace: null, name: SUMMARY_FILE, content: summary, sha256: sha256(summary), object: null });
-    files.sort((a, b) => compareStrings(a.path, b.path));
-    return { files, namespaces, warnings, intents, plan };
+    return { files, policiesByNs };
   }
+
+  /**
+   * Renders everything but `templated` directly, the stand-in domain once,
+   * and instantiates it for each templated domain. Returns undefined when the
+   * first templated domain's direct rendering differs from its instantiation.
+   */
+  private renderTemplated(
+    manifest: FloeManifest,
+    all: readonly ManagedNamespace[],
+    intents: readonly NetworkIntent[],
+    templated: readonly ManagedNamespace[],
+    defaultDeny: boolean,
+  ): Rendered | undefined {
+    const skip = new Set(templated.slice(1).map((d) => d.name));
+    let stand = TEMPLATE_DOMAIN;
+    while (all.some((n) => n.domain === stand || n.name === domainNamespace(stand))) stand += '0';
+    const standNs = domainNamespace(stand);
+    const standIntents = buildIntents({ ...manifest, domains: [{ name: stand }] }).intents.filter(
+      (i) => i.from.namespace === standNs || (i.to.kind === 'pods' && i.to.namespace === standNs),
+    );
+    const direct = planFromIntents(manifest, all.filter((n) => !skip.has(n.name)), intents, defaultDeny);
+    const standIn = planFromIntents(manifest, [{ name: standNs, role: 'domain', domain: stand }], standIntents, defaultDeny);
+    const plan: NetworkPlan = { ...direct, namespaces: [...direct.namespaces, ...standIn.namespaces] };
+    const { files, policiesByNs } = this.renderDirect(manifest, plan);
+
+    // A namespace's files: its namespaced objects and its Namespace object.
+    const belongs = (f: GeneratedFile, ns: string) => f.namespace === ns || (f.namespace === null && f.kind === 'Namespace' && f.name === ns);
+    const template: GeneratedFile[] = [];
+    const out: GeneratedFile[] = [];
+    for (const f of files) {
+      if (belongs(f, standNs)) template.push(f);
+      else if (f.content.includes(stand) || f.path.includes(stand)) return undefined;
+      else out.push(f);
+    }
+    const standPolicies = policiesByNs.get(standNs) ?? [];
+    policiesByNs.delete(standNs);
+    const parts = template.map((f) => ({ f, path: f.path.split(stand), name: f.name.split(stand), content: f.content.split(stand) }));
+    const instantiate = (domain: string, ns: string) =>
+      parts.map(({ f, path, name, content }) =>
+        lazyFile(path.join(domain), f.kind, f.namespace === null ? null : ns, name.join(domain), content.join(domain), () => JSON.parse(JSON.stringify(f.object).split(stand).join(domain)) as KubernetesObject),
+      );
+
+    // The check: the first templated domain, rendered directly above, equals its instantiation.
+    const first = templated[0] as ManagedNamespace;
+    const expected = out.filter((f) => belongs(f, first.name)).map((f) => `${f.path}
+${f.content}`).sort(compareStrings);
+    const actual = instantiate(first.domain as string, first.name).map((f) => `${f.path}
+${f.content}`).sort(compareStrings);
+    if (expected.length !== actual.length || expected.some((e, i) => e !== actual[i])) return undefined;
+
+    const alike = new Map<string, string>();
+    for (const d of templated.slice(1)) {
+      out.push(...instantiate(d.domain as string, d.name));
+      policiesByNs.set(d.name, standPolicies.map((n) => n.split(stand).join(d.domain as string)));
+      alike.set(d.name, first.name);
+    }
+    return { files: out, policiesByNs, alike };
+  }
+}
+
+/**
+ * Domains whose objects differ from every other such domain only by the
+ * domain's name: the namespace is floe-<name>-domain, no allow rule names
+ * the namespace, and the name is written as a plain YAML scalar. Worth it
+ * from three domains on.
+ */
+function templatableDomains(manifest: FloeManifest, namespaces: readonly ManagedNamespace[]): ManagedNamespace[] {
+  const np = manifest.security.network_policies;
+  const named = new Set<string>();
+  for (const r of [...np.jobs_egress_allow, ...np.platform_egress_allow, ...np.domain_egress_allow]) if (r.to_namespace) named.add(r.to_namespace);
+  named.add(np.dns.namespace);
+  named.add(np.ingress_controller_namespace);
+  const out = namespaces.filter(
+    (n) => n.role === 'domain' && n.domain !== undefined && n.name === domainNamespace(n.domain) && !named.has(n.name) && yamlString(n.domain) === n.domain && !n.domain.includes(TEMPLATE_DOMAIN),
+  );
+  return out.length >= 3 ? out : [];
 }
 
 /**
@@ -146,9 +294,6 @@ export function generateJobRunPolicy(manifest: FloeManifest, plugin: NetworkSecu
   const objects = plugin.render(plan);
   checkPluginOutput(plugin, plan, objects, new Set());
   const yaml = new YamlRenderer();
-  const files = objects.map((r) => {
-    const content = yaml.render(r.object);
-    return { path: r.path, kind: r.object.kind, namespace: r.object.metadata.namespace ?? null, name: r.object.metadata.name, content, sha256: sha256(content), object: r.object };
-  });
+  const files = objects.map((r) => lazyFile(r.path, r.object.kind, r.object.metadata.namespace ?? null, r.object.metadata.name, yaml.render(r.object), () => r.object));
   return { files, intent };
 }

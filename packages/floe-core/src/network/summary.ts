@@ -1,6 +1,6 @@
 import type { FloeManifest } from '../config/schema.js';
 import type { NetworkIntent, Peer, PortSpec } from '../intent/types.js';
-import type { NetworkPlan, PluginMetadata } from '../plugin/plugin.js';
+import type { PluginMetadata } from '../plugin/plugin.js';
 import type { NamespaceReport } from './generator.js';
 
 export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
@@ -27,11 +27,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 interface SummaryInput {
   manifest: FloeManifest;
-  plan: NetworkPlan;
   namespaces: NamespaceReport[];
   intents: NetworkIntent[];
   warnings: string[];
   plugin: PluginMetadata;
+  /**
+   * Domain namespaces known to have the same flows as another one (namespace ->
+   * the one it is like), so their rows are not worked out again; at 10,000
+   * domains this is most of the summary's time.
+   */
+  alike?: ReadonlyMap<string, string>;
 }
 
 function diagram(input: SummaryInput): string[] {
@@ -56,7 +61,10 @@ function diagram(input: SummaryInput): string[] {
       ? node(peer.except.length ? `${peer.cidr} (external)` : peer.cidr, 'round')
       : node(nameOf(peer.namespace), managed.has(peer.namespace) ? 'box' : 'round');
   const edges = new Map<string, Set<string>>();
+  // Collapsed, a domain like another adds only edges that one already drew.
+  const skip = collapse ? (input.alike ?? new Map<string, string>()) : new Map<string, string>();
   for (const i of input.intents) {
+    if (skip.has(i.from.namespace) || (i.to.kind === 'pods' && skip.has(i.to.namespace))) continue;
     if (i.to.kind === 'pods' && i.to.namespace === i.from.namespace) continue;
     const key = `${endpoint(i.from)} -->|PORTS| ${endpoint(i.to)}`;
     const set = edges.get(key) ?? new Set<string>();
@@ -84,9 +92,10 @@ interface FlowRow {
  * and reason list their peers together, and the namespace itself is named
  * "this namespace" so identical domains render identically.
  */
-function flowsByNamespace(intents: readonly NetworkIntent[]): Map<string, Map<string, FlowRow>> {
+function flowsByNamespace(intents: readonly NetworkIntent[], alike: ReadonlyMap<string, string>): Map<string, Map<string, FlowRow>> {
   const byNs = new Map<string, Map<string, FlowRow>>();
   const add = (ns: string, direction: FlowRow['direction'], local: Peer, peer: Peer, i: NetworkIntent) => {
+    if (alike.has(ns)) return;
     const ports = describePorts(i.ports);
     const pods = (local.kind === 'pods' && describeLabels(local.podLabels)) || 'all';
     const key = `${direction}|${pods}|${ports}|${i.reason}`;
@@ -182,11 +191,15 @@ export function renderSummary(input: SummaryInput): string {
   ];
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');
-  const flows = flowsByNamespace(intents);
+  const alike = input.alike ?? new Map<string, string>();
+  const flows = flowsByNamespace(intents, alike);
+  const bodies = new Map<string, string[]>();
   // Domains with identical rules (the common case) share one section, so 10,000 domains read like one.
   const sections = new Map<string, { names: NamespaceReport[]; body: string[] }>();
   for (const ns of namespaces) {
-    const body = namespaceBody(ns, flows.get(ns.name), mode);
+    const like = alike.get(ns.name);
+    const body = (like !== undefined && bodies.get(like)) || namespaceBody(ns, flows.get(ns.name), mode);
+    bodies.set(ns.name, body);
     const key = ns.role === 'domain' ? body.join('\n') : `${ns.role}:${ns.name}`;
     const section = sections.get(key);
     if (section) section.names.push(ns);

@@ -105,6 +105,17 @@ export function runPluginContract(label: string, create: () => NetworkSecurityPl
       expect(JSON.stringify(p)).toBe(before);
     });
 
+    it('names a namespace only by its name: two domains with the same flows render the same objects up to their names', () => {
+      const two = planNetwork(parseManifest('domains: [{ name: alpha }, { name: beta }]', '<contract>')).plan;
+      const objects = create().render(two);
+      const of = (domain: string) =>
+        objects
+          .filter((r) => r.object.metadata.namespace === `floe-${domain}-domain` || r.path.includes(`floe-${domain}-domain`))
+          .map((r) => JSON.stringify(r).split(domain).join('DOMAIN'))
+          .sort();
+      expect(of('beta')).toEqual(of('alpha'));
+    });
+
     it('renders the same plan to identical output, across instances', () => {
       expect(JSON.stringify(create().render(plan()))).toBe(JSON.stringify(create().render(plan())));
     });
