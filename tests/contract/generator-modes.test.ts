@@ -149,8 +149,10 @@ describe('job-run pod-to-pod policies', () => {
 describe('what a plugin returns', () => {
   class Returning extends NetworkSecurityPlugin {
     readonly metadata: PluginMetadata = { name: 'fake', version: '1.0.0', floeApiVersion: '2.0' };
-    constructor(private readonly objects: RenderedObject[]) {
+    private readonly objects: RenderedObject[];
+    constructor(objects: RenderedObject[]) {
       super();
+      this.objects = objects;
     }
     render(): RenderedObject[] {
       return this.objects;

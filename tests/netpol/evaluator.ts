@@ -103,10 +103,10 @@ export class Cluster {
   private readonly selectingCache = new Map<string, NetworkPolicy[]>();
 
   /** `namespaceLabels`: every namespace's labels, including kubernetes.io/metadata.name as the API server sets it. */
-  constructor(
-    policies: readonly NetworkPolicy[],
-    private readonly namespaceLabels: ReadonlyMap<string, Labels>,
-  ) {
+  private readonly namespaceLabels: ReadonlyMap<string, Labels>;
+
+  constructor(policies: readonly NetworkPolicy[], namespaceLabels: ReadonlyMap<string, Labels>) {
+    this.namespaceLabels = namespaceLabels;
     for (const p of policies) {
       const ns = p.metadata.namespace;
       if (!ns) throw new Error(`NetworkPolicy ${p.metadata.name} has no namespace`);

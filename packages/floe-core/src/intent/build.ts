@@ -94,9 +94,11 @@ export function buildIntents(m: FloeManifest): IntentPlan {
     }
   }
 
+  // One destination and one port list per service, shared by every namespace that uses it (read-only).
+  const workload = WORKLOAD_SERVICES.map((key) => ({ key, to: service(key), ports: tcp(...np.services[key].ports) }));
   const toPlatformServices = (from: PodsPeer, who: string) => {
-    for (const key of WORKLOAD_SERVICES) {
-      intents.push({ id: `${from.namespace}->${SERVICES[key].group}`, from, to: service(key), ports: tcp(...np.services[key].ports), reason: `${who} use ${SERVICES[key].what}` });
+    for (const { key, to, ports } of workload) {
+      intents.push({ id: `${from.namespace}->${SERVICES[key].group}`, from, to, ports, reason: `${who} use ${SERVICES[key].what}` });
     }
   };
   const external = externalHttpsBlocks(m);
@@ -112,13 +114,15 @@ export function buildIntents(m: FloeManifest): IntentPlan {
     });
   };
 
+  const dns = pods(np.dns.namespace, np.dns.pod_labels, 'dns');
+  const dnsPorts: PortSpec[] = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
   for (const ns of namespaces) {
     const self: PodsPeer = { kind: 'pods', namespace: ns.name };
     intents.push({
       id: `${ns.name}->dns`,
       from: self,
-      to: pods(np.dns.namespace, np.dns.pod_labels, 'dns'),
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      to: dns,
+      ports: dnsPorts,
       reason: 'DNS resolution (always allowed: blocking DNS breaks service discovery)',
     });
 

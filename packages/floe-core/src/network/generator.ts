@@ -81,8 +81,10 @@ function checkPluginOutput(plugin: NetworkSecurityPlugin, plan: NetworkPlan, obj
 
 /**
  * A file whose sha256 and object are computed on first use: at 10,000 domains
- * most callers read neither. They are getters on the prototype, so a spread
- * copy (`{ ...file }`) does not carry them.
+ * most callers read neither. A templated domain's content is also made on
+ * each read, so a dry run never holds the 50 MB of text and a real run holds
+ * each file only while writing it. They are getters on the prototype, so a
+ * spread copy (`{ ...file }`) does not carry them.
  */
 class LazyFile implements GeneratedFile {
   #hash: string | undefined;
@@ -92,9 +94,13 @@ class LazyFile implements GeneratedFile {
     readonly kind: string,
     readonly namespace: string | null,
     readonly name: string,
-    readonly content: string,
+    private readonly text: string | (() => string),
     private readonly makeObject: () => KubernetesObject | null,
   ) {}
+
+  get content(): string {
+    return typeof this.text === 'string' ? this.text : this.text();
+  }
 
   get sha256(): string {
     return (this.#hash ??= sha256(this.content));
@@ -106,7 +112,7 @@ class LazyFile implements GeneratedFile {
   }
 }
 
-function lazyFile(path: string, kind: string, namespace: string | null, name: string, content: string, object: () => KubernetesObject | null): GeneratedFile {
+function lazyFile(path: string, kind: string, namespace: string | null, name: string, content: string | (() => string), object: () => KubernetesObject | null): GeneratedFile {
   return new LazyFile(path, kind, namespace, name, content, object);
 }
 
@@ -237,7 +243,7 @@ export class NetworkPolicyManifestGenerator {
     const parts = template.map((f) => ({ f, path: f.path.split(stand), name: f.name.split(stand), content: f.content.split(stand) }));
     const instantiate = (domain: string, ns: string) =>
       parts.map(({ f, path, name, content }) =>
-        lazyFile(path.join(domain), f.kind, f.namespace === null ? null : ns, name.join(domain), content.join(domain), () => JSON.parse(JSON.stringify(f.object).split(stand).join(domain)) as KubernetesObject),
+        lazyFile(path.join(domain), f.kind, f.namespace === null ? null : ns, name.join(domain), () => content.join(domain), () => JSON.parse(JSON.stringify(f.object).split(stand).join(domain)) as KubernetesObject),
       );
 
     // The check: the first templated domain, rendered directly above, equals its instantiation.

@@ -8,13 +8,26 @@ export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
 /** Above this many domains the diagram shows them as one node: a diagram of thousands of boxes helps nobody. */
 const MAX_DIAGRAM_DOMAINS = 12;
 
+/** Intents share port lists and label objects across thousands of namespaces: each is described once. */
+const described = new WeakMap<object, string>();
+
 export function describePorts(ports: readonly PortSpec[]): string {
-  if (ports.length === 0) return 'all ports';
-  return ports.map((p) => `${p.protocol} ${p.port}${p.endPort ? `-${p.endPort}` : ''}`).join(', ');
+  let text = described.get(ports);
+  if (text === undefined) {
+    text = ports.length === 0 ? 'all ports' : ports.map((p) => `${p.protocol} ${p.port}${p.endPort ? `-${p.endPort}` : ''}`).join(', ');
+    described.set(ports, text);
+  }
+  return text;
 }
 
 function describeLabels(labels: Record<string, string> | undefined): string | undefined {
-  return labels && Object.keys(labels).length ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+  if (!labels) return undefined;
+  let text = described.get(labels);
+  if (text === undefined) {
+    text = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+    described.set(labels, text);
+  }
+  return text || undefined;
 }
 
 export function describePeer(peer: Peer): string {
