@@ -139,7 +139,14 @@ export const IngressControllerSchema = z
     /** Endpoints in every domain namespace the controller may reach; none by default. */
     domain_endpoints: z.array(ExposedEndpointSchema).default([]),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((ic, ctx) => {
+    const seen = new Set<string>();
+    ic.domain_endpoints.forEach((e, i) => {
+      if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['domain_endpoints', i, 'name'], message: `duplicates endpoint "${e.name}"` });
+      seen.add(e.name);
+    });
+  });
 
 /** Excluded from external HTTPS: private, shared (CGNAT), "this network", loopback, link-local (metadata), NAT64. */
 export const DEFAULT_EXTERNAL_HTTPS_EXCEPT = [

@@ -1,6 +1,6 @@
 import type { EgressAllowRule, FloeManifest, ServiceKey } from '../config/schema.js';
 import { domainNamespace } from '../config/schema.js';
-import { parseCidr } from '../util/cidr.js';
+import { cidrContains, parseCidr } from '../util/cidr.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer, PortSpec } from './types.js';
 
 const tcp = (...ports: number[]): PortSpec[] => ports.map((port) => ({ protocol: 'TCP', port }));
@@ -102,6 +102,18 @@ export function buildIntents(m: FloeManifest): IntentPlan {
     }
   };
   const external = externalHttpsBlocks(m);
+  if (np.allow_external_https) {
+    const metadata = parseCidr('169.254.169.254/32');
+    const covered = np.external_https_except.some((c) => {
+      const parsed = parseCidr(c);
+      return parsed.ok && metadata.ok && parsed.cidr.family === 4 && cidrContains(parsed.cidr, metadata.cidr);
+    });
+    if (!covered) {
+      warnings.push(
+        'security.network_policies.external_https_except does not exclude 169.254.169.254: external HTTPS can reach the cloud metadata service (instance credentials). Keep 169.254.0.0/16 in the list',
+      );
+    }
+  }
   const externalHttps = (from: PodsPeer, who: string) => {
     external.forEach((block, i) => {
       intents.push({

@@ -12,6 +12,10 @@ import { planFromIntents, podSecurityFor } from './plan.js';
 import { YamlRenderer } from './render.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
 
+/**
+ * One output file. `content`, `sha256` and `object` may be computed when read
+ * (getters): read the fields, do not spread the object.
+ */
 export interface GeneratedFile {
   /** Relative to the output directory. */
   path: string;

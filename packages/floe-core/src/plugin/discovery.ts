@@ -143,7 +143,12 @@ async function resolveKnown(name: string, searchFrom: readonly string[]): Promis
     } catch {
       continue;
     }
-    const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as PackageJson;
+    let pkg: PackageJson;
+    try {
+      pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as PackageJson;
+    } catch {
+      continue;
+    }
     const rel = pkg.floe?.network_security?.[name];
     if (typeof rel !== 'string') continue;
     const dir = await realpath(dirname(pkgPath));

@@ -158,6 +158,14 @@ describe('buildIntents options', () => {
     expect(plan.warnings).toEqual([expect.stringMatching(/services\.minio\.pod_labels is empty: ingress to MinIO object storage on 9000 is admitted to every pod of floe-platform/)]);
   });
 
+  it('warns when external HTTPS may reach the cloud metadata address, and not while 169.254.0.0/16 is excluded', () => {
+    const without = buildIntents(parse(yaml('security:', '  network_policies:', '    kubernetes_api: {cidrs: [10.96.0.1/32]}', '    external_https_except: [10.0.0.0/8]')));
+    expect(without.warnings).toEqual([expect.stringMatching(/external_https_except does not exclude 169\.254\.169\.254/)]);
+    expect(buildIntents(parse(yaml('security:', '  network_policies:', '    kubernetes_api: {cidrs: [10.96.0.1/32]}'))).warnings).toEqual([]);
+    const off = buildIntents(parse(yaml('security:', '  network_policies:', '    allow_external_https: false', '    kubernetes_api: {cidrs: [10.96.0.1/32]}', '    external_https_except: []')));
+    expect(off.warnings).toEqual([]);
+  });
+
   it('lets the ingress controller reach each configured domain endpoint in every domain, and nothing of a domain by default', () => {
     expect(buildIntents(TWO_DOMAINS).intents.filter((i) => i.from.namespace === 'ingress-nginx' && DOMAINS.some((d) => targetsPods(i, d)))).toEqual([]);
     const m = parse(yaml('domains: [{name: sales}]', 'security:', '  network_policies:', '    ingress_controller:', '      pod_labels: {app: nginx}', '      platform_services: []', '      domain_endpoints: [{name: api, pod_labels: {app: api}, ports: [8080]}]'));
