@@ -87,3 +87,6 @@ export { sha256 } from './util/hash.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './util/cidr.js';
 
 export * from './cluster/index.js';
+export * from './cni/index.js';
+export * from './validate/index.js';
+export * from './pss/index.js';

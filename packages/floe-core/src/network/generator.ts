@@ -9,6 +9,9 @@ import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';
 import { yamlString } from '../util/yaml-emit.js';
 import { planFromIntents, podSecurityFor } from './plan.js';
+
+// Where they were before the plan module existed; validate imports them from here.
+export { enforceLevel, podSecurityFor } from './plan.js';
 import { YamlRenderer } from './render.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
 
