@@ -245,6 +245,8 @@ export class NetworkPolicyManifestGenerator {
       else if (f.content.includes(stand) || f.path.includes(stand)) return undefined;
       else out.push(f);
     }
+    // Each domain's files must be told apart by their names, or instantiations would collide.
+    if (template.some((f) => !f.path.includes(stand))) return undefined;
     const standPolicies = policiesByNs.get(standNs) ?? [];
     policiesByNs.delete(standNs);
     const parts = template.map((f) => ({ f, path: f.path.split(stand), name: f.name.split(stand), content: f.content.split(stand) }));
