@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { checkCniCommand } from './commands/check-cni.js';
+import { diffCommand } from './commands/diff.js';
 import { generateCommand } from './commands/generate.js';
 import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { pssCommand } from './commands/pss.js';
@@ -29,6 +30,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(checkCniCommand(globals));
+  network.addCommand(diffCommand(globals));
   network.addCommand(schemaCommand());
   network.addCommand(validateCommand(globals));
   network.addCommand(pssCommand(globals));

@@ -90,3 +90,4 @@ export * from './cluster/index.js';
 export * from './cni/index.js';
 export * from './validate/index.js';
 export * from './pss/index.js';
+export * from './diff/index.js';
