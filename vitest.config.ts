@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Workspace packages resolve to their TypeScript sources (the "floe-source"
+ * export condition), so tests never run against a stale dist/. Tests that run
+ * the built CLI (tests/cli, the golden tree) still need `pnpm build` first; the
+ * install project tests the packed tarballs, so it resolves nothing from source.
+ */
+const conditions = ['floe-source', 'import', 'node', 'default'];
+const fromSource = { resolve: { conditions }, ssr: { resolve: { conditions } } };
+
 export default defineConfig({
   test: {
     projects: [
       {
+        ...fromSource,
         test: {
           name: 'unit',
           include: [
@@ -26,6 +36,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

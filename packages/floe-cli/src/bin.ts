@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-import { main } from './main.js';
-import { startTracing } from './telemetry.js';
+import { enableCompileCache } from 'node:module';
+
+// Node caches the compiled code of floe and its dependencies on disk (in the
+// OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off): start-up is
+// most of a small run's time. Imported after, so that they are cached too.
+enableCompileCache?.();
+const { main } = await import('./main.js');
+const { startTracing } = await import('./telemetry.js');
 
 // `floe ... | head`: the reader left; stop quietly as Unix tools do, not with an unhandled EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

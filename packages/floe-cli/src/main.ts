@@ -5,6 +5,7 @@ import { checkCniCommand } from './commands/check-cni.js';
 import { diffCommand } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
+import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -35,6 +36,7 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
   network.addCommand(schemaCommand());
   network.addCommand(validateCommand(globals));
   network.addCommand(pssCommand(globals));
+  network.addCommand(jobRunPolicyCommand(globals));
   network.addCommand(explainCommand(globals));
   network.addCommand(auditCommand(globals));
   program.addCommand(network);

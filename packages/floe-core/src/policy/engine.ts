@@ -219,11 +219,16 @@ export class PolicyEngine {
     for (const policy of policies) {
       for (const rule of policy[direction] ?? []) {
         let peerReasons: string[] = [];
+        let bestScore = 0;
         if (rule.peers) {
           let best: string[] | null = null;
           for (const p of rule.peers) {
             const r = this.peerMismatch(p, policy.namespace, peer);
-            if (!best || r.length < best.length) best = r;
+            const score = peerScore(p, peer, r);
+            if (!best || score < bestScore) {
+              best = r;
+              bestScore = score;
+            }
             if (r.length === 0) break;
           }
           peerReasons = best ?? [];
@@ -242,7 +247,7 @@ export class PolicyEngine {
           reasons.push(query ? `${query.protocol}/${query.port} is not among ${connectionsText(this.ports.connections(ports))}${unresolved}` : `admits no port${unresolved}`);
         }
         // A rule that already admits the peer and lacks only the port is nearer than one whose selectors miss.
-        const score = peerReasons.length * 2 + (portOk ? 0 : 1);
+        const score = bestScore + (portOk ? 0 : 1);
         if (score < closestScore) {
           closestScore = score;
           closest = { rule: rule.ref, description: describeRule(rule), reasons };
@@ -266,6 +271,17 @@ export class PolicyEngine {
   connectivity(): Connectivity {
     return computeConnectivity(this);
   }
+}
+
+/**
+ * How far a peer is from matching, for naming the closest rule: each selector
+ * requirement to change counts 2 (a port 1); an ipBlock against a pod it can
+ * never match by IP counts 4, since no edit of that rule reaches the pod.
+ */
+function peerScore(peer: CompiledPeer, other: Endpoint, reasons: readonly string[]): number {
+  if (reasons.length === 0) return 0;
+  if (peer.kind === 'ipBlock' && other.kind === 'pod') return 4;
+  return 2 * reasons.length;
 }
 
 function ipMismatch(b: CompiledIpBlock, family: 4 | 6, value: bigint, text: string): string[] {
