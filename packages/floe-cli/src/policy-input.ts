@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type Logger } from '@floe/core';
+import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type Logger, type SourcedObject } from '@floe/core';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';
 
 /** The input flags of every command on the policy engine: files or the live cluster, and the ipBlock treatment of pod IPs. */
@@ -21,6 +21,8 @@ export function addPolicyInputFlags(cmd: Command): Command {
 
 export interface PolicyInput {
   inventory: Inventory;
+  /** The objects the inventory was built from (audit judges their pod specs for Pod Security). */
+  objects: SourcedObject[];
   /** `DIR` or `cluster CONTEXT (SERVER)`, for messages and the audit event. */
   source: string;
 }
@@ -33,11 +35,12 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
   let result: PolicyInput;
   if (flags.fromDir) {
     const { objects } = await loadObjectsFromDir(flags.fromDir);
-    result = { inventory: buildInventory(objects), source: flags.fromDir };
+    result = { inventory: buildInventory(objects), objects, source: flags.fromDir };
   } else {
     const client = await clusterFromFlags(flags, command, log);
     try {
-      result = { inventory: buildInventory(await readLiveObjects(client, namespaces)), source: `cluster ${client.context} (${client.server})` };
+      const objects = await readLiveObjects(client, namespaces);
+      result = { inventory: buildInventory(objects), objects, source: `cluster ${client.context} (${client.server})` };
     } finally {
       await client.close();
     }

@@ -16,12 +16,16 @@ import {
   connectivityMermaid,
   connectivityText,
   managedNamespaces,
+  parseLevelVersion,
   podSecurityFor,
   podSecurityLabelFindings,
+  pssSubjects,
+  pssViolationFindings,
   summarisePolicies,
   withSpan,
   type ConfiguredPodSecurity,
   type Inventory,
+  type LevelVersion,
   type PolicyFinding,
 } from '@floe/core';
 import { logger, resolveManifest, type GlobalOptions } from '../context.js';
@@ -35,6 +39,7 @@ interface AuditOptions extends PolicyInputFlags {
   failOn: 'error' | 'warning' | 'never';
   connectivity?: boolean;
   manifest?: string;
+  pssLevel?: LevelVersion;
 }
 
 /** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
@@ -73,7 +78,8 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
-    .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages');
+    .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
+    .option('--pss-level <level[:version]>', "the cluster's default Pod Security enforce level for namespaces without a pod-security.kubernetes.io/enforce label (privileged:latest, as the API server's default, unless given), e.g. baseline or restricted:v1.30", (v: string) => parseLevelVersion(v));
   addPolicyInputFlags(cmd);
   return cmd
     .addHelpText(
@@ -83,6 +89,11 @@ Findings (id, severity):
 ${Object.entries(AUDIT_RULES)
   .map(([id, r]) => `  ${id.padEnd(40)} ${r.severity.padEnd(8)} ${r.title}`)
   .join('\n')}
+
+pss-violation: every pod or workload (its pod template) that fails its namespace's
+Pod Security enforce, audit or warn level (pod-security.kubernetes.io/MODE and
+MODE-version labels) is reported per failed check with "check", "level", "version",
+"mode" and the API server's message; enforce is an error, audit and warn warnings.
 
 Isolation is decided by selection (which policies select each pod), never by
 policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
@@ -97,6 +108,7 @@ input, 3 environment (cluster unreachable, not authorised).
 Examples:
   floe network audit --from-dir manifests/ -o sarif > audit.sarif     # GitHub code scanning
   floe network audit -n floe-jobs -n floe-platform --fail-on warning
+  floe network audit --from-dir manifests/ --pss-level baseline        # judge unlabelled namespaces at baseline
   floe network audit --connectivity -o json --context prod
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
@@ -143,7 +155,8 @@ Examples:
               return ps ? [{ namespace: ns.name, ...ps }] : [];
             });
           }
-          const findings = [...auditFindings(engine), ...podSecurityLabelFindings(input.inventory.model.namespaces, configured)]
+          const pss = pssViolationFindings(input.inventory.model.namespaces, pssSubjects(input.objects), opts.pssLevel ? { defaults: { enforce: opts.pssLevel } } : {});
+          const findings = [...auditFindings(engine), ...podSecurityLabelFindings(input.inventory.model.namespaces, configured), ...pss]
             .filter((f) => inScope(f.namespace))
             .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
           const report = { policies: summarisePolicies(engine).filter((p) => inScope(p.namespace)), findings };

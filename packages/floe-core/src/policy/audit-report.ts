@@ -53,6 +53,11 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
     help: 'A namespace the manifest manages has a Pod Security level (or a pinned version) weaker than the manifest configures. Label it as configured, or change the manifest.',
     severity: 'error',
   },
+  'pss-violation': {
+    title: 'Pod or workload violates its namespace\'s Pod Security level',
+    help: 'A pod, or the pod template of a workload, fails a check of the Pod Security level its namespace sets with pod-security.kubernetes.io/enforce, audit or warn (at the matching -version label, default latest; a namespace without labels is judged at the cluster default, privileged unless --pss-level says otherwise). enforce: the API server rejects such pods (error); audit and warn: it records or warns (warning). The message is the API server\'s; the fix names the field and the container to change.',
+    severity: 'error',
+  },
   'peer-matches-nothing': {
     title: 'Peer matches no pod',
     help: 'A peer of a rule selects no pod (no namespace matches its namespaceSelector, or no pod there matches its podSelector): the peer is dead, often a label typo. Fix the selector or remove the peer.',
