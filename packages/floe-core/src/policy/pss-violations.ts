@@ -267,7 +267,7 @@ export function pssRemedy(check: string, detail: string, template = false): stri
   const clauses = () => detail.split('; ').map(clauseRemedy).join('; ');
   switch (check) {
     case 'hostNamespaces':
-      return `remove ${detail} from the pod spec${where} (or set them to false)`;
+      return `set ${detail.replaceAll('=true', '=false')} (or leave unset) in the pod spec${where}`;
     case 'hostPathVolumes':
       return `replace hostPath ${detail}${where} with another volume type (emptyDir, a persistentVolumeClaim, a configMap or secret)`;
     case 'hostPorts':

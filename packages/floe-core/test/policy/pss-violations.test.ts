@@ -137,7 +137,7 @@ describe('pssRemedy', () => {
     expect(pssRemedy('capabilities_restricted', 'container "a" must set securityContext.capabilities.drop=["ALL"]; container "b" must not include "NET_RAW" in securityContext.capabilities.add')).toBe(
       'set securityContext.capabilities.drop=["ALL"] in container "a"; remove "NET_RAW" from securityContext.capabilities.add in container "b"',
     );
-    expect(pssRemedy('hostNamespaces', 'hostNetwork=true, hostPID=true')).toBe('remove hostNetwork=true, hostPID=true from the pod spec (or set them to false)');
+    expect(pssRemedy('hostNamespaces', 'hostNetwork=true, hostPID=true')).toBe('set hostNetwork=false, hostPID=false (or leave unset) in the pod spec');
     expect(pssRemedy('runAsUser', 'container "c" must not set runAsUser=0', true)).toBe('do not set runAsUser=0 in container "c" of the pod template; run as a non-zero UID');
   });
 });
