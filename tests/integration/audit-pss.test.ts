@@ -40,6 +40,10 @@ beforeAll(async () => {
   });
   // Passes baseline, fails four restricted checks.
   await create(`${namespace}/plain[Pod]`, `/api/v1/namespaces/${namespace}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'plain' }, spec: { containers: [{ name: 'app', image }] } });
+  // Two more pods failing alike: the server groups them in its namespace warnings.
+  for (const name of ['plain-b', 'plain-c']) {
+    await create(`${namespace}/${name}[Pod]`, `/api/v1/namespaces/${namespace}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image }] } });
+  }
   // Passes baseline; fails only seccompProfile and capabilities under restricted.
   await create(`${namespace}/web[Deployment]`, `/apis/apps/v1/namespaces/${namespace}/deployments`, {
     apiVersion: 'apps/v1',
@@ -87,6 +91,40 @@ describe('floe network audit: pss-violation on the live cluster', () => {
       expect(said).toContain('would violate PodSecurity "restricted:latest"');
       expect(said).toContain(f.message.slice(f.message.indexOf('": ') + 3));
     }
+  });
+
+  it('--pss-server-check: the API server, asked by a dry-run of the enforce label change, agrees with floe at both levels', async () => {
+    const r = await floe(['network', 'audit', '--kubeconfig', conn.info.kubeconfig, '-n', namespace, '--output', 'json', '--pss-server-check']);
+    expect(r.code, r.stderr).toBe(0);
+    // restricted: the heading and `plain (and 2 other pods): ...` (the Deployment has no pods here); baseline: no warning.
+    expect(r.stderr).toContain('floe: Pod Security: the API server agrees with floe on 2 namespace checks (2 server warnings compared)');
+    // The dry-run changed nothing.
+    const stored = await conn.api.request('GET', `/api/v1/namespaces/${namespace}`);
+    expect((stored.body as { metadata: { labels: Record<string, string> } }).metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' });
+    expect((stored.body as { metadata: { labels: Record<string, string> } }).metadata.labels['pod-security.kubernetes.io/enforce-version']).toBeUndefined();
+  });
+
+  it('--pss-server-check on pods that break the current pinned enforce level: asked in another spelling, the server names them as floe does', async () => {
+    // Pods created first, the labels after: the API server admits the label change with warnings only.
+    const late = await ns.create('floe-it-audit-pss-late');
+    for (const name of ['root-a', 'root-b']) {
+      await create(`${late}/${name}[Pod]`, `/api/v1/namespaces/${late}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { hostNetwork: true, containers: [{ name: 'c', image, securityContext: { privileged: true } }] } });
+    }
+    const labelled = await conn.api.request('PATCH', `/api/v1/namespaces/${late}`, {
+      body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.30' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(labelled.status, labelled.text).toBe(200);
+    const r = await floe(['network', 'audit', '--kubeconfig', conn.info.kubeconfig, '-n', late, '--output', 'json', '--pss-server-check']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('floe: Pod Security: the API server agrees with floe on 1 namespace check (2 server warnings compared)');
+    const pss = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter((f) => f.id === 'pss-violation');
+    expect(pss.map((f) => [f.object, f.check, f.mode, f.version])).toEqual([
+      [`${late}/root-a[Pod]`, 'hostNamespaces', 'enforce', 'v1.30'],
+      [`${late}/root-a[Pod]`, 'privileged', 'enforce', 'v1.30'],
+      [`${late}/root-b[Pod]`, 'hostNamespaces', 'enforce', 'v1.30'],
+      [`${late}/root-b[Pod]`, 'privileged', 'enforce', 'v1.30'],
+    ]);
   });
 
   it('exits 0 at --fail-on error: warn violations are warnings', async () => {

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import {
   AUDIT_RULES,
+  PssServerDisagreement,
+  RESOURCES,
   FloeError,
   InputError,
   PolicyEngine,
@@ -11,24 +13,33 @@ import {
   auditMarkdown,
   auditSarif,
   auditText,
+  compareServerWarnings,
   connectivityDot,
   connectivityJson,
   connectivityMermaid,
   connectivityText,
+  expectedNamespaceWarnings,
   managedNamespaces,
+  namespacePssPolicy,
   parseLevelVersion,
   podSecurityFor,
   podSecurityLabelFindings,
   pssSubjects,
   pssViolationFindings,
+  serverCheckTargets,
   summarisePolicies,
   withSpan,
+  type ClusterClient,
   type ConfiguredPodSecurity,
   type Inventory,
   type LevelVersion,
   type PolicyFinding,
+  type PssDefaults,
+  type ServerCheckResult,
+  type SourcedObject,
 } from '@floe/core';
 import { logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -40,6 +51,7 @@ interface AuditOptions extends PolicyInputFlags {
   connectivity?: boolean;
   manifest?: string;
   pssLevel?: LevelVersion;
+  pssServerCheck?: boolean;
 }
 
 /** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
@@ -71,6 +83,38 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 
+/**
+ * `--pss-server-check`: for each namespace in scope with pods, a server-side dry-run of
+ * its enforce label set to each of its levels; the admission warnings the server returns
+ * are compared with the ones floe's evaluator predicts for the same pods.
+ */
+async function pssServerCheck(client: ClusterClient, namespaces: readonly { name: string; labels: Record<string, string> }[], objects: readonly SourcedObject[], defaults: PssDefaults, inScope: (ns: string) => boolean): Promise<ServerCheckResult[]> {
+  const serverMinor = Number.parseInt((await client.version()).minor, 10);
+  const podsByNs = new Map<string, { name: string; pod: { metadata?: Record<string, unknown>; spec: Record<string, unknown> } }[]>();
+  for (const { object } of objects) {
+    if (object.kind !== 'Pod') continue;
+    const m = object.metadata as { name?: string; namespace?: string } | undefined;
+    if (!m?.name || !m.namespace || typeof object.spec !== 'object' || object.spec === null) continue;
+    const list = podsByNs.get(m.namespace) ?? [];
+    list.push({ name: m.name, pod: { metadata: object.metadata as Record<string, unknown>, spec: object.spec as Record<string, unknown> } });
+    podsByNs.set(m.namespace, list);
+  }
+  const results: ServerCheckResult[] = [];
+  for (const ns of [...namespaces].sort((a, b) => compareStrings(a.name, b.name))) {
+    const pods = podsByNs.get(ns.name);
+    if (!pods || !inScope(ns.name)) continue;
+    const { targets, unchecked } = serverCheckTargets(ns.name, namespacePssPolicy(ns.labels, defaults), serverMinor);
+    for (const u of unchecked) process.stderr.write(`floe: Pod Security server check skipped: ${u}\n`);
+    for (const target of targets) {
+      const warnings: string[] = [];
+      const labels = { 'pod-security.kubernetes.io/enforce': target.asked.level, 'pod-security.kubernetes.io/enforce-version': target.asked.version };
+      await client.dryRunApply(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels } }, 'floe-pss-server-check', { force: true, warnings });
+      results.push(compareServerWarnings(target, expectedNamespaceWarnings(ns.name, pods, target.asked), warnings));
+    }
+  }
+  return results;
+}
+
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
@@ -79,6 +123,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
+    .option('--pss-server-check', "live cluster only: ask the API server to judge each namespace's existing pods at its Pod Security levels (server-side dry-run of the enforce label change) and fail with exit 4 if it disagrees with floe's evaluator")
     .option('--pss-level <level[:version]>', "the cluster's default Pod Security enforce level for namespaces without a pod-security.kubernetes.io/enforce label (privileged:latest, as the API server's default, unless given), e.g. baseline or restricted:v1.30", (v: string) => parseLevelVersion(v));
   addPolicyInputFlags(cmd);
   return cmd
@@ -103,7 +148,8 @@ dot, mermaid and svg draw the namespace-level graph (External for addresses outs
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid
-input, 3 environment (cluster unreachable, not authorised).
+input, 3 environment (cluster unreachable, not authorised), 4 with --pss-server-check:
+the API server and floe's Pod Security evaluator disagree (a bug in floe).
 
 Examples:
   floe network audit --from-dir manifests/ -o sarif > audit.sarif     # GitHub code scanning
@@ -117,6 +163,7 @@ Examples:
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
       if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
+      if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
       await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
         let source: string | undefined;
         const status = progress();
@@ -155,7 +202,18 @@ Examples:
               return ps ? [{ namespace: ns.name, ...ps }] : [];
             });
           }
-          const pss = pssViolationFindings(input.inventory.model.namespaces, pssSubjects(input.objects), opts.pssLevel ? { defaults: { enforce: opts.pssLevel } } : {});
+          const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};
+          const pss = pssViolationFindings(input.inventory.model.namespaces, pssSubjects(input.objects), { defaults });
+          let serverCheck: ServerCheckResult[] = [];
+          if (opts.pssServerCheck) {
+            status.step('floe: asking the API server to judge the pods at each namespace\'s Pod Security levels…');
+            const client = await clusterFromFlags(opts, 'floe network audit', log);
+            try {
+              serverCheck = await pssServerCheck(client, input.inventory.model.namespaces, input.objects, defaults, inScope);
+            } finally {
+              await client.close();
+            }
+          }
           const findings = [...auditFindings(engine), ...podSecurityLabelFindings(input.inventory.model.namespaces, configured), ...pss]
             .filter((f) => inScope(f.namespace))
             .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
@@ -168,6 +226,11 @@ Examples:
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
           }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
           process.stdout.write(render());
+          if (opts.pssServerCheck) {
+            if (serverCheck.some((r) => r.onlyFloe.length > 0 || r.onlyServer.length > 0)) throw new PssServerDisagreement(serverCheck);
+            const partial = serverCheck.filter((r) => !r.complete).length;
+            process.stderr.write(`floe: Pod Security: the API server agrees with floe on ${serverCheck.length - partial} namespace check${serverCheck.length - partial === 1 ? '' : 's'} (${serverCheck.reduce((n, r) => n + r.compared, 0)} server warnings compared)${partial ? ` (${partial} not compared: the server judged only some of the pods)` : ''}\n`);
+          }
           const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
           const errors = report.findings.filter((f) => f.severity === 'error').length;
           auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors } });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
 import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
-import type { ClusterClient, ClusterConnectionOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
+import type { ClusterClient, ClusterConnectionOptions, DryRunOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_PAGE_SIZE = 500;
@@ -150,18 +150,19 @@ class KubeClusterClient implements ClusterClient {
     }
   }
 
-  async dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager = 'floe'): Promise<KubeObject> {
+  async dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager = 'floe', options: DryRunOptions = {}): Promise<KubeObject> {
     const namespace = ref.namespaced ? object.metadata.namespace : undefined;
     const r = await this.request({
       method: HttpMethod.PATCH,
       path: `${this.path(ref, namespace)}/${encodeURIComponent(object.metadata.name)}`,
-      query: { dryRun: 'All', fieldManager },
+      query: { dryRun: 'All', fieldManager, ...(options.force ? { force: 'true' } : {}) },
       body: JSON.stringify(object),
       contentType: 'application/apply-patch+yaml',
       verb: 'patch',
       ref,
       ...(namespace ? { namespace } : {}),
     });
+    options.warnings?.push(...warningTexts(r.headers.warning ?? r.headers.Warning));
     return JSON.parse(r.text) as KubeObject;
   }
 
@@ -270,4 +271,15 @@ class KubeClusterClient implements ClusterClient {
 export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): ClusterClient {
   const { kc, server, context } = loadKubeConfig(options, options.locations);
   return new KubeClusterClient(kc, server, context, options.command, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.pageSize ?? DEFAULT_PAGE_SIZE, options.logger);
+}
+
+/**
+ * The texts of `Warning` headers (`299 - "text"`, RFC 7234), unquoted; several
+ * headers arrive joined with ", ", which the quoting keeps apart.
+ */
+export function warningTexts(header: string | undefined): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const m of header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  return out;
 }

@@ -60,6 +60,13 @@ export interface ServerVersion {
   minor: string;
 }
 
+export interface DryRunOptions {
+  /** Take over fields other managers own (server-side apply `force=true`) instead of failing with a conflict. */
+  force?: boolean;
+  /** Receives the texts of the server's `Warning` headers (admission warnings), unquoted, in order. */
+  warnings?: string[];
+}
+
 /**
  * Read-only by construction except `dryRunApply`, which is a server-side
  * dry-run (nothing is persisted). diff and check-cni use only get/list.
@@ -75,7 +82,7 @@ export interface ClusterClient {
   /** The object, or null when it does not exist (404). */
   get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | null>;
   /** Server-side apply with dryRun=All and the given field manager; returns what the server would store. */
-  dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager?: string): Promise<KubeObject>;
+  dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager?: string, options?: DryRunOptions): Promise<KubeObject>;
   /** Closes pooled connections so the process can exit at once. Idempotent. */
   close(): Promise<void>;
 }

@@ -290,3 +290,6 @@ export function pssRemedy(check: string, detail: string, template = false): stri
       return `${clauses()}${where}`;
   }
 }
+
+// The server cross-check only serves these findings; one export line in src/index.ts covers both.
+export * from './pss-server-check.js';
