@@ -165,3 +165,11 @@ describe('floe network audit: pss-violation', () => {
     expect(new Set(results.map((x) => x.partialFingerprints?.floeFinding)).size).toBe(results.length);
   });
 });
+
+describe('floe network audit --pss-server-check', () => {
+  it('refuses --from-dir: only a live API server can be asked (exit 2)', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', labelled, '--pss-server-check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--pss-server-check asks a live cluster about its pods: it cannot be used with --from-dir');
+  });
+});

@@ -102,10 +102,12 @@ export interface ServerCheckResult {
   onlyServer: string[];
 }
 
-/** Compares the server's Pod Security warnings (other warnings ignored) with floe's, as sets. */
+/** Compares the server's Pod Security warnings (those before its heading ignored) with floe's, as sets. */
 export function compareServerWarnings(target: ServerCheckTarget, expected: readonly string[], serverWarnings: readonly string[]): ServerCheckResult {
   const complete = !serverWarnings.some((w) => w.startsWith('new PodSecurity enforce level only checked against') || w.startsWith('failed to list pods'));
-  const relevant = serverWarnings.filter((w) => w.startsWith('existing pods in namespace ') || /^[a-z0-9.-]+( \(and \d+ other pods?\))?: /.test(w));
+  // The server puts its pod lines last, after the heading.
+  const heading = serverWarnings.findIndex((w) => w.startsWith('existing pods in namespace '));
+  const relevant = heading < 0 ? [] : serverWarnings.slice(heading);
   const server = new Set(relevant);
   const floe = new Set(expected);
   return {
