@@ -155,6 +155,7 @@ Examples:
   floe network audit --from-dir manifests/ -o sarif > audit.sarif     # GitHub code scanning
   floe network audit -n floe-jobs -n floe-platform --fail-on warning
   floe network audit --from-dir manifests/ --pss-level baseline        # judge unlabelled namespaces at baseline
+  floe network audit --pss-server-check -n floe-jobs                  # and have the API server confirm the verdicts
   floe network audit --connectivity -o json --context prod
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
@@ -164,7 +165,7 @@ Examples:
       if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
-      await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
+      await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
         let source: string | undefined;
         const status = progress();
         try {
@@ -233,7 +234,7 @@ Examples:
           }
           const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
           const errors = report.findings.filter((f) => f.severity === 'error').length;
-          auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors } });
+          auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors, pssViolations: report.findings.filter((f) => f.id === 'pss-violation').length, ...(opts.pssServerCheck ? { pssServerChecks: serverCheck.length } : {}) } });
           if (failing.length > 0) throw new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`);
         } catch (err) {
           status.done();
