@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './config/schema.js';
 export * from './config/load.js';
 export * from './config/json-schema.js';
+export { MANIFEST_PROBLEM_CODES, problemCode, type ManifestProblemCode } from './config/problem-codes.js';
 export * from './intent/types.js';
 export * from './intent/build.js';
 export * from './plugin/k8s-types.js';
