@@ -87,6 +87,8 @@ function refuseIngressControllerInManagedNamespace(np: Record<string, unknown>, 
     } else {
       addProblem(ctx, 'ingress_controller_in_managed_namespace', [...NP, 'ingress_controller_namespace'],
         `must not be a namespace floe manages: ${ns} is ${ref.owner}, and every pod there would be trusted as the ingress controller and admitted into the platform and the domains`);
+      // One problem at this field, naming the first owner; a second owner is already a namespace conflict.
+      return;
     }
   }
 }
@@ -95,8 +97,8 @@ function refuseIngressControllerInManagedNamespace(np: Record<string, unknown>, 
 function refuseDnsInManagedNamespace(np: Record<string, unknown>, managed: readonly ManagedRef[], ctx: Ctx): void {
   const ns = str(record(np.dns).namespace);
   if (ns === undefined || systemNamespaceReason(ns)) return;
-  for (const ref of managed) {
-    if (ref.namespace !== ns) continue;
+  const ref = managed.find((r) => r.namespace === ns);
+  if (ref) {
     addProblem(ctx, 'dns_in_managed_namespace', [...NP, 'dns', 'namespace'],
       `must not be a namespace floe manages: ${ns} is ${ref.owner}, and every managed namespace would reach pods there on port 53, a flow across domains`);
   }
