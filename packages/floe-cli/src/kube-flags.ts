@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { connectCluster, parseDuration, type ClusterClient } from '@floe/core';
+import { connectCluster, parseDuration, type ClusterClient, type Logger } from '@floe/core';
 
 /** kubectl's connection flags, shared by every command that talks to a cluster. */
 export interface KubeFlags {
@@ -16,8 +16,9 @@ export function addKubeFlags(cmd: Command): Command {
 }
 
 /** A read-only cluster client for `command`, from the flags; bad flags are exit 2, an unusable kubeconfig exit 3. */
-export function clusterFromFlags(flags: KubeFlags, command: string): Promise<ClusterClient> {
+export function clusterFromFlags(flags: KubeFlags, command: string, logger?: Logger): Promise<ClusterClient> {
   return connectCluster({
+    ...(logger ? { logger } : {}),
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.context ? { context: flags.context } : {}),
     requestTimeoutMs: parseDuration(flags.requestTimeout),

@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { checkCniCommand } from './commands/check-cni.js';
 import { generateCommand } from './commands/generate.js';
+import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 import { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
 
@@ -24,7 +27,10 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
     );
   network.addCommand(generateCommand(globals));
+  network.addCommand(checkCniCommand(globals));
   network.addCommand(schemaCommand());
+  network.addCommand(validateCommand(globals));
+  network.addCommand(pssCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -18,3 +18,6 @@ export * from './telemetry/index.js';
 export { sha256 } from './util/hash.js';
 export { parseCidr, cidrContains, type Cidr, type CidrParse } from './util/cidr.js';
 export * from './cluster/index.js';
+export * from './cni/index.js';
+export * from './validate/index.js';
+export * from './pss/index.js';

@@ -1,7 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -165,6 +165,12 @@ class KubeClusterClient implements ClusterClient {
     return JSON.parse(r.text) as KubeObject;
   }
 
+  async close(): Promise<void> {
+    const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
+    this.dispatcher = undefined;
+    await d?.close?.();
+  }
+
   private path(ref: ResourceRef, namespace: string | undefined): string {
     const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
     return ref.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${ref.resource}` : `${base}/${ref.resource}`;
@@ -251,19 +257,17 @@ class KubeClusterClient implements ClusterClient {
     if (r.status === 403) {
       const scope = spec.ref?.namespaced ? (spec.namespace ? ` in namespace "${spec.namespace}"` : ' in all namespaces (cluster-wide)') : '';
       const what = spec.ref ? resourceName(spec.ref) : spec.path;
-      return new ClusterError('forbidden', `forbidden: ${this.command} needs "${spec.verb}" on ${what}${scope}${said ? `; the API server said: ${said}` : ''}`, 403);
+      // RBAC names the verb it checked: a server-side apply of an absent object is a "create".
+      const verb = /cannot (\w+) resource/.exec(said ?? '')?.[1] ?? spec.verb;
+      return new ClusterError('forbidden', `forbidden: ${this.command} needs "${verb}" on ${what}${scope}${said ? `; the API server said: ${said}` : ''}`, 403, said);
     }
-    if (r.status === 404) return new ClusterError('not-found', `${where(spec)}: not found on the API server at ${this.server}${said ? `: ${said}` : ''}`, 404);
+    if (r.status === 404) return new ClusterError('not-found', `${where(spec)}: not found on the API server at ${this.server}${said ? `: ${said}` : ''}`, 404, said);
     const retried = r.status === 429 || r.status >= 500 ? ' (retried until the request timeout)' : '';
-    return new ClusterError('server', `the API server at ${this.server} answered ${r.status} to ${spec.verb} ${where(spec)}${retried}${said ? `: ${said}` : ''}`, r.status);
+    return new ClusterError('server', `the API server at ${this.server} answered ${r.status} to ${spec.verb} ${where(spec)}${retried}${said ? `: ${said}` : ''}`, r.status, said);
   }
 }
 
-/**
- * Connects lazily: nothing is sent until the first call. Bad flags are exit 2,
- * an unusable kubeconfig exit 3.
- */
-export async function connectCluster(options: ClusterConnectionOptions & { logger?: Logger }): Promise<ClusterClient> {
-  const { kc, server, context } = loadKubeConfig(options);
+export function createClusterClient(options: ClusterConnectionOptions & { logger?: Logger; locations?: KubeConfigLocations }): ClusterClient {
+  const { kc, server, context } = loadKubeConfig(options, options.locations);
   return new KubeClusterClient(kc, server, context, options.command, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, options.pageSize ?? DEFAULT_PAGE_SIZE, options.logger);
 }

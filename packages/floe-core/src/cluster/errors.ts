@@ -13,6 +13,8 @@ export class ClusterError extends EnvironmentError {
     readonly fault: ClusterFault,
     message: string,
     readonly status?: number,
+    /** The API server's own Status.message, when it sent one (a refused object's reason, verbatim). */
+    readonly apiMessage?: string,
   ) {
     super(message);
   }

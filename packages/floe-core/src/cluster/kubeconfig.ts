@@ -7,6 +7,13 @@ import { ClusterError } from './errors.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/** Where to look; tests point these at a temp dir to exercise the in-cluster path for real. */
+export interface KubeConfigLocations {
+  home?: string;
+  /** Prefix of /var/run/secrets/kubernetes.io/serviceaccount ('' in a pod). */
+  inClusterRoot?: string;
+}
+
 export interface LoadedKubeConfig {
   kc: KubeConfig;
   /** Where it came from, for messages: paths, or 'in-cluster service account'. */
@@ -36,11 +43,12 @@ function loadFile(kc: KubeConfig, file: string): void {
  * skipped, the first file's current-context wins), else ~/.kube/config, else
  * the pod's service account. Never the silent http://localhost:8080 fallback.
  */
-export function loadKubeConfig(options: { kubeconfig?: string; context?: string }): LoadedKubeConfig {
+export function loadKubeConfig(options: { kubeconfig?: string; context?: string }, where: KubeConfigLocations = {}): LoadedKubeConfig {
   const kc = new KubeConfig();
   let source: string;
   const envPaths = (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  const home = join(homedir(), '.kube', 'config');
+  const home = join(where.home ?? homedir(), '.kube', 'config');
+  const inClusterRoot = where.inClusterRoot ?? '';
   if (options.kubeconfig) {
     loadFile(kc, options.kubeconfig);
     source = options.kubeconfig;
@@ -57,9 +65,9 @@ export function loadKubeConfig(options: { kubeconfig?: string; context?: string 
   } else if (existsSync(home)) {
     loadFile(kc, home);
     source = home;
-  } else if (existsSync(SERVICE_ACCOUNT_TOKEN) && process.env.KUBERNETES_SERVICE_HOST) {
+  } else if (existsSync(inClusterRoot + SERVICE_ACCOUNT_TOKEN) && process.env.KUBERNETES_SERVICE_HOST) {
     try {
-      kc.loadFromCluster();
+      kc.loadFromCluster(inClusterRoot);
     } catch (err) {
       throw new ClusterError('config', `cannot use the in-cluster service account: ${firstLine(err)}`);
     }

@@ -76,4 +76,6 @@ export interface ClusterClient {
   get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | null>;
   /** Server-side apply with dryRun=All and the given field manager; returns what the server would store. */
   dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager?: string): Promise<KubeObject>;
+  /** Closes pooled connections so the process can exit at once. Idempotent. */
+  close(): Promise<void>;
 }

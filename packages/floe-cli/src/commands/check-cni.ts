@@ -1,0 +1,91 @@
+import { Command, Option } from 'commander';
+import { FloeError, auditEvent, cniJson, cniText, detectCni, gatherCniSnapshot, withSpan } from '@floe/core';
+import { logger, type GlobalOptions } from '../context.js';
+import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+
+interface CheckCniOptions extends KubeFlags {
+  output: 'text' | 'json';
+}
+
+const COMMAND = 'floe network check-cni';
+
+/** Colour for people at a terminal only; NO_COLOR (https://no-color.org) turns it off. */
+const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+export function checkCniCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('check-cni')
+    .description('Will NetworkPolicies be enforced on this cluster? Detects the network plugin(s), their versions and the evidence')
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'));
+  addKubeFlags(cmd);
+  return cmd
+    .addHelpText(
+      'after',
+      `
+The Kubernetes API stores every NetworkPolicy, but only the network plugin
+enforces them: on a cluster whose plugin does not (flannel alone, an old kindnet,
+the Amazon VPC CNI without its policy agent, Cilium with enable-policy "never"),
+floe's default-deny policies are accepted and have no effect. Run this on every
+new cluster.
+
+It reads, in all namespaces, DaemonSets and Deployments (agent images, container
+args), the cilium-config and amazon-vpc-cni ConfigMaps, a few plugin CRDs, Node
+labels and annotations (k3s), and Tigera operator Installations: get and list
+only (examples/rbac/floe-network-reader.yaml grants exactly that). Recognised: Calico, Canal, Cilium, Azure CNI powered by Cilium,
+GKE Dataplane V2, Antrea, kube-router, Weave Net, kindnet, flannel, Amazon VPC
+CNI, Azure NPM, OVN-Kubernetes, kube-network-policies, k3s.
+
+Verdicts: enforced (some plugin enforces NetworkPolicy), not-enforced (plugins
+found, none enforces), unknown (nothing recognised, or a plugin whose setting
+cannot be read; the output lists what was looked at).
+
+Exit codes: 0 enforced, 1 not-enforced or unknown, 2 bad flags, 3 cluster
+unreachable, credentials rejected, forbidden or timed out.
+
+Examples:
+  floe network check-cni
+  floe network check-cni --context prod-eu -o json | jq -r .verdict
+  floe network check-cni --kubeconfig ./kubeconfig --request-timeout 10s`,
+    )
+    .action(async (opts: CheckCniOptions) => {
+      const log = logger(globals());
+      // A verdict other than enforced is a finding (exit 1), not a failed operation: the span and audit say success.
+      const verdict = await withSpan('floe.network.check-cni', { 'floe.output': opts.output }, async () => {
+        let server: string | undefined;
+        try {
+          const client = await clusterFromFlags(opts, COMMAND, log);
+          server = client.server;
+          try {
+            const report = detectCni(await gatherCniSnapshot(client));
+            const cluster = { server: client.server, context: client.context };
+            process.stdout.write(opts.output === 'json' ? `${JSON.stringify(cniJson(report, cluster), null, 2)}\n` : cniText(report, cluster, { color: useColor() }));
+            auditEvent(log, {
+              operation: 'network.check-cni',
+              result: 'success',
+              server: client.server,
+              context: client.context,
+              verdict: report.verdict,
+              plugins: report.plugins.map((p) => ({ name: p.name, version: p.version, enforcesPolicy: p.enforcesPolicy })),
+            });
+            return report.verdict;
+          } finally {
+            await client.close();
+          }
+        } catch (err) {
+          auditEvent(log, { operation: 'network.check-cni', result: 'failure', server, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+      if (verdict !== 'enforced') throw new CniNotEnforced(verdict);
+    });
+}
+
+/**
+ * The finding "policies will not (or may not) be enforced": exit 1, after the
+ * report is on stdout.
+ */
+export class CniNotEnforced extends FloeError {
+  readonly category = 'finding' as const;
+  constructor(readonly verdict: string) {
+    super(verdict === 'unknown' ? 'cannot confirm that NetworkPolicies are enforced on this cluster (verdict unknown)' : 'NetworkPolicies are not enforced on this cluster (verdict not-enforced)');
+  }
+}

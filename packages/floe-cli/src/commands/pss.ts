@@ -1,0 +1,277 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  EnvironmentError,
+  FloeError,
+  InputError,
+  MAX_MANIFEST_FILE_BYTES,
+  ManifestInputError,
+  PSS_WORKLOAD_KINDS,
+  admissionMessage,
+  auditEvent,
+  evaluatePod,
+  formatLevelVersion,
+  parseLevelVersion,
+  parseManifestObjects,
+  pathSegments,
+  podOf,
+  podShapeProblems,
+  withSpan,
+  type LevelVersion,
+  type ManifestObject,
+  type ManifestProblem,
+  type PssResult,
+} from '@floe/core';
+import { logger, type GlobalOptions } from '../context.js';
+
+interface PssCheckOptions {
+  filename: string[];
+  level: string;
+  output: 'text' | 'json';
+}
+
+/** One pod or workload judged, with where it came from. */
+export interface PssCheckedObject {
+  file: string;
+  line: number;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  templatePath: string;
+  result: PssResult;
+}
+
+export interface PssSkippedObject {
+  file: string;
+  line: number;
+  kind: string;
+  name: string;
+}
+
+export interface PssCheckReport {
+  level: LevelVersion;
+  checked: PssCheckedObject[];
+  skipped: PssSkippedObject[];
+}
+
+/** The stable JSON shape of `pss check --output json`; add fields, never rename them. */
+export function pssCheckJson(report: PssCheckReport) {
+  const refused = report.checked.filter((c) => !c.result.allowed);
+  return {
+    level: report.level.level,
+    version: report.level.version,
+    allowed: refused.length === 0,
+    counts: { checked: report.checked.length, refused: refused.length, skipped: report.skipped.length },
+    results: report.checked.map((c) => ({
+      file: c.file,
+      line: c.line,
+      kind: c.kind,
+      namespace: c.namespace,
+      name: c.name,
+      templatePath: c.templatePath,
+      allowed: c.result.allowed,
+      message: admissionMessage(c.result) ?? null,
+      violations: c.result.violations.map((v) => ({ check: v.check, reason: v.reason, detail: v.detail })),
+    })),
+    skipped: report.skipped,
+  };
+}
+
+function refusedPhrase(refused: number, checked: number, lv: string): string {
+  return `refused at ${lv}: ${refused} of ${checked} pods and pod templates`;
+}
+
+function describeObject(c: { kind: string; namespace?: string | null; name: string }): string {
+  return `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name || '(no name)'}`;
+}
+
+export function pssCheckText(report: PssCheckReport): string {
+  const lv = formatLevelVersion(report.level);
+  const lines: string[] = [];
+  for (const c of report.checked) {
+    const where = `${c.file}:${c.line} ${describeObject(c)}`;
+    if (c.result.allowed) {
+      lines.push(`${where}: allowed at ${lv}`);
+      continue;
+    }
+    const n = c.result.violations.length;
+    lines.push(`${where}: refused at ${lv} (${n} check${n === 1 ? '' : 's'})`);
+    const width = Math.max(...c.result.violations.map((v) => v.check.length));
+    for (const v of c.result.violations) lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
+  }
+  const refused = report.checked.filter((c) => !c.result.allowed).length;
+  const skipped = report.skipped.length ? `; ${report.skipped.length} object${report.skipped.length === 1 ? '' : 's'} of other kinds skipped` : '';
+  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${refusedPhrase(refused, report.checked.length, lv)}${skipped}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The finding "the API server would refuse these": exit 1, after the report is on stdout. */
+export class PodSecurityViolations extends FloeError {
+  readonly category = 'finding' as const;
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** `-f` takes files, directories (their .yaml/.yml/.json files, not recursive, as kubectl -f) and `-` for stdin. */
+async function readInputs(paths: readonly string[]): Promise<{ file: string; text: string }[]> {
+  const out: { file: string; text: string }[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_MANIFEST_FILE_BYTES) throw new InputError(`<stdin>: more than ${MAX_MANIFEST_FILE_BYTES} bytes`);
+        chunks.push(chunk);
+      }
+      out.push({ file: '<stdin>', text: Buffer.concat(chunks).toString('utf8') });
+      continue;
+    }
+    const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new InputError(`${path}: no such file or directory`);
+      throw new EnvironmentError(`cannot read ${path}: ${err.message}`, { cause: err });
+    });
+    const files = info.isDirectory()
+      ? (await readdir(path))
+          .filter((n) => MANIFEST_EXTENSIONS.has(extname(n).toLowerCase()))
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+          .map((n) => join(path, n))
+      : [path];
+    if (info.isDirectory() && files.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
+    for (const file of files) {
+      const size = info.isDirectory() ? (await stat(file)).size : info.size;
+      if (size > MAX_MANIFEST_FILE_BYTES) throw new InputError(`${file}: file is ${size} bytes; the limit is ${MAX_MANIFEST_FILE_BYTES}`);
+      const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new EnvironmentError(`cannot read ${file}: ${err.message}`, { cause: err });
+      });
+      out.push({ file, text });
+    }
+  }
+  return out;
+}
+
+/** Parses every input, then judges every pod and workload; all input problems are reported together (exit 2). */
+export function checkObjects(inputs: readonly { file: string; text: string }[], level: LevelVersion): PssCheckReport {
+  const problems: ManifestProblem[] = [];
+  const objects: ManifestObject[] = [];
+  for (const { file, text } of inputs) {
+    const parsed = parseManifestObjects(text, file);
+    objects.push(...parsed.objects);
+    problems.push(...parsed.problems);
+  }
+  const report: PssCheckReport = { level, checked: [], skipped: [] };
+  for (const o of objects) {
+    const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
+    const source = podOf(o.object);
+    if (!source) {
+      const name = String((o.object.metadata as { name?: unknown } | undefined)?.name ?? '');
+      if (PSS_WORKLOAD_KINDS.includes(kind)) {
+        const where = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : kind === 'PodTemplate' ? 'template.spec' : 'spec.template.spec';
+        problems.push({ file: o.file, line: o.line, col: 1, message: `${kind} ${name}: no pod spec at ${where}` });
+      } else {
+        report.skipped.push({ file: o.file, line: o.line, kind: kind || '(no kind)', name });
+      }
+      continue;
+    }
+    const prefix = source.templatePath ? pathSegments(source.templatePath) : [];
+    for (const p of podShapeProblems(source.pod)) {
+      const full = source.templatePath ? `${source.templatePath}.${p.path}` : p.path;
+      problems.push({ file: o.file, line: o.lineOf([...prefix, ...pathSegments(p.path)]), col: 1, message: `${describeObject(source)}: ${full} ${p.message}` });
+    }
+    report.checked.push({
+      file: o.file,
+      line: o.line,
+      kind: source.kind,
+      namespace: source.namespace ?? null,
+      name: source.name,
+      templatePath: source.templatePath,
+      result: evaluatePod(source.pod, level, { template: source.templatePath !== '' }),
+    });
+  }
+  if (problems.length) {
+    const order = new Map(inputs.map((input, i) => [input.file, i]));
+    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+    throw new ManifestInputError(problems);
+  }
+  return report;
+}
+
+function checkCommand(globals: () => GlobalOptions): Command {
+  return new Command('check')
+    .description('Which pods and workloads would Pod Security admission refuse at a level and version, and why? Offline, as the API server judges')
+    .requiredOption('-f, --filename <path...>', 'YAML or JSON files, directories of them, or - for stdin (repeatable)')
+    .option('-l, --level <LEVEL[:VERSION]>', 'level and policy version, written as the API server writes them', 'restricted:latest')
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Judges every Pod, and the pod template of every Deployment, StatefulSet, DaemonSet,
+ReplicaSet, ReplicationController, Job, CronJob and PodTemplate, exactly as the
+API server's PodSecurity admission would at the namespace label
+pod-security.kubernetes.io/enforce=LEVEL with enforce-version=VERSION: the same
+checks for that version, the same check IDs, the same messages. Other kinds are
+skipped. Files may hold several documents and kind: List.
+
+LEVEL is privileged, baseline or restricted; VERSION is latest (the default) or
+v1.N (v1.0 up; versions newer than the newest this floe knows are judged as
+latest, as the API server does). latest is the newest policy this floe knows
+(v1.35); an older API server reads latest as its own version, so to judge as a
+v1.30 cluster would, say restricted:v1.30. Checks: privileged, hostNamespaces,
+hostPathVolumes, hostPorts, capabilities_baseline, appArmorProfile,
+seLinuxOptions, procMount, seccompProfile_baseline, sysctls, windowsHostProcess,
+hostProbesAndHostLifecycle (baseline); allowPrivilegeEscalation,
+capabilities_restricted, runAsNonRoot, runAsUser, seccompProfile_restricted,
+restrictedVolumes, procMount_restricted (restricted).
+
+Exit codes: 0 everything would be admitted, 1 something would be refused,
+2 invalid input (bad --level, unreadable YAML, a wrongly typed field: file and
+line named), 3 a file could not be read.
+
+Examples:
+  floe network pss check -f deploy.yaml                         # restricted:latest
+  floe network pss check -f k8s/ --level baseline:v1.30
+  helm template . | floe network pss check -f - -o json
+  floe network pss check -f target/network/ --level restricted:v1.25`,
+    )
+    .action(async (opts: PssCheckOptions) => {
+      const log = logger(globals());
+      const level = parseLevelVersion(opts.level);
+      const report = await withSpan('floe.network.pss.check', { 'floe.pss.level': formatLevelVersion(level), 'floe.output': opts.output }, async () => {
+        try {
+          const r = checkObjects(await readInputs(opts.filename), level);
+          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));
+          const refused = r.checked.filter((c) => !c.result.allowed);
+          auditEvent(log, {
+            operation: 'network.pss.check',
+            result: 'success',
+            level: formatLevelVersion(level),
+            inputs: opts.filename,
+            counts: { checked: r.checked.length, refused: refused.length, skipped: r.skipped.length },
+            refused: refused.length <= 50 ? refused.map((c) => `${c.file}:${c.line} ${describeObject(c)}`) : `${refused.length} objects`,
+          });
+          return r;
+        } catch (err) {
+          auditEvent(log, { operation: 'network.pss.check', result: 'failure', level: formatLevelVersion(level), inputs: opts.filename, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+      const refused = report.checked.filter((c) => !c.result.allowed).length;
+      if (refused) throw new PodSecurityViolations(`Pod Security: ${refusedPhrase(refused, report.checked.length, formatLevelVersion(level))}`);
+    });
+}
+
+/** `floe network pss`: Pod Security Standards, offline. */
+export function pssCommand(globals: () => GlobalOptions): Command {
+  const pss = new Command('pss').description('Pod Security Standards, judged offline exactly as the API server does').addHelpText(
+    'after',
+    `
+Examples:
+  floe network pss check -f deploy.yaml --level restricted:latest
+
+Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files), 4 internal error.`,
+  );
+  pss.addCommand(checkCommand(globals));
+  for (const cmd of [pss, ...pss.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return pss;
+}

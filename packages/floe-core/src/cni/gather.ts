@@ -1,0 +1,83 @@
+import { RESOURCES, resourceName } from '../cluster/resources.js';
+import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
+import { CNI_CRDS } from './detect.js';
+import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, LookedAt, NodeInfo, WorkloadInfo } from './types.js';
+
+/** The ConfigMaps whose contents decide enforcement (Cilium's policy mode, the VPC CNI's controller switch). */
+export const CNI_CONFIGMAPS = ['cilium-config', 'amazon-vpc-cni'] as const;
+
+export const TIGERA_INSTALLATIONS: ResourceRef = { group: 'operator.tigera.io', version: 'v1', resource: 'installations', kind: 'Installation', namespaced: false };
+
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const stringMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+function workload(kind: WorkloadInfo['kind'], o: KubeObject): WorkloadInfo {
+  const podSpec = record(record(record(o.spec).template).spec);
+  const containers: ContainerInfo[] = (Array.isArray(podSpec.containers) ? podSpec.containers : []).map((raw) => {
+    const c = record(raw);
+    return { name: String(c.name ?? ''), image: String(c.image ?? ''), command: strings(c.command), args: strings(c.args) };
+  });
+  return { kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name, containers };
+}
+
+function configMap(o: KubeObject): ConfigMapInfo {
+  return { namespace: o.metadata.namespace ?? '', name: o.metadata.name, data: stringMap(o.data) };
+}
+
+function node(o: KubeObject): NodeInfo {
+  const kubeletVersion = record(record(o.status).nodeInfo).kubeletVersion;
+  return {
+    name: o.metadata.name,
+    labels: o.metadata.labels ?? {},
+    annotations: o.metadata.annotations ?? {},
+    ...(typeof kubeletVersion === 'string' && kubeletVersion ? { kubeletVersion } : {}),
+  };
+}
+
+function customObject(o: KubeObject): CustomObjectInfo {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    name: o.metadata.name,
+    spec: record(o.spec),
+    status: record(o.status),
+  };
+}
+
+/**
+ * Reads what check-cni needs, read-only (get and list only), in parallel:
+ * DaemonSets and Deployments in all namespaces, the two deciding ConfigMaps by
+ * name in all namespaces, the CNI CRDs by name, Nodes, and the Tigera
+ * operator's Installations when that API is served.
+ */
+export async function gatherCniSnapshot(client: ClusterClient): Promise<CniSnapshot> {
+  const crdNames = Object.keys(CNI_CRDS).sort();
+  const [daemonSets, deployments, configMapLists, crds, nodes, installations] = await Promise.all([
+    client.list(RESOURCES.daemonSets),
+    client.list(RESOURCES.deployments),
+    Promise.all(CNI_CONFIGMAPS.map((name) => client.list(RESOURCES.configMaps, { fieldSelector: `metadata.name=${name}` }))),
+    Promise.all(crdNames.map((name) => client.get(RESOURCES.customResourceDefinitions, name))),
+    client.list(RESOURCES.nodes),
+    client.list(TIGERA_INSTALLATIONS, { optional: true }),
+  ]);
+  const presentCrds = crds.flatMap((c) => (c ? [c.metadata.name] : []));
+  const lookedAt: LookedAt[] = [
+    { resource: resourceName(RESOURCES.daemonSets), scope: 'all namespaces', found: daemonSets.length },
+    { resource: resourceName(RESOURCES.deployments), scope: 'all namespaces', found: deployments.length },
+    ...CNI_CONFIGMAPS.map((name, i) => ({ resource: resourceName(RESOURCES.configMaps), scope: `named ${name}, all namespaces`, found: configMapLists[i]?.length ?? 0 })),
+    { resource: resourceName(RESOURCES.customResourceDefinitions), scope: `named ${crdNames.join(', ')}`, found: presentCrds.length },
+    { resource: resourceName(RESOURCES.nodes), scope: 'cluster (labels, annotations, kubelet version)', found: nodes.length },
+    { resource: resourceName(TIGERA_INSTALLATIONS), scope: 'cluster', found: installations.length },
+  ];
+  return {
+    daemonSets: daemonSets.map((o) => workload('DaemonSet', o)),
+    deployments: deployments.map((o) => workload('Deployment', o)),
+    configMaps: configMapLists.flat().map(configMap),
+    crds: presentCrds,
+    nodes: nodes.map(node),
+    customObjects: installations.map(customObject),
+    lookedAt,
+  };
+}

@@ -1,0 +1,88 @@
+import type { CniEvidence, CniPlugin, CniReport } from './types.js';
+
+/** Where the answer came from; the server URL only, never credentials. */
+export interface CniCluster {
+  server: string;
+  context: string;
+}
+
+/**
+ * The stable JSON of `check-cni --output json`: fields are added, never renamed.
+ * `evidence` repeats every plugin's evidence in one list for jq users.
+ */
+export function cniJson(report: CniReport, cluster: CniCluster) {
+  const evidence = (e: CniEvidence) => ({ kind: e.kind, namespace: e.namespace ?? null, name: e.name, field: e.field, value: e.value, meaning: e.meaning });
+  return {
+    verdict: report.verdict,
+    summary: report.summary,
+    enforcedBy: report.enforcedBy,
+    plugins: report.plugins.map((p) => ({
+      name: p.name,
+      title: p.title,
+      version: p.version,
+      enforcesPolicy: p.enforcesPolicy,
+      reason: p.reason,
+      evidence: p.evidence.map(evidence),
+    })),
+    evidence: report.evidence.map(evidence),
+    notes: report.notes,
+    lookedAt: report.lookedAt,
+    cluster: { server: cluster.server, context: cluster.context },
+  };
+}
+
+export type CniJson = ReturnType<typeof cniJson>;
+
+const SGR = { red: '31', green: '32', yellow: '33', bold: '1', dim: '2' } as const;
+
+const VERDICT_LINE = {
+  enforced: { word: 'ENFORCED', color: SGR.green },
+  'not-enforced': { word: 'NOT ENFORCED', color: SGR.red },
+  unknown: { word: 'UNKNOWN', color: SGR.yellow },
+} as const;
+
+function enforcement(p: CniPlugin): string {
+  return p.enforcesPolicy === true ? 'enforces NetworkPolicy' : p.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'cannot tell';
+}
+
+function where(e: CniEvidence): string {
+  return `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
+}
+
+/**
+ * For a person, readable in a few seconds: the verdict and its sentence first,
+ * then the plugins with versions, then the evidence object by object; for
+ * `unknown`, what was looked at.
+ */
+export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: boolean } = {}): string {
+  const paint = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const v = VERDICT_LINE[report.verdict];
+  const out: string[] = [`${paint(`${SGR.bold};${v.color}`, v.word)}  ${report.summary}`, paint(SGR.dim, `cluster: ${cluster.server} (context ${cluster.context})`)];
+
+  if (report.plugins.length) {
+    out.push('', 'plugins:');
+    const nameWidth = Math.max(...report.plugins.map((p) => p.name.length));
+    const versionWidth = Math.max(...report.plugins.map((p) => (p.version ?? '-').length));
+    for (const p of report.plugins) {
+      const state = enforcement(p);
+      const colored = p.enforcesPolicy === true ? paint(SGR.green, state) : p.enforcesPolicy === false ? paint(SGR.red, state) : paint(SGR.yellow, state);
+      out.push(`  ${p.name.padEnd(nameWidth)}  ${(p.version ?? '-').padEnd(versionWidth)}  ${colored}: ${p.reason}`);
+    }
+    out.push('', 'evidence:');
+    for (const p of report.plugins) {
+      for (const e of p.evidence) {
+        out.push(`  ${p.name}: ${where(e)}`, `    ${e.field} = ${e.value}`, `    ${paint(SGR.dim, e.meaning)}`);
+      }
+    }
+  }
+  if (report.notes.length) {
+    out.push('', 'notes:');
+    for (const n of report.notes) out.push(`  - ${n}`);
+  }
+  if (report.verdict === 'unknown') {
+    out.push('', 'looked at:');
+    const width = Math.max(...report.lookedAt.map((l) => l.resource.length));
+    for (const l of report.lookedAt) out.push(`  ${l.resource.padEnd(width)}  ${l.scope}: ${l.found} found`);
+  }
+  return `${out.join('\n')}\n`;
+}

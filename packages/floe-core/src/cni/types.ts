@@ -1,0 +1,108 @@
+/**
+ * What `check-cni` reads from a cluster, as plain data, and what it concludes.
+ * The snapshot is built at the edge (gather.ts); detection is pure.
+ */
+
+export interface ContainerInfo {
+  name: string;
+  image: string;
+  command: string[];
+  args: string[];
+}
+
+/** A DaemonSet or Deployment, reduced to what identifies a network plugin. */
+export interface WorkloadInfo {
+  kind: 'DaemonSet' | 'Deployment';
+  namespace: string;
+  name: string;
+  /** spec.template.spec.containers (init containers never run the agent). */
+  containers: ContainerInfo[];
+}
+
+export interface ConfigMapInfo {
+  namespace: string;
+  name: string;
+  data: Record<string, string>;
+}
+
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** status.nodeInfo.kubeletVersion, e.g. v1.31.4+k3s1, when the node reported it. */
+  kubeletVersion?: string;
+}
+
+/** A custom resource such as the Tigera operator's Installation. */
+export interface CustomObjectInfo {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  spec: Record<string, unknown>;
+  status: Record<string, unknown>;
+}
+
+/** One read made to build the snapshot, for the `unknown` verdict's "looked at" list. */
+export interface LookedAt {
+  /** kubectl's name for it: daemonsets.apps, configmaps, installations.operator.tigera.io. */
+  resource: string;
+  /** 'all namespaces', 'cluster', or the names asked for. */
+  scope: string;
+  /** Objects found. */
+  found: number;
+}
+
+export interface CniSnapshot {
+  daemonSets: WorkloadInfo[];
+  deployments: WorkloadInfo[];
+  configMaps: ConfigMapInfo[];
+  /** Names of the CustomResourceDefinitions present, e.g. installations.operator.tigera.io. */
+  crds: string[];
+  nodes: NodeInfo[];
+  customObjects: CustomObjectInfo[];
+  lookedAt: LookedAt[];
+}
+
+export type CniVerdict = 'enforced' | 'not-enforced' | 'unknown';
+
+/** One fact about one object that the verdict rests on. */
+export interface CniEvidence {
+  kind: string;
+  /** Absent for cluster-scoped objects (Node, CustomResourceDefinition, Installation). */
+  namespace?: string;
+  name: string;
+  /** Where in the object: a field path such as spec.template.spec.containers[calico-node].image. */
+  field: string;
+  value: string;
+  /** What the value means for enforcement. */
+  meaning: string;
+}
+
+export interface CniPlugin {
+  /** Stable id: calico, canal, cilium, antrea, kube-router, weave-net, kindnet, flannel, aws-vpc-cni, ... */
+  name: string;
+  /** For people: "Calico", "GKE Dataplane V2". */
+  title: string;
+  /** From image tags (or the operator's status); null when no tag says it. Several versions are joined with ", ". */
+  version: string | null;
+  /** true: enforces NetworkPolicy; false: installed but does not; null: cannot tell from what is visible. */
+  enforcesPolicy: boolean | null;
+  /** One sentence: why enforcesPolicy is what it is. */
+  reason: string;
+  evidence: CniEvidence[];
+}
+
+export interface CniReport {
+  verdict: CniVerdict;
+  /** One sentence a person reads first. */
+  summary: string;
+  /** Names of the plugins that enforce NetworkPolicy. */
+  enforcedBy: string[];
+  plugins: CniPlugin[];
+  /** Every plugin's evidence, in one list. */
+  evidence: CniEvidence[];
+  /** How several plugins combine, and signals that decided nothing (CRDs or controllers without an agent). */
+  notes: string[];
+  lookedAt: LookedAt[];
+}

@@ -1,0 +1,20 @@
+import { containersPhrase, visitContainers } from '../helpers.js';
+import type { PssCheck } from '../types.js';
+
+/** Privileged containers disable most isolation. Baseline, every version. */
+export const privileged: PssCheck = {
+  id: 'privileged',
+  level: 'baseline',
+  versions: [
+    {
+      minimumVersion: 0,
+      check: (_meta, spec) => {
+        const bad: string[] = [];
+        visitContainers(spec, (c) => {
+          if (c.securityContext?.privileged === true) bad.push(c.name);
+        });
+        return bad.length ? { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` } : undefined;
+      },
+    },
+  ],
+};

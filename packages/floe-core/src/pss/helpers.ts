@@ -1,0 +1,42 @@
+import type { Container, PodSpec } from './types.js';
+
+/** `"a", "b"` — quoted and comma-joined, as upstream messages list names. */
+export function joinQuote(items: readonly string[]): string {
+  return items.length === 0 ? '' : `"${items.join('", "')}"`;
+}
+
+export function pluralize(singular: string, plural: string, count: number): string {
+  return count === 1 ? singular : plural;
+}
+
+/** Sorted by code unit (Go's sort.Strings order), duplicates removed. */
+export function sortedSet(items: Iterable<string>): string[] {
+  return [...new Set(items)].sort(byCodeUnit);
+}
+
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const none: readonly Container[] = [];
+
+/** Init containers, then containers, then ephemeral containers: the order the API server names them in. */
+export function visitContainers(spec: PodSpec, visit: (c: Container) => void): void {
+  for (const c of spec.initContainers ?? none) visit(c);
+  for (const c of spec.containers ?? none) visit(c);
+  for (const c of spec.ephemeralContainers ?? none) visit(c);
+}
+
+/** `container "a"` / `containers "a", "b"`. */
+export function containersPhrase(names: readonly string[]): string {
+  return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
+}
+
+export function isWindows(spec: PodSpec): boolean {
+  return spec.os?.name === 'windows';
+}
+
+/** User-namespaced pods (hostUsers: false) are relaxed by some checks from v1.35 on. */
+export function inUserNamespace(spec: PodSpec): boolean {
+  return spec.hostUsers === false;
+}

@@ -1,0 +1,89 @@
+// Whatever `floe network generate` writes, `floe network validate` accepts:
+// every generated tree passes the offline checks (warnings allowed where the
+// manifest itself opts out of default-deny or Pod Security).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
+import { InputError, NetworkPolicyManifestGenerator, parseManifest, validateOffline, type DirEntry } from '@floe/core';
+import { REPO } from '../cli/run.ts';
+
+const EXAMPLE = readFileSync(join(REPO, 'examples/manifest.yaml'), 'utf8');
+const generator = new NetworkPolicyManifestGenerator(new K8sNetworkSecurityPlugin());
+
+/** The offline checks on the tree generated from `text`, as if read back from disk; null when the manifest is invalid. */
+function offline(text: string) {
+  let manifest;
+  try {
+    manifest = parseManifest(text, 'manifest.yaml');
+  } catch (err) {
+    if (err instanceof InputError) return null;
+    throw err;
+  }
+  const files = generator.generate(manifest).files;
+  const entries: DirEntry[] = files.map((f) => ({ name: f.path, type: 'file', size: Buffer.byteLength(f.content), content: f.content }));
+  return validateOffline({ dir: 'target/network', entries, manifest: { config: manifest, source: 'manifest.yaml' }, expected: files }).checks;
+}
+
+const failures = (checks: NonNullable<ReturnType<typeof offline>>) => checks.filter((c) => c.status === 'fail').flatMap((c) => c.problems.map((p) => `${c.id}: ${p.file}:${p.line} ${p.path}: ${p.message}`));
+
+describe('generated trees pass validate', () => {
+  it('passes every offline check for the built-in defaults and the example manifest', () => {
+    for (const text of ['', EXAMPLE]) {
+      const checks = offline(text);
+      expect(checks?.map((c) => [c.id, c.status])).toEqual([
+        ['files', 'pass'],
+        ['schema', 'pass'],
+        ['current', 'pass'],
+        ['complete', 'pass'],
+      ]);
+    }
+  });
+
+  it('passes for manifests that use every option: IPv6 API CIDRs, port ranges, privileged levels, pinned versions, Localhost seccomp', () => {
+    const text = stringify({
+      domains: [{ name: 'a' }, { name: 'b', namespace: 'team-b' }],
+      security: {
+        network_policies: {
+          kubernetes_api: { cidrs: ['10.96.0.1/32', 'fd00:10:96::1/128'], ports: [443] },
+          jobs_egress_allow: [{ name: 'range', to_cidr: '192.168.0.0/16', port: 30000, end_port: 32767, protocol: 'UDP' }],
+          domain_egress_allow: [{ name: 'sctp', to_namespace: 'telco', ports: [2905], protocol: 'SCTP' }],
+        },
+        pod_security: { platform_level: 'privileged', jobs_level: 'baseline', version: 'v1.30', seccomp_profile: 'Localhost', localhost_profile: 'profiles/floe.json', writable_paths: ['/var/cache/app'] },
+      },
+    });
+    const checks = offline(text);
+    expect(checks, 'the manifest is valid').not.toBeNull();
+    expect(failures(checks ?? [])).toEqual([]);
+    expect(checks?.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('passes for random valid mutations of the example manifest (property-based)', () => {
+    const base = parse(EXAMPLE) as Record<string, unknown>;
+    const scalar = fc.oneof(fc.constantFrom('10.0.0.0/8', '::/0', 'UDP', 'SCTP', 'restricted', 'baseline', 'privileged', 'floe-x', 'v1.29', 'latest', 443, 53, 65535, true, false), fc.integer({ min: 1, max: 65535 }));
+    const set = (doc: unknown, path: number[], value: unknown): unknown => {
+      if (path.length === 0 || doc === null || typeof doc !== 'object') return value;
+      const keys = Object.keys(doc as object);
+      if (keys.length === 0) return value;
+      const key = keys[(path[0] as number) % keys.length] as string;
+      const copy: Record<string, unknown> = Array.isArray(doc) ? ([...doc] as unknown as Record<string, unknown>) : { ...(doc as Record<string, unknown>) };
+      copy[key] = set(copy[key], path.slice(1), value);
+      return copy;
+    };
+    let valid = 0;
+    fc.assert(
+      fc.property(fc.array(fc.nat(40), { minLength: 2, maxLength: 6 }), fc.oneof(scalar, fc.array(scalar, { minLength: 1, maxLength: 3 })), (path, value) => {
+        const checks = offline(stringify(set(base, path, value)));
+        if (checks === null) return true;
+        valid++;
+        const failed = failures(checks);
+        if (failed.length) throw new Error(failed.join('\n'));
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+    expect(valid).toBeGreaterThan(25);
+  });
+});

@@ -1,0 +1,515 @@
+// `floe network check-cni` against the real kube-apiserver: for each network
+// plugin, the objects that signal it are created (DaemonSets with the upstream
+// names, images and args; ConfigMaps; CRDs; Nodes with annotations; the Tigera
+// Installation), the built CLI is run, and verdict, evidence and version are
+// asserted. The local control plane runs no controllers, so the DaemonSets just
+// sit in etcd; they also carry a nodeSelector no node matches, so that on a
+// cluster with controllers nothing would ever be scheduled.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CniJson } from '@floe/core';
+import { floe, type RunResult } from '../cli/run.ts';
+import { connect, type Connection } from '../harness/context.ts';
+import type { KubeObject } from '../harness/kube.ts';
+import { Namespaces, uniqueName } from '../harness/namespaces.ts';
+import { createUser, READ_ONLY_RULES } from '../harness/users.ts';
+
+type Evidence = CniJson['evidence'][number];
+
+let conn: Connection;
+let names: Namespaces;
+/** Fixed at import, so the case table below can name it; created in beforeAll. */
+const ns = uniqueName('floe-it-cni');
+/** What the current test applied; afterEach deletes it, so every case starts from the bare cluster. */
+let applied: KubeObject[] = [];
+
+const EMPTY_NODE_INFO = Object.fromEntries(
+  ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'].map((k) => [k, '']),
+);
+const NEVER_SCHEDULE = { 'floe.dev/check-cni-test': 'never-schedule' };
+
+interface ContainerSpec {
+  name: string;
+  image: string;
+  args?: string[];
+}
+
+function workload(kind: 'DaemonSet' | 'Deployment', namespace: string, name: string, containers: ContainerSpec[]): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { nodeSelector: NEVER_SCHEDULE, containers } },
+    },
+  };
+}
+const daemonSet = (namespace: string, name: string, ...containers: ContainerSpec[]) => workload('DaemonSet', namespace, name, containers);
+const deployment = (namespace: string, name: string, ...containers: ContainerSpec[]) => workload('Deployment', namespace, name, containers);
+const configMap = (namespace: string, name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+const node = (name: string, annotations: Record<string, string>, labels: Record<string, string>, kubeletVersion?: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, annotations, labels },
+  // Every NodeSystemInfo field is required; only the kubelet version matters here.
+  ...(kubeletVersion ? { status: { nodeInfo: { ...EMPTY_NODE_INFO, kubeletVersion } } } : {}),
+});
+function crd(group: string, plural: string, kind: string, scope: 'Cluster' | 'Namespaced'): KubeObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope,
+      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+      // No status subresource: the test writes status.calicoVersion the way the operator would.
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  };
+}
+
+const list = (items: KubeObject[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+
+/** One `kubectl apply` for the case's objects; CRDs first (and established), since their objects need them. */
+async function apply(objects: KubeObject[]): Promise<void> {
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const rest = objects.filter((o) => o.kind !== 'CustomResourceDefinition');
+  applied = objects;
+  if (crds.length) {
+    await conn.kubectl.ok(['apply', '-f', '-'], list(crds));
+    await conn.kubectl.ok(['wait', '--for=condition=Established', '--timeout=30s', ...crds.map((c) => `crd/${c.metadata.name}`)]);
+  }
+  if (rest.length) await conn.kubectl.ok(['apply', '-f', '-'], list(rest));
+}
+
+async function checkCni(args: string[] = ['--output', 'json'], kubeconfig = conn.info.kubeconfig): Promise<RunResult & { json?: CniJson }> {
+  const r = await floe(['network', 'check-cni', '--kubeconfig', kubeconfig, ...args]);
+  return args.includes('json') && r.stdout ? { ...r, json: JSON.parse(r.stdout) as CniJson } : r;
+}
+
+beforeAll(async () => {
+  conn = await connect();
+  names = new Namespaces(conn);
+  names.track(ns);
+  await conn.kubectl.ok(['create', 'namespace', ns]);
+  // Every case asserts a cluster-wide verdict: a cluster with a plugin of its own would decide it instead.
+  const bare = await checkCni();
+  if (bare.json?.plugins.length) {
+    throw new Error(
+      `check-cni cases need a cluster without a network plugin of its own, but ${conn.info.description} has ${bare.json.plugins.map((p) => p.name).join(', ')}. ` +
+        'Run them against the local control plane: unset FLOE_TEST_CLUSTER and FLOE_TEST_KUBECONFIG.',
+    );
+  }
+});
+
+afterEach(async () => {
+  const objects = applied;
+  applied = [];
+  // CRDs last: deleting one deletes its objects, which kubectl would then miss.
+  const order = (o: KubeObject) => (o.kind === 'CustomResourceDefinition' ? 1 : 0);
+  if (objects.length) await conn.kubectl.ok(['delete', '--ignore-not-found', '--wait=true', '-f', '-'], list([...objects].sort((a, b) => order(a) - order(b))));
+});
+
+afterAll(async () => {
+  await names?.cleanup();
+});
+
+const evidenceOf = (json: CniJson | undefined, plugin: string): Evidence[] => json?.plugins.find((p) => p.name === plugin)?.evidence ?? [];
+
+describe('floe network check-cni on the real API server', () => {
+  it('an empty cluster is unknown, exits 1, and lists what was looked at', async () => {
+    const r = await checkCni();
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ verdict: 'unknown', plugins: [], enforcedBy: [], evidence: [] });
+    expect(r.json?.lookedAt.map((l) => l.resource)).toEqual([
+      'daemonsets.apps',
+      'deployments.apps',
+      'configmaps',
+      'configmaps',
+      'customresourcedefinitions.apiextensions.k8s.io',
+      'nodes',
+      'installations.operator.tigera.io',
+    ]);
+    expect(r.json?.lookedAt[0]).toEqual({ resource: 'daemonsets.apps', scope: 'all namespaces', found: 0 });
+
+    const text = await checkCni([]);
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n')[0]).toBe('UNKNOWN  No known network plugin was found, so NetworkPolicies may be stored without being enforced.');
+    expect(text.stdout).toContain('looked at:\n  daemonsets.apps');
+  });
+
+  it('reports calico and enforced, exit 0, with a calico-node DaemonSet in kube-system', async () => {
+    await apply([daemonSet('kube-system', 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' })]);
+    const r = await checkCni();
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ verdict: 'enforced', enforcedBy: ['calico'] });
+    expect(r.json?.plugins).toEqual([expect.objectContaining({ name: 'calico', version: 'v3.28.1', enforcesPolicy: true })]);
+    expect(r.json?.evidence).toEqual([
+      expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'spec.template.spec.containers[calico-node].image', value: 'docker.io/calico/node:v3.28.1' }),
+    ]);
+    // One audit event on stderr, with the verdict.
+    const audit = r.stderr.split('\n').filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l) as { audit: Record<string, unknown> });
+    expect(audit).toEqual([{ ...audit[0], audit: expect.objectContaining({ operation: 'network.check-cni', result: 'success', verdict: 'enforced' }) }]);
+
+    const text = await checkCni([]);
+    expect(text.stdout.split('\n')[0]).toBe('ENFORCED  NetworkPolicies are enforced by Calico v3.28.1.');
+  });
+
+  it('reports not-enforced, exit 1, with only kube-flannel', async () => {
+    await apply([daemonSet(ns, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6', args: ['--ip-masq', '--kube-subnet-mgr'] })]);
+    const r = await checkCni();
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ verdict: 'not-enforced', enforcedBy: [] });
+    expect(r.json?.plugins).toEqual([expect.objectContaining({ name: 'flannel', version: 'v0.25.6', enforcesPolicy: false })]);
+    expect(r.json?.evidence).toEqual([expect.objectContaining({ kind: 'DaemonSet', namespace: ns, name: 'kube-flannel-ds', value: 'docker.io/flannel/flannel:v0.25.6' })]);
+  });
+
+  interface Case {
+    title: string;
+    objects: () => KubeObject[];
+    verdict: 'enforced' | 'not-enforced' | 'unknown';
+    plugin: string;
+    version: string | null;
+    enforcesPolicy: boolean | null;
+    evidence: Partial<Evidence>[];
+    /** A text that one of the notes must contain. */
+    note?: string;
+  }
+
+  const CASES: Case[] = [
+    {
+      title: 'Tigera operator: an Installation (with its CRD) and the tigera-operator Deployment are Calico, version from status.calicoVersion',
+      objects: () => [
+        crd('operator.tigera.io', 'installations', 'Installation', 'Cluster'),
+        { apiVersion: 'operator.tigera.io/v1', kind: 'Installation', metadata: { name: 'default' }, spec: { cni: { type: 'Calico' } }, status: { variant: 'Calico', calicoVersion: 'v3.28.2' } },
+        deployment(ns, 'tigera-operator', { name: 'tigera-operator', image: 'quay.io/tigera/operator:v1.34.5' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'calico',
+      version: 'v3.28.2',
+      enforcesPolicy: true,
+      evidence: [
+        { kind: 'Installation', namespace: null, name: 'default', field: 'spec.cni.type', value: 'Calico' },
+        { kind: 'Installation', name: 'default', field: 'status.calicoVersion', value: 'v3.28.2' },
+        { kind: 'Deployment', namespace: ns, name: 'tigera-operator' },
+        { kind: 'CustomResourceDefinition', name: 'installations.operator.tigera.io' },
+      ],
+    },
+    {
+      title: 'Calico from the operator: calico-node outside kube-system is found',
+      objects: () => [daemonSet(ns, 'calico-node', { name: 'calico-node', image: 'quay.io/calico/node:v3.29.1' })],
+      verdict: 'enforced',
+      plugin: 'calico',
+      version: 'v3.29.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'calico-node' }],
+    },
+    {
+      title: 'Canal: calico-node and kube-flannel in one DaemonSet are enforced by Calico',
+      objects: () => [daemonSet(ns, 'canal', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }, { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' })],
+      verdict: 'enforced',
+      plugin: 'canal',
+      version: 'v3.28.1',
+      enforcesPolicy: true,
+      evidence: [
+        { kind: 'DaemonSet', namespace: ns, name: 'canal', field: 'spec.template.spec.containers[calico-node].image' },
+        { kind: 'DaemonSet', namespace: ns, name: 'canal', field: 'spec.template.spec.containers[kube-flannel].image' },
+      ],
+    },
+    {
+      title: 'flannel and Calico in separate DaemonSets are enforced by Calico',
+      objects: () => [
+        daemonSet(ns, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' }),
+        daemonSet(ns, 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'calico',
+      version: 'v3.28.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', name: 'calico-node' }],
+      note: 'flannel does not enforce NetworkPolicy here',
+    },
+    {
+      title: 'Cilium with cilium-config enable-policy default is enforced',
+      objects: () => [
+        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5@sha256:758ca0793f5995bb938a2fa219dcce63dc0b3fa7fc4ce5cc851125281fb7361d' }),
+        configMap(ns, 'cilium-config', { 'enable-policy': 'default', 'routing-mode': 'tunnel' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'cilium',
+      version: 'v1.16.5',
+      enforcesPolicy: true,
+      evidence: [
+        { kind: 'DaemonSet', namespace: ns, name: 'cilium' },
+        { kind: 'ConfigMap', namespace: ns, name: 'cilium-config', field: 'data.enable-policy', value: 'default' },
+      ],
+    },
+    {
+      title: 'Cilium with cilium-config enable-policy never is not enforced',
+      objects: () => [
+        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5' }),
+        configMap(ns, 'cilium-config', { 'enable-policy': 'never' }),
+      ],
+      verdict: 'not-enforced',
+      plugin: 'cilium',
+      version: 'v1.16.5',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'ConfigMap', namespace: ns, name: 'cilium-config', field: 'data.enable-policy', value: 'never' }],
+    },
+    {
+      title: 'Azure CNI powered by Cilium: the mcr.microsoft.com agent and the AKS dataplane node label',
+      objects: () => [
+        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'mcr.microsoft.com/containernetworking/cilium/cilium:v1.17.4-250610' }),
+        node('floe-it-aks-node-0', {}, { 'kubernetes.azure.com/ebpf-dataplane': 'cilium' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'azure-cni-cilium',
+      version: 'v1.17.4-250610',
+      enforcesPolicy: true,
+      evidence: [
+        { kind: 'DaemonSet', namespace: ns, name: 'cilium' },
+        { kind: 'Node', name: 'floe-it-aks-node-0', field: 'metadata.labels[kubernetes.azure.com/ebpf-dataplane]', value: 'cilium' },
+      ],
+    },
+    {
+      title: 'GKE Dataplane V2: the anetd DaemonSet is enforced',
+      objects: () => [daemonSet(ns, 'anetd', { name: 'cilium-agent', image: 'gke.gcr.io/cilium/cilium:v1.14.9-gke4.1' })],
+      verdict: 'enforced',
+      plugin: 'gke-dataplane-v2',
+      version: 'v1.14.9-gke4.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'anetd' }],
+    },
+    {
+      title: 'Antrea: antrea-agent is enforced, and antrea-controller supports it',
+      objects: () => [
+        daemonSet(ns, 'antrea-agent', { name: 'antrea-agent', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }, { name: 'antrea-ovs', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }),
+        deployment(ns, 'antrea-controller', { name: 'antrea-controller', image: 'antrea/antrea-controller-ubuntu:v2.2.0' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'antrea',
+      version: 'v2.2.0',
+      enforcesPolicy: true,
+      evidence: [
+        { kind: 'DaemonSet', namespace: ns, name: 'antrea-agent' },
+        { kind: 'Deployment', namespace: ns, name: 'antrea-controller' },
+      ],
+    },
+    {
+      title: 'kube-router with --run-firewall=true is enforced',
+      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=true', '--run-service-proxy=false'] })],
+      verdict: 'enforced',
+      plugin: 'kube-router',
+      version: 'v2.2.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kube-router', field: 'spec.template.spec.containers[kube-router].args', value: '--run-firewall=true' }],
+    },
+    {
+      title: 'kube-router without --run-firewall is enforced: the flag defaults to true',
+      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true'] })],
+      verdict: 'enforced',
+      plugin: 'kube-router',
+      version: 'v2.2.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', name: 'kube-router', value: '(no --run-firewall)' }],
+    },
+    {
+      title: 'kube-router with --run-firewall=false is not enforced',
+      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=false'] })],
+      verdict: 'not-enforced',
+      plugin: 'kube-router',
+      version: 'v2.2.1',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'DaemonSet', name: 'kube-router', field: 'spec.template.spec.containers[kube-router].args', value: '--run-firewall=false' }],
+    },
+    {
+      title: 'Weave Net with the weave-npc container is enforced',
+      objects: () => [daemonSet(ns, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' }, { name: 'weave-npc', image: 'weaveworks/weave-npc:2.8.1' })],
+      verdict: 'enforced',
+      plugin: 'weave-net',
+      version: '2.8.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'weave-net', field: 'spec.template.spec.containers[weave-npc].image' }],
+    },
+    {
+      title: 'Weave Net without weave-npc is not enforced',
+      objects: () => [daemonSet(ns, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' })],
+      verdict: 'not-enforced',
+      plugin: 'weave-net',
+      version: '2.8.1',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'DaemonSet', name: 'weave-net', field: 'spec.template.spec.containers[weave].image' }],
+    },
+    {
+      title: 'kindnet from kind v0.24 (kindnetd v20240813) embeds kube-network-policies: enforced',
+      objects: () => [daemonSet(ns, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' })],
+      verdict: 'enforced',
+      plugin: 'kindnet',
+      version: 'v20240813-c6f155d6',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kindnet', value: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' }],
+    },
+    {
+      title: 'kindnet from kind v0.23 (kindnetd v20240513) is older: not enforced',
+      objects: () => [daemonSet(ns, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240513-cd2ac642' })],
+      verdict: 'not-enforced',
+      plugin: 'kindnet',
+      version: 'v20240513-cd2ac642',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'DaemonSet', name: 'kindnet', value: 'docker.io/kindest/kindnetd:v20240513-cd2ac642' }],
+    },
+    {
+      title: 'Amazon VPC CNI with aws-eks-nodeagent --enable-network-policy=true is enforced',
+      objects: () => [
+        daemonSet(
+          ns,
+          'aws-node',
+          { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1' },
+          { name: 'aws-eks-nodeagent', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1', args: ['--enable-ipv6=false', '--enable-network-policy=true'] },
+        ),
+        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+      ],
+      verdict: 'enforced',
+      plugin: 'aws-vpc-cni',
+      version: 'v1.19.2-eksbuild.1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', name: 'aws-node', field: 'spec.template.spec.containers[aws-eks-nodeagent].args', value: '--enable-network-policy=true' }],
+    },
+    {
+      title: 'Amazon VPC CNI with the controller ConfigMap on but the node agent off is not enforced',
+      objects: () => [
+        daemonSet(
+          ns,
+          'aws-node',
+          { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1' },
+          { name: 'aws-eks-nodeagent', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1', args: ['--enable-ipv6=false', '--enable-network-policy=false'] },
+        ),
+        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+      ],
+      verdict: 'not-enforced',
+      plugin: 'aws-vpc-cni',
+      version: 'v1.19.2-eksbuild.1',
+      enforcesPolicy: false,
+      evidence: [
+        { kind: 'DaemonSet', name: 'aws-node', value: '--enable-network-policy=false' },
+        { kind: 'ConfigMap', namespace: ns, name: 'amazon-vpc-cni', field: 'data.enable-network-policy-controller', value: 'true' },
+      ],
+    },
+    {
+      title: 'Amazon VPC CNI with the ConfigMap but no node agent container is not enforced',
+      objects: () => [
+        daemonSet(ns, 'aws-node', { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3-eksbuild.1' }),
+        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+      ],
+      verdict: 'not-enforced',
+      plugin: 'aws-vpc-cni',
+      version: 'v1.18.3-eksbuild.1',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'ConfigMap', name: 'amazon-vpc-cni', value: 'true' }],
+    },
+    {
+      title: 'Azure NPM is enforced',
+      objects: () => [daemonSet(ns, 'azure-npm', { name: 'azure-npm', image: 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.5' })],
+      verdict: 'enforced',
+      plugin: 'azure-npm',
+      version: 'v1.5.5',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'azure-npm' }],
+    },
+    {
+      title: 'OVN-Kubernetes: ovnkube-node is enforced',
+      objects: () => [
+        daemonSet(
+          ns,
+          'ovnkube-node',
+          { name: 'ovn-controller', image: 'ghcr.io/ovn-kubernetes/ovn-kubernetes/ovn-kube-ubuntu:v1.1.0' },
+          { name: 'ovnkube-controller', image: 'ghcr.io/ovn-kubernetes/ovn-kubernetes/ovn-kube-ubuntu:v1.1.0' },
+        ),
+      ],
+      verdict: 'enforced',
+      plugin: 'ovn-kubernetes',
+      version: 'v1.1.0',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'ovnkube-node' }],
+    },
+    {
+      title: 'kube-network-policies is enforced',
+      objects: () => [daemonSet(ns, 'kube-network-policies', { name: 'kube-network-policies', image: 'registry.k8s.io/networking/kube-network-policies:v0.7.0' })],
+      verdict: 'enforced',
+      plugin: 'kube-network-policies',
+      version: 'v0.7.0',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kube-network-policies' }],
+    },
+    {
+      title: 'k3s: a server node without --disable-network-policy runs the embedded controller, version from the kubelet',
+      objects: () => [
+        node('floe-it-k3s-server', { 'k3s.io/node-args': '["server","--write-kubeconfig-mode","0644"]', 'k3s.io/hostname': 'floe-it-k3s-server' }, { 'node.kubernetes.io/instance-type': 'k3s' }, 'v1.31.4+k3s1'),
+      ],
+      verdict: 'enforced',
+      plugin: 'k3s',
+      version: 'v1.31.4+k3s1',
+      enforcesPolicy: true,
+      evidence: [{ kind: 'Node', namespace: null, name: 'floe-it-k3s-server', field: 'metadata.annotations[k3s.io/node-args]' }],
+    },
+    {
+      title: 'k3s: --disable-network-policy in k3s.io/node-args is not enforced',
+      objects: () => [
+        node('floe-it-k3s-server', { 'k3s.io/node-args': '["server","--disable-network-policy","--disable","traefik"]' }, { 'node.kubernetes.io/instance-type': 'k3s' }, 'v1.31.4+k3s1'),
+        node('floe-it-k3s-agent', { 'k3s.io/node-args': '["agent"]' }, { 'node.kubernetes.io/instance-type': 'k3s' }, 'v1.31.4+k3s1'),
+      ],
+      verdict: 'not-enforced',
+      plugin: 'k3s',
+      version: 'v1.31.4+k3s1',
+      enforcesPolicy: false,
+      evidence: [{ kind: 'Node', name: 'floe-it-k3s-server', value: '["server","--disable-network-policy","--disable","traefik"]' }],
+    },
+  ];
+
+  for (const c of CASES) {
+    it(c.title, async () => {
+      await apply(c.objects());
+      const r = await checkCni();
+      expect(r.stderr).not.toContain('floe: internal error');
+      expect(r.code).toBe(c.verdict === 'enforced' ? 0 : 1);
+      expect(r.json?.verdict).toBe(c.verdict);
+      expect(r.json?.plugins.find((p) => p.name === c.plugin)).toMatchObject({ version: c.version, enforcesPolicy: c.enforcesPolicy });
+      for (const e of c.evidence) expect(evidenceOf(r.json, c.plugin)).toContainEqual(expect.objectContaining(e));
+      if (c.note) expect(r.json?.notes).toContainEqual(expect.stringContaining(c.note));
+    });
+  }
+
+  it('a Cilium CRD left behind without an agent decides nothing: unknown, with a note', async () => {
+    await apply([crd('cilium.io', 'ciliumnetworkpolicies', 'CiliumNetworkPolicy', 'Namespaced')]);
+    const r = await checkCni();
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ verdict: 'unknown', plugins: [] });
+    expect(r.json?.notes).toEqual([expect.stringContaining('CustomResourceDefinition ciliumnetworkpolicies.cilium.io (Cilium) exists, but no node agent of it was found')]);
+  });
+
+  it('works for a user granted only examples/rbac/floe-network-reader.yaml, and never prints its token', async () => {
+    await apply([daemonSet('kube-system', 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' })]);
+    const reader = await createUser(conn, ns, READ_ONLY_RULES);
+    try {
+      const r = await checkCni(['--output', 'json', '--debug'], reader.kubeconfig);
+      expect(r.code).toBe(0);
+      expect(r.json?.enforcedBy).toEqual(['calico']);
+      expect(r.stdout + r.stderr).not.toContain(reader.token);
+    } finally {
+      await reader.remove();
+    }
+  });
+
+  it('a user who may not list DaemonSets gets exit 3 and the one line naming the permission', async () => {
+    const user = await createUser(conn, ns, READ_ONLY_RULES.map((rule) => ({ ...rule, resources: rule.resources.filter((res) => res !== 'daemonsets') })));
+    try {
+      const r = await checkCni(['--output', 'json', '--log-level', 'silent'], user.kubeconfig);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^floe: error: forbidden: floe network check-cni needs "list" on daemonsets\.apps in all namespaces \(cluster-wide\)/)]);
+    } finally {
+      await user.remove();
+    }
+  });
+});
