@@ -55,6 +55,11 @@ describe('failures under --output json', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('is explained in the help of floe network', async () => {
+    const r = await floe(['network', '--help']);
+    expect(r.stdout).toContain('With -o json, a failure (2, 3, 4) is also printed on stdout as');
+  });
+
   it('names the code of a missing manifest', async () => {
     const r = await floe(['network', 'generate', '-m', '/nonexistent/manifest.yaml', '--dry-run', '-o', 'json']);
     expect(parse(r.stdout).error).toMatchObject({ code: 'input.manifest_not_found', message: expect.stringMatching(/^manifest not found: \/nonexistent\/manifest\.yaml/) });

@@ -24,7 +24,9 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
+Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.
+With -o json, a failure (2, 3, 4) is also printed on stdout as
+{"error": {"code": ..., "message": ..., "problems": [...]}}; README lists the codes.`,
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(checkCniCommand(globals));
