@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Workspace packages resolve to their TypeScript sources (the "floe-source"
+ * export condition), so tests never run against a stale dist/. Tests that run
+ * the built CLI (tests/cli, the golden tree) still need `pnpm build` first; the
+ * install project tests the packed tarballs, so it resolves nothing from source.
+ */
+const conditions = ['floe-source', 'import', 'node', 'default'];
+const fromSource = { resolve: { conditions }, ssr: { resolve: { conditions } } };
+
 export default defineConfig({
   test: {
     projects: [
       {
+        ...fromSource,
         test: {
           name: 'unit',
           include: [
@@ -16,6 +26,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // Packs the three packages and installs them with npm (registry through the npm cache): tens of
+          // seconds and network-dependent on a cold cache, so kept out of the hermetic, fast unit project.
+          name: 'install',
+          include: ['tests/install/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        ...fromSource,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

@@ -32,8 +32,8 @@ describe('floe network validate (offline)', () => {
     const r = await validate(out);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`floe network validate: ${out} against ${EXAMPLE}`);
-    expect(r.stdout).toMatch(/^ {2}PASS {2}files +19 object files, one object each$/m);
-    expect(r.stdout).toMatch(/^ {2}PASS {2}current +all 20 files are what floe generates from /m);
+    expect(r.stdout).toMatch(/^ {2}PASS {2}files +24 object files, one object each$/m);
+    expect(r.stdout).toMatch(/^ {2}PASS {2}current +all 25 files are what floe generates from /m);
     expect(r.stdout).toMatch(/^ {2}SKIP {2}server-dry-run +not run: pass --server to check against a cluster$/m);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 4 passed, 3 skipped');
     expect(r.stderr).toContain('"operation":"network.validate","result":"success"');
@@ -76,7 +76,7 @@ describe('floe network validate (offline)', () => {
     };
     const r = await validate(out);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^ {2}FAIL {2}schema +1 of 19 objects break the API schema \(3 problems\)$/m);
+    expect(r.stdout).toMatch(/^ {2}FAIL {2}schema +1 of 24 objects break the API schema \(3 problems\)$/m);
     expect(r.stdout).toContain(`${file}:${at('protocol: udp')} spec.egress[4].ports[1].protocol: Unsupported value: "udp": supported values: "TCP", "UDP", "SCTP"`);
     expect(r.stdout).toContain(`${file}:${at('cidr: 10.20.1.0/16')} spec.egress[6].to[0].ipBlock.cidr: host bits are set; the network is 10.20.0.0/16`);
     expect(r.stdout).toContain(`${file}:${at('port: 70000')} spec.egress[6].ports[0].port: must be between 1 and 65535, inclusive`);

@@ -18,7 +18,15 @@ async function installFakePlugin(root: string, pkgName: string, plugin: string, 
 const pluginSource = (name: string, api: string) => `
 export default class {
   metadata = { name: '${name}', version: '9.9.9', floeApiVersion: '${api}' };
-  renderNetworkPolicy() {} renderDefaultDeny() {} renderNamespace() {} renderPodTemplate() {}
+  render() { return []; }
+}`;
+
+/** A plugin as built against plugin API 1.0: one method per NetworkPolicy piece, no render(plan). */
+const apiOnePluginSource = (name: string) => `
+export default class {
+  metadata = { name: '${name}', version: '0.9.0', floeApiVersion: '1.0' };
+  renderNetworkPolicy() {} renderDefaultDeny() {} renderDnsEgressRule() {} renderNamespace() {}
+  renderPodSecurityContext() {} renderContainerSecurityContext() {} renderWritableVolumes() {} renderPodTemplate() {}
 }`;
 
 describe('plugin discovery', () => {
@@ -35,17 +43,49 @@ describe('plugin discovery', () => {
 
   it('refuses an ambiguous name provided by two packages', async () => {
     const root = await tempDir();
-    await installFakePlugin(root, 'plugin-a', 'dup', pluginSource('dup', '1.0'));
-    await installFakePlugin(root, 'plugin-b', 'dup', pluginSource('dup', '1.0'));
+    await installFakePlugin(root, 'plugin-a', 'dup', pluginSource('dup', '2.0'));
+    await installFakePlugin(root, 'plugin-b', 'dup', pluginSource('dup', '2.0'));
     const err = await loadPlugin('dup', [root]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/plugin name "dup" is ambiguous; it is provided by plugin-a@9.9.9 .* and plugin-b@9.9.9/);
   });
 
-  it('refuses a plugin built for an incompatible plugin API', async () => {
+  it('refuses a plugin built against plugin API 1.0, saying it needs upgrading', async () => {
     const root = await tempDir();
-    await installFakePlugin(root, 'future-plugin', 'future', pluginSource('future', '2.0'));
-    await expect(loadPlugin('future', [root])).rejects.toThrow(/implements floe plugin API 2.0, which this floe \(API 1.0\) cannot run/);
+    await installFakePlugin(root, 'old-plugin', 'old', apiOnePluginSource('old'));
+    await expect(loadPlugin('old', [root])).rejects.toThrow(
+      /plugin old \(old-plugin@9.9.9\) implements floe plugin API 1.0, which this floe \(API 2.0\) cannot run; it was built for an older floe: upgrade the plugin to a version built for API 2.x/,
+    );
+  });
+
+  it('refuses a plugin built for a newer plugin API', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'future-plugin', 'future', pluginSource('future', '3.0'));
+    await expect(loadPlugin('future', [root])).rejects.toThrow(/implements floe plugin API 3.0, which this floe \(API 2.0\) cannot run; install a plugin version built for API 2.x, or upgrade floe/);
+  });
+
+  it('refuses a plugin that declares API 2.0 but has no render(plan)', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'half-plugin', 'half', `export default class { metadata = { name: 'half', version: '1.0.0', floeApiVersion: '2.0' }; }`);
+    await expect(loadPlugin('half', [root])).rejects.toThrow(/declares floe plugin API 2.0 but has no render\(plan\) method/);
+  });
+
+  it('resolves the default plugin by its package name, not by scanning: a second package claiming "k8s" elsewhere is not consulted', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'impostor', 'k8s', pluginSource('k8s', '2.0'));
+    const plugin = await loadPlugin('k8s', [CLI_DIR, root]);
+    expect(plugin.metadata.description).toMatch(/Kubernetes NetworkPolicy/);
+  });
+
+  it('scans FLOE_PLUGIN_PATH when it is set, so a second "k8s" there is reported as ambiguous', async () => {
+    const root = await tempDir();
+    await installFakePlugin(root, 'impostor', 'k8s', pluginSource('k8s', '2.0'));
+    process.env.FLOE_PLUGIN_PATH = join(root, 'node_modules');
+    try {
+      await expect(loadPlugin('k8s', [CLI_DIR])).rejects.toThrow(/plugin name "k8s" is ambiguous/);
+    } finally {
+      process.env.FLOE_PLUGIN_PATH = '';
+    }
   });
 
   it('refuses a module that does not export a plugin', async () => {

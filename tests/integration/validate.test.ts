@@ -106,7 +106,7 @@ describe('floe network validate --server', () => {
     expect(report.server).toMatch(/^https:\/\//);
     const dry = check(report, 'server-dry-run');
     expect(dry.status, JSON.stringify(dry.problems)).toBe('pass');
-    expect(dry.summary).toContain('accepts 14 of 14 objects (11 sent to a stand-in namespace because theirs does not exist yet); nothing was stored');
+    expect(dry.summary).toContain('accepts 18 of 18 objects (15 sent to a stand-in namespace because theirs does not exist yet); nothing was stored');
     // The local control plane runs no network plugin: check-cni cannot tell, which warns without failing.
     if (conn.info.provider === 'local') expect(check(report, 'cni').status).toBe('warn');
     await expectNothingLeftBehind();
@@ -125,7 +125,7 @@ describe('floe network validate --server', () => {
     const before = await conn.kubectl.ok(['get', 'namespaces', ...Object.values(names), '-o', 'jsonpath={.items[*].metadata.resourceVersion}']);
     const r = await validateServer(m, dir);
     expect(r.code, r.stdout).toBe(0);
-    expect(check(JSON.parse(r.stdout) as Report, 'server-dry-run').summary).toMatch(/accepts 14 of 14 objects; nothing was stored$/);
+    expect(check(JSON.parse(r.stdout) as Report, 'server-dry-run').summary).toMatch(/accepts 18 of 18 objects; nothing was stored$/);
     expect(await conn.kubectl.ok(['get', 'namespaces', ...Object.values(names), '-o', 'jsonpath={.items[*].metadata.resourceVersion}'])).toBe(before);
     expect(await conn.kubectl.ok(['get', 'networkpolicies,podtemplates', '-n', names.jobs, '-o', 'name'])).toBe('');
   });

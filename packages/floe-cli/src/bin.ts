@@ -1,4 +1,22 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { enableCompileCache } from 'node:module';
 
+// Node caches the compiled code of floe and its dependencies on disk (in the
+// OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off): start-up is
+// most of a small run's time. Imported after, so that they are cached too.
+enableCompileCache?.();
+const { main } = await import('./main.js');
+const { startTracing } = await import('./telemetry.js');
+
+// `floe ... | head`: the reader left; stop quietly as Unix tools do, not with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
+const tracing = await startTracing();
 process.exitCode = await main(process.argv);
+// An exporter still retrying an unreachable collector holds the event loop open: leave once the bounded flush is over.
+if (tracing && !(await tracing.shutdown())) process.exit();

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { checkCniCommand } from './commands/check-cni.js';
+import { diffCommand } from './commands/diff.js';
 import { generateCommand } from './commands/generate.js';
+import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
@@ -30,9 +32,11 @@ With -o json, a failure (2, 3, 4) is also printed on stdout as
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(checkCniCommand(globals));
+  network.addCommand(diffCommand(globals));
   network.addCommand(schemaCommand());
   network.addCommand(validateCommand(globals));
   network.addCommand(pssCommand(globals));
+  network.addCommand(jobRunPolicyCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

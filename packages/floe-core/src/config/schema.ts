@@ -81,14 +81,104 @@ export const EgressAllowRuleSchema = z
     }
   });
 
-function service(defaultPorts: number[]) {
+// ---------------------------------------------------------------------------
+// Exact at the destination: the pods of each platform service, what the
+// ingress controller may reach, the ranges external HTTPS excludes, and the
+// opt-in pod-to-pod rule of one job run. (Issue 10, "Exact at the destination".)
+// ---------------------------------------------------------------------------
+
+/** The labels the floe platform's own Helm charts put on each service's pods. */
+export const DEFAULT_SERVICE_POD_LABELS = {
+  polaris: { 'app.kubernetes.io/component': 'polaris' },
+  otel_collector: { 'app.kubernetes.io/component': 'otel-collector' },
+  minio: { 'app.kubernetes.io/name': 'minio' },
+  dagster: { 'app.kubernetes.io/name': 'dagster' },
+} as const;
+
+export const SERVICE_KEYS = ['polaris', 'otel_collector', 'minio', 'dagster'] as const;
+export type ServiceKey = (typeof SERVICE_KEYS)[number];
+
+/**
+ * A platform service: its ports and the labels of its pods. The labels select
+ * the destination pods of the ingress policy; `pod_labels: {}` selects every
+ * pod of the platform namespace (allowed, with a warning).
+ */
+function service(defaultPorts: number[], defaultLabels: Record<string, string>) {
   return z
     .strictObject({
       ports: z.array(port).min(1, { error: 'must list at least one port' }).default(defaultPorts),
-      pod_labels: podLabels.optional(),
+      pod_labels: podLabels.default(defaultLabels),
     })
     .prefault({});
 }
+
+export const ServicesSchema = z
+  .strictObject({
+    polaris: service([8181], DEFAULT_SERVICE_POD_LABELS.polaris),
+    otel_collector: service([4317, 4318], DEFAULT_SERVICE_POD_LABELS.otel_collector),
+    minio: service([9000], DEFAULT_SERVICE_POD_LABELS.minio),
+    dagster: service([3000], DEFAULT_SERVICE_POD_LABELS.dagster),
+  })
+  .prefault({});
+
+const groupName = z
+  .string()
+  .max(40, { error: 'must be at most 40 characters (it names a policy: floe-allow-ingress-<name>)' })
+  .regex(RFC1123_LABEL, { error: 'must be lowercase letters, digits and "-", starting and ending with a letter or digit' });
+
+/** Pods of every domain namespace that the ingress controller may reach. */
+export const ExposedEndpointSchema = z.strictObject({
+  name: groupName,
+  pod_labels: podLabels,
+  ports: z.array(port).min(1, { error: 'must list at least one port' }),
+});
+
+export const IngressControllerSchema = z
+  .strictObject({
+    /** The controller's own pods in ingress_controller_namespace: the only source admitted. */
+    pod_labels: podLabels.default({ 'app.kubernetes.io/name': 'ingress-nginx' }),
+    /** Platform services (keys of `services`) the controller may reach, on their ports. */
+    platform_services: z.array(z.enum(SERVICE_KEYS)).default(['dagster']),
+    /** Endpoints in every domain namespace the controller may reach; none by default. */
+    domain_endpoints: z.array(ExposedEndpointSchema).default([]),
+  })
+  .prefault({})
+  .superRefine((ic, ctx) => {
+    const seen = new Set<string>();
+    ic.domain_endpoints.forEach((e, i) => {
+      if (seen.has(e.name)) addProblem(ctx, 'duplicate', ['domain_endpoints', i, 'name'], `duplicates endpoint "${e.name}"`);
+      seen.add(e.name);
+    });
+  });
+
+/** Excluded from external HTTPS: private, shared (CGNAT), "this network", loopback, link-local (metadata), NAT64. */
+export const DEFAULT_EXTERNAL_HTTPS_EXCEPT = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '::1/128',
+  '64:ff9b::/96',
+  'fc00::/7',
+  'fe80::/10',
+];
+
+const exceptCidr = cidr.refine((c) => !c.endsWith('/0'), { error: 'must not be a /0: that would exclude the whole address family', ...coded('invalid_cidr') });
+
+export const JobRunPodToPodSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The pod label whose value identifies one run; pods of a run may talk to each other, never across runs. */
+    label: labelKey.default('floe.dev/job-run'),
+    /** Ports between the pods of one run; all ports when omitted (Spark picks driver and block-manager ports at random). */
+    ports: z.array(port).min(1, { error: 'must list at least one port (omit it for every port)' }).optional(),
+  })
+  .prefault({});
+
+// ---------------------------------------------------------------------------
 
 export const NetworkPoliciesSchema = z
   .strictObject({
@@ -108,13 +198,10 @@ export const NetworkPoliciesSchema = z
         ports: z.array(port).min(1, { error: 'must list at least one port' }).default([443, 6443]),
       })
       .prefault({}),
-    services: z
-      .strictObject({
-        polaris: service([8181]),
-        otel_collector: service([4317, 4318]),
-        minio: service([9000]),
-      })
-      .prefault({}),
+    services: ServicesSchema,
+    ingress_controller: IngressControllerSchema,
+    external_https_except: z.array(exceptCidr).default(DEFAULT_EXTERNAL_HTTPS_EXCEPT),
+    job_run_pod_to_pod: JobRunPodToPodSchema,
     jobs_egress_allow: z.array(EgressAllowRuleSchema).default([]),
     platform_egress_allow: z.array(EgressAllowRuleSchema).default([]),
     domain_egress_allow: z.array(EgressAllowRuleSchema).default([]),

@@ -1,10 +1,7 @@
-import type { EgressAllowRule, FloeManifest } from '../config/schema.js';
+import type { EgressAllowRule, FloeManifest, ServiceKey } from '../config/schema.js';
 import { domainNamespace } from '../config/schema.js';
+import { cidrContains, parseCidr } from '../util/cidr.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer, PortSpec } from './types.js';
-
-/** Everything but private, link-local (incl. the 169.254.169.254 metadata service) and loopback ranges. */
-export const EXTERNAL_IPV4 = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] };
-export const EXTERNAL_IPV6 = { cidr: '::/0', except: ['::1/128', 'fc00::/7', 'fe80::/10'] };
 
 const tcp = (...ports: number[]): PortSpec[] => ports.map((port) => ({ protocol: 'TCP', port }));
 
@@ -16,6 +13,19 @@ export function managedNamespaces(m: FloeManifest): ManagedNamespace[] {
   ];
 }
 
+/** The IPv4 and IPv6 "everything" blocks with the configured exclusions of each family. */
+export function externalHttpsBlocks(m: FloeManifest): { cidr: string; except: string[] }[] {
+  const except = m.security.network_policies.external_https_except;
+  const family = (c: string) => {
+    const parsed = parseCidr(c);
+    return parsed.ok ? parsed.cidr.family : 0;
+  };
+  return [
+    { cidr: '0.0.0.0/0', except: except.filter((c) => family(c) === 4) },
+    { cidr: '::/0', except: except.filter((c) => family(c) === 6) },
+  ];
+}
+
 function allowRulePorts(rule: EgressAllowRule): PortSpec[] {
   if (rule.ports) return rule.ports.map((port) => ({ protocol: rule.protocol, port }));
   const spec: PortSpec = { protocol: rule.protocol, port: rule.port as number };
@@ -23,66 +33,115 @@ function allowRulePorts(rule: EgressAllowRule): PortSpec[] {
   return [spec];
 }
 
+/** Pods of `namespace` carrying `labels`; the whole namespace when there are none. */
+function pods(namespace: string, labels: Record<string, string> | undefined, group: string): PodsPeer {
+  return labels && Object.keys(labels).length > 0 ? { kind: 'pods', namespace, podLabels: labels, group } : { kind: 'pods', namespace };
+}
+
 function allowRuleIntent(from: PodsPeer, rule: EgressAllowRule, field: string): NetworkIntent {
   const to: NetworkIntent['to'] = rule.to_cidr
     ? { kind: 'cidr', cidr: rule.to_cidr, except: [] }
-    : { kind: 'pods', namespace: rule.to_namespace as string, ...(rule.to_pod_labels ? { podLabels: rule.to_pod_labels } : {}) };
+    : pods(rule.to_namespace as string, rule.to_pod_labels, rule.name);
   return { id: `${from.namespace}->${rule.name}`, from, to, ports: allowRulePorts(rule), reason: `${field} rule "${rule.name}"` };
 }
 
+const SERVICES: Record<ServiceKey, { group: string; what: string }> = {
+  polaris: { group: 'polaris', what: 'the Polaris catalog' },
+  otel_collector: { group: 'otel-collector', what: 'the OpenTelemetry collector' },
+  minio: { group: 'minio', what: 'MinIO object storage' },
+  dagster: { group: 'dagster', what: 'the Dagster webserver' },
+};
+/** What jobs and domain workloads use; Dagster is reached only through the ingress controller. */
+const WORKLOAD_SERVICES: readonly ServiceKey[] = ['polaris', 'otel_collector', 'minio'];
+
 /**
  * Turns the manifest into the flows the platform needs. Pure: the same
- * manifest always yields the same intents in the same order.
+ * manifest always yields the same intents in the same order. Every intent
+ * names its destination pods as narrowly as the manifest allows; the
+ * generator renders exactly these at both ends.
  */
 export function buildIntents(m: FloeManifest): IntentPlan {
   const np = m.security.network_policies;
   const namespaces = managedNamespaces(m);
   const warnings: string[] = [];
   const intents: NetworkIntent[] = [];
-  if (!np.enabled) return { namespaces, intents, warnings: ['security.network_policies.enabled is false: no NetworkPolicies are generated'] };
+  if (!np.enabled) {
+    return { namespaces, intents, warnings: ['security.network_policies.enabled is false: no NetworkPolicies are generated, so floe restricts no traffic'] };
+  }
 
-  const platform: PodsPeer = { kind: 'pods', namespace: m.namespaces.platform };
-  const ingressController: PodsPeer = { kind: 'pods', namespace: np.ingress_controller_namespace };
-  const services = [
-    { key: 'polaris', what: 'the Polaris catalog', cfg: np.services.polaris },
-    { key: 'otel-collector', what: 'the OpenTelemetry collector', cfg: np.services.otel_collector },
-    { key: 'minio', what: 'MinIO object storage', cfg: np.services.minio },
-  ];
+  const platformNs = m.namespaces.platform;
+  const ic = np.ingress_controller;
+  const ingressController = pods(np.ingress_controller_namespace, ic.pod_labels, 'ingress-controller');
+  if (!ingressController.podLabels) {
+    warnings.push(
+      `security.network_policies.ingress_controller.pod_labels is empty: every pod of ${np.ingress_controller_namespace} is treated as the ingress controller`,
+    );
+  }
+  const service = (key: ServiceKey) => pods(platformNs, np.services[key].pod_labels, SERVICES[key].group);
+  const usedServices = new Set<ServiceKey>([...ic.platform_services, ...WORKLOAD_SERVICES]);
+  for (const key of [...usedServices].sort()) {
+    if (Object.keys(np.services[key].pod_labels).length === 0) {
+      warnings.push(
+        `security.network_policies.services.${key}.pod_labels is empty: ingress to ${SERVICES[key].what} on ${np.services[key].ports.join(', ')} is admitted to every pod of ${platformNs}, not only its pods`,
+      );
+    }
+  }
+  for (const e of ic.domain_endpoints) {
+    if (Object.keys(e.pod_labels).length === 0 && m.domains.length > 0) {
+      warnings.push(
+        `security.network_policies.ingress_controller.domain_endpoints "${e.name}" has empty pod_labels: the ingress controller reaches every pod of each domain namespace on ${e.ports.join(', ')}`,
+      );
+    }
+  }
+
+  // One destination and one port list per service, shared by every namespace that uses it (read-only).
+  const workload = WORKLOAD_SERVICES.map((key) => ({ key, to: service(key), ports: tcp(...np.services[key].ports) }));
   const toPlatformServices = (from: PodsPeer, who: string) => {
-    for (const s of services) {
-      intents.push({
-        id: `${from.namespace}->${s.key}`,
-        from,
-        to: { ...platform, ...(s.cfg.pod_labels ? { podLabels: s.cfg.pod_labels } : {}) },
-        ports: tcp(...s.cfg.ports),
-        reason: `${who} use ${s.what}`,
-      });
+    for (const { key, to, ports } of workload) {
+      intents.push({ id: `${from.namespace}->${SERVICES[key].group}`, from, to, ports, reason: `${who} use ${SERVICES[key].what}` });
     }
   };
+  const external = externalHttpsBlocks(m);
+  if (np.allow_external_https) {
+    const metadata = parseCidr('169.254.169.254/32');
+    const covered = np.external_https_except.some((c) => {
+      const parsed = parseCidr(c);
+      return parsed.ok && metadata.ok && parsed.cidr.family === 4 && cidrContains(parsed.cidr, metadata.cidr);
+    });
+    if (!covered) {
+      warnings.push(
+        'security.network_policies.external_https_except does not exclude 169.254.169.254: external HTTPS can reach the cloud metadata service (instance credentials). Keep 169.254.0.0/16 in the list',
+      );
+    }
+  }
   const externalHttps = (from: PodsPeer, who: string) => {
-    for (const block of [EXTERNAL_IPV4, EXTERNAL_IPV6]) {
+    external.forEach((block, i) => {
       intents.push({
-        id: `${from.namespace}->external-https-ipv${block === EXTERNAL_IPV4 ? 4 : 6}`,
+        id: `${from.namespace}->external-https-ipv${i === 0 ? 4 : 6}`,
         from,
         to: { kind: 'cidr', cidr: block.cidr, except: block.except },
         ports: tcp(443),
-        reason: `${who} call external HTTPS services (allow_external_https); private, link-local and loopback ranges excluded`,
+        reason: `${who} call external HTTPS services (allow_external_https), except the external_https_except ranges`,
       });
-    }
+    });
   };
 
+  const dns = pods(np.dns.namespace, np.dns.pod_labels, 'dns');
+  const dnsPorts: PortSpec[] = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
   for (const ns of namespaces) {
     const self: PodsPeer = { kind: 'pods', namespace: ns.name };
     intents.push({
       id: `${ns.name}->dns`,
       from: self,
-      to: { kind: 'pods', namespace: np.dns.namespace, podLabels: np.dns.pod_labels },
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      to: dns,
+      ports: dnsPorts,
       reason: 'DNS resolution (always allowed: blocking DNS breaks service discovery)',
     });
 
     if (ns.role === 'platform') {
-      intents.push({ id: `${ingressController.namespace}->${ns.name}`, from: ingressController, to: self, ports: [], reason: 'the ingress controller serves platform UIs and APIs' });
+      for (const key of [...new Set(ic.platform_services)]) {
+        intents.push({ id: `${ingressController.namespace}->${SERVICES[key].group}`, from: ingressController, to: service(key), ports: tcp(...np.services[key].ports), reason: `the ingress controller serves ${SERVICES[key].what}` });
+      }
       intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'platform services talk to each other' });
       if (np.kubernetes_api.cidrs.length === 0) {
         warnings.push(
@@ -100,13 +159,33 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       np.jobs_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'jobs_egress_allow')));
     } else {
       intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'pods of the domain talk to each other' });
-      intents.push({ id: `${ingressController.namespace}->${ns.name}`, from: ingressController, to: self, ports: [], reason: "the ingress controller serves the domain's endpoints" });
+      for (const e of ic.domain_endpoints) {
+        intents.push({ id: `${ingressController.namespace}->${ns.name}/${e.name}`, from: ingressController, to: pods(ns.name, e.pod_labels, e.name), ports: tcp(...e.ports), reason: `the ingress controller serves the domain endpoint "${e.name}"` });
+      }
       toPlatformServices(self, 'domain workloads');
       np.domain_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'domain_egress_allow')));
     }
   }
   if (!np.default_deny) {
-    warnings.push('security.network_policies.default_deny is false: no default-deny policies are written; pods selected by the allow policies are still isolated, other traffic rules depend on what else is in the cluster');
+    warnings.push(
+      'security.network_policies.default_deny is false: no default-deny policies are written. Only the pods that an allow policy selects are isolated, and only in that policy\'s direction; every other pod (and every direction no policy covers) stays open',
+    );
   }
   return { namespaces, intents, warnings };
+}
+
+/** The label value of a job run must be a Kubernetes label value; checked by the caller's schema. */
+export function jobRunGroup(runId: string): string {
+  return `job-run-${runId}`;
+}
+
+/**
+ * The flow of one job run: its pods (those labelled `label=runId` in the jobs
+ * namespace) may talk to each other, on the configured ports. Never across
+ * runs, because both ends select the same label value.
+ */
+export function jobRunIntent(m: FloeManifest, runId: string): NetworkIntent {
+  const cfg = m.security.network_policies.job_run_pod_to_pod;
+  const run: PodsPeer = { kind: 'pods', namespace: m.namespaces.jobs, podLabels: { [cfg.label]: runId }, group: jobRunGroup(runId) };
+  return { id: `${run.namespace}->${run.group}`, from: run, to: run, ports: cfg.ports ? tcp(...cfg.ports) : [], reason: `pods of job run ${runId} talk to each other (job_run_pod_to_pod)` };
 }

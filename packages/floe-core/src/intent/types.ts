@@ -5,6 +5,11 @@ export interface PodsPeer {
   kind: 'pods';
   namespace: string;
   podLabels?: Record<string, string>;
+  /**
+   * The pod group's name when it is narrower than the namespace, e.g.
+   * "polaris": the policy that selects these pods is named after it.
+   */
+  group?: string;
 }
 
 /** An IP block with exceptions, as NetworkPolicy's ipBlock. */

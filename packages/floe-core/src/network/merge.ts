@@ -32,9 +32,17 @@ export function normalizePorts(ports: readonly PortSpec[]): PortSpec[] {
   return out;
 }
 
-function labelsKey(labels: Record<string, string> | undefined): string {
+/** The same labels object recurs in thousands of intents (a service's pod_labels): its key is computed once. */
+const labelsKeys = new WeakMap<Record<string, string>, string>();
+
+export function labelsKey(labels: Record<string, string> | undefined): string {
   if (!labels) return '';
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  let key = labelsKeys.get(labels);
+  if (key === undefined) {
+    key = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+    labelsKeys.set(labels, key);
+  }
+  return key;
 }
 
 function peerKey(peer: Peer): string {

@@ -8,17 +8,32 @@ export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
 /** Above this many domains the diagram shows them as one node: a diagram of thousands of boxes helps nobody. */
 const MAX_DIAGRAM_DOMAINS = 12;
 
+/** Intents share port lists and label objects across thousands of namespaces: each is described once. */
+const described = new WeakMap<object, string>();
+
 export function describePorts(ports: readonly PortSpec[]): string {
-  if (ports.length === 0) return 'all ports';
-  return ports.map((p) => `${p.protocol} ${p.port}${p.endPort ? `-${p.endPort}` : ''}`).join(', ');
+  let text = described.get(ports);
+  if (text === undefined) {
+    text = ports.length === 0 ? 'all ports' : ports.map((p) => `${p.protocol} ${p.port}${p.endPort ? `-${p.endPort}` : ''}`).join(', ');
+    described.set(ports, text);
+  }
+  return text;
+}
+
+function describeLabels(labels: Record<string, string> | undefined): string | undefined {
+  if (!labels) return undefined;
+  let text = described.get(labels);
+  if (text === undefined) {
+    text = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+    described.set(labels, text);
+  }
+  return text || undefined;
 }
 
 export function describePeer(peer: Peer): string {
   if (peer.kind === 'cidr') return peer.except.length ? `${peer.cidr} except ${peer.except.join(', ')}` : peer.cidr;
-  const labels = peer.podLabels && Object.keys(peer.podLabels).length
-    ? `pods ${Object.entries(peer.podLabels).map(([k, v]) => `${k}=${v}`).join(',')} in `
-    : '';
-  return `${labels}${peer.namespace}`;
+  const labels = describeLabels(peer.podLabels);
+  return labels ? `pods ${labels} in ${peer.namespace}` : peer.namespace;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -29,6 +44,12 @@ interface SummaryInput {
   intents: NetworkIntent[];
   warnings: string[];
   plugin: PluginMetadata;
+  /**
+   * Domain namespaces known to have the same flows as another one (namespace ->
+   * the one it is like), so their rows are not worked out again; at 10,000
+   * domains this is most of the summary's time.
+   */
+  alike?: ReadonlyMap<string, string>;
 }
 
 function diagram(input: SummaryInput): string[] {
@@ -53,7 +74,10 @@ function diagram(input: SummaryInput): string[] {
       ? node(peer.except.length ? `${peer.cidr} (external)` : peer.cidr, 'round')
       : node(nameOf(peer.namespace), managed.has(peer.namespace) ? 'box' : 'round');
   const edges = new Map<string, Set<string>>();
+  // Collapsed, a domain like another adds only edges that one already drew.
+  const skip = collapse ? (input.alike ?? new Map<string, string>()) : new Map<string, string>();
   for (const i of input.intents) {
+    if (skip.has(i.from.namespace) || (i.to.kind === 'pods' && skip.has(i.to.namespace))) continue;
     if (i.to.kind === 'pods' && i.to.namespace === i.from.namespace) continue;
     const key = `${endpoint(i.from)} -->|PORTS| ${endpoint(i.to)}`;
     const set = edges.get(key) ?? new Set<string>();
@@ -69,6 +93,8 @@ function diagram(input: SummaryInput): string[] {
 
 interface FlowRow {
   direction: 'egress' | 'ingress';
+  /** The pods of this namespace the row applies to. */
+  pods: string;
   peers: string[];
   ports: string;
   reason: string;
@@ -79,20 +105,22 @@ interface FlowRow {
  * and reason list their peers together, and the namespace itself is named
  * "this namespace" so identical domains render identically.
  */
-function flowsByNamespace(intents: readonly NetworkIntent[]): Map<string, Map<string, FlowRow>> {
+function flowsByNamespace(intents: readonly NetworkIntent[], alike: ReadonlyMap<string, string>): Map<string, Map<string, FlowRow>> {
   const byNs = new Map<string, Map<string, FlowRow>>();
-  const add = (ns: string, direction: FlowRow['direction'], peer: Peer, i: NetworkIntent) => {
+  const add = (ns: string, direction: FlowRow['direction'], local: Peer, peer: Peer, i: NetworkIntent) => {
+    if (alike.has(ns)) return;
     const ports = describePorts(i.ports);
-    const key = `${direction}|${ports}|${i.reason}`;
+    const pods = (local.kind === 'pods' && describeLabels(local.podLabels)) || 'all';
+    const key = `${direction}|${pods}|${ports}|${i.reason}`;
     let rows = byNs.get(ns);
     if (!rows) byNs.set(ns, (rows = new Map()));
-    const row = rows.get(key) ?? { direction, peers: [], ports, reason: i.reason };
+    const row = rows.get(key) ?? { direction, pods, peers: [], ports, reason: i.reason };
     row.peers.push(peer.kind === 'pods' && peer.namespace === ns && !peer.podLabels ? 'this namespace' : describePeer(peer));
     rows.set(key, row);
   };
   for (const i of intents) {
-    add(i.from.namespace, 'egress', i.to, i);
-    if (i.to.kind === 'pods') add(i.to.namespace, 'ingress', i.from, i);
+    add(i.from.namespace, 'egress', i.from, i.to, i);
+    if (i.to.kind === 'pods') add(i.to.namespace, 'ingress', i.to, i.from, i);
   }
   return byNs;
 }
@@ -102,7 +130,9 @@ function listNames(names: readonly string[], max: number, separator = ', '): str
   return `${names.slice(0, max).join(separator)} and ${names.length - max} more`;
 }
 
-function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefined): string[] {
+type Mode = 'enforced' | 'no-default-deny' | 'disabled';
+
+function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefined, mode: Mode): string[] {
   const ps = ns.podSecurity;
   const body = [
     ps
@@ -114,30 +144,75 @@ function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefi
   // Egress first, then ingress; within each, the order of the intents (DNS first).
   const rows = [...(flows?.values() ?? [])]
     .sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'egress' ? -1 : 1))
-    .map((r) => `| ${r.direction} | ${cell(listNames(r.peers, 8, '; '))} | ${r.ports} | ${cell(r.reason)} |`);
-  if (rows.length) body.push('| direction | peer | ports | reason |', '| --- | --- | --- | --- |', ...rows, '');
-  else body.push('No traffic is allowed in or out.', '');
+    .map((r) => `| ${r.direction} | ${cell(r.pods)} | ${cell(listNames(r.peers, 8, '; '))} | ${r.ports} | ${cell(r.reason)} |`);
+  if (rows.length) body.push('| direction | pods here | peer | ports | reason |', '| --- | --- | --- | --- | --- |', ...rows, '');
+  else body.push(mode === 'enforced' ? 'No traffic is allowed in or out.' : 'floe allows nothing here; see the note at the top for what that means in this mode.', '');
   return body;
+}
+
+/** What the policies do and do not guarantee, said for the mode the manifest chose. */
+function modeStatement(mode: Mode, input: SummaryInput): string[] {
+  const np = input.manifest.security.network_policies;
+  if (mode === 'disabled') {
+    return [
+      '**NetworkPolicies are disabled** (`security.network_policies.enabled: false`): floe writes none, so it restricts no traffic.',
+      'Whatever other policies the cluster holds decide what is allowed; without any, every pod may talk to every pod and to the internet.',
+      '',
+    ];
+  }
+  const lines: string[] = [];
+  if (mode === 'enforced') {
+    lines.push(
+      'Every managed namespace has a default-deny policy in both directions: traffic to or from its pods that is not listed here is denied',
+      "(other NetworkPolicies in these namespaces can only add flows). Flows are exact at both ends: the source's egress and the destination's ingress name the same pods and ports.",
+    );
+  } else {
+    lines.push(
+      '**No default-deny** (`security.network_policies.default_deny: false`): only the pods that an allow policy selects are isolated, and only in',
+      "that policy's direction. Other pods, and the directions no policy covers, accept and open any connection. The flows below are what the allow policies admit where they apply, not a complete list.",
+    );
+  }
+  lines.push('');
+  if (np.allow_external_https) {
+    lines.push(`External HTTPS (TCP 443) is allowed where listed, to any address except ${np.external_https_except.length ? np.external_https_except.join(', ') : 'none (external_https_except is empty)'}.`, '');
+  }
+  const run = np.job_run_pod_to_pod;
+  if (run.enabled) {
+    lines.push(
+      `Pods of one job run in ${input.manifest.namespaces.jobs} (same \`${run.label}\` value) may talk to each other on ${run.ports ? run.ports.map((p) => `TCP ${p}`).join(', ') : 'all ports'} once that run's policy is applied (\`floe network job-run-policy --run-id ID\`); never across runs.`,
+      '',
+    );
+  } else {
+    lines.push(`Pods in ${input.manifest.namespaces.jobs} never talk to each other (\`job_run_pod_to_pod\` is off).`, '');
+  }
+  return lines;
 }
 
 /** NETWORK-POLICY-SUMMARY.md: what each namespace may do, and why. Deterministic. */
 export function renderSummary(input: SummaryInput): string {
   const { manifest, namespaces, intents, warnings, plugin } = input;
+  const np = manifest.security.network_policies;
+  const mode: Mode = !np.enabled ? 'disabled' : np.default_deny ? 'enforced' : 'no-default-deny';
   const policyCount = namespaces.reduce((n, ns) => n + ns.policies.length, 0);
   const out: string[] = [
     '# Network policy summary',
     '',
     `Platform \`${manifest.name}\`, rendered by plugin \`${plugin.name}\` ${plugin.version} (floe plugin API ${plugin.floeApiVersion}).`,
-    `${namespaces.length} namespaces, ${policyCount} NetworkPolicies, ${intents.length} allowed flows. Everything not listed here is denied.`,
+    `${namespaces.length} namespaces, ${policyCount} network policy objects, ${intents.length} allowed flows.`,
     '',
+    ...modeStatement(mode, input),
   ];
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');
-  const flows = flowsByNamespace(intents);
+  const alike = input.alike ?? new Map<string, string>();
+  const flows = flowsByNamespace(intents, alike);
+  const bodies = new Map<string, string[]>();
   // Domains with identical rules (the common case) share one section, so 10,000 domains read like one.
   const sections = new Map<string, { names: NamespaceReport[]; body: string[] }>();
   for (const ns of namespaces) {
-    const body = namespaceBody(ns, flows.get(ns.name));
+    const like = alike.get(ns.name);
+    const body = (like !== undefined && bodies.get(like)) || namespaceBody(ns, flows.get(ns.name), mode);
+    bodies.set(ns.name, body);
     const key = ns.role === 'domain' ? body.join('\n') : `${ns.role}:${ns.name}`;
     const section = sections.get(key);
     if (section) section.names.push(ns);

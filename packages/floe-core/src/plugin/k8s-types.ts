@@ -123,4 +123,3 @@ export interface PodTemplate {
   };
 }
 
-export type KubernetesObject = NetworkPolicy | Namespace | PodTemplate;

@@ -1,19 +1,14 @@
-import type { PodSecurityConfig } from '../config/schema.js';
-import type { ManagedNamespace, PortSpec } from '../intent/types.js';
-import type {
-  Labels,
-  Namespace,
-  NetworkPolicy,
-  NetworkPolicyEgressRule,
-  PodSecurityContext,
-  PodTemplate,
-  SecurityContext,
-  Volume,
-  VolumeMount,
-} from './k8s-types.js';
+import type { PssLevel } from '../config/schema.js';
+import type { NamespaceRole, PortSpec } from '../intent/types.js';
+import type { Labels, ObjectMeta } from './k8s-types.js';
 
-/** The plugin API version this core implements. Plugins declare the version they were built for. */
-export const FLOE_API_VERSION = '1.0';
+/**
+ * The plugin API version this core implements. Plugins declare the version
+ * they were built for; the major must match and the minor must not be newer.
+ * 2.0: plugins render a whole NetworkPlan into objects of any kind (1.x had
+ * one abstract method per NetworkPolicy piece and rendered Pod Security too).
+ */
+export const FLOE_API_VERSION = '2.0';
 
 export interface PluginMetadata {
   /** The name users select, e.g. "k8s". */
@@ -25,7 +20,7 @@ export interface PluginMetadata {
   description?: string;
 }
 
-/** A peer of a policy rule: pods in one or more namespaces (AND pod labels), or an IP block. */
+/** A peer of a rule: pods in one or more namespaces (AND pod labels; none = every pod), or an IP block. */
 export type RulePeer =
   | { kind: 'pods'; namespaces: string[]; podLabels?: Labels }
   | { kind: 'cidr'; cidr: string; except: string[] };
@@ -36,57 +31,94 @@ export interface PolicyRule {
   ports: PortSpec[];
 }
 
-/** A plugin-neutral description of one NetworkPolicy, computed by the core from intents. */
-export interface NetworkPolicyConfig {
-  name: string;
-  namespace: string;
-  labels: Labels;
-  /** matchLabels of the pods the policy applies to; {} = every pod in the namespace. */
-  podSelector: Labels;
-  policyTypes: ('Ingress' | 'Egress')[];
-  ingress: PolicyRule[];
-  egress: PolicyRule[];
-}
-
-export interface DnsTarget {
-  namespace: string;
+/** Pods of one namespace: those carrying every label in `podLabels`; {} = every pod of the namespace. */
+export interface PodGroup {
+  /** A DNS-label-safe name for the group ("polaris"), or null for the whole namespace. Stable across runs. */
+  name: string | null;
   podLabels: Labels;
 }
 
-export interface WritableVolumes {
-  volumes: Volume[];
-  volumeMounts: VolumeMount[];
+/**
+ * What one pod group may do in one direction: for egress the group is the
+ * source and the rules name destinations; for ingress it is the destination
+ * and the rules name sources. Rules are already merged: exact, minimal and in
+ * a stable order.
+ */
+export interface GroupAllowance {
+  group: PodGroup;
+  rules: PolicyRule[];
+  /** Ids of the intents this allowance implements, for traceability. */
+  intents: string[];
+}
+
+export interface NamespacePodSecurity {
+  enforce: PssLevel;
+  audit: PssLevel;
+  warn: PssLevel;
+  version: string;
+}
+
+/** One managed namespace as the core resolved it. */
+export interface NamespacePlan {
+  name: string;
+  role: NamespaceRole;
+  /** The domain's name, for role "domain". */
+  domain?: string;
+  /** Labels for every object created in this namespace (app.kubernetes.io/managed-by: floe, ...). */
+  labels: Labels;
+  /** The resolved Pod Security levels; null when pod security is disabled. The core renders them. */
+  podSecurity: NamespacePodSecurity | null;
+  /** Isolate every pod of the namespace in both directions, so only the allowances below pass. */
+  defaultDeny: boolean;
+  /** Per source pod group in this namespace: the destinations it may open connections to. */
+  egress: GroupAllowance[];
+  /** Per destination pod group in this namespace: the sources that may connect to it. */
+  ingress: GroupAllowance[];
 }
 
 /**
- * A network security plugin turns the core's plugin-neutral descriptions into
- * objects for one enforcement technology. Implementations must be pure and
- * deterministic: the same input renders byte-identical objects.
+ * The plugin-neutral description of the whole platform's network security,
+ * computed by the core from the manifest's intents. Plain data; a plugin
+ * must not modify it.
+ */
+export interface NetworkPlan {
+  /** The manifest's `name`. */
+  platform: string;
+  /** security.network_policies.enabled; when false every namespace has no allowances and no default-deny. */
+  networkPoliciesEnabled: boolean;
+  namespaces: NamespacePlan[];
+}
+
+/** Any Kubernetes object: the core only reads apiVersion, kind and metadata, and writes the whole object as YAML. */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+/** One object the plugin chose to render, and the file it goes to. */
+export interface RenderedObject {
+  /** A plain file name in the output directory, ending in .yaml, e.g. "floe-jobs-allow-egress.yaml". */
+  path: string;
+  object: KubernetesObject;
+}
+
+/**
+ * A network security plugin turns the core's NetworkPlan into the objects of
+ * one enforcement technology (Kubernetes NetworkPolicy, CiliumNetworkPolicy,
+ * Calico policies...). It chooses kinds, names and files; the core writes
+ * them and reports them. Pod Security (Namespace labels, the hardened
+ * PodTemplate) is the core's: it does not depend on the CNI.
+ *
+ * Implementations must be pure and deterministic: the same plan renders
+ * byte-identical objects, and every allowance in the plan is rendered exactly,
+ * neither narrower nor wider.
  */
 export abstract class NetworkSecurityPlugin {
   abstract readonly metadata: PluginMetadata;
 
-  /** Renders one NetworkPolicy, stating policyTypes and every port's protocol. */
-  abstract renderNetworkPolicy(config: NetworkPolicyConfig): NetworkPolicy;
-
-  /** The default-deny policy of a namespace: every pod, both directions, no rules. */
-  abstract renderDefaultDeny(namespace: ManagedNamespace, labels: Labels): NetworkPolicy;
-
-  /** The DNS egress rule: UDP and TCP 53 to the DNS pods in their namespace only. */
-  abstract renderDnsEgressRule(dns: DnsTarget): NetworkPolicyEgressRule;
-
-  /** The Namespace object with Pod Security Standards labels (none when pod security is disabled). */
-  abstract renderNamespace(namespace: ManagedNamespace, labels: Labels, podSecurity: PodSecurityConfig): Namespace;
-
-  abstract renderPodSecurityContext(podSecurity: PodSecurityConfig): PodSecurityContext;
-
-  abstract renderContainerSecurityContext(podSecurity: PodSecurityConfig): SecurityContext;
-
-  /** One emptyDir volume and mount per writable path. */
-  abstract renderWritableVolumes(podSecurity: PodSecurityConfig): WritableVolumes;
-
-  /** A hardened workload template for a namespace; a pod made from it passes the namespace's enforce level. */
-  abstract renderPodTemplate(namespace: ManagedNamespace, labels: Labels, podSecurity: PodSecurityConfig): PodTemplate;
+  /** Every network object for the plan; an empty list when the plan has nothing to enforce. */
+  abstract render(plan: NetworkPlan): RenderedObject[];
 }
 
 /** True when a plugin built for `pluginApi` can run on a core implementing `coreApi`. */

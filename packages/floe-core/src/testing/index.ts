@@ -1,41 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../config/load.js';
-import type { PodSecurityConfig } from '../config/schema.js';
-import type { ManagedNamespace } from '../intent/types.js';
 import { NetworkPolicyManifestGenerator } from '../network/generator.js';
-import { floeLabels, MANAGED_BY_LABEL } from '../network/labels.js';
-import type { NetworkPolicy, NetworkPolicyPort } from '../plugin/k8s-types.js';
-import { isApiCompatible, type NetworkPolicyConfig, type NetworkSecurityPlugin } from '../plugin/plugin.js';
+import { planNetwork } from '../network/plan.js';
+import { isApiCompatible, type NetworkPlan, type NetworkSecurityPlugin, type RenderedObject } from '../plugin/plugin.js';
 
 /**
- * The contract every NetworkSecurityPlugin must meet. A plugin package runs it
- * against itself:
+ * The contract every NetworkSecurityPlugin must meet, whatever objects it
+ * renders. A plugin package runs it against itself:
  *
  *   import { runPluginContract } from '@floe/core/testing';
  *   runPluginContract('k8s', () => new MyPlugin());
+ *
+ * It checks the shape of what a plugin returns and that every allowance of
+ * the plan reaches the output; whether the objects admit exactly the plan is
+ * for the plugin's own tests against its enforcement technology.
  */
 export function runPluginContract(label: string, create: () => NetworkSecurityPlugin): void {
-  const defaults = parseManifest('', '<contract>');
-  const ps = defaults.security.pod_security;
-  const jobs: ManagedNamespace = { name: 'floe-jobs', role: 'jobs' };
-  const domain: ManagedNamespace = { name: 'floe-sales-domain', role: 'domain', domain: 'sales' };
-  const platform: ManagedNamespace = { name: 'floe-platform', role: 'platform' };
-  const allPorts = (p: NetworkPolicy): NetworkPolicyPort[] => [
-    ...(p.spec.egress ?? []).flatMap((r) => r.ports ?? []),
-    ...(p.spec.ingress ?? []).flatMap((r) => r.ports ?? []),
-  ];
-  const sampleConfig: NetworkPolicyConfig = {
-    name: 'floe-allow-egress',
-    namespace: 'floe-jobs',
-    labels: floeLabels(jobs),
-    podSelector: {},
-    policyTypes: ['Egress'],
-    ingress: [],
-    egress: [
-      { peers: [{ kind: 'pods', namespaces: ['floe-platform'], podLabels: { app: 'polaris' } }], ports: [{ protocol: 'TCP', port: 8181 }] },
-      { peers: [{ kind: 'cidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }], ports: [{ protocol: 'UDP', port: 5000, endPort: 5010 }] },
-    ],
+  const sample = parseManifest(
+    [
+      'name: contract',
+      'domains: [{ name: sales }]',
+      'security:',
+      '  network_policies:',
+      '    kubernetes_api: { cidrs: [10.96.0.1/32] }',
+      '    ingress_controller:',
+      '      domain_endpoints: [{ name: api, pod_labels: { app: api }, ports: [8080] }]',
+      '    jobs_egress_allow:',
+      '      - { name: udp-range, to_cidr: 10.1.0.0/16, port: 5000, end_port: 5010, protocol: UDP }',
+    ].join('\n'),
+    '<contract>',
+  );
+  const plan = (): NetworkPlan => planNetwork(sample).plan;
+  const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+  const deepFreeze = <T>(o: T): T => {
+    if (o && typeof o === 'object') {
+      for (const v of Object.values(o)) deepFreeze(v);
+      Object.freeze(o);
+    }
+    return o;
   };
+  const inNamespace = (objects: RenderedObject[], ns: string) => objects.filter((r) => r.object.metadata.namespace === ns);
 
   describe(`NetworkSecurityPlugin contract: ${label}`, () => {
     it('declares a name, a semver version and a compatible floe plugin API version', () => {
@@ -45,83 +49,87 @@ export function runPluginContract(label: string, create: () => NetworkSecurityPl
       expect(isApiCompatible(metadata.floeApiVersion)).toBe(true);
     });
 
-    it('renders a default-deny policy that selects every pod in both directions with no rules', () => {
-      const p = create().renderDefaultDeny(jobs, floeLabels(jobs));
-      expect(p.metadata.namespace).toBe('floe-jobs');
-      expect(p.spec.podSelector).toEqual({});
-      expect([...p.spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
-      expect(p.spec.ingress ?? []).toEqual([]);
-      expect(p.spec.egress ?? []).toEqual([]);
-      expect(p.metadata.labels?.[MANAGED_BY_LABEL]).toBe('floe');
-    });
-
-    it('renders DNS egress as UDP and TCP 53 to the DNS pods only (namespace AND pod selector in one peer)', () => {
-      const rule = create().renderDnsEgressRule({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } });
-      expect(rule.to).toHaveLength(1);
-      expect(rule.to?.[0]?.namespaceSelector).toBeDefined();
-      expect(rule.to?.[0]?.podSelector).toEqual({ matchLabels: { 'k8s-app': 'kube-dns' } });
-      expect(rule.ports?.map((p) => `${p.protocol}/${p.port}`).sort()).toEqual(['TCP/53', 'UDP/53']);
-    });
-
-    it('renders a NetworkPolicy that states policyTypes and the protocol of every port', () => {
-      const p = create().renderNetworkPolicy(sampleConfig);
-      expect(p.spec.policyTypes).toEqual(['Egress']);
-      expect(allPorts(p).length).toBeGreaterThan(0);
-      for (const port of allPorts(p)) expect(['TCP', 'UDP', 'SCTP']).toContain(port.protocol);
-      expect(JSON.stringify(p)).toContain('5010');
-    });
-
-    it('renders the same input to identical output', () => {
-      const a = create();
-      const b = create();
-      expect(JSON.stringify(a.renderNetworkPolicy(sampleConfig))).toBe(JSON.stringify(b.renderNetworkPolicy(sampleConfig)));
-      expect(JSON.stringify(a.renderPodTemplate(domain, floeLabels(domain), ps))).toBe(JSON.stringify(b.renderPodTemplate(domain, floeLabels(domain), ps)));
-    });
-
-    it('labels Namespaces with the enforce, audit and warn levels and their versions', () => {
-      const ns = create().renderNamespace(platform, floeLabels(platform), ps);
-      const labels = ns.metadata.labels ?? {};
-      expect(labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-      expect(labels['pod-security.kubernetes.io/audit']).toBe('restricted');
-      expect(labels['pod-security.kubernetes.io/warn']).toBe('restricted');
-      for (const mode of ['enforce', 'audit', 'warn']) expect(labels[`pod-security.kubernetes.io/${mode}-version`]).toBe('latest');
-      expect(labels[MANAGED_BY_LABEL]).toBe('floe');
-    });
-
-    it('writes no Pod Security labels when pod security is disabled', () => {
-      const off: PodSecurityConfig = { ...ps, enabled: false };
-      const labels = create().renderNamespace(jobs, floeLabels(jobs), off).metadata.labels ?? {};
-      expect(Object.keys(labels).filter((k) => k.startsWith('pod-security.kubernetes.io/'))).toEqual([]);
-    });
-
-    it('renders a PodTemplate whose pod meets the restricted profile, with one emptyDir per writable path', () => {
-      const t = create().renderPodTemplate(jobs, floeLabels(jobs), ps);
-      const spec = t.template.spec;
-      expect(spec.securityContext.runAsNonRoot).toBe(true);
-      expect(spec.securityContext.runAsUser).toBe(1000);
-      expect(spec.securityContext.seccompProfile?.type).toBe('RuntimeDefault');
-      expect(spec.containers.length).toBeGreaterThan(0);
-      for (const c of spec.containers) {
-        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
-        expect(c.securityContext?.capabilities?.drop).toEqual(['ALL']);
-        expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
-        expect(c.volumeMounts?.map((m) => m.mountPath)).toEqual(ps.writable_paths);
+    it('returns objects with apiVersion, kind and a DNS-subdomain name, in namespaces of the plan, each in its own plain .yaml file', () => {
+      const p = plan();
+      const objects = create().render(p);
+      const managed = new Set(p.namespaces.map((n) => n.name));
+      expect(objects.length).toBeGreaterThan(0);
+      expect(new Set(objects.map((r) => r.path)).size).toBe(objects.length);
+      for (const r of objects) {
+        expect(r.path).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$/);
+        expect(typeof r.object.apiVersion).toBe('string');
+        expect(typeof r.object.kind).toBe('string');
+        expect(r.object.metadata.name).toMatch(DNS_SUBDOMAIN);
+        if (r.object.metadata.namespace !== undefined) expect(managed.has(r.object.metadata.namespace)).toBe(true);
       }
-      expect(spec.volumes?.every((v) => v.emptyDir !== undefined)).toBe(true);
-      expect(spec.volumes).toHaveLength(ps.writable_paths.length);
+      const ids = objects.map((r) => `${r.object.apiVersion}/${r.object.kind}/${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}`);
+      expect(new Set(ids).size).toBe(ids.length);
     });
 
-    it('generates, with the core generator, every file for the built-in defaults', () => {
-      const result = new NetworkPolicyManifestGenerator(create()).generate(defaults);
+    it('renders something in every namespace that the plan isolates with default-deny', () => {
+      const p = plan();
+      const objects = create().render(p);
+      for (const ns of p.namespaces.filter((n) => n.defaultDeny)) expect(inNamespace(objects, ns.name).length, ns.name).toBeGreaterThan(0);
+    });
+
+    it('carries every port, CIDR, exception and pod label of the plan into its objects', () => {
+      const p = plan();
+      const text = JSON.stringify(create().render(p));
+      for (const ns of p.namespaces) {
+        for (const a of [...ns.egress, ...ns.ingress]) {
+          for (const [k, v] of Object.entries(a.group.podLabels)) expect(text, `${ns.name} group ${a.group.name}`).toContain(JSON.stringify(k) + ':' + JSON.stringify(v));
+          for (const rule of a.rules) {
+            for (const port of rule.ports) {
+              expect(text).toContain(String(port.port));
+              if (port.endPort) expect(text).toContain(String(port.endPort));
+            }
+            for (const peer of rule.peers) {
+              if (peer.kind === 'cidr') for (const c of [peer.cidr, ...peer.except]) expect(text).toContain(c);
+              else for (const n of peer.namespaces) expect(text).toContain(n);
+            }
+          }
+        }
+      }
+    });
+
+    it('renders nothing when the plan has no default-deny and no allowances', () => {
+      const off = planNetwork(parseManifest('security: { network_policies: { enabled: false } }', '<contract>')).plan;
+      expect(off.networkPoliciesEnabled).toBe(false);
+      expect(create().render(off)).toEqual([]);
+    });
+
+    it('does not modify the plan it is given', () => {
+      const p = plan();
+      const before = JSON.stringify(p);
+      expect(() => create().render(deepFreeze(p))).not.toThrow();
+      expect(JSON.stringify(p)).toBe(before);
+    });
+
+    it('names a namespace only by its name: two domains with the same flows render the same objects up to their names', () => {
+      const two = planNetwork(parseManifest('domains: [{ name: alpha }, { name: beta }]', '<contract>')).plan;
+      const objects = create().render(two);
+      const of = (domain: string) =>
+        objects
+          .filter((r) => r.object.metadata.namespace === `floe-${domain}-domain` || r.path.includes(`floe-${domain}-domain`))
+          .map((r) => JSON.stringify(r).split(domain).join('DOMAIN'))
+          .sort();
+      expect(of('beta')).toEqual(of('alpha'));
+    });
+
+    it('renders the same plan to identical output, across instances', () => {
+      expect(JSON.stringify(create().render(plan()))).toBe(JSON.stringify(create().render(plan())));
+    });
+
+    it('generates, with the core generator, a tree in which the core reports the objects the plugin chose', () => {
+      const result = new NetworkPolicyManifestGenerator(create()).generate(sample);
       const paths = result.files.map((f) => f.path);
-      for (const ns of ['floe-platform', 'floe-jobs']) {
-        expect(paths).toContain(`00-${ns}-namespace.yaml`);
-        expect(paths).toContain(`${ns}-default-deny.yaml`);
-        expect(paths).toContain(`${ns}-allow-egress.yaml`);
-        expect(paths).toContain(`${ns}-pod-template.yaml`);
+      for (const ns of result.plan.namespaces) {
+        expect(paths).toContain(`00-${ns.name}-namespace.yaml`);
+        expect(paths).toContain(`${ns.name}-pod-template.yaml`);
+        const reported = result.namespaces.find((n) => n.name === ns.name)?.policies ?? [];
+        const rendered = result.files.filter((f) => f.namespace === ns.name && f.kind !== 'PodTemplate' && f.kind !== 'Namespace').map((f) => f.name);
+        expect([...reported].sort()).toEqual([...rendered].sort());
       }
-      expect(paths).toContain('floe-platform-allow-ingress.yaml');
-      expect(paths).not.toContain('floe-jobs-allow-ingress.yaml');
     });
   });
 }

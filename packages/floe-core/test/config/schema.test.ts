@@ -20,7 +20,7 @@ describe('unknown keys', () => {
 
   it('rejects an unknown key nested deep under security', () => {
     const text = yaml('security:', '  network_policies:', '    services:', '      postgres: {ports: [5432]}');
-    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field (allowed: polaris, otel_collector, minio)' });
+    expect(onlyIssue(text)).toMatchObject({ line: 4, col: 7, path: 'security.network_policies.services.postgres', message: 'unknown field (allowed: polaris, otel_collector, minio, dagster)' });
   });
 
   it('rejects an unknown key inside an egress allow rule', () => {
@@ -500,5 +500,27 @@ describe('version', () => {
 
   it.each(['latest', 'v1.35', 'v1.9'])('accepts the version %j', (v) => {
     expect(parse(podSecurity(`version: ${v}`)).security.pod_security.version).toBe(v);
+  });
+});
+
+describe('exact destinations: new fields', () => {
+  it('rejects a duplicate domain endpoint name at the second one', () => {
+    const text = yaml('security:', '  network_policies:', '    ingress_controller:', '      domain_endpoints:', '        - {name: api, pod_labels: {app: a}, ports: [80]}', '        - {name: api, pod_labels: {app: b}, ports: [81]}');
+    expect(issueAt(text, 'security.network_policies.ingress_controller.domain_endpoints[1].name').message).toBe('duplicates endpoint "api"');
+  });
+
+  it('rejects a platform service the ingress controller may reach that is not a service', () => {
+    const text = yaml('security:', '  network_policies:', '    ingress_controller: {platform_services: [grafana]}');
+    expect(issueAt(text, 'security.network_policies.ingress_controller.platform_services[0]').message).toMatch(/must be one of polaris, otel_collector, minio, dagster/);
+  });
+
+  it('rejects a /0 in external_https_except, which would exclude a whole address family', () => {
+    const text = yaml('security:', '  network_policies:', '    external_https_except: [10.0.0.0/8, "::/0"]');
+    expect(issueAt(text, 'security.network_policies.external_https_except[1]').message).toMatch(/must not be a \/0/);
+  });
+
+  it('rejects a job-run label that is not a label key', () => {
+    const text = yaml('security:', '  network_policies:', '    job_run_pod_to_pod: {enabled: true, label: "bad key!"}');
+    expect(issueAt(text, 'security.network_policies.job_run_pod_to_pod.label').message).toMatch(/must be a Kubernetes label key/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXTERNAL_IPV4, EXTERNAL_IPV6, buildIntents } from '../../src/intent/build.js';
+import { buildIntents, externalHttpsBlocks, jobRunIntent } from '../../src/intent/build.js';
 import type { NetworkIntent } from '../../src/intent/types.js';
 import { fixture, parse, yaml } from '../helpers.js';
 
@@ -26,7 +26,7 @@ describe.each([
       expect(dns, ns).toEqual([{
         id: `${ns}->dns`,
         from: { kind: 'pods', namespace: ns },
-        to: { kind: 'pods', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+        to: { kind: 'pods', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, group: 'dns' },
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
         reason: expect.stringMatching(/DNS/),
       }]);
@@ -53,17 +53,36 @@ describe.each([
     ]);
   });
 
-  it('gives platform and jobs external HTTPS over IPv4 and IPv6, excluding private, link-local and loopback ranges', () => {
+  it('gives platform and jobs external HTTPS over IPv4 and IPv6, excluding private, shared, link-local, loopback and NAT64 ranges', () => {
+    const [v4, v6] = externalHttpsBlocks(manifest);
     for (const ns of ['floe-platform', 'floe-jobs']) {
       const external = plan.intents.filter((i) => i.from.namespace === ns && isExternal(i));
       expect(external.map((i) => i.to), ns).toEqual([
-        { kind: 'cidr', cidr: '0.0.0.0/0', except: EXTERNAL_IPV4.except },
-        { kind: 'cidr', cidr: '::/0', except: EXTERNAL_IPV6.except },
+        { kind: 'cidr', cidr: '0.0.0.0/0', except: v4?.except },
+        { kind: 'cidr', cidr: '::/0', except: v6?.except },
       ]);
       expect(external.every((i) => i.ports.length === 1 && i.ports[0]?.port === 443 && i.ports[0].protocol === 'TCP')).toBe(true);
     }
-    expect(EXTERNAL_IPV4.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8']));
-    expect(EXTERNAL_IPV6.except).toEqual(expect.arrayContaining(['fc00::/7', 'fe80::/10', '::1/128']));
+    expect(v4?.except).toEqual(['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16']);
+    expect(v6?.except).toEqual(['::1/128', '64:ff9b::/96', 'fc00::/7', 'fe80::/10']);
+  });
+
+  it('lets the ingress controller reach only the Dagster webserver pods on 3000, from its own pods', () => {
+    const fromController = plan.intents.filter((i) => i.from.namespace === 'ingress-nginx');
+    expect(fromController).toEqual([
+      {
+        id: 'ingress-nginx->dagster',
+        from: { kind: 'pods', namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }, group: 'ingress-controller' },
+        to: { kind: 'pods', namespace: 'floe-platform', podLabels: { 'app.kubernetes.io/name': 'dagster' }, group: 'dagster' },
+        ports: [{ protocol: 'TCP', port: 3000 }],
+        reason: 'the ingress controller serves the Dagster webserver',
+      },
+    ]);
+  });
+
+  it('names the pods of every platform service it targets, never the whole platform namespace from outside it', () => {
+    const wide = plan.intents.filter((i) => targetsPods(i, 'floe-platform') && i.from.namespace !== 'floe-platform' && i.to.kind === 'pods' && !i.to.podLabels);
+    expect(wide).toEqual([]);
   });
 
   it('gives every intent a unique id and a reason', () => {
@@ -107,7 +126,7 @@ describe('buildIntents options', () => {
     expect(intent).toEqual({
       id: 'floe-jobs->sales-feature-api',
       from: { kind: 'pods', namespace: 'floe-jobs' },
-      to: { kind: 'pods', namespace: 'floe-sales-domain', podLabels: { app: 'feature-api' } },
+      to: { kind: 'pods', namespace: 'floe-sales-domain', podLabels: { app: 'feature-api' }, group: 'sales-feature-api' },
       ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }],
       reason: expect.stringMatching(/jobs_egress_allow rule "sales-feature-api"/),
     });
@@ -123,7 +142,44 @@ describe('buildIntents options', () => {
 
   it('carries the services\' pod_labels into the intents that target them', () => {
     const polaris = buildIntents(TWO_DOMAINS).intents.find((i) => i.id === 'floe-jobs->polaris');
-    expect(polaris?.to).toEqual({ kind: 'pods', namespace: 'floe-platform', podLabels: { 'app.kubernetes.io/name': 'polaris' } });
+    expect(polaris?.to).toEqual({ kind: 'pods', namespace: 'floe-platform', podLabels: { 'app.kubernetes.io/name': 'polaris' }, group: 'polaris' });
+  });
+
+  it('targets the Helm charts\' pod labels by default', () => {
+    const to = (id: string) => buildIntents(DEFAULTS).intents.find((i) => i.id === id)?.to;
+    expect(to('floe-jobs->polaris')).toMatchObject({ podLabels: { 'app.kubernetes.io/component': 'polaris' } });
+    expect(to('floe-jobs->otel-collector')).toMatchObject({ podLabels: { 'app.kubernetes.io/component': 'otel-collector' } });
+    expect(to('floe-jobs->minio')).toMatchObject({ podLabels: { 'app.kubernetes.io/name': 'minio' } });
+  });
+
+  it('targets the whole platform namespace for a service configured with pod_labels: {}, and warns that its ingress is namespace-wide', () => {
+    const plan = buildIntents(parse(yaml('security:', '  network_policies:', '    kubernetes_api: {cidrs: [10.96.0.1/32]}', '    services: {minio: {pod_labels: {}}}')));
+    expect(plan.intents.find((i) => i.id === 'floe-jobs->minio')?.to).toEqual({ kind: 'pods', namespace: 'floe-platform' });
+    expect(plan.warnings).toEqual([expect.stringMatching(/services\.minio\.pod_labels is empty: ingress to MinIO object storage on 9000 is admitted to every pod of floe-platform/)]);
+  });
+
+  it('warns when external HTTPS may reach the cloud metadata address, and not while 169.254.0.0/16 is excluded', () => {
+    const without = buildIntents(parse(yaml('security:', '  network_policies:', '    kubernetes_api: {cidrs: [10.96.0.1/32]}', '    external_https_except: [10.0.0.0/8]')));
+    expect(without.warnings).toEqual([expect.stringMatching(/external_https_except does not exclude 169\.254\.169\.254/)]);
+    expect(buildIntents(parse(yaml('security:', '  network_policies:', '    kubernetes_api: {cidrs: [10.96.0.1/32]}'))).warnings).toEqual([]);
+    const off = buildIntents(parse(yaml('security:', '  network_policies:', '    allow_external_https: false', '    kubernetes_api: {cidrs: [10.96.0.1/32]}', '    external_https_except: []')));
+    expect(off.warnings).toEqual([]);
+  });
+
+  it('lets the ingress controller reach each configured domain endpoint in every domain, and nothing of a domain by default', () => {
+    expect(buildIntents(TWO_DOMAINS).intents.filter((i) => i.from.namespace === 'ingress-nginx' && DOMAINS.some((d) => targetsPods(i, d)))).toEqual([]);
+    const m = parse(yaml('domains: [{name: sales}]', 'security:', '  network_policies:', '    ingress_controller:', '      pod_labels: {app: nginx}', '      platform_services: []', '      domain_endpoints: [{name: api, pod_labels: {app: api}, ports: [8080]}]'));
+    const fromController = buildIntents(m).intents.filter((i) => i.from.namespace === 'ingress-nginx');
+    expect(fromController.map((i) => [i.from.podLabels, i.to, i.ports])).toEqual([
+      [{ app: 'nginx' }, { kind: 'pods', namespace: 'floe-sales-domain', podLabels: { app: 'api' }, group: 'api' }, [{ protocol: 'TCP', port: 8080 }]],
+    ]);
+  });
+
+  it('describes one job run\'s pods talking to each other on every port, by their shared label value', () => {
+    const m = parse(yaml('security:', '  network_policies:', '    job_run_pod_to_pod: {enabled: true}'));
+    const run = { kind: 'pods', namespace: 'floe-jobs', podLabels: { 'floe.dev/job-run': 'r1' }, group: 'job-run-r1' };
+    expect(jobRunIntent(m, 'r1')).toEqual({ id: 'floe-jobs->job-run-r1', from: run, to: run, ports: [], reason: expect.stringMatching(/job run r1/) });
+    expect(buildIntents(m).intents.filter((i) => targetsPods(i, 'floe-jobs'))).toEqual([]);
   });
 
   it('returns no intents and a warning when network_policies.enabled is false', () => {

@@ -1,0 +1,145 @@
+import { Command, Option } from 'commander';
+import {
+  FloeError,
+  InputError,
+  NetworkPolicyManifestGenerator,
+  auditEvent,
+  diffIntent,
+  intentFromGeneration,
+  loadIntentDir,
+  readLiveState,
+  renderDiffText,
+  summaryLine,
+  withSpan,
+  type ClusterClient,
+  type DiffReport,
+  type Intent,
+} from '@floe/core';
+import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+
+const COMMAND = 'floe network diff';
+
+/**
+ * The finding "the cluster differs from the intent": exit 1, after the report
+ * is on stdout (as kubectl diff). Not a failed operation: span and audit say success.
+ */
+export class DriftFound extends FloeError {
+  readonly category = 'finding' as const;
+  constructor(report: DiffReport) {
+    super(`the cluster differs from the intent: ${summaryLine(report)}`);
+  }
+}
+
+interface DiffOptions extends KubeFlags {
+  manifest?: string;
+  dir?: string;
+  output: 'text' | 'json';
+  plugin: string;
+}
+
+/** The stable JSON shape of `diff --output json`; add fields, never rename them. */
+export function diffJson(report: DiffReport, intent: Intent, cluster: Pick<ClusterClient, 'server' | 'context'>) {
+  return {
+    source: intent.source,
+    cluster: { server: cluster.server, context: cluster.context },
+    drift: report.drift,
+    counts: report.counts,
+    missing: report.missing,
+    changed: report.changed,
+    extra: report.extra,
+    namespaces: report.namespaces,
+  };
+}
+
+/** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+async function loadIntent(opts: DiffOptions): Promise<{ intent: Intent; manifestSha256?: string }> {
+  if (opts.dir !== undefined) return { intent: await loadIntentDir(opts.dir.replace(/(.)\/+$/, '$1')) };
+  const manifest = await resolveManifest(opts.manifest);
+  const plugin = await loadNetworkPlugin(opts.plugin);
+  return { intent: intentFromGeneration(new NetworkPolicyManifestGenerator(plugin).generate(manifest.config), manifest.source), manifestSha256: manifest.sha256 };
+}
+
+export function diffCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('diff')
+    .description('Compare the intent (manifest.yaml or a generated directory) with the live cluster: missing, changed and extra objects, Pod Security label drift')
+    .option('-m, --manifest <path>', 'platform manifest to generate the intent from, in memory (default: ./manifest.yaml, else the built-in defaults)')
+    .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s');
+  return addKubeFlags(cmd)
+    .addHelpText(
+      'after',
+      `
+What counts as drift, in every namespace the intent manages:
+  missing   an intended object is not in the cluster (a namespace that does not
+            exist is missing with everything in it)
+  changed   a NetworkPolicy spec, floe's labels, a PodTemplate field floe writes
+            (or one it does not that is not a server default, e.g. hostNetwork),
+            a Namespace Pod Security label that is missing, weaker or of another
+            -version (a stricter level is noted, not drift)
+  extra     a NetworkPolicy the intent does not have, whoever owns it: policies
+            only add allowances, so one with a rule widens access
+Not drift: what the API server fills in (uid, resourceVersion, managedFields,
+defaulted protocol and policyTypes, empty lists), labels and annotations others
+add, and the order of rules, peers and ports.
+
+Text output is a unified diff per object (--- live, +++ intent), coloured on a
+terminal unless NO_COLOR is set, then one "changed:" line per field (path, live
+and intended value), notes and a summary line. --output json is documented in
+the README. Reads only (get, list): namespaces, and networkpolicies and
+podtemplates in the managed namespaces.
+
+Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
+3 cluster unreachable, credentials rejected, forbidden or timed out.
+
+Examples:
+  floe network diff                                  # ./manifest.yaml against the current context
+  floe network diff --dir target/network -o json
+  floe network diff -m platform/manifest.yaml --context prod --request-timeout 10s
+  floe network diff && kubectl apply --server-side --field-manager=floe -f target/network/`,
+    )
+    .action(async (opts: DiffOptions) => {
+      const log = logger(globals());
+      if (opts.manifest !== undefined && opts.dir !== undefined) {
+        throw new InputError('--manifest and --dir are alternatives: pass one (the manifest generates the intent in memory; --dir reads generated files)');
+      }
+      const mode = opts.dir !== undefined ? 'dir' : 'manifest';
+      const report = await withSpan('floe.network.diff', { 'floe.intent_source': mode, 'floe.output': opts.output }, async () => {
+        let source: string | undefined;
+        let server: string | undefined;
+        try {
+          const { intent, manifestSha256 } = await loadIntent(opts);
+          source = intent.source;
+          const client = await clusterFromFlags(opts, COMMAND, log);
+          server = client.server;
+          try {
+            const live = await readLiveState(client, intent);
+            const result = diffIntent(intent, live);
+            process.stdout.write(opts.output === 'json' ? `${JSON.stringify(diffJson(result.report, intent, client), null, 2)}\n` : renderDiffText(result, { color: useColor() }));
+            auditEvent(log, {
+              operation: 'network.diff',
+              result: 'success',
+              source: intent.source,
+              ...(manifestSha256 ? { manifestSha256 } : {}),
+              server: client.server,
+              context: client.context,
+              drift: result.report.drift,
+              counts: { ...result.report.counts, namespaces: intent.namespaces.length, liveNetworkPolicies: live.networkPolicies.length },
+            });
+            return result.report;
+          } finally {
+            await client.close();
+          }
+        } catch (err) {
+          auditEvent(log, { operation: 'network.diff', result: 'failure', source, server, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+      if (report.drift) throw new DriftFound(report);
+    });
+}

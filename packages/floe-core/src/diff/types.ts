@@ -1,0 +1,107 @@
+import type { KubeObject } from '../cluster/types.js';
+
+/** The kinds floe writes and `diff` compares. */
+export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'PodTemplate'] as const;
+export type DiffKind = (typeof DIFF_KINDS)[number];
+
+/** What the cluster should contain: floe's objects and the namespaces it manages. */
+export interface Intent {
+  /** Where the intent came from, for messages: a manifest path, "<built-in defaults>" or a directory. */
+  source: string;
+  /** Every managed namespace, sorted: those with a Namespace object and those holding an object. */
+  namespaces: string[];
+  objects: KubeObject[];
+}
+
+/** What the API server returned for the managed namespaces (plain JSON objects). */
+export interface LiveState {
+  /** The managed namespaces that exist (others may be included; they are ignored). */
+  namespaces: KubeObject[];
+  /** Every NetworkPolicy in the managed namespaces, whoever owns it. */
+  networkPolicies: KubeObject[];
+  /** The PodTemplates of the managed namespaces (at least those named in the intent). */
+  podTemplates: KubeObject[];
+}
+
+/** One differing field. `expected` or `live` is absent when the field is absent on that side. */
+export interface Difference {
+  /** `spec.egress[1].ports[0].port`, `metadata.labels[pod-security.kubernetes.io/enforce]`. */
+  path: string;
+  expected?: unknown;
+  live?: unknown;
+}
+
+export interface ObjectRef {
+  kind: string;
+  /** null for cluster-scoped objects (Namespace). */
+  namespace: string | null;
+  name: string;
+}
+
+export interface MissingObject extends ObjectRef {
+  /** The object's namespace does not exist either (a missing Namespace object is itself false). */
+  namespaceMissing: boolean;
+}
+
+export interface ChangedObject extends ObjectRef {
+  differences: Difference[];
+}
+
+export interface ExtraObject extends ObjectRef {
+  /** Carries `app.kubernetes.io/managed-by: floe`: a policy floe once wrote that the intent no longer has. */
+  managedByFloe: boolean;
+  /**
+   * It allows some traffic (it has an ingress or egress rule). NetworkPolicies only add
+   * allowances to the pods they select, so a policy with a rule can only widen access.
+   */
+  widensAccess: boolean;
+  labels: Record<string, string>;
+  /** The live spec, normalised (see normalize.ts). */
+  spec: unknown;
+}
+
+export type PssMode = 'enforce' | 'audit' | 'warn';
+/** stricter is not drift: the cluster is tighter than the intent. */
+export type PssLevelStatus = 'same' | 'stricter' | 'weaker' | 'missing' | 'invalid';
+export type PssVersionStatus = 'same' | 'different' | 'missing';
+
+export interface PssModeStatus {
+  mode: PssMode;
+  level: { expected: string; live?: string; status: PssLevelStatus };
+  version: { expected: string; live?: string; status: PssVersionStatus };
+}
+
+export interface NamespaceStatus {
+  name: string;
+  exists: boolean;
+  /** Has a deletionTimestamp: it and everything in it is going away. */
+  terminating: boolean;
+  /** Missing, terminating, or drifting Pod Security or floe labels. */
+  drift: boolean;
+  /** null when the intent sets no Pod Security labels on this namespace. */
+  podSecurity: PssModeStatus[] | null;
+}
+
+/** Everything `floe network diff` reports; the JSON output is this object. */
+export interface DiffReport {
+  drift: boolean;
+  counts: { missing: number; changed: number; extra: number; extraWidening: number; unchanged: number };
+  missing: MissingObject[];
+  changed: ChangedObject[];
+  extra: ExtraObject[];
+  namespaces: NamespaceStatus[];
+}
+
+/** The normalised pair behind each reported object, for the text renderer's unified diffs. */
+export interface DiffPair extends ObjectRef {
+  status: 'missing' | 'changed' | 'extra';
+  /** Normalised intent, or null when the object is extra. */
+  expected: Record<string, unknown> | null;
+  /** Normalised live object with its lists aligned to the intent's order, or null when missing. */
+  live: Record<string, unknown> | null;
+}
+
+export interface DiffResult {
+  report: DiffReport;
+  pairs: DiffPair[];
+}

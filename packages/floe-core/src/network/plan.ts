@@ -1,0 +1,113 @@
+import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import { buildIntents } from '../intent/build.js';
+import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
+import type { Labels } from '../plugin/k8s-types.js';
+import type { GroupAllowance, NamespacePlan, NamespacePodSecurity, NetworkPlan } from '../plugin/plugin.js';
+import { compareStrings } from '../util/compare.js';
+import { sha256 } from '../util/hash.js';
+import { floeLabels } from './labels.js';
+import { labelsKey, mergeAllowances, type Allowance } from './merge.js';
+
+/** The Pod Security level a namespace enforces, by its role. */
+export function enforceLevel(role: ManagedNamespace['role'], ps: PodSecurityConfig): PssLevel {
+  return role === 'platform' ? ps.platform_level : role === 'jobs' ? ps.jobs_level : ps.domain_level;
+}
+
+export function podSecurityFor(ns: ManagedNamespace, m: FloeManifest): NamespacePodSecurity | null {
+  const ps = m.security.pod_security;
+  if (!ps.enabled) return null;
+  return { enforce: enforceLevel(ns.role, ps), audit: ps.audit_level, warn: ps.warn_level, version: ps.version };
+}
+
+/** A pod group name that is a DNS label, so plugins can put it in object and file names. */
+function slug(name: string): string {
+  const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+  return s || 'pods';
+}
+
+interface GroupBuild {
+  labels: Labels;
+  names: string[];
+  allowances: Allowance[];
+  intents: string[];
+}
+
+/** Allowances of one namespace in one direction, grouped by the local pod group (same labels = same group). */
+class Side {
+  private readonly groups = new Map<string, GroupBuild>();
+
+  add(local: PodsPeer, peer: Allowance['peer'], intent: NetworkIntent): void {
+    const labels = local.podLabels ?? {};
+    const key = labelsKey(labels);
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { labels, names: [], allowances: [], intents: [] }));
+    if (local.group && key !== '') g.names.push(local.group);
+    g.allowances.push({ peer, ports: intent.ports });
+    g.intents.push(intent.id);
+  }
+
+  build(namespace: string): GroupAllowance[] {
+    const taken = new Set<string>();
+    const out: GroupAllowance[] = [];
+    // Whole-namespace group first, then by labels: names do not depend on intent order.
+    const keys = [...this.groups.keys()].sort(compareStrings);
+    for (const key of keys) {
+      const g = this.groups.get(key) as GroupBuild;
+      let name: string | null = null;
+      if (key !== '') {
+        name = slug([...g.names].sort(compareStrings)[0] ?? 'pods');
+        // Two label sets that want the same name: the second is told apart by a hash of its labels.
+        if (taken.has(name)) name = `${name.slice(0, 33)}-${sha256(key).slice(0, 6)}`;
+        taken.add(name);
+      }
+      out.push({ group: { name, podLabels: g.labels }, rules: mergeAllowances(g.allowances, namespace), intents: g.intents });
+    }
+    return out.sort((a, b) => compareStrings(a.group.name ?? '', b.group.name ?? ''));
+  }
+}
+
+export interface PlannedNetwork {
+  plan: NetworkPlan;
+  intents: NetworkIntent[];
+  warnings: string[];
+}
+
+/**
+ * The plugin-neutral plan from a manifest: every intent's egress side in the
+ * source namespace and its ingress side in the destination namespace, each
+ * grouped by the exact pods it applies to there. Pure.
+ */
+export function planNetwork(manifest: FloeManifest, intentPlan: IntentPlan = buildIntents(manifest)): PlannedNetwork {
+  const np = manifest.security.network_policies;
+  return { plan: planFromIntents(manifest, intentPlan.namespaces, intentPlan.intents, np.enabled && np.default_deny), intents: intentPlan.intents, warnings: intentPlan.warnings };
+}
+
+/** The plan for `namespaces` implementing exactly `intents`; also used for one job run's policy. */
+export function planFromIntents(manifest: FloeManifest, namespaces: readonly ManagedNamespace[], intents: readonly NetworkIntent[], defaultDeny: boolean): NetworkPlan {
+  const egress = new Map<string, Side>();
+  const ingress = new Map<string, Side>();
+  for (const ns of namespaces) {
+    egress.set(ns.name, new Side());
+    ingress.set(ns.name, new Side());
+  }
+  for (const intent of intents) {
+    egress.get(intent.from.namespace)?.add(intent.from, intent.to, intent);
+    if (intent.to.kind === 'pods') ingress.get(intent.to.namespace)?.add(intent.to, intent.from, intent);
+  }
+  return {
+    platform: manifest.name,
+    networkPoliciesEnabled: manifest.security.network_policies.enabled,
+    namespaces: namespaces.map(
+      (ns): NamespacePlan => ({
+        name: ns.name,
+        role: ns.role,
+        ...(ns.domain ? { domain: ns.domain } : {}),
+        labels: floeLabels(ns),
+        podSecurity: podSecurityFor(ns, manifest),
+        defaultDeny,
+        egress: (egress.get(ns.name) as Side).build(ns.name),
+        ingress: (ingress.get(ns.name) as Side).build(ns.name),
+      }),
+    ),
+  };
+}
