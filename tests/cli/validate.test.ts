@@ -35,7 +35,7 @@ describe('floe network validate (offline)', () => {
     expect(r.stdout).toMatch(/^ {2}PASS {2}files +24 object files, one object each$/m);
     expect(r.stdout).toMatch(/^ {2}PASS {2}current +all 25 files are what floe generates from /m);
     expect(r.stdout).toMatch(/^ {2}SKIP {2}server-dry-run +not run: pass --server to check against a cluster$/m);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 4 passed, 3 skipped');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 5 passed, 3 skipped');
     expect(r.stderr).toContain('"operation":"network.validate","result":"success"');
   });
 
@@ -112,7 +112,7 @@ describe('floe network validate (offline)', () => {
     const report = JSON.parse(r.stdout) as Report;
     expect(Object.keys(report)).toEqual(['ok', 'dir', 'manifest', 'server', 'checks']);
     expect(report).toMatchObject({ ok: true, dir: out, manifest: EXAMPLE, server: null });
-    expect(report.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['files:pass', 'schema:pass', 'current:pass', 'complete:pass', 'server-dry-run:skip', 'cni:skip', 'kubernetes-api-egress:skip']);
+    expect(report.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['files:pass', 'schema:pass', 'current:pass', 'complete:pass', 'server-dry-run:skip', 'cni:skip', 'kubernetes-api-egress:skip', 'intent-proof:pass']);
   });
 
   it('writes SARIF 2.1.0 with one located result per problem', async () => {

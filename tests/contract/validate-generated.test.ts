@@ -38,6 +38,7 @@ describe('generated trees pass validate', () => {
         ['schema', 'pass'],
         ['current', 'pass'],
         ['complete', 'pass'],
+        ['intent-proof', 'pass'],
       ]);
     }
   });
@@ -57,7 +58,7 @@ describe('generated trees pass validate', () => {
     const checks = offline(text);
     expect(checks, 'the manifest is valid').not.toBeNull();
     expect(failures(checks ?? [])).toEqual([]);
-    expect(checks?.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(checks?.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
   });
 
   it('passes for random valid mutations of the example manifest (property-based)', () => {

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { auditCommand } from './commands/audit.js';
 import { checkCniCommand } from './commands/check-cni.js';
 import { diffCommand } from './commands/diff.js';
+import { explainCommand } from './commands/explain.js';
 import { generateCommand } from './commands/generate.js';
 import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { pssCommand } from './commands/pss.js';
@@ -37,6 +39,8 @@ With -o json, a failure (2, 3, 4) is also printed on stdout as
   network.addCommand(validateCommand(globals));
   network.addCommand(pssCommand(globals));
   network.addCommand(jobRunPolicyCommand(globals));
+  network.addCommand(explainCommand(globals));
+  network.addCommand(auditCommand(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -92,3 +92,4 @@ export * from './cni/index.js';
 export * from './validate/index.js';
 export * from './pss/index.js';
 export * from './diff/index.js';
+export * from './policy/index.js';

@@ -7,13 +7,17 @@ import {
   diffIntent,
   intentFromGeneration,
   loadIntentDir,
+  connectionsText,
+  readLiveObjects,
   readLiveState,
   renderDiffText,
+  semanticDiff,
   summaryLine,
   withSpan,
   type ClusterClient,
   type DiffReport,
   type Intent,
+  type SemanticDiff,
 } from '@floe/core';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
@@ -36,6 +40,23 @@ interface DiffOptions extends KubeFlags {
   dir?: string;
   output: 'text' | 'json';
   plugin: string;
+  semantic?: boolean;
+}
+
+/** --semantic: the live cluster allows access the intent does not. Always exit 1. */
+export class AccessWidened extends FloeError {
+  readonly category = 'finding' as const;
+  constructor(n: number) {
+    super(`the cluster allows ${n} connection${n === 1 ? '' : 's'} the intent does not (access widened)`);
+  }
+}
+
+/** The --semantic section of the text output. */
+export function semanticText(d: SemanticDiff): string {
+  const lines = [`semantic: ${d.widened.length} connection${d.widened.length === 1 ? '' : 's'} widened (the cluster allows, the intent does not), ${d.narrowed.length} narrowed (the intent allows, the cluster blocks)`];
+  for (const c of d.widened) lines.push(`  + ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  for (const c of d.narrowed) lines.push(`  - ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** The stable JSON shape of `diff --output json`; add fields, never rename them. */
@@ -70,7 +91,8 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .option('-m, --manifest <path>', 'platform manifest to generate the intent from, in memory (default: ./manifest.yaml, else the built-in defaults)')
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
-    .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s');
+    .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
+    .option('--semantic', 'also compare what the policies allow: connections the cluster allows that the intent does not (access widened, always exit 1) and those it blocks that the intent allows; reads pods and workloads cluster-wide');
   return addKubeFlags(cmd)
     .addHelpText(
       'after',
@@ -109,6 +131,7 @@ Examples:
         throw new InputError('--manifest and --dir are alternatives: pass one (the manifest generates the intent in memory; --dir reads generated files)');
       }
       const mode = opts.dir !== undefined ? 'dir' : 'manifest';
+      let widened = 0;
       const report = await withSpan('floe.network.diff', { 'floe.intent_source': mode, 'floe.output': opts.output }, async () => {
         let source: string | undefined;
         let server: string | undefined;
@@ -120,7 +143,13 @@ Examples:
           try {
             const live = await readLiveState(client, intent);
             const result = diffIntent(intent, live);
-            process.stdout.write(opts.output === 'json' ? `${JSON.stringify(diffJson(result.report, intent, client), null, 2)}\n` : renderDiffText(result, { color: useColor() }));
+            const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
+            process.stdout.write(
+              opts.output === 'json'
+                ? `${JSON.stringify({ ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) }, null, 2)}\n`
+                : renderDiffText(result, { color: useColor() }) + (semantic ? semanticText(semantic) : ''),
+            );
+            widened = semantic?.widened.length ?? 0;
             auditEvent(log, {
               operation: 'network.diff',
               result: 'success',
@@ -141,5 +170,6 @@ Examples:
         }
       });
       if (report.drift) throw new DriftFound(report);
+      if (widened > 0) throw new AccessWidened(widened);
     });
 }

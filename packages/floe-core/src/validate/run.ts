@@ -2,6 +2,7 @@ import { FloeError } from '../errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FloeManifest } from '../config/schema.js';
 import { checkComplete } from './complete.js';
+import { checkIntentProof } from './prove.js';
 import { checkCurrent, type ExpectedFile } from './current.js';
 import { checkFiles, checkSchema, type DirEntry, type LoadedObject } from './files.js';
 import { checkCni, checkKubernetesApiEgress, checkServerDryRun, type CniCheck } from './server.js';
@@ -23,13 +24,14 @@ export interface ServerInput {
   cni?: CniCheck;
 }
 
-/** The offline checks, pure: files, schema, current, complete. */
+/** The offline checks, pure: files, schema, current, complete, intent-proof. */
 export function validateOffline(input: ValidateInput): { checks: CheckResult[]; objects: LoadedObject[] } {
   const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES);
   const schema = checkSchema(objects);
   const current = checkCurrent(input.dir, input.entries, input.expected, input.manifest.source);
   const complete = checkComplete(input.manifest.config, objects);
-  return { checks: [files, schema, current, complete], objects };
+  const proof = checkIntentProof(input.manifest.config, objects);
+  return { checks: [files, schema, current, complete, proof], objects };
 }
 
 const skip = (id: CheckId, summary: string): CheckResult => ({ id, status: 'skip', summary, problems: [] });

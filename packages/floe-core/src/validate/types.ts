@@ -3,7 +3,7 @@
  * each with a status and its problems. The JSON output is this model as is,
  * so it is a stable schema: add fields, never rename them.
  */
-export const CHECK_IDS = ['files', 'schema', 'current', 'complete', 'server-dry-run', 'cni', 'kubernetes-api-egress'] as const;
+export const CHECK_IDS = ['files', 'schema', 'current', 'complete', 'server-dry-run', 'cni', 'kubernetes-api-egress', 'intent-proof'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /** pass: nothing found; fail: problems (exit 1); warn: worth reading, not failing; skip: not run, summary says why. */
@@ -73,6 +73,10 @@ export const CHECK_INFO: Record<CheckId, { title: string; help: string }> = {
   'kubernetes-api-egress': {
     title: 'kubernetes_api.cidrs and ports cover the API server endpoints',
     help: 'The addresses and ports of the `kubernetes` EndpointSlices in namespace default must be inside security.network_policies.kubernetes_api.cidrs and ports. CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address, not the Service ClusterIP, so allowing only the ClusterIP blocks operators once default-deny is in place.',
+  },
+  'intent-proof': {
+    title: 'the policies allow exactly the flows the manifest intends',
+    help: 'The policy engine evaluates the directory\'s Namespaces and NetworkPolicies with one stand-in pod per role and service: every intended flow (jobs to Polaris, OTel and MinIO, DNS from every namespace, domains to platform services, the ingress controller, external HTTPS, each custom egress rule) must be allowed at the source\'s egress and the destination\'s ingress, and every forbidden one denied (job to job, domain to domain, jobs to the platform on a port no service listens on, jobs to 10.0.0.0/8 on 443, anything to kube-system but DNS). A failure names the flow and the rule that breaks it.',
   },
 };
 

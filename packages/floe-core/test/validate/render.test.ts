@@ -18,7 +18,7 @@ function report(): ValidationReport {
     problems: [problem({ file: 'target/network/a b.yaml', line: 6, col: 1, message: 'differs', diff: '--- a/a b.yaml\n+++ b/a b.yaml\n@@ -6 +6 @@\n-x\n+y\n' })],
   });
   Object.assign(checks[3]!, { status: 'warn', summary: 'warned', problems: [problem({ severity: 'warning', path: 'security.pod_security.enabled', message: 'disabled' })] });
-  for (const c of checks.slice(4)) Object.assign(c, { status: 'skip', summary: 'not run: pass --server to check against a cluster' });
+  for (const c of checks.slice(4, 7)) Object.assign(c, { status: 'skip', summary: 'not run: pass --server to check against a cluster' });
   return { ok: false, dir: 'target/network', manifest: 'manifest.yaml', server: null, checks };
 }
 
@@ -42,7 +42,8 @@ describe('validate output', () => {
       '  SKIP  server-dry-run         not run: pass --server to check against a cluster',
       '  SKIP  cni                    not run: pass --server to check against a cluster',
       '  SKIP  kubernetes-api-egress  not run: pass --server to check against a cluster',
-      'FAILED: schema, current (2 of 4 checks run; 1 passed, 1 warned, 3 skipped)',
+      '  PASS  intent-proof           intent-proof ok',
+      'FAILED: schema, current (2 of 5 checks run; 2 passed, 1 warned, 3 skipped)',
       '',
     ]);
   });

@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import {
+  AUDIT_RULES,
+  FloeError,
+  InputError,
+  PolicyEngine,
+  auditEvent,
+  auditFindings,
+  auditJson,
+  auditMarkdown,
+  auditSarif,
+  auditText,
+  connectivityDot,
+  connectivityJson,
+  connectivityMermaid,
+  connectivityText,
+  managedNamespaces,
+  podSecurityFor,
+  podSecurityLabelFindings,
+  summarisePolicies,
+  withSpan,
+  type ConfiguredPodSecurity,
+  type Inventory,
+  type PolicyFinding,
+} from '@floe/core';
+import { logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+interface AuditOptions extends PolicyInputFlags {
+  namespace: string[];
+  output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
+  failOn: 'error' | 'warning' | 'never';
+  connectivity?: boolean;
+  manifest?: string;
+}
+
+/** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
+export class AuditFindings extends FloeError {
+  readonly category = 'finding' as const;
+}
+
+/** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
+export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
+  if (f.object.startsWith('NetworkPolicy ')) return inv.policySources[f.object.slice('NetworkPolicy '.length)];
+  if (f.object.startsWith('Namespace ')) {
+    const first = (sources: Record<string, string>) => Object.keys(sources).sort().find((k) => k.startsWith(`${f.namespace}/`));
+    const policy = first(inv.policySources);
+    const endpoint = first(inv.sources);
+    return inv.sources[f.object] ?? (policy ? inv.policySources[policy] : undefined) ?? (endpoint ? inv.sources[endpoint] : undefined);
+  }
+  return inv.sources[f.object];
+}
+
+/** Graphviz compiled to WebAssembly, in-process; loaded only for --output svg (it is 5 MB). */
+async function renderSvg(dot: string): Promise<string> {
+  const { instance } = await import('@viz-js/viz');
+  const viz = await instance();
+  return viz.renderString(dot, { format: 'svg', engine: 'dot' });
+}
+
+/** Code-unit order, as everywhere in floe's output (never localeCompare). */
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
+
+export function auditCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('audit')
+    .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
+    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read', collect, [])
+    .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
+    .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
+    .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages');
+  addPolicyInputFlags(cmd);
+  return cmd
+    .addHelpText(
+      'after',
+      `
+Findings (id, severity):
+${Object.entries(AUDIT_RULES)
+  .map(([id, r]) => `  ${id.padEnd(40)} ${r.severity.padEnd(8)} ${r.title}`)
+  .join('\n')}
+
+Isolation is decided by selection (which policies select each pod), never by
+policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
+"namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
+{"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]}.
+dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
+svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid
+input, 3 environment (cluster unreachable, not authorised).
+
+Examples:
+  floe network audit --from-dir manifests/ -o sarif > audit.sarif     # GitHub code scanning
+  floe network audit -n floe-jobs -n floe-platform --fail-on warning
+  floe network audit --connectivity -o json --context prod
+  floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
+    )
+    .action(async (opts: AuditOptions) => {
+      const log = logger(globals());
+      const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
+      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
+      if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
+      await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
+        let source: string | undefined;
+        const status = progress();
+        try {
+          status.step(`floe: reading ${opts.fromDir ?? 'the cluster'}…`);
+          const input = await loadPolicyInput(opts, 'floe network audit', log);
+          source = input.source;
+          const { pods, policies } = input.inventory.model;
+          status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
+          const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
+          const only = new Set(opts.namespace);
+          const inScope = (ns: string) => only.size === 0 || only.has(ns);
+          if (opts.connectivity) {
+            const c = engine.connectivity();
+            status.done();
+            const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
+            const text =
+              opts.output === 'json'
+                ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
+                : opts.output === 'dot'
+                  ? connectivityDot(c, keep)
+                  : opts.output === 'svg'
+                    ? await renderSvg(connectivityDot(c, keep))
+                    : opts.output === 'mermaid'
+                      ? connectivityMermaid(c, keep)
+                      : connectivityText(c, keep);
+            process.stdout.write(text);
+            auditEvent(log, { operation: 'network.audit', result: 'success', source, connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } });
+            return;
+          }
+          let configured: ConfiguredPodSecurity[] = [];
+          if (opts.manifest) {
+            const { config } = await resolveManifest(opts.manifest);
+            configured = managedNamespaces(config).flatMap((ns) => {
+              const ps = podSecurityFor(ns, config);
+              return ps ? [{ namespace: ns.name, ...ps }] : [];
+            });
+          }
+          const findings = [...auditFindings(engine), ...podSecurityLabelFindings(input.inventory.model.namespaces, configured)]
+            .filter((f) => inScope(f.namespace))
+            .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
+          const report = { policies: summarisePolicies(engine).filter((p) => inScope(p.namespace)), findings };
+          status.done();
+          const render = {
+            text: () => auditText(report),
+            json: () => `${JSON.stringify(auditJson(report), null, 2)}\n`,
+            markdown: () => auditMarkdown(report),
+            sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
+          }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
+          process.stdout.write(render());
+          const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
+          const errors = report.findings.filter((f) => f.severity === 'error').length;
+          auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors } });
+          if (failing.length > 0) throw new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`);
+        } catch (err) {
+          status.done();
+          if (!(err instanceof AuditFindings)) auditEvent(log, { operation: 'network.audit', result: 'failure', source, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+    });
+}

@@ -1,0 +1,135 @@
+import { Command, Option } from 'commander';
+import {
+  FloeError,
+  InputError,
+  PolicyEngine,
+  auditEvent,
+  connectionsText,
+  parseIp,
+  resolveEndpoint,
+  withSpan,
+  type PolicyProtocol,
+  type PortQuery,
+  type SideVerdict,
+  type Verdict,
+} from '@floe/core';
+import { logger, type GlobalOptions } from '../context.js';
+import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
+
+interface ExplainOptions extends PolicyInputFlags {
+  from: string;
+  to: string;
+  port?: string;
+  output: 'text' | 'json';
+}
+
+/** The finding "this connection is denied": exit 1, after the explanation is on stdout. */
+export class ConnectionDenied extends FloeError {
+  readonly category = 'finding' as const;
+}
+
+/** `8080`, `53/UDP`, `9/sctp` → a port query; anything else is exit 2. */
+export function parsePortQuery(text: string): PortQuery {
+  const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(text.trim());
+  const port = Number(m?.[1]);
+  if (!m || port < 1 || port > 65535) throw new InputError(`--port "${text}": expected N or N/PROTO with N 1–65535 and PROTO TCP, UDP or SCTP (e.g. 8080, 53/UDP)`);
+  return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as PolicyProtocol };
+}
+
+/** The stable JSON shape of `explain --output json`; add fields, never rename them. */
+export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: string, query: PortQuery | undefined) {
+  const side = (s: SideVerdict) => ({
+    endpoint: s.subject,
+    isolated: s.isolated,
+    isolatedBy: s.isolatedBy,
+    allowed: s.allowed,
+    allowedBy: s.allowedBy,
+    closest: s.closest,
+  });
+  return {
+    allowed: v.allowed,
+    from,
+    to,
+    port: query ?? null,
+    connections: engine.ports.connections(v.connections),
+    egress: side(v.egress),
+    ingress: side(v.ingress),
+  };
+}
+
+function sideText(s: SideVerdict, query: PortQuery | undefined, peer: string): string[] {
+  const head = `${s.direction} at ${s.subject}`;
+  if (!s.isolated) {
+    return [s.subject.endsWith('[External]') ? `${head}: allowed (outside the cluster: no NetworkPolicy applies)` : `${head}: allowed (no NetworkPolicy selects it for ${s.direction}: not isolated)`];
+  }
+  const lines = [`${head}: ${s.allowed ? 'allowed' : 'DENIED'}`, `  isolated by: ${s.isolatedBy.join(', ')}`];
+  for (const r of s.allowedBy) lines.push(`  admitted by: ${r.rule}: ${r.description}`);
+  if (!s.allowed) {
+    lines.push(`  no rule admits ${peer}${query ? ` on ${query.protocol}/${query.port}` : ''}`);
+    if (s.closest) {
+      lines.push(`  closest rule: ${s.closest.rule}: ${s.closest.description}`);
+      for (const r of s.closest.reasons) lines.push(`    - ${r}`);
+    } else lines.push(`  the isolating polic${s.isolatedBy.length === 1 ? 'y has' : 'ies have'} no ${s.direction} rules: ${s.direction} is denied entirely`);
+  }
+  return lines;
+}
+
+export function explainText(v: Verdict, engine: PolicyEngine, from: string, to: string, query: PortQuery | undefined, notes: string[]): string {
+  const what = query ? `on ${query.protocol}/${query.port}` : v.allowed ? `on ${connectionsText(engine.ports.connections(v.connections))}` : 'on any port';
+  return [`${v.allowed ? 'ALLOWED' : 'DENIED'}  ${from} -> ${to} ${what}`, ...notes.map((n) => `  (${n})`), '', ...sideText(v.egress, query, to), ...sideText(v.ingress, query, from), ''].join('\n');
+}
+
+export function explainCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('explain')
+    .description('Can FROM reach TO (on PORT), and which NetworkPolicy rules decide? Egress at the source AND ingress at the destination')
+    .requiredOption('--from <endpoint>', 'source: ns/pod, ns/name[Kind] (a workload stands for its pods) or an IP address')
+    .requiredOption('--to <endpoint>', 'destination: ns/pod, ns/name[Kind] or an IP address')
+    .option('--port <port>', 'N or N/PROTO (TCP, UDP, SCTP; default TCP); without it, every allowed port is listed')
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'));
+  addPolicyInputFlags(cmd);
+  return cmd
+    .addHelpText(
+      'after',
+      `
+A pod is isolated for a direction when a NetworkPolicy in its namespace selects it
+with that direction in policyTypes; an isolated side admits only what some rule of
+those policies allows. For a denied connection, the closest rule is named with what
+it lacks (the label a selector misses, the port it does not list).
+
+Exit codes: 0 allowed, 1 denied, 2 invalid input (flags, unknown endpoint, malformed
+files), 3 environment (cluster unreachable, not authorised).
+
+Examples:
+  floe network explain --from floe-jobs/a --to floe-platform/polaris --port 8181
+  floe network explain --from shop/web[Deployment] --to 10.0.0.5 --port 5432 --from-dir dump/
+  floe network explain --from floe-jobs/a --to kube-system/coredns[Deployment] --port 53/UDP --context prod
+  floe network generate -d out && floe network explain --from-dir out --from floe-jobs/a --to floe-jobs/b --port 8080`,
+    )
+    .action(async (opts: ExplainOptions) => {
+      const log = logger(globals());
+      const query = opts.port !== undefined ? parsePortQuery(opts.port) : undefined;
+      await withSpan('floe.network.explain', { 'floe.from': opts.from, 'floe.to': opts.to, 'floe.port': opts.port ?? '', 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
+        let source: string | undefined;
+        try {
+          // Two pods' verdict needs only their namespaces' pods, workloads and policies (plus every namespace's labels);
+          // an IP could be any pod's, so it needs them all.
+          const namespaces = [opts.from, opts.to].map((e) => (parseIp(e) ? null : e.split('/')[0] ?? null));
+          const input = await loadPolicyInput(opts, 'floe network explain', log, namespaces.every((n) => n) ? [...new Set(namespaces as string[])] : undefined);
+          source = input.source;
+          const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
+          const from = resolveEndpoint(input.inventory.model, opts.from);
+          const to = resolveEndpoint(input.inventory.model, opts.to);
+          const verdict = engine.evaluate(from.endpoint, to.endpoint, query);
+          const notes = [from, to].flatMap((e) => (e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []));
+          process.stdout.write(
+            opts.output === 'json' ? `${JSON.stringify(explainJson(verdict, engine, from.name, to.name, query), null, 2)}\n` : explainText(verdict, engine, from.name, to.name, query, notes),
+          );
+          auditEvent(log, { operation: 'network.explain', result: 'success', verdict: verdict.allowed ? 'allowed' : 'denied', source, from: from.name, to: to.name, port: query ? `${query.port}/${query.protocol}` : 'any', policies: input.inventory.model.policies.length });
+          if (!verdict.allowed) throw new ConnectionDenied(`${from.name} -> ${to.name} is denied`);
+        } catch (err) {
+          if (!(err instanceof ConnectionDenied)) auditEvent(log, { operation: 'network.explain', result: 'failure', source, error: (err as Error).message.split('\n')[0] });
+          throw err;
+        }
+      });
+    });
+}

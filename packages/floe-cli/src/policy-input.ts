@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type Logger } from '@floe/core';
+import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';
+
+/** The input flags of every command on the policy engine: files or the live cluster, and the ipBlock treatment of pod IPs. */
+export interface PolicyInputFlags extends KubeFlags {
+  fromDir?: string;
+  ipblockPodIps: IpBlockPodIps;
+}
+
+export function addPolicyInputFlags(cmd: Command): Command {
+  cmd
+    .option('--from-dir <dir>', 'read namespaces, pods, workloads and NetworkPolicies from YAML/JSON files below DIR instead of the cluster')
+    .addOption(
+      new Option('--ipblock-pod-ips <mode>', 'whether ipBlocks match pod IPs: match (as the upstream conformance tests expect) or ignore (CNIs that never match them)')
+        .choices(['match', 'ignore'])
+        .default('match'),
+    );
+  return addKubeFlags(cmd);
+}
+
+export interface PolicyInput {
+  inventory: Inventory;
+  /** `DIR` or `cluster CONTEXT (SERVER)`, for messages and the audit event. */
+  source: string;
+}
+
+/**
+ * Loads the inventory; says on stderr how many objects of other kinds were skipped.
+ * `namespaces` limits the live read of namespaced objects (namespaces themselves are always read, for their labels).
+ */
+export async function loadPolicyInput(flags: PolicyInputFlags, command: string, log: Logger, namespaces?: readonly string[]): Promise<PolicyInput> {
+  let result: PolicyInput;
+  if (flags.fromDir) {
+    const { objects } = await loadObjectsFromDir(flags.fromDir);
+    result = { inventory: buildInventory(objects), source: flags.fromDir };
+  } else {
+    const client = await clusterFromFlags(flags, command, log);
+    try {
+      result = { inventory: buildInventory(await readLiveObjects(client, namespaces)), source: `cluster ${client.context} (${client.server})` };
+    } finally {
+      await client.close();
+    }
+  }
+  const skipped = Object.entries(result.inventory.skipped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (skipped.length > 0) {
+    const total = skipped.reduce((n, [, c]) => n + c, 0);
+    process.stderr.write(`floe: skipped ${total} object${total === 1 ? '' : 's'} that do not affect NetworkPolicy (${skipped.map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
+  }
+  return result;
+}
+
+/** One overwritten status line on stderr while long work runs, only when stderr is a terminal (never in logs or CI). */
+export function progress(): { step(text: string): void; done(): void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let shown = false;
+  return {
+    step(text) {
+      if (!tty) return;
+      process.stderr.write(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

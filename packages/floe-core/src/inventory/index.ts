@@ -1,0 +1,3 @@
+export * from './model.js';
+export * from './load-dir.js';
+export * from './live.js';

@@ -1,0 +1,184 @@
+import { InputError } from '../errors.js';
+import { compilePolicy } from '../policy/compile.js';
+import type { ClusterModel, ContainerPort, NamespaceInfo, PodInfo, PolicyObject } from '../policy/types.js';
+import { compareStrings } from '../util/compare.js';
+
+/** An object read from a file or the cluster, with where it came from (`file:line`, or `cluster`). */
+export interface SourcedObject {
+  object: Record<string, unknown>;
+  source: string;
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
+const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
+
+export interface Inventory {
+  model: ClusterModel;
+  /** Objects of kinds that do not affect NetworkPolicy, by kind. */
+  skipped: Record<string, number>;
+  /** Where each NetworkPolicy (`ns/name`) was read from. */
+  policySources: Record<string, string>;
+  /** Where each endpoint (`ns/name[Kind]`, its first pod or its workload) and each Namespace (`Namespace ns`) was read from. */
+  sources: Record<string, string>;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strMap = (v: unknown): Record<string, string> => {
+  if (!isObj(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = String(x);
+  return out;
+};
+
+/** `kind: List` and typed lists (`PodList`, ...) flattened; items of typed lists take the list's kind, as the API omits it. */
+export function flattenLists(objects: readonly SourcedObject[]): SourcedObject[] {
+  const out: SourcedObject[] = [];
+  const visit = (o: SourcedObject) => {
+    const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
+    if (kind.endsWith('List') && Array.isArray(o.object.items)) {
+      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+      for (const item of o.object.items) {
+        if (!isObj(item)) throw new InputError(`${o.source}: an item of ${kind} is not an object`);
+        visit({ object: itemKind && typeof item.kind !== 'string' ? { ...item, kind: itemKind } : item, source: o.source });
+      }
+      return;
+    }
+    out.push(o);
+  };
+  objects.forEach(visit);
+  return out;
+}
+
+function meta(o: SourcedObject): { name: string; namespace: string; labels: Record<string, string>; owners: Obj[] } {
+  const m = o.object.metadata;
+  if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${String(o.object.kind)} has no metadata.name`);
+  return {
+    name: m.name,
+    namespace: typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default',
+    labels: strMap(m.labels),
+    owners: Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isObj) : [],
+  };
+}
+
+function containerPorts(podSpec: unknown): ContainerPort[] {
+  if (!isObj(podSpec) || !Array.isArray(podSpec.containers)) return [];
+  const out: ContainerPort[] = [];
+  for (const c of podSpec.containers) {
+    if (!isObj(c) || !Array.isArray(c.ports)) continue;
+    for (const p of c.ports) {
+      if (!isObj(p) || typeof p.containerPort !== 'number') continue;
+      out.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+    }
+  }
+  return out;
+}
+
+function podIps(status: unknown): string[] {
+  if (!isObj(status)) return [];
+  // A finished pod's IP is released and may already belong to another pod.
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') return [];
+  const list = Array.isArray(status.podIPs) ? status.podIPs.filter(isObj).map((x) => x.ip).filter((x): x is string => typeof x === 'string') : [];
+  if (list.length > 0) return list;
+  return typeof status.podIP === 'string' && status.podIP !== '' ? [status.podIP] : [];
+}
+
+function template(o: Obj): Obj | null {
+  const spec = o.spec;
+  if (!isObj(spec)) return null;
+  if (o.kind === 'CronJob') {
+    const jt = spec.jobTemplate;
+    return isObj(jt) && isObj(jt.spec) && isObj(jt.spec.template) ? jt.spec.template : null;
+  }
+  return isObj(spec.template) ? spec.template : null;
+}
+
+const controllerOf = (owners: Obj[]): { kind: string; name: string } | null => {
+  const c = owners.find((x) => x.controller === true && typeof x.kind === 'string' && typeof x.name === 'string');
+  return c ? { kind: c.kind as string, name: c.name as string } : null;
+};
+
+/**
+ * Objects → the engine's model. Workloads stand for their pods via the pod
+ * template unless pods of theirs are present; a pod is reported as its
+ * top-most known controller (Pod → ReplicaSet → Deployment).
+ */
+export function buildInventory(input: readonly SourcedObject[]): Inventory {
+  const objects = flattenLists(input);
+  const skipped: Record<string, number> = {};
+  const seen = new Map<string, string>();
+  const namespaces: NamespaceInfo[] = [];
+  const policies: PolicyObject[] = [];
+  const policySources: Record<string, string> = {};
+  const sources: Record<string, string> = {};
+  const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
+  const workloads = new Map<string, { o: SourcedObject; m: ReturnType<typeof meta>; kind: string }>();
+
+  for (const o of objects) {
+    const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
+    if (!kind) throw new InputError(`${o.source}: object has no kind`);
+    if (!RELEVANT.has(kind)) {
+      skipped[kind] = (skipped[kind] ?? 0) + 1;
+      continue;
+    }
+    const m = meta(o);
+    const id = kind === 'Namespace' ? `Namespace ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
+    const before = seen.get(id);
+    if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
+    seen.set(id, o.source);
+    if (kind === 'Namespace') {
+      namespaces.push({ name: m.name, labels: m.labels });
+      sources[`Namespace ${m.name}`] = o.source;
+    }
+    else if (kind === 'NetworkPolicy') {
+      const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: (isObj(o.object.spec) ? o.object.spec : {}) as PolicyObject['spec'] };
+      try {
+        compilePolicy(p);
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
+        throw err;
+      }
+      policies.push(p);
+      policySources[`${m.namespace}/${m.name}`] = o.source;
+    } else if (kind === 'Pod') rawPods.push({ o, m });
+    else workloads.set(`${kind}\u0000${m.namespace}/${m.name}`, { o, m, kind });
+  }
+
+  /** Follows controller references through the workloads we know; the last hop may be one we only know by reference. */
+  const top = (namespace: string, first: { kind: string; name: string }): { kind: string; name: string } => {
+    let cur = first;
+    for (let hops = 0; hops < 8; hops++) {
+      const w = workloads.get(`${cur.kind}\u0000${namespace}/${cur.name}`);
+      const next = w ? controllerOf(w.m.owners) : null;
+      if (!next) return cur;
+      cur = next;
+    }
+    return cur;
+  };
+
+  const pods: PodInfo[] = [];
+  const represented = new Set<string>();
+  for (const { o, m } of rawPods) {
+    const owner = controllerOf(m.owners);
+    const as = owner ? top(m.namespace, owner) : { kind: 'Pod', name: m.name };
+    const endpoint = `${m.namespace}/${as.name}[${as.kind}]`;
+    represented.add(endpoint);
+    sources[endpoint] ??= o.source;
+    pods.push({ namespace: m.namespace, name: m.name, labels: m.labels, ips: podIps(o.object.status), ports: containerPorts(o.object.spec), endpoint });
+  }
+  for (const { o, m, kind } of workloads.values()) {
+    const owner = controllerOf(m.owners);
+    if (owner && workloads.has(`${owner.kind}\u0000${m.namespace}/${owner.name}`)) continue;
+    const endpoint = `${m.namespace}/${m.name}[${kind}]`;
+    if (represented.has(endpoint)) continue;
+    const t = template(o.object);
+    if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
+    const tm = isObj(t.metadata) ? t.metadata : {};
+    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
+    sources[endpoint] = o.source;
+  }
+  pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
+  namespaces.sort((a, b) => compareStrings(a.name, b.name));
+  policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  return { model: { namespaces, pods, policies }, skipped, policySources, sources };
+}

@@ -1,0 +1,205 @@
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compareStrings } from '../util/compare.js';
+import type { Connectivity } from './engine.js';
+import { connectivityRows } from './engine.js';
+import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
+import { connectionsText } from './ports.js';
+
+/** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
+export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
+  'namespace-without-default-deny-ingress': {
+    title: 'Pods not isolated for ingress',
+    help: 'Some pod of the namespace is selected by no NetworkPolicy with Ingress in policyTypes, so any pod and address can connect to it. Decided by selection, not by policy names. Add a default deny: podSelector {} with policyTypes [Ingress].',
+    severity: 'warning',
+  },
+  'namespace-without-default-deny-egress': {
+    title: 'Pods not isolated for egress',
+    help: 'Some pod of the namespace is selected by no NetworkPolicy with Egress in policyTypes, so it can connect anywhere. Add a default deny: podSelector {} with policyTypes [Egress], then allow DNS and what is needed.',
+    severity: 'warning',
+  },
+  'dns-egress-blocked': {
+    title: 'Cluster DNS unreachable',
+    help: 'Egress-isolated pods cannot reach cluster DNS (kube-system pods labelled k8s-app: kube-dns) on UDP 53 and TCP 53, so name lookups fail. Allow egress to namespaceSelector kubernetes.io/metadata.name: kube-system AND podSelector k8s-app: kube-dns on UDP and TCP 53.',
+    severity: 'error',
+  },
+  'allow-all-ingress': {
+    title: 'Ingress rule admits everything',
+    help: 'An ingress rule admits every peer (a rule {}, every pod of every namespace, or 0.0.0.0/0 or ::/0) on every port, which undoes isolation. Name the sources (namespaceSelector AND podSelector) and the ports.',
+    severity: 'error',
+  },
+  'allow-all-egress': {
+    title: 'Egress rule admits everything',
+    help: 'An egress rule admits every destination (a rule {}, every pod of every namespace, or 0.0.0.0/0 or ::/0) on every port. Name the destinations and the ports; for the internet, an ipBlock with the private ranges excepted on the ports needed.',
+    severity: 'error',
+  },
+  'pod-not-selected': {
+    title: 'Pod selected by no policy',
+    help: 'The namespace has NetworkPolicies but none selects this pod, so its traffic is unrestricted. Select it (a default deny with podSelector {} covers every pod) or label it for an existing policy.',
+    severity: 'warning',
+  },
+  'policy-selects-nothing': {
+    title: 'Policy selects no pod',
+    help: 'The podSelector of the NetworkPolicy matches none of the pods of its namespace, so the policy has no effect. Compare it with the pod labels (kubectl get pods --show-labels).',
+    severity: 'warning',
+  },
+  'pss-labels-missing': {
+    title: 'Pod Security label missing',
+    help: 'A namespace the manifest manages lacks a pod-security.kubernetes.io/enforce, audit or warn label (or its value is not a level), so Pod Security admission does not apply the configured level. Apply the Namespace floe network generate writes.',
+    severity: 'error',
+  },
+  'pss-level-weaker-than-configured': {
+    title: 'Pod Security weaker than configured',
+    help: 'A namespace the manifest manages has a Pod Security level (or a pinned version) weaker than the manifest configures. Label it as configured, or change the manifest.',
+    severity: 'error',
+  },
+  'peer-matches-nothing': {
+    title: 'Peer matches no pod',
+    help: 'A peer of a rule selects no pod (no namespace matches its namespaceSelector, or no pod there matches its podSelector): the peer is dead, often a label typo. Fix the selector or remove the peer.',
+    severity: 'warning',
+  },
+};
+
+export interface AuditReport {
+  policies: PolicySummary[];
+  findings: PolicyFinding[];
+}
+
+/** The stable JSON shape of `audit --output json`; add fields, never rename them. */
+export function auditJson(report: AuditReport): AuditReport {
+  return { policies: report.policies, findings: report.findings };
+}
+
+const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
+
+function countLine(findings: readonly PolicyFinding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return `${plural(findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')})`;
+}
+
+export function auditText(report: AuditReport): string {
+  const out: string[] = [];
+  const namespaces = [...new Set(report.policies.map((p) => p.namespace))].sort(compareStrings);
+  out.push(`${plural(report.policies.length, 'NetworkPolicy')} in ${plural(namespaces.length, 'namespace')}`);
+  for (const ns of namespaces) {
+    out.push('', `namespace ${ns}`);
+    for (const p of report.policies.filter((x) => x.namespace === ns)) {
+      out.push(`  ${p.name}: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
+      for (const d of ['ingress', 'egress'] as const) for (const r of p[d] ?? []) out.push(`    ${d}: ${r}`);
+    }
+  }
+  out.push('', countLine(report.findings));
+  for (const f of report.findings) {
+    out.push(`  ${f.severity.padEnd(7)} ${f.id}  ${f.object}${f.rule ? ` (${f.rule})` : ''}`, `          ${f.message}`, `          fix: ${f.remedy}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function auditMarkdown(report: AuditReport): string {
+  const out = ['# NetworkPolicy audit', '', `${countLine(report.findings)}.`, ''];
+  if (report.findings.length > 0) {
+    out.push('| severity | id | namespace | object | message | remedy |', '|---|---|---|---|---|---|');
+    for (const f of report.findings) out.push(`| ${f.severity} | \`${f.id}\` | ${mdCell(f.namespace)} | ${mdCell(f.object)} | ${mdCell(f.message)} | ${mdCell(f.remedy)} |`);
+    out.push('');
+  }
+  out.push('## Policies', '');
+  for (const ns of [...new Set(report.policies.map((p) => p.namespace))].sort(compareStrings)) {
+    out.push(`### ${ns}`, '');
+    for (const p of report.policies.filter((x) => x.namespace === ns)) {
+      out.push(`- **${p.name}**: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
+      for (const d of ['ingress', 'egress'] as const) for (const r of p[d] ?? []) out.push(`  - ${d}: ${r}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** A source `file:line` as a SARIF location; sources that are not files (the live cluster) get a logical location only. */
+function location(source: string | undefined, object: string): object {
+  const m = source ? /^(.*):(\d+)$/.exec(source) : null;
+  if (!m) return { logicalLocations: [{ fullyQualifiedName: object, kind: 'resource' }] };
+  const file = m[1] as string;
+  const uri = isAbsolute(file) ? pathToFileURL(file).href : file.split(sep).map(encodeURIComponent).join('/');
+  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: Number(m[2]) } }, logicalLocations: [{ fullyQualifiedName: object, kind: 'resource' }] };
+}
+
+/**
+ * `--output sarif`: SARIF 2.1.0 with one rule per finding id (help text) and
+ * one result per finding, located at the file and line of the object when
+ * the input was files. `sourceOf` maps a finding to its source (`file:line`).
+ */
+export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (f: PolicyFinding) => string | undefined): string {
+  const ids = Object.keys(AUDIT_RULES);
+  const rules = ids.map((id) => {
+    const r = AUDIT_RULES[id] as (typeof AUDIT_RULES)[string];
+    return {
+      id,
+      name: id.replace(/(^|-)([a-z])/g, (_m: string, _d: string, c: string) => c.toUpperCase()),
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.help },
+      help: { text: r.help, markdown: `**${r.title}.** ${r.help}` },
+      defaultConfiguration: { level: r.severity },
+    };
+  });
+  const results = report.findings.map((f) => ({
+    ruleId: f.id,
+    ruleIndex: ids.indexOf(f.id),
+    level: f.severity,
+    message: { text: `${f.object}: ${f.message}. Fix: ${f.remedy}.` },
+    locations: [location(sourceOf(f), f.object)],
+    partialFingerprints: { floeFinding: `${f.id}/${f.object}/${f.rule ?? ''}` },
+  }));
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'floe', version: toolVersion, rules } }, invocations: [{ executionSuccessful: true }], results }],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** `audit --connectivity --output json`: every allowed connection between workloads and external ranges. */
+export function connectivityJson(c: Connectivity, keep: (endpoint: string) => boolean = () => true) {
+  const connectivity = [];
+  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) connectivity.push(row);
+  return { connectivity };
+}
+
+export function connectivityText(c: Connectivity, keep: (endpoint: string) => boolean = () => true): string {
+  const out: string[] = [];
+  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) out.push(`${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);
+  return out.length ? `${out.join('\n')}\n` : 'no connection is allowed\n';
+}
+
+/** Namespace-level edges: `A -> B` when some endpoint of A may reach some endpoint of B; external ranges collapse to `External`. */
+export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => boolean = () => true): { nodes: string[]; edges: [string, string][] } {
+  const nsOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
+  const edges = new Set<string>();
+  const nodes = new Set<string>();
+  for (const e of c.endpoints) nodes.add(nsOf(e));
+  for (let k = 0; k < c.from.length; k++) {
+    const a = c.endpoints[c.from[k] as number] as string;
+    const b = c.endpoints[c.to[k] as number] as string;
+    if (keep(a) || keep(b)) edges.add(`${nsOf(a)}\u0000${nsOf(b)}`);
+  }
+  return {
+    nodes: [...nodes].sort(compareStrings),
+    edges: [...edges].sort(compareStrings).map((e) => e.split('\u0000') as [string, string]),
+  };
+}
+
+const dotId = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
+export function connectivityDot(c: Connectivity, keep?: (endpoint: string) => boolean): string {
+  const g = namespaceGraph(c, keep);
+  return `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n${g.edges.map(([a, b]) => `  ${dotId(a)} -> ${dotId(b)};`).join('\n')}\n}\n`;
+}
+
+export function connectivityMermaid(c: Connectivity, keep?: (endpoint: string) => boolean): string {
+  const g = namespaceGraph(c, keep);
+  const id = new Map(g.nodes.map((x, i) => [x, `n${i}`]));
+  return `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x)}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n${g.edges.map(([a, b]) => `  ${id.get(a)} --> ${id.get(b)}`).join('\n')}\n`;
+}

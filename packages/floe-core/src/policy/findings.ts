@@ -1,0 +1,206 @@
+import { compareStrings } from '../util/compare.js';
+import { describeRule, type CompiledRule } from './compile.js';
+import { NAMESPACE_NAME_LABEL, type PolicyEngine } from './engine.js';
+import type { Direction, PodInfo } from './types.js';
+
+export type FindingSeverity = 'error' | 'warning';
+
+/** One audit finding; `id` is stable and documented, `object` names what to change. */
+export interface PolicyFinding {
+  id: string;
+  severity: FindingSeverity;
+  namespace: string;
+  /** `NetworkPolicy ns/name`, `Namespace ns` or an endpoint `ns/name[Kind]`. */
+  object: string;
+  message: string;
+  remedy: string;
+  /** The rule concerned, e.g. `ns/name ingress[0]`, when there is one. */
+  rule?: string;
+  /** Endpoints concerned, when the finding is about pods. */
+  endpoints?: string[];
+}
+
+export interface PolicySummary {
+  id: string;
+  namespace: string;
+  name: string;
+  policyTypes: Direction[];
+  policyTypesDefaulted: boolean;
+  /** The podSelector in words, and the endpoints it selects. */
+  selects: string;
+  selected: string[];
+  /** Every effective rule in plain words; `null` for a direction the policy does not isolate. */
+  ingress: string[] | null;
+  egress: string[] | null;
+}
+
+export interface AuditOptions {
+  /** Cluster DNS; defaults to `kube-system` pods labelled `k8s-app: kube-dns`, or a stand-in for them when the input has none. */
+  dns?: PodInfo;
+}
+
+const MAX_LISTED = 5;
+const list = (xs: readonly string[]): string => (xs.length <= MAX_LISTED ? xs.join(', ') : `${xs.slice(0, MAX_LISTED).join(', ')} and ${xs.length - MAX_LISTED} more`);
+const uniqueSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort(compareStrings);
+
+/** Every policy with its effective rules in plain words, in namespace and name order. */
+export function summarisePolicies(engine: PolicyEngine): PolicySummary[] {
+  const podsByNs = groupPods(engine);
+  return [...engine.policies]
+    .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name))
+    .map((p) => ({
+      id: p.id,
+      namespace: p.namespace,
+      name: p.name,
+      policyTypes: p.policyTypes,
+      policyTypesDefaulted: p.policyTypesDefaulted,
+      selects: p.podSelector.empty ? `every pod in namespace ${p.namespace}` : `pods with ${p.podSelector.key} in namespace ${p.namespace}`,
+      selected: uniqueSorted((podsByNs.get(p.namespace) ?? []).filter((pod) => p.podSelector.matches(pod.labels)).map((pod) => pod.endpoint)),
+      ingress: p.ingress ? (p.ingress.length === 0 ? ['nothing: all ingress is denied'] : p.ingress.map(describeRule)) : null,
+      egress: p.egress ? (p.egress.length === 0 ? ['nothing: all egress is denied'] : p.egress.map(describeRule)) : null,
+    }));
+}
+
+function groupPods(engine: PolicyEngine): Map<string, PodInfo[]> {
+  const out = new Map<string, PodInfo[]>();
+  for (const p of engine.model.pods) {
+    const l = out.get(p.namespace);
+    if (l) l.push(p);
+    else out.set(p.namespace, [p]);
+  }
+  return out;
+}
+
+function allowAll(rule: CompiledRule): string | null {
+  if (rule.ports) return null;
+  if (!rule.peers) return 'every peer (pods of every namespace and every address)';
+  for (const peer of rule.peers) {
+    if (peer.kind === 'ipBlock' && peer.block.cidr.first === 0n && peer.block.ranges.length > 0 && peer.block.cidr.last === (peer.block.family === 4 ? 0xffffffffn : (1n << 128n) - 1n)) {
+      return `every IPv${peer.block.family} address (ipBlock ${peer.block.text})`;
+    }
+    if (peer.kind === 'pods' && peer.namespaces?.empty && peer.pods.empty) return 'every pod in every namespace';
+  }
+  return null;
+}
+
+/**
+ * The audit's findings over the engine's model: isolation decided by
+ * selection (never by policy names), DNS reachability, allow-all rules,
+ * unselected pods and dead selectors. Sorted by namespace, id, object.
+ */
+export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}): PolicyFinding[] {
+  const findings: PolicyFinding[] = [];
+  const podsByNs = groupPods(engine);
+  const namespacesWithPods = [...podsByNs.keys()].sort(compareStrings);
+
+  for (const ns of namespacesWithPods) {
+    const pods = podsByNs.get(ns) ?? [];
+    for (const direction of ['ingress', 'egress'] as const) {
+      const open = uniqueSorted(pods.filter((p) => engine.isolating(p, direction).length === 0).map((p) => p.endpoint));
+      if (open.length === 0) continue;
+      findings.push({
+        id: `namespace-without-default-deny-${direction}`,
+        severity: 'warning',
+        namespace: ns,
+        object: `Namespace ${ns}`,
+        message: `${open.length} endpoint${open.length === 1 ? ' is' : 's are'} not isolated for ${direction} (no NetworkPolicy selects ${open.length === 1 ? 'it' : 'them'} with ${direction === 'ingress' ? 'Ingress' : 'Egress'} in policyTypes): ${list(open)}`,
+        remedy: `add a default-deny NetworkPolicy to ${ns}: podSelector: {} with policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}], then allow what is needed`,
+        endpoints: open,
+      });
+    }
+    const policies = engine.policiesIn(ns);
+    if (policies.length > 0) {
+      const unselected = uniqueSorted(pods.filter((p) => !policies.some((pol) => pol.podSelector.matches(p.labels))).map((p) => p.endpoint));
+      for (const endpoint of unselected) {
+        findings.push({
+          id: 'pod-not-selected',
+          severity: 'warning',
+          namespace: ns,
+          object: endpoint,
+          message: `${endpoint} is selected by none of the ${policies.length} NetworkPolicies of ${ns}: its traffic is not restricted in either direction`,
+          remedy: `select it with a policy of ${ns} (a default deny with podSelector: {} covers every pod), or label it for an existing policy`,
+          endpoints: [endpoint],
+        });
+      }
+    }
+  }
+
+  // DNS: every egress-isolated endpoint must reach cluster DNS on UDP and TCP 53.
+  const dns =
+    options.dns ??
+    engine.model.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns') ??
+    ({ namespace: 'kube-system', name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' }, ips: [], ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }], endpoint: 'kube-system/kube-dns[Deployment]', template: true } satisfies PodInfo);
+  const dnsEndpoint = { kind: 'pod' as const, pod: dns };
+  for (const ns of namespacesWithPods) {
+    const blocked = new Map<string, string[]>();
+    for (const pod of podsByNs.get(ns) ?? []) {
+      if (engine.isolating(pod, 'egress').length === 0 || blocked.has(pod.endpoint)) continue;
+      const missing = (['UDP', 'TCP'] as const).filter((protocol) => !engine.evaluate({ kind: 'pod', pod }, dnsEndpoint, { protocol, port: 53 }).egress.allowed);
+      if (missing.length > 0) blocked.set(pod.endpoint, missing.map((p) => `${p}/53`));
+    }
+    if (blocked.size === 0) continue;
+    const endpoints = uniqueSorted(blocked.keys());
+    const what = uniqueSorted([...blocked.values()].flat()).join(' and ');
+    findings.push({
+      id: 'dns-egress-blocked',
+      severity: 'error',
+      namespace: ns,
+      object: `Namespace ${ns}`,
+      message: `${endpoints.length} egress-isolated endpoint${endpoints.length === 1 ? '' : 's'} cannot reach cluster DNS (${dns.endpoint}) on ${what}: ${list(endpoints)}`,
+      remedy: `allow egress from ${ns} to namespaceSelector {${NAMESPACE_NAME_LABEL}: ${dns.namespace}} AND podSelector {k8s-app: kube-dns} on UDP 53 and TCP 53`,
+      endpoints,
+    });
+  }
+
+  // Cluster DNS exists even when the input leaves it out (files), so rules reaching it are never dead.
+  const nsNames = uniqueSorted([...engine.namespaceNames(), dns.namespace]);
+  const peerPods = (ns: string): readonly PodInfo[] => (ns === dns.namespace && !(podsByNs.get(ns) ?? []).includes(dns) ? [...(podsByNs.get(ns) ?? []), dns] : (podsByNs.get(ns) ?? []));
+  for (const policy of engine.policies) {
+    const selected = (podsByNs.get(policy.namespace) ?? []).filter((p) => policy.podSelector.matches(p.labels));
+    const object = `NetworkPolicy ${policy.id}`;
+    if (selected.length === 0 && (podsByNs.get(policy.namespace)?.length ?? 0) > 0) {
+      findings.push({
+        id: 'policy-selects-nothing',
+        severity: 'warning',
+        namespace: policy.namespace,
+        object,
+        message: `podSelector ${policy.podSelector.key} selects none of the pods of ${policy.namespace}: the policy has no effect`,
+        remedy: 'fix the podSelector (compare it with the pods\' labels: kubectl get pods --show-labels) or delete the policy',
+      });
+    }
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const rule of policy[direction] ?? []) {
+        const every = allowAll(rule);
+        if (every) {
+          findings.push({
+            id: `allow-all-${direction}`,
+            severity: 'error',
+            namespace: policy.namespace,
+            object,
+            rule: rule.ref,
+            message: `${rule.ref} admits ${every} on every port${selected.length > 0 ? `, for ${list(uniqueSorted(selected.map((p) => p.endpoint)))}` : ''}`,
+            remedy: `name the ${direction === 'ingress' ? 'sources' : 'destinations'} (namespaceSelector AND podSelector, or a narrow ipBlock) and list the ports`,
+          });
+        }
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind !== 'pods') continue;
+          const namespaces = peer.namespaces ? nsNames.filter((n) => peer.namespaces!.matches(engine.namespaceLabels(n))) : [policy.namespace];
+          const matched = namespaces.some((n) => peerPods(n).some((p) => peer.pods.matches(p.labels)));
+          if (matched) continue;
+          findings.push({
+            id: 'peer-matches-nothing',
+            severity: 'warning',
+            namespace: policy.namespace,
+            object,
+            rule: rule.ref,
+            message: `${rule.ref} peer ${peer.index} (${peer.text}) matches no pod${namespaces.length === 0 ? ': no namespace matches its namespaceSelector' : ` in ${list(namespaces)}`}: the peer is dead`,
+            remedy: 'fix the selector against the labels of the intended pods and namespaces, or remove the peer',
+          });
+        }
+      }
+    }
+  }
+  return findings.sort(
+    (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object) || compareStrings(a.rule ?? '', b.rule ?? ''),
+  );
+}

@@ -1,0 +1,14 @@
+export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
+export { compileSelector, type CompiledSelector } from './selector.js';
+export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
+export { parseIp, formatRange, type IpRange } from './ip.js';
+export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
+export * from './engine.js';
+// The loader feeds only the engine; one export line in src/index.ts covers both.
+export * from '../inventory/index.js';
+export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
+export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
+export * from './audit-report.js';
+export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
+export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
+export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

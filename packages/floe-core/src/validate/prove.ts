@@ -1,0 +1,33 @@
+import type { FloeManifest } from '../config/schema.js';
+import { FloeError } from '../errors.js';
+import { buildIntents } from '../intent/build.js';
+import { proveIntents } from '../policy/prove.js';
+import type { LoadedObject } from './files.js';
+import { problem, statusOf, type CheckResult } from './types.js';
+
+/**
+ * The intent proof as a validate check: the policy engine evaluates the
+ * directory's Namespaces and NetworkPolicies with one stand-in pod per role
+ * and service. Objects that break the API schema are left to the schema check.
+ */
+export function checkIntentProof(manifest: FloeManifest, objects: readonly LoadedObject[]): CheckResult {
+  const usable = objects.filter((o) => o.valid && (o.kind === 'Namespace' || o.kind === 'NetworkPolicy')).map((o) => ({ object: o.value, source: o.file }));
+  let results;
+  try {
+    results = proveIntents(buildIntents(manifest), usable);
+  } catch (err) {
+    if (!(err instanceof FloeError)) throw err;
+    return { id: 'intent-proof', status: 'fail', summary: 'the policies could not be evaluated', problems: [problem({ message: err.message })] };
+  }
+  const failed = results.filter((r) => !r.ok);
+  const problems = failed.map((r) => problem({ message: `${r.flow.id} (${r.flow.from} -> ${r.flow.to}) must be ${r.flow.expect}: ${r.why}` }));
+  const intended = results.filter((r) => r.flow.expect === 'allowed').length;
+  return {
+    id: 'intent-proof',
+    status: statusOf(problems),
+    summary: failed.length
+      ? `${failed.length} of ${results.length} flows are not as the manifest intends`
+      : `${intended} intended flows allowed end to end, ${results.length - intended} forbidden flows denied`,
+    problems,
+  };
+}

@@ -1,0 +1,126 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sarifLog } from '../../packages/floe-core/test/policy/sarif-shape.ts';
+import { REPO, floe, tempDir } from './run.ts';
+
+const ALLOW_ALL = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-everything, namespace: shop}
+spec:
+  podSelector: {}
+  ingress:
+  - {}
+`;
+
+const STAND_INS = `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: floe-jobs, labels: {app: job-a}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: floe-jobs, labels: {app: job-b}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: polaris
+  namespace: floe-platform
+  labels: {app.kubernetes.io/name: polaris, app.kubernetes.io/component: polaris}
+`;
+
+let open: string;
+let generated: string;
+beforeAll(async () => {
+  open = await tempDir('floe-audit-open-');
+  await writeFile(join(open, 'shop.yaml'), ALLOW_ALL);
+  generated = await tempDir('floe-audit-gen-');
+  expect((await floe(['network', 'generate', '-d', join(generated, 'net')], { cwd: generated })).code).toBe(0);
+  await mkdir(join(generated, 'stand-ins'));
+  await writeFile(join(generated, 'stand-ins/pods.yaml'), STAND_INS);
+});
+
+describe('floe network audit', () => {
+  it('gives valid SARIF 2.1.0 for a directory with an allow-all policy, the finding located at its file and line (exit 1)', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'sarif']);
+    expect(r.code).toBe(1);
+    const log = sarifLog.parse(JSON.parse(r.stdout));
+    const results = log.runs[0]?.results ?? [];
+    expect(results.map((x) => x.ruleId)).toEqual(['allow-all-ingress']);
+    expect(results[0]).toMatchObject({
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: `file://${join(open, 'shop.yaml')}` }, region: { startLine: 15 } } }],
+    });
+    expect(results[0]?.message.text).toContain('shop/allow-everything ingress[0] admits every peer (pods of every namespace and every address) on every port');
+    expect(r.stderr).toContain('floe: error: 1 finding at or above --fail-on error');
+  });
+
+  it('prints every policy in plain words and the findings as text; exit 0 with --fail-on never', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', generated, '--fail-on', 'never']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ NetworkPolicies in 2 namespaces\n/);
+    expect(r.stdout).toContain('  floe-default-deny: every pod in namespace floe-jobs (2 endpoints); isolates ingress and egress\n    ingress: nothing: all ingress is denied\n');
+    expect(r.stdout).not.toContain('dns-egress-blocked');
+    expect(r.stdout).not.toContain('namespace-without-default-deny');
+  });
+
+  it('gives the stable JSON {policies, findings} and filters with -n', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'shop']);
+    const json = JSON.parse(r.stdout) as { policies: { id: string }[]; findings: Record<string, unknown>[] };
+    expect(Object.keys(json)).toEqual(['policies', 'findings']);
+    expect(json.policies.map((p) => p.id)).toEqual(['shop/allow-everything', 'shop/deny']);
+    expect(Object.keys(json.findings[0] ?? {})).toEqual(['id', 'severity', 'namespace', 'object', 'rule', 'message', 'remedy']);
+    const other = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'elsewhere']);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.stdout)).toEqual({ policies: [], findings: [] });
+  });
+
+  it('lists the allowed connections with --connectivity: jobs reach Polaris on 8181, never each other', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { connectivity: { from: string; to: string; connections: unknown }[] }).connectivity;
+    const toPolaris = rows.find((x) => x.from === 'floe-jobs/a[Pod]' && x.to === 'floe-platform/polaris[Pod]');
+    // Exactly 8181 once ingress is exact per destination; the platform's service ports before.
+    expect(toPolaris?.connections).toContainEqual({ protocol: 'TCP', port: 8181 });
+    expect(rows.filter((x) => x.from.startsWith('floe-jobs/') && x.to.startsWith('floe-jobs/'))).toEqual([]);
+    expect(rows.some((x) => x.from === 'floe-jobs/a[Pod]' && x.to.endsWith('[External]') && x.to.startsWith('10.'))).toBe(false);
+    const mermaid = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'mermaid']);
+    expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+    const svg = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'svg']);
+    expect(svg.code, svg.stderr).toBe(0);
+    expect(svg.stdout).toMatch(/<svg[^>]*>[\s\S]*>floe&#45;jobs<[\s\S]*>floe&#45;platform<[\s\S]*<\/svg>/);
+  });
+
+  it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {
+    const dir = await tempDir('floe-audit-pss-');
+    await writeFile(
+      join(dir, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: floe-jobs\n  labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: restricted}\n',
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--manifest', join(REPO, 'examples/manifest.yaml'), '-o', 'json']);
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
+    expect(findings).toEqual([
+      expect.objectContaining({ id: 'pss-level-weaker-than-configured', severity: 'error', namespace: 'floe-jobs', label: 'pod-security.kubernetes.io/enforce', expected: 'restricted', actual: 'baseline' }),
+    ]);
+  });
+
+  it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {
+    expect((await floe(['network', 'audit', '--from-dir', open, '-o', 'dot'])).code).toBe(2);
+    expect((await floe(['network', 'audit', '--from-dir', open, '--connectivity', '-o', 'sarif'])).code).toBe(2);
+  });
+});
