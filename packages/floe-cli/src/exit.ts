@@ -49,9 +49,9 @@ export function reportError(err: unknown, debug: boolean): ErrorReport {
   }
   if (err instanceof FloeError) {
     const code = { finding: EXIT.finding, input: EXIT.input, environment: EXIT.environment, internal: EXIT.internal }[err.category];
+    // A finding is a result, not an error: the report is on stdout; stderr gets its one-line summary.
+    if (err.category === 'finding') return { code, lines: [`floe: ${err.message}`] };
     const lines = [`floe: error: ${err.message}`, ...(debug && err.stack ? [err.stack] : [])];
-    // A finding is a result: the command has printed its own output.
-    if (err.category === 'finding') return { code, lines };
     return { code, lines, json: { code: codeOf(err), message: err.message, problems: [] } };
   }
   const e = err instanceof Error ? err : new Error(String(err));

@@ -15,6 +15,14 @@ export abstract class FloeError extends Error {
   }
 }
 
+/**
+ * The check found something (drift, denied, not enforced, violations): exit 1,
+ * after the command has printed its report. A result, not a failure.
+ */
+export class FindingError extends FloeError {
+  readonly category = 'finding' as const;
+}
+
 /** Invalid input: bad flags, bad manifest.yaml, unknown plugin (exit 2). */
 export class InputError extends FloeError {
   readonly category = 'input' as const;

@@ -5,7 +5,7 @@
  */
 
 // Errors and exit categories
-export { EnvironmentError, FloeError, formatIssue, InputError, ManifestError, type ErrorCategory, type ManifestIssue } from './errors.js';
+export { EnvironmentError, FindingError, FloeError, formatIssue, InputError, ManifestError, type ErrorCategory, type ManifestIssue } from './errors.js';
 
 // The manifest
 export {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import {
   AUDIT_RULES,
-  FloeError,
+  FindingError,
   InputError,
   PolicyEngine,
   auditEvent,
@@ -38,9 +38,7 @@ interface AuditOptions extends PolicyInputFlags {
 }
 
 /** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
-export class AuditFindings extends FloeError {
-  readonly category = 'finding' as const;
-}
+export class AuditFindings extends FindingError {}
 
 /** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
 export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
