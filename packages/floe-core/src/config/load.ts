@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { EnvironmentError, InputError, ManifestError, type ManifestIssue } from '../errors.js';
 import { codeOfIssue, problemCode } from './problem-codes.js';
 import { ManifestSchema, type FloeManifest } from './schema.js';
+import { valueAt } from '../util/path.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -125,14 +126,6 @@ function article(expected: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let cur: unknown = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
 
 /**
  * Parses and validates manifest text. Every problem is reported at once, each
