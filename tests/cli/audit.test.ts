@@ -66,7 +66,7 @@ describe('floe network audit', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: `file://${join(open, 'shop.yaml')}` }, region: { startLine: 15 } } }],
     });
     expect(results[0]?.message.text).toContain('shop/allow-everything ingress[0] admits every peer (pods of every namespace and every address) on every port');
-    expect(r.stderr).toContain('floe: error: 1 finding at or above --fail-on error');
+    expect(r.stderr).toContain('floe: 1 finding at or above --fail-on error');
   });
 
   it('prints every policy in plain words and the findings as text; exit 0 with --fail-on never', async () => {

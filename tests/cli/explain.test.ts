@@ -46,7 +46,7 @@ describe('floe network explain on the generated defaults plus stand-in pods', ()
     expect(r.stdout).toContain('    - namespace floe-jobs needs kubernetes.io/metadata.name=floe-platform, has kubernetes.io/metadata.name=floe-jobs');
     expect(r.stdout).toContain('ingress at floe-jobs/b[Pod]: DENIED\n  isolated by: floe-jobs/floe-default-deny\n');
     expect(r.stdout).toContain('ingress is denied entirely');
-    expect(r.stderr).toContain('floe: error: floe-jobs/a[Pod] -> floe-jobs/b[Pod] is denied');
+    expect(r.stderr).toContain('floe: floe-jobs/a[Pod] -> floe-jobs/b[Pod] is denied');
     console.log(`explain floe-jobs/a -> floe-jobs/b --port 8080 (exit ${r.code}):\n${r.stdout}`);
   });
 

@@ -56,7 +56,7 @@ describe('floe network pss check', () => {
     expect(r.stdout).toContain(`${file}:1 Deployment floe-jobs/node-agent: refused at restricted:latest (5 checks)`);
     for (const check of ['privileged', 'allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']) expect(r.stdout).toMatch(new RegExp(`^  ${check} `, 'm'));
     expect(r.stdout).toContain('privileged (container "agent" must not set securityContext.privileged=true)');
-    expect(r.stderr).toContain('floe: error: Pod Security: refused at restricted:latest: 1 of 1 pods and pod templates');
+    expect(r.stderr).toContain('floe: Pod Security: refused at restricted:latest: 1 of 1 pods and pod templates');
   });
 
   it('defaults to restricted:latest and judges baseline at the version given', async () => {

@@ -61,7 +61,7 @@ describe('floe network validate (offline)', () => {
       expect(r.stdout).toContain(`          ${line}\n`);
     }
     expect(r.stdout).toMatch(/^ {10}@@ -\d+,\d+ \+\d+,\d+ @@$/m);
-    expect(r.stderr).toContain('floe: error: validation failed: current');
+    expect(r.stderr).toContain('floe: validation failed: current');
   });
 
   it('fails schema errors naming file, line, column and field: lower-case protocol, port 70000, CIDR with host bits', async () => {

@@ -24,7 +24,7 @@ const BUILD_SCRIPT = join(REPO_ROOT, 'tests/harness/build-controlplane.sh');
 const MARKER = '.floe-test-cluster';
 const READY_TIMEOUT_MS = Number(process.env.FLOE_CLUSTER_READY_TIMEOUT_MS ?? 60_000);
 
-/** Exit codes follow /work/shared/DESIGN.md: 2 usage, 3 environment, 4 internal. */
+/** Exit codes as in ARCHITECTURE.md: 2 usage, 3 environment, 4 internal. */
 export class ClusterError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 3) {

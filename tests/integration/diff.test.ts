@@ -54,7 +54,7 @@ const diff = (...extra: string[]) => floe(['network', 'diff', '--manifest', mani
 async function diffJson(): Promise<{ code: number; json: DiffJson }> {
   const r = await diff('-o', 'json');
   // Drift is a finding: the report on stdout, one line on stderr.
-  if (r.code === 1) expect(r.stderr).toMatch(/^floe: error: the cluster differs from the intent: \d+ objects? differs?: .*\n$/);
+  if (r.code === 1) expect(r.stderr).toMatch(/^floe: the cluster differs from the intent: \d+ objects? differs?: .*\n$/);
   else expect(r.stderr).toBe('');
   return { code: r.code, json: JSON.parse(r.stdout) as DiffJson };
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_PLUGIN,
+  InputError,
   createLogger,
   defaultManifest,
   loadManifestFile,
@@ -18,8 +19,19 @@ export interface GlobalOptions {
   logLevel?: LevelWithSilent;
 }
 
+/** The levels --log-level and FLOE_LOG_LEVEL accept. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly LevelWithSilent[];
+
+/** FLOE_LOG_LEVEL, checked: any other value is bad input (exit 2), not a crash in the logger. */
+export function logLevelFromEnv(): LevelWithSilent | undefined {
+  const value = process.env.FLOE_LOG_LEVEL;
+  if (value === undefined || value === '') return undefined;
+  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LevelWithSilent;
+  throw new InputError(`FLOE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`, { code: 'input.log_level' });
+}
+
 export function logger(opts: GlobalOptions): Logger {
-  return createLogger(opts.logLevel ?? (process.env.FLOE_LOG_LEVEL as LevelWithSilent | undefined) ?? (opts.debug ? 'debug' : 'info'));
+  return createLogger(opts.logLevel ?? logLevelFromEnv() ?? (opts.debug ? 'debug' : 'info'));
 }
 
 /** --manifest PATH, else ./manifest.yaml, else the built-in defaults (said on stderr). */

@@ -9,7 +9,7 @@ import { jobRunPolicyCommand } from './commands/job-run-policy.js';
 import { pssCommand } from './commands/pss.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
-import type { GlobalOptions } from './context.js';
+import { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './context.js';
 import { reportError } from './exit.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -19,7 +19,7 @@ export function buildProgram(): Command {
     .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
     .version(version, '-V, --version')
     .option('--debug', 'show stack traces and debug logs')
-    .addOption(new Option('--log-level <level>', 'log level for the JSON logs on stderr (env FLOE_LOG_LEVEL)').choices(['debug', 'info', 'warn', 'error', 'silent']))
+    .addOption(new Option('--log-level <level>', 'log level for the JSON logs on stderr (env FLOE_LOG_LEVEL)').choices(LOG_LEVELS))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
@@ -28,7 +28,9 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.`,
+Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.
+With -o json, a failure (2, 3, 4) is also printed on stdout as
+{"error": {"code": ..., "message": ..., "problems": [...]}}; README lists the codes.`,
     );
   network.addCommand(generateCommand(globals));
   network.addCommand(checkCniCommand(globals));
@@ -45,14 +47,31 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
   return program;
 }
 
+/**
+ * Whether the failing command asked for `--output json`: the running command's
+ * own option, or, when parsing failed before any command ran, the argv.
+ */
+function wantsJson(running: Command | undefined, argv: readonly string[]): boolean {
+  if (running) return running.opts<{ output?: unknown }>().output === 'json';
+  return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  let running: Command | undefined;
+  program.hook('preAction', (_program, action) => {
+    running = action;
+    // Checked before any command runs, so a bad value is exit 2 for every command.
+    logLevelFromEnv();
+  });
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
     const report = reportError(err, Boolean(program.opts<GlobalOptions>().debug));
     for (const line of report.lines) process.stderr.write(`${line}\n`);
+    // With --output json a failure is JSON on stdout too, so CI reads one format; every command gets this here.
+    if (report.json && wantsJson(running, argv.slice(2))) process.stdout.write(`${JSON.stringify({ error: report.json }, null, 2)}\n`);
     return report.code;
   }
 }

@@ -1,15 +1,26 @@
 /**
  * Typed errors. Library code throws these; the CLI maps them to exit codes in
- * one place (packages/floe-cli/src/exit.ts). Categories follow DESIGN.md.
+ * one place (packages/floe-cli/src/exit.ts); ARCHITECTURE.md lists the codes.
  */
 export type ErrorCategory = 'finding' | 'input' | 'environment' | 'internal';
 
 export abstract class FloeError extends Error {
   abstract readonly category: ErrorCategory;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** A stable code for `--output json` (e.g. "environment.locked"); without one the CLI derives it from the category. */
+  readonly code?: string;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.code !== undefined) this.code = options.code;
   }
+}
+
+/**
+ * The check found something (drift, denied, not enforced, violations): exit 1,
+ * after the command has printed its report. A result, not a failure.
+ */
+export class FindingError extends FloeError {
+  readonly category = 'finding' as const;
 }
 
 /** Invalid input: bad flags, bad manifest.yaml, unknown plugin (exit 2). */
@@ -29,6 +40,8 @@ export interface ManifestIssue {
   col: number;
   /** Dotted path with [i] indexes, e.g. security.network_policies.jobs_egress_allow[0].port */
   path: string;
+  /** Stable, e.g. "manifest.invalid_cidr" (config/problem-codes.ts); the message may be reworded, the code not. */
+  code: string;
   message: string;
 }
 

@@ -5,7 +5,7 @@
  */
 
 // Errors and exit categories
-export { EnvironmentError, FloeError, formatIssue, InputError, ManifestError, type ErrorCategory, type ManifestIssue } from './errors.js';
+export { EnvironmentError, FindingError, FloeError, formatIssue, InputError, ManifestError, type ErrorCategory, type ManifestIssue } from './errors.js';
 
 // The manifest
 export {
@@ -26,6 +26,7 @@ export {
 } from './config/schema.js';
 export { defaultManifest, loadManifestFile, MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, parseManifest, type LoadedManifest } from './config/load.js';
 export { manifestJsonSchema } from './config/json-schema.js';
+export { MANIFEST_PROBLEM_CODES, problemCode, type ManifestProblemCode } from './config/problem-codes.js';
 
 // Intents: the flows the platform needs
 export type { CidrPeer, IntentPlan, ManagedNamespace, NamespaceRole, NetworkIntent, Peer, PodsPeer, PortSpec } from './intent/types.js';

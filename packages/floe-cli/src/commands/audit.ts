@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import {
   AUDIT_RULES,
+  FindingError,
   PssServerDisagreement,
   RESOURCES,
-  FloeError,
   InputError,
   PolicyEngine,
   auditEvent,
@@ -55,9 +55,7 @@ interface AuditOptions extends PolicyInputFlags {
 }
 
 /** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
-export class AuditFindings extends FloeError {
-  readonly category = 'finding' as const;
-}
+export class AuditFindings extends FindingError {}
 
 /** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
 export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
@@ -226,12 +224,13 @@ Examples:
             markdown: () => auditMarkdown(report),
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
           }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
-          process.stdout.write(render());
+          // A disagreement means floe's verdicts cannot be trusted: no report, only the error.
           if (opts.pssServerCheck) {
             if (serverCheck.some((r) => r.onlyFloe.length > 0 || r.onlyServer.length > 0)) throw new PssServerDisagreement(serverCheck);
             const partial = serverCheck.filter((r) => !r.complete).length;
             process.stderr.write(`floe: Pod Security: the API server agrees with floe on ${serverCheck.length - partial} namespace check${serverCheck.length - partial === 1 ? '' : 's'} (${serverCheck.reduce((n, r) => n + r.compared, 0)} server warnings compared)${partial ? ` (${partial} not compared: the server judged only some of the pods)` : ''}\n`);
           }
+          process.stdout.write(render());
           const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
           const errors = report.findings.filter((f) => f.severity === 'error').length;
           auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors, pssViolations: report.findings.filter((f) => f.id === 'pss-violation').length, ...(opts.pssServerCheck ? { pssServerChecks: serverCheck.length } : {}) } });

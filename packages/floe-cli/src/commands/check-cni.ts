@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { FloeError, auditEvent, cniJson, cniText, detectCni, gatherCniSnapshot, withSpan } from '@floe/core';
+import { FindingError, auditEvent, cniJson, cniText, detectCni, gatherCniSnapshot, withSpan } from '@floe/core';
 import { logger, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 
@@ -83,8 +83,7 @@ Examples:
  * The finding "policies will not (or may not) be enforced": exit 1, after the
  * report is on stdout.
  */
-export class CniNotEnforced extends FloeError {
-  readonly category = 'finding' as const;
+export class CniNotEnforced extends FindingError {
   constructor(readonly verdict: string) {
     super(verdict === 'unknown' ? 'cannot confirm that NetworkPolicies are enforced on this cluster (verdict unknown)' : 'NetworkPolicies are not enforced on this cluster (verdict not-enforced)');
   }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import {
-  FloeError,
+  FindingError,
   InputError,
   NetworkPolicyManifestGenerator,
   auditEvent,
@@ -28,8 +28,7 @@ const COMMAND = 'floe network diff';
  * The finding "the cluster differs from the intent": exit 1, after the report
  * is on stdout (as kubectl diff). Not a failed operation: span and audit say success.
  */
-export class DriftFound extends FloeError {
-  readonly category = 'finding' as const;
+export class DriftFound extends FindingError {
   constructor(report: DiffReport) {
     super(`the cluster differs from the intent: ${summaryLine(report)}`);
   }
@@ -44,8 +43,7 @@ interface DiffOptions extends KubeFlags {
 }
 
 /** --semantic: the live cluster allows access the intent does not. Always exit 1. */
-export class AccessWidened extends FloeError {
-  readonly category = 'finding' as const;
+export class AccessWidened extends FindingError {
   constructor(n: number) {
     super(`the cluster allows ${n} connection${n === 1 ? '' : 's'} the intent does not (access widened)`);
   }

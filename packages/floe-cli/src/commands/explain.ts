@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import {
-  FloeError,
+  FindingError,
   InputError,
   PolicyEngine,
   auditEvent,
@@ -24,9 +24,7 @@ interface ExplainOptions extends PolicyInputFlags {
 }
 
 /** The finding "this connection is denied": exit 1, after the explanation is on stdout. */
-export class ConnectionDenied extends FloeError {
-  readonly category = 'finding' as const;
-}
+export class ConnectionDenied extends FindingError {}
 
 /** `8080`, `53/UDP`, `9/sctp` → a port query; anything else is exit 2. */
 export function parsePortQuery(text: string): PortQuery {

@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   EnvironmentError,
-  FloeError,
+  FindingError,
   InputError,
   MAX_MANIFEST_FILE_BYTES,
   ManifestInputError,
@@ -107,9 +107,7 @@ export function pssCheckText(report: PssCheckReport): string {
 }
 
 /** The finding "the API server would refuse these": exit 1, after the report is on stdout. */
-export class PodSecurityViolations extends FloeError {
-  readonly category = 'finding' as const;
-}
+export class PodSecurityViolations extends FindingError {}
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 

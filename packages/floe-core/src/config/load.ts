@@ -4,7 +4,9 @@ import { sha256 } from '../util/hash.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { EnvironmentError, InputError, ManifestError, type ManifestIssue } from '../errors.js';
+import { codeOfIssue, problemCode } from './problem-codes.js';
 import { ManifestSchema, type FloeManifest } from './schema.js';
+import { valueAt } from '../util/path.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -124,14 +126,6 @@ function article(expected: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let cur: unknown = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
 
 /**
  * Parses and validates manifest text. Every problem is reported at once, each
@@ -139,15 +133,16 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
  */
 export function parseManifest(text: string, file: string): FloeManifest {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
-    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
   }
   const lineCounter = new LineCounter();
   const pos = (offset: number) => lineCounter.linePos(offset);
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const yamlIssues: ManifestIssue[] = [...doc.errors].map((e) => {
     const { line, col } = pos(e.pos[0]);
-    const kind = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
-    return { file, line, col, path: '', message: `${kind}: ${e.message.split('\n')[0]}` };
+    const duplicate = e.code === 'DUPLICATE_KEY';
+    const code = problemCode(duplicate ? 'duplicate_key' : 'yaml_syntax');
+    return { file, line, col, path: '', code, message: `${duplicate ? 'duplicate key' : 'YAML syntax error'}: ${e.message.split('\n')[0]}` };
   });
   if (yamlIssues.length > 0) throw new ManifestError(yamlIssues);
 
@@ -155,11 +150,11 @@ export function parseManifest(text: string, file: string): FloeManifest {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: `YAML could not be expanded: ${(err as Error).message}` }]);
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('alias_limit'), message: `YAML could not be expanded: ${(err as Error).message}` }]);
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ManifestError([{ file, line: 1, col: 1, path: '', message: 'the manifest must be a mapping (key: value pairs) at the top level' }]);
+    throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('not_a_mapping'), message: 'the manifest must be a mapping (key: value pairs) at the top level' }]);
   }
 
   const result = ManifestSchema.safeParse(data);
@@ -172,7 +167,7 @@ export function parseManifest(text: string, file: string): FloeManifest {
       for (const key of issue.keys) {
         const { keyNode, node } = locate(doc, [...path, key]);
         const at = pos((keyNode ?? node)?.range?.[0] ?? 0);
-        issues.push({ file, ...at, path: formatPath([...path, key]), message: unknownFieldMessage(key, allowedKeys(path)) });
+        issues.push({ file, ...at, path: formatPath([...path, key]), code: codeOfIssue(issue, false), message: unknownFieldMessage(key, allowedKeys(path)) });
       }
       continue;
     }
@@ -184,9 +179,9 @@ export function parseManifest(text: string, file: string): FloeManifest {
     const at = pos((atKey ? keyNode ?? node : node)?.range?.[0] ?? 0);
     let message = describeIssue(issue, input);
     const preview = scalarPreview(input);
-    const named = typeof input === 'string' && input.length > 2 && message.includes(input);
+    const named = (typeof input === 'string' && input.length > 2 && message.includes(input)) || message.startsWith(`must not be ${String(input)}:`);
     if (preview && !named && !message.includes('(got')) message += ` (got ${preview})`;
-    issues.push({ file, ...at, path: formatPath(path), message });
+    issues.push({ file, ...at, path: formatPath(path), code: codeOfIssue(issue, input === undefined), message });
   }
   issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));
   throw new ManifestError(issues);
@@ -201,15 +196,15 @@ export async function loadManifestFile(path: string): Promise<LoadedManifest> {
   let text: string;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new ManifestError([{ file: path, line: 1, col: 1, path: '', message: 'is not a regular file' }]);
+    if (!info.isFile()) throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code: problemCode('not_a_file'), message: 'is not a regular file' }]);
     if (info.size > MAX_MANIFEST_BYTES) {
-      throw new ManifestError([{ file: path, line: 1, col: 1, path: '', message: `file is ${info.size} bytes; the limit is ${MAX_MANIFEST_BYTES}` }]);
+      throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is ${info.size} bytes; the limit is ${MAX_MANIFEST_BYTES}` }]);
     }
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof ManifestError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`manifest not found: ${path} (pass --manifest PATH, or run without it to use the built-in defaults)`);
+    if (code === 'ENOENT') throw new InputError(`manifest not found: ${path} (pass --manifest PATH, or run without it to use the built-in defaults)`, { code: 'input.manifest_not_found' });
     throw new EnvironmentError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   return { config: parseManifest(text, path), source: path, sha256: sha256(text) };

@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseCidr } from '../util/cidr.js';
+import { addProblem, coded } from './problem-codes.js';
+import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
 /**
  * The manifest.yaml schema. zod is the single description of the input: the
@@ -27,12 +29,13 @@ const labelKey = z.string().refine(
     const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
     return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
   },
-  { error: 'must be a Kubernetes label key ([prefix/]name, name at most 63 characters of [A-Za-z0-9-_.])' },
+  { error: 'must be a Kubernetes label key ([prefix/]name, name at most 63 characters of [A-Za-z0-9-_.])', ...coded('invalid_label_key') },
 );
 const labelValue = z
   .string()
   .refine((v) => v === '' || (v.length <= 63 && LABEL_NAME.test(v)), {
     error: 'must be a Kubernetes label value (at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends)',
+    ...coded('invalid_label_value'),
   });
 export const podLabels = z.record(labelKey, labelValue);
 
@@ -45,7 +48,7 @@ export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
 
 export const cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+  if (!parsed.ok) addProblem(ctx, 'invalid_cidr', [], parsed.reason);
 });
 
 export const EgressAllowRuleSchema = z
@@ -61,19 +64,19 @@ export const EgressAllowRuleSchema = z
   })
   .superRefine((rule, ctx) => {
     if ((rule.to_namespace === undefined) === (rule.to_cidr === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'needs exactly one of to_namespace or to_cidr' });
+      addProblem(ctx, 'exclusive_fields', [], 'needs exactly one of to_namespace or to_cidr');
     }
     if (rule.to_pod_labels !== undefined && rule.to_namespace === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['to_pod_labels'], message: 'is only allowed together with to_namespace' });
+      addProblem(ctx, 'dependent_field', ['to_pod_labels'], 'is only allowed together with to_namespace');
     }
     if ((rule.port === undefined) === (rule.ports === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'needs exactly one of port or ports' });
+      addProblem(ctx, 'exclusive_fields', [], 'needs exactly one of port or ports');
     }
     if (rule.end_port !== undefined) {
       if (rule.port === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['end_port'], message: 'is only allowed together with port (a range port..end_port)' });
+        addProblem(ctx, 'dependent_field', ['end_port'], 'is only allowed together with port (a range port..end_port)');
       } else if (rule.end_port < rule.port) {
-        ctx.addIssue({ code: 'custom', path: ['end_port'], message: `must be at least port (${rule.port})` });
+        addProblem(ctx, 'out_of_range', ['end_port'], `must be at least port (${rule.port})`);
       }
     }
   });
@@ -143,7 +146,7 @@ export const IngressControllerSchema = z
   .superRefine((ic, ctx) => {
     const seen = new Set<string>();
     ic.domain_endpoints.forEach((e, i) => {
-      if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['domain_endpoints', i, 'name'], message: `duplicates endpoint "${e.name}"` });
+      if (seen.has(e.name)) addProblem(ctx, 'duplicate', ['domain_endpoints', i, 'name'], `duplicates endpoint "${e.name}"`);
       seen.add(e.name);
     });
   });
@@ -163,7 +166,7 @@ export const DEFAULT_EXTERNAL_HTTPS_EXCEPT = [
   'fe80::/10',
 ];
 
-const exceptCidr = cidr.refine((c) => !c.endsWith('/0'), { error: 'must not be a /0: that would exclude the whole address family' });
+const exceptCidr = cidr.refine((c) => !c.endsWith('/0'), { error: 'must not be a /0: that would exclude the whole address family', ...coded('invalid_cidr') });
 
 export const JobRunPodToPodSchema = z
   .strictObject({
@@ -211,12 +214,12 @@ export type PssLevel = z.infer<typeof pssLevel>;
 
 const FORBIDDEN_WRITABLE_ROOTS = ['/proc', '/sys', '/dev'];
 const writablePath = z.string().superRefine((p, ctx) => {
-  if (!p.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'must be an absolute path' });
-  else if (p === '/') ctx.addIssue({ code: 'custom', message: 'must not be / (that would make the whole root file system writable)' });
+  if (!p.startsWith('/')) addProblem(ctx, 'invalid_path', [], 'must be an absolute path');
+  else if (p === '/') addProblem(ctx, 'invalid_path', [], 'must not be / (that would make the whole root file system writable)');
   else if (posix.normalize(p).replace(/\/$/, '') !== p) {
-    ctx.addIssue({ code: 'custom', message: `must be normalised (did you mean ${posix.normalize(p).replace(/(.)\/$/, '$1')}?)` });
+    addProblem(ctx, 'invalid_path', [], `must be normalised (did you mean ${posix.normalize(p).replace(/(.)\/$/, '$1')}?)`);
   } else if (FORBIDDEN_WRITABLE_ROOTS.some((root) => p === root || p.startsWith(`${root}/`))) {
-    ctx.addIssue({ code: 'custom', message: 'must not be under /proc, /sys or /dev' });
+    addProblem(ctx, 'invalid_path', [], 'must not be under /proc, /sys or /dev');
   }
 });
 
@@ -251,26 +254,18 @@ export const PodSecuritySchema = z
     const strictest = enforced.reduce((a, b) => (rank(b[1]) > rank(a[1]) ? b : a));
     for (const key of ['audit_level', 'warn_level'] as const) {
       if (rank(ps[key]) < rank(strictest[1])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `must not be weaker than the strictest enforced level (${strictest[0]} is ${strictest[1]})`,
-        });
+        addProblem(ctx, 'level_order', [key], `must not be weaker than the strictest enforced level (${strictest[0]} is ${strictest[1]})`);
       }
     }
-    const anyRestricted = [...enforced.map(([, l]) => l), ps.audit_level, ps.warn_level].includes('restricted');
-    if (ps.run_as_user === 0 && anyRestricted) {
-      ctx.addIssue({ code: 'custom', path: ['run_as_user'], message: 'must not be 0 (root) while any level is restricted' });
-    }
     if (ps.seccomp_profile === 'Localhost' && !ps.localhost_profile) {
-      ctx.addIssue({ code: 'custom', path: ['localhost_profile'], message: 'is required when seccomp_profile is Localhost' });
+      addProblem(ctx, 'dependent_field', ['localhost_profile'], 'is required when seccomp_profile is Localhost');
     }
     if (ps.seccomp_profile !== 'Localhost' && ps.localhost_profile) {
-      ctx.addIssue({ code: 'custom', path: ['localhost_profile'], message: 'is only allowed when seccomp_profile is Localhost' });
+      addProblem(ctx, 'dependent_field', ['localhost_profile'], 'is only allowed when seccomp_profile is Localhost');
     }
     const seen = new Set<string>();
     ps.writable_paths.forEach((p, i) => {
-      if (seen.has(p)) ctx.addIssue({ code: 'custom', path: ['writable_paths', i], message: `duplicates ${p}` });
+      if (seen.has(p)) addProblem(ctx, 'duplicate', ['writable_paths', i], `duplicates ${p}`);
       seen.add(p);
     });
   });
@@ -320,15 +315,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Checks across sections: namespace collisions, duplicate domains, cross-domain egress. */
+/** Checks across sections: namespace collisions, duplicate domains, cross-domain egress; then the refusals (refusals.ts). */
 function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
   if (!isRecord(m)) return;
   const nsCfg = isRecord(m.namespaces) ? m.namespaces : {};
   const platform = str(nsCfg.platform) ?? 'floe-platform';
   const jobs = str(nsCfg.jobs) ?? 'floe-jobs';
   const owners = new Map<string, string>([[platform, 'namespaces.platform']]);
+  const managed: ManagedRef[] = [
+    { namespace: platform, owner: 'the platform namespace (namespaces.platform)', path: ['namespaces', 'platform'] },
+    { namespace: jobs, owner: 'the jobs namespace (namespaces.jobs)', path: ['namespaces', 'jobs'] },
+  ];
   if (owners.has(jobs)) {
-    ctx.addIssue({ code: 'custom', path: ['namespaces', 'jobs'], message: `is the same namespace as namespaces.platform (${jobs})` });
+    addProblem(ctx, 'namespace_conflict', ['namespaces', 'jobs'], `is the same namespace as namespaces.platform (${jobs})`);
   }
   owners.set(jobs, 'namespaces.jobs');
   const names = new Set<string>();
@@ -336,7 +335,7 @@ function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
     const name = isRecord(d) ? str(d.name) : undefined;
     if (!isRecord(d) || name === undefined) return;
     if (names.has(name)) {
-      ctx.addIssue({ code: 'custom', path: ['domains', i, 'name'], message: `duplicates domain "${name}"` });
+      addProblem(ctx, 'duplicate', ['domains', i, 'name'], `duplicates domain "${name}"`);
       return;
     }
     names.add(name);
@@ -344,22 +343,20 @@ function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
     const ns = explicit ?? domainNamespace(name);
     const other = owners.get(ns);
     if (other) {
-      ctx.addIssue({ code: 'custom', path: ['domains', i, explicit ? 'namespace' : 'name'], message: `namespace ${ns} is already used by ${other}` });
+      addProblem(ctx, 'namespace_conflict', ['domains', i, explicit ? 'namespace' : 'name'], `namespace ${ns} is already used by ${other}`);
     }
     owners.set(ns, `domains[${i}]`);
+    managed.push({ namespace: ns, owner: `the namespace of domain ${name} (domains[${i}])`, path: ['domains', i, explicit ? 'namespace' : 'name'] });
   });
   const security = isRecord(m.security) ? m.security : {};
   const np = isRecord(security.network_policies) ? security.network_policies : {};
   (Array.isArray(np.domain_egress_allow) ? np.domain_egress_allow : []).forEach((rule: unknown, i) => {
     const target = isRecord(rule) ? str(rule.to_namespace) : undefined;
     if (target !== undefined && owners.get(target)?.startsWith('domains[')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['security', 'network_policies', 'domain_egress_allow', i, 'to_namespace'],
-        message: `${target} is a domain namespace; domains never reach other domains`,
-      });
+      addProblem(ctx, 'cross_domain', ['security', 'network_policies', 'domain_egress_allow', i, 'to_namespace'], `${target} is a domain namespace; domains never reach other domains`);
     }
   });
+  refuseUnsafe(m, managed, ctx);
 }
 
 export function domainNamespace(domain: string): string {

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, FloeError } from '../errors.js';
+import { acquireOutputLock } from './lock.js';
 
 /**
  * The list of files floe wrote, kept inside the output directory. It is how
@@ -42,6 +43,7 @@ async function foreignEntries(dir: string): Promise<string[]> {
 /**
  * A run killed between its two renames leaves the previous tree at
  * .<name>.floe-old-*; put it back. Staging trees of killed runs are removed.
+ * Only called under the output lock, so no leftover belongs to a live run.
  */
 async function recoverInterruptedRun(target: string): Promise<void> {
   const parent = dirname(target);
@@ -77,10 +79,36 @@ function writeNew(path: string, content: string): void {
  * beside it and renamed into place, so an interrupted or failed run leaves the
  * previous content intact. Files from an earlier run that are no longer
  * generated disappear; a directory holding files floe did not write is never
- * touched (EnvironmentError, exit 3).
+ * touched (EnvironmentError, exit 3). One run at a time per directory: a
+ * concurrent run fails with EnvironmentError code environment.locked; every
+ * file-system failure is an EnvironmentError.
  */
 export async function replaceOutputDir(outDir: string, files: readonly FileToWrite[]): Promise<void> {
   const target = resolve(outDir);
+  const parent = dirname(target);
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (err) {
+    throw fsError('create', parent, err);
+  }
+  let lock;
+  try {
+    lock = acquireOutputLock(target, outDir);
+  } catch (err) {
+    if (err instanceof FloeError) throw err;
+    throw fsError('lock', outDir, err);
+  }
+  try {
+    await replaceLocked(outDir, target, files);
+  } catch (err) {
+    if (err instanceof FloeError) throw err;
+    throw fsError('write', outDir, err);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replaceLocked(outDir: string, target: string, files: readonly FileToWrite[]): Promise<void> {
   const parent = dirname(target);
   await recoverInterruptedRun(target);
   let exists = false;
@@ -104,11 +132,6 @@ export async function replaceOutputDir(outDir: string, files: readonly FileToWri
     }
   }
 
-  try {
-    await mkdir(parent, { recursive: true });
-  } catch (err) {
-    throw fsError('create', parent, err);
-  }
   const prefix = join(parent, `.${basename(target)}.floe-`);
   let staging: string;
   try {

@@ -128,6 +128,7 @@ export class PssServerDisagreement extends FloeError {
       `Pod Security: floe's evaluator and the API server disagree on ${bad.length} of ${results.length} namespace check${results.length === 1 ? '' : 's'} (a bug in floe; please report it):\n${bad
         .map((r) => [`  namespace ${r.target.namespace} at ${formatLevelVersion(r.target.asked)} (${r.target.modes.join(', ')}):`, ...r.onlyFloe.map((w) => `    floe only:   ${w}`), ...r.onlyServer.map((w) => `    server only: ${w}`)].join('\n'))
         .join('\n')}`,
+      { code: 'internal.pss_server_disagreement' },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { FloeError } from '../errors.js';
+import { FindingError } from '../errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FloeManifest } from '../config/schema.js';
 import { checkComplete } from './complete.js';
@@ -55,8 +55,7 @@ export async function validateNetwork(input: ValidateInput, server?: ServerInput
 }
 
 /** Some check failed: exit 1 after the report was printed. */
-export class ChecksFailed extends FloeError {
-  readonly category = 'finding' as const;
+export class ChecksFailed extends FindingError {
   constructor(readonly failed: readonly CheckId[]) {
     super(`validation failed: ${failed.join(', ')}`);
   }

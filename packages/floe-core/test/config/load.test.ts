@@ -66,7 +66,7 @@ describe('YAML', () => {
     ['a string', 'floe\n'],
     ['a number', '42\n'],
   ])('rejects a top level that is %s', (_what, text) => {
-    expect(onlyIssue(text)).toEqual({ file: FILE, line: 1, col: 1, path: '', message: expect.stringMatching(/must be a mapping/) });
+    expect(onlyIssue(text)).toEqual({ file: FILE, line: 1, col: 1, path: '', code: 'manifest.not_a_mapping', message: expect.stringMatching(/must be a mapping/) });
   });
 
   it('throws ManifestError, an input error, whose message lists file:line:col', () => {

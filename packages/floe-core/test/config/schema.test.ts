@@ -13,7 +13,7 @@ const PS = 'security.pod_security';
 describe('unknown keys', () => {
   it('rejects an unknown key under security at the key, suggesting the near miss and listing the allowed keys', () => {
     expect(onlyIssue(yaml('security:', '  network_plicies: {}'))).toEqual({
-      file: FILE, line: 2, col: 3, path: 'security.network_plicies',
+      file: FILE, line: 2, col: 3, path: 'security.network_plicies', code: 'manifest.unknown_key',
       message: 'unknown field (did you mean network_policies? allowed: network_policies, pod_security)',
     });
   });
@@ -90,7 +90,7 @@ describe('domain names', () => {
 
   it('rejects a duplicate domain name at the second occurrence', () => {
     const issues = issuesOf(yaml('domains:', '  - name: sales', '  - name: sales'));
-    expect(issues).toContainEqual({ file: FILE, line: 3, col: 11, path: 'domains[1].name', message: expect.stringMatching(/duplicates domain "sales"/) });
+    expect(issues).toContainEqual({ file: FILE, line: 3, col: 11, path: 'domains[1].name', code: 'manifest.duplicate', message: expect.stringMatching(/duplicates domain "sales"/) });
     expect(issues.every((i) => i.path === 'domains[1].name')).toBe(true);
   });
 
@@ -215,7 +215,7 @@ describe('egress allow rules', () => {
 
   it('rejects port 70000 with the allowed range and the value', () => {
     expect(onlyIssue(jobsRule('name: x', 'to_cidr: 10.0.0.0/8', 'port: 70000'))).toEqual({
-      file: FILE, line: 6, col: 15, path: `${RULE}.port`, message: 'must be 1–65535 (got 70000)',
+      file: FILE, line: 6, col: 15, path: `${RULE}.port`, code: 'manifest.out_of_range', message: 'must be 1–65535 (got 70000)',
     });
   });
 
@@ -413,8 +413,8 @@ describe('pod security levels', () => {
   });
 
   it('accepts each level name', () => {
-    const m = parse(podSecurity('jobs_level: privileged', 'platform_level: baseline', 'domain_level: restricted'));
-    expect([m.security.pod_security.jobs_level, m.security.pod_security.platform_level, m.security.pod_security.domain_level]).toEqual(['privileged', 'baseline', 'restricted']);
+    const m = parse(podSecurity('jobs_level: baseline', 'platform_level: privileged', 'domain_level: restricted'));
+    expect([m.security.pod_security.jobs_level, m.security.pod_security.platform_level, m.security.pod_security.domain_level]).toEqual(['baseline', 'privileged', 'restricted']);
   });
 
   it('rejects an audit_level weaker than the strictest enforced level', () => {
@@ -436,24 +436,6 @@ describe('pod security levels', () => {
   it('accepts audit and warn levels equal to or stricter than every enforced level', () => {
     const m = parse(podSecurity('jobs_level: baseline', 'domain_level: baseline', 'audit_level: baseline', 'warn_level: restricted'));
     expect(m.security.pod_security).toMatchObject({ audit_level: 'baseline', warn_level: 'restricted' });
-  });
-});
-
-describe('run_as_user', () => {
-  it('rejects run_as_user 0 while the default levels are restricted', () => {
-    const issue = onlyIssue(podSecurity('run_as_user: 0'));
-    expect(issue).toMatchObject({ line: 3, col: 18, path: `${PS}.run_as_user` });
-    expect(issue.message).toMatch(/must not be 0 \(root\) while any level is restricted/);
-  });
-
-  it('rejects run_as_user 0 when only warn_level is restricted', () => {
-    const issue = onlyIssue(podSecurity('jobs_level: baseline', 'domain_level: baseline', 'audit_level: baseline', 'run_as_user: 0'));
-    expect(issue).toMatchObject({ line: 6, col: 18, path: `${PS}.run_as_user` });
-  });
-
-  it('accepts run_as_user 0 when every level is baseline or privileged', () => {
-    const m = parse(podSecurity('jobs_level: baseline', 'platform_level: privileged', 'domain_level: baseline', 'audit_level: baseline', 'warn_level: baseline', 'run_as_user: 0'));
-    expect(m.security.pod_security.run_as_user).toBe(0);
   });
 });
 

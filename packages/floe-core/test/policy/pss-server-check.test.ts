@@ -59,6 +59,7 @@ describe('expectedNamespaceWarnings and compareServerWarnings', () => {
     expect(r.onlyServer).toEqual(['a (and 1 other pod): privileged']);
     const err = new PssServerDisagreement([r]);
     expect(err.category).toBe('internal');
+    expect(err.code).toBe('internal.pss_server_disagreement');
     expect(err.message).toContain('disagree on 1 of 1 namespace check');
     expect(err.message).toContain('server only: a (and 1 other pod): privileged');
     expect(compareServerWarnings(target, expected, ['new PodSecurity enforce level only checked against the first 3000 of 4000 existing pods'])).toMatchObject({ complete: false, onlyFloe: [], onlyServer: [] });
