@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import {
   AUDIT_RULES,
+  EnvironmentError,
   FindingError,
   PssServerDisagreement,
   RESOURCES,
@@ -87,7 +88,9 @@ const collect = (value: string, previous: string[]) => [...previous, ...value.sp
  * are compared with the ones floe's evaluator predicts for the same pods.
  */
 async function pssServerCheck(client: ClusterClient, namespaces: readonly { name: string; labels: Record<string, string> }[], objects: readonly SourcedObject[], defaults: PssDefaults, inScope: (ns: string) => boolean): Promise<ServerCheckResult[]> {
-  const serverMinor = Number.parseInt((await client.version()).minor, 10);
+  const reported = await client.version();
+  const serverMinor = Number.parseInt(reported.minor, 10);
+  if (!Number.isFinite(serverMinor)) throw new EnvironmentError(`--pss-server-check: the API server reports minor version ${JSON.stringify(reported.minor)} (${reported.gitVersion}), which is not a number`);
   const podsByNs = new Map<string, { name: string; pod: { metadata?: Record<string, unknown>; spec: Record<string, unknown> } }[]>();
   for (const { object } of objects) {
     if (object.kind !== 'Pod') continue;
