@@ -123,6 +123,27 @@ describe('floe network audit: pss-violation', () => {
     expect(pss.filter((f) => f.object === 'shop/plain[Pod]')).toEqual([]);
   });
 
+  it('judges at the enforce-version of the label: a user-namespaced pod unmasking /proc breaks baseline pinned at v1.34, not baseline at latest', async () => {
+    const dir = await tempDir('floe-audit-pss-version-');
+    const pod = (namespace: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: userns, namespace: ${namespace}}
+spec:
+  hostUsers: false
+  containers: [{name: c, image: nginx, securityContext: {procMount: Unmasked}}]
+`;
+    const ns = (name: string, version: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels: {pod-security.kubernetes.io/enforce: baseline${version ? `, pod-security.kubernetes.io/enforce-version: ${version}` : ''}}
+`;
+    await writeFile(join(dir, 'all.yaml'), [ns('pinned', 'v1.34'), pod('pinned'), ns('current', ''), pod('current')].join('---\n'));
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--output', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(pssOf(r.stdout).map((f) => [f.object, f.check, f.level, f.version, f.mode])).toEqual([['pinned/userns[Pod]', 'procMount', 'baseline', 'v1.34', 'enforce']]);
+  });
+
   it('reports a Deployment once through its template, not again for its ReplicaSet and pods', async () => {
     const r = await floe(['network', 'audit', '--from-dir', labelled, '--output', 'json']);
     const pss = pssOf(r.stdout);
