@@ -506,7 +506,8 @@ describe('floe network check-cni on the real API server', () => {
     try {
       const r = await checkCni(['--output', 'json', '--log-level', 'silent'], user.kubeconfig);
       expect(r.code).toBe(3);
-      expect(r.stdout).toBe('');
+      // --output json: the failure is also a JSON error object on stdout, for CI.
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'environment.cluster_forbidden', problems: [] });
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^floe: error: forbidden: floe network check-cni needs "list" on daemonsets\.apps in all namespaces \(cluster-wide\)/)]);
     } finally {
       await user.remove();
