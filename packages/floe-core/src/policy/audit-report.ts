@@ -1,5 +1,4 @@
-import { isAbsolute, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { artifactUri, renderSarifLog, type SarifLocation } from '../report/sarif.js';
 import { compareStrings } from '../util/compare.js';
 import type { Connectivity } from './engine.js';
 import { connectivityRows } from './engine.js';
@@ -121,15 +120,12 @@ export function auditMarkdown(report: AuditReport): string {
   return out.join('\n');
 }
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-
 /** A source `file:line` as a SARIF location; sources that are not files (the live cluster) get a logical location only. */
-function location(source: string | undefined, object: string): object {
+function location(source: string | undefined, object: string): SarifLocation {
+  const logicalLocations = [{ fullyQualifiedName: object, kind: 'resource' }];
   const m = source ? /^(.*):(\d+)$/.exec(source) : null;
-  if (!m) return { logicalLocations: [{ fullyQualifiedName: object, kind: 'resource' }] };
-  const file = m[1] as string;
-  const uri = isAbsolute(file) ? pathToFileURL(file).href : file.split(sep).map(encodeURIComponent).join('/');
-  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: Number(m[2]) } }, logicalLocations: [{ fullyQualifiedName: object, kind: 'resource' }] };
+  if (!m) return { logicalLocations };
+  return { physicalLocation: { artifactLocation: { uri: artifactUri(m[1] as string) }, region: { startLine: Number(m[2]) } }, logicalLocations };
 }
 
 /**
@@ -141,14 +137,7 @@ export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (
   const ids = Object.keys(AUDIT_RULES);
   const rules = ids.map((id) => {
     const r = AUDIT_RULES[id] as (typeof AUDIT_RULES)[string];
-    return {
-      id,
-      name: id.replace(/(^|-)([a-z])/g, (_m: string, _d: string, c: string) => c.toUpperCase()),
-      shortDescription: { text: r.title },
-      fullDescription: { text: r.help },
-      help: { text: r.help, markdown: `**${r.title}.** ${r.help}` },
-      defaultConfiguration: { level: r.severity },
-    };
+    return { id, title: r.title, help: r.help, level: r.severity, markdown: `**${r.title}.** ${r.help}` };
   });
   const results = report.findings.map((f) => ({
     ruleId: f.id,
@@ -158,12 +147,7 @@ export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (
     locations: [location(sourceOf(f), f.object)],
     partialFingerprints: { floeFinding: `${f.id}/${f.object}/${f.rule ?? ''}` },
   }));
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'floe', version: toolVersion, rules } }, invocations: [{ executionSuccessful: true }], results }],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return renderSarifLog(toolVersion, rules, results);
 }
 
 /** `audit --connectivity --output json`: every allowed connection between workloads and external ranges. */
