@@ -114,7 +114,7 @@ describe('NetworkPolicy enforcement of examples/manifest.yaml (kube-router in ne
     scratch = await mkdtemp(join(tmpdir(), 'floe-enf-'));
     sandbox = await Sandbox.create(join(scratch, 'run'));
     await createNode(conn.api);
-    await sandbox.startKubeRouter({ kubeconfig: conn.info.kubeconfig });
+    await sandbox.startKubeRouter({ kubeconfig: JSON.parse(await conn.kubectl.ok(['config', 'view', '--raw', '--minify', '--flatten', '-o', 'json'])) });
     timings.node = performance.now() - t0;
 
     const t1 = performance.now();

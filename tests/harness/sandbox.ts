@@ -8,7 +8,8 @@
 // a unix-socket relay (see relay.ts), not through a route.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { openSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -150,8 +151,8 @@ function waitReady(child: ChildProcess, what: string, timeoutMs = 15_000): Promi
 }
 
 export interface KubeRouterOptions {
-  /** The test kubeconfig (server https://127.0.0.1:<port> in the host namespace). */
-  kubeconfig: string;
+  /** The test kubeconfig, flattened (`kubectl config view --raw --minify --flatten -o json`); its server must be on the host's loopback. */
+  kubeconfig: { clusters?: { cluster?: { server?: string } }[] };
   extraArgs?: string[];
 }
 
@@ -175,13 +176,15 @@ export class Sandbox {
     await mkdir(runDir, { recursive: true });
     const sandbox = new Sandbox(runDir);
     // Per-namespace sysctls: forwarding between the pod veths, proxy ARP so a pod's
-    // on-link default route reaches every other harness address, no reverse-path filter.
+    // on-link default route reaches every other harness address, no reverse-path filter,
+    // and no ICMP rate limit, so every REJECT answers at once instead of timing out.
     await sh(`
       ip netns add ${NODE_NS}
       ip -n ${NODE_NS} link set lo up
       ip -n ${NODE_NS} addr add ${NODE_IP}/32 dev lo
       ip netns exec ${NODE_NS} sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-        net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.default.proxy_arp=1
+        net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.default.proxy_arp=1 \
+        net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000
     `);
     return sandbox;
   }
@@ -272,10 +275,10 @@ export class Sandbox {
 
   /** kube-router's firewall only, inside the node namespace, talking to the API server through the relay. */
   async startKubeRouter(options: KubeRouterOptions): Promise<void> {
-    const kubeconfig = await readFile(options.kubeconfig, 'utf8');
-    const server = /server:\s*https:\/\/(127\.0\.0\.1|localhost):(\d+)/.exec(kubeconfig);
-    if (!server) throw new Error('the enforcement suite needs the local control plane (a kubeconfig server on https://127.0.0.1:<port>)');
-    const apiPort = Number(server[2]);
+    const cluster = options.kubeconfig.clusters?.[0]?.cluster;
+    const server = /^https:\/\/127\.0\.0\.1:(\d+)\/?$/.exec(cluster?.server ?? '');
+    if (!cluster || !server) throw new Error(`the enforcement suite needs the local control plane (server https://127.0.0.1:<port>), not ${cluster?.server}`);
+    const apiPort = Number(server[1]);
     const sock = join(this.runDir, 'api.sock');
     await rm(sock, { force: true });
     this.relayServer = net.createServer((client) => {
@@ -289,8 +292,10 @@ export class Sandbox {
     await waitReady(this.relay, 'API relay');
 
     const nodeKubeconfig = join(this.runDir, 'node-kubeconfig');
-    await writeFile(nodeKubeconfig, kubeconfig.replace(server[0], `server: https://127.0.0.1:${RELAY_PORT}`));
-    const log = await import('node:fs').then((fs) => fs.openSync(join(this.runDir, 'kube-router.log'), 'w'));
+    // The API server's certificate covers 127.0.0.1, which is the relay's address inside the node namespace.
+    cluster.server = `https://127.0.0.1:${RELAY_PORT}`;
+    await writeFile(nodeKubeconfig, JSON.stringify(options.kubeconfig), { mode: 0o600 });
+    const log = openSync(join(this.runDir, 'kube-router.log'), 'w');
     this.kubeRouter = spawn(
       'ip',
       [
