@@ -48,7 +48,7 @@ function matrix(): Flow[] {
   return flows;
 }
 
-async function probeAll(sandbox: Sandbox, flows: Flow[], concurrency = 48): Promise<Observed[]> {
+async function probeAll(sandbox: Sandbox, flows: Flow[], concurrency = 128): Promise<Observed[]> {
   const out: Observed[] = new Array(flows.length);
   let next = 0;
   const worker = async () => {

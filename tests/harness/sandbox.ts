@@ -207,6 +207,7 @@ export class Sandbox {
       this.endpoints.set(ep.name, ep);
       this.byIp.set(ep.ip, ep);
       // The pair is created inside the node namespace, so no interface ever appears in the host's.
+      // Proxy ARP answers after a random delay of up to 0.8 s unless proxy_delay is 0.
       script += `
         ip netns add ${ep.netns}
         ip -n ${NODE_NS} link add ${ep.veth} type veth peer name eth0 netns ${ep.netns}
@@ -216,6 +217,7 @@ export class Sandbox {
         ip -n ${ep.netns} route add default dev eth0
         ip -n ${NODE_NS} link set ${ep.veth} up
         ip -n ${NODE_NS} route add ${ep.ip}/32 dev ${ep.veth}
+        ip netns exec ${NODE_NS} sysctl -qw net.ipv4.neigh.${ep.veth}.proxy_delay=0
       `;
     }
     await sh(script);

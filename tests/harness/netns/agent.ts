@@ -81,7 +81,8 @@ function probeUdp(req: ProbeRequest): Promise<string> {
     const timer = setTimeout(() => finish('timeout'), req.timeoutMs);
     socket.on('message', (msg) => finish(msg.toString() === `floe-agent ${req.expect}\n` ? 'ok' : `wrong peer: ${msg.toString().trim()}`));
     socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
-    socket.send('probe', req.port, req.host);
+    // Connected, so an ICMP port-unreachable (a REJECT) surfaces as ECONNREFUSED instead of a timeout.
+    socket.connect(req.port, req.host, () => socket.send('probe'));
   });
 }
 
