@@ -48,7 +48,13 @@ export async function createNamespace(api: KubeClient, name: string): Promise<vo
 }
 
 /** The Pod as a restricted-compliant spec bound to the sandbox node, then its status as a kubelet would patch it. */
-export async function createPod(api: KubeClient, w: Workload): Promise<void> {
+export interface DeclaredPort {
+  name?: string;
+  containerPort: number;
+  protocol: string;
+}
+
+export async function createPod(api: KubeClient, w: Workload, ports?: DeclaredPort[]): Promise<void> {
   if (!w.namespace) throw new Error(`${w.name} is not a pod`);
   const base = `/api/v1/namespaces/${w.namespace}/pods`;
   await ok(api, 'POST', base, {
@@ -63,7 +69,7 @@ export async function createPod(api: KubeClient, w: Workload): Promise<void> {
         {
           name: 'agent',
           image: 'registry.invalid/floe/netns-agent:1',
-          ports: w.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol })),
+          ports: ports ?? w.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol })),
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
         },
       ],
