@@ -184,7 +184,7 @@ export class Sandbox {
       ip -n ${NODE_NS} addr add ${NODE_IP}/32 dev lo
       ip netns exec ${NODE_NS} sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
         net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.default.proxy_arp=1 \
-        net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000
+        net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000
     `);
     return sandbox;
   }
@@ -324,6 +324,11 @@ export class Sandbox {
   /** The node namespace's iptables rules (where kube-router writes). */
   nodeRules(): Promise<string> {
     return sh(`ip netns exec ${NODE_NS} iptables-save`);
+  }
+
+  /** The node namespace's ipsets (kube-router's pod and ipBlock sets). */
+  nodeIpsets(): Promise<string> {
+    return sh(`ip netns exec ${NODE_NS} ipset save`);
   }
 
   async teardown(): Promise<void> {
