@@ -69,10 +69,21 @@ function probeTcp(req: ProbeRequest): Promise<string> {
   });
 }
 
-function probeUdp(req: ProbeRequest): Promise<string> {
+// UDP probes take their source ports in turn from this range, never a random ephemeral port: a
+// reused port would repeat the 5-tuple of an earlier, allowed probe, and the firewall's conntrack
+// entry for it (ESTABLISHED, kept 30-120 s) would let the datagram through whatever the policies now say.
+const UDP_SOURCE_FIRST = 40_000;
+const UDP_SOURCE_COUNT = 20_000;
+let udpSourceNext = 0;
+
+function probeUdp(req: ProbeRequest, attempt = 0): Promise<string> {
+  const sourcePort = UDP_SOURCE_FIRST + (udpSourceNext++ % UDP_SOURCE_COUNT);
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
+    let done = false;
     const finish = (result: string) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.close();
       resolve(result);
@@ -80,9 +91,16 @@ function probeUdp(req: ProbeRequest): Promise<string> {
     // A UDP probe passes only on an answer: a datagram that was sent proves nothing.
     const timer = setTimeout(() => finish('timeout'), req.timeoutMs);
     socket.on('message', (msg) => finish(msg.toString() === `floe-agent ${req.expect}\n` ? 'ok' : `wrong peer: ${msg.toString().trim()}`));
-    socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' && attempt < 10 && !done) {
+        done = true;
+        clearTimeout(timer);
+        socket.close();
+        resolve(probeUdp(req, attempt + 1));
+      } else finish(error.code ?? error.message);
+    });
     // Connected, so an ICMP port-unreachable (a REJECT) surfaces as ECONNREFUSED instead of a timeout.
-    socket.connect(req.port, req.host, () => socket.send('probe'));
+    socket.bind(sourcePort, '0.0.0.0', () => socket.connect(req.port, req.host, () => socket.send('probe')));
   });
 }
 
