@@ -282,6 +282,49 @@ describe('engine vs enforcer: the policy engine predicts what kube-router does t
     );
     expect(disagreements).toEqual([]);
   }, 600_000);
+
+  it('shows the documented kube-router v2.1.0 deviations on pinned policies (the engine keeps the API verdict)', async () => {
+    const model = (policies: PolicyObject[]): ClusterModel => ({ namespaces: NAMESPACES, pods: PODS.map(podInfo), policies });
+    const pod = (name: string) => [...PODS, ...HOSTS].find((w) => w.name === name)!;
+    const cases: { what: string; policies: PolicyObject[]; from: string; to: string; port: number; protocol: Protocol }[] = [
+      {
+        what: '1. a policy of both types admits, at the destination, what its egress rules allow its own pods',
+        policies: [{ namespace: 'diff-a', name: 'both', spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [{}] } }],
+        from: 'a-x',
+        to: 'a-y',
+        port: 8080,
+        protocol: 'TCP',
+      },
+      {
+        what: '3. a rule whose only port is a named port no pod has allows every port',
+        policies: [{ namespace: 'diff-b', name: 'unresolved', spec: { podSelector: { matchLabels: { app: 'x' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 'dns' }] }] } }],
+        from: 'b-x',
+        to: 'a-x',
+        port: 8080,
+        protocol: 'TCP',
+      },
+      {
+        what: '4. an egress named port without `to` reaches an address outside the cluster',
+        policies: [{ namespace: 'diff-c', name: 'named-anywhere', spec: { podSelector: { matchLabels: { app: 'y' } }, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'UDP', port: 'dns' }] }] } }],
+        from: 'c-y',
+        to: 'public-host',
+        port: 53,
+        protocol: 'UDP',
+      },
+    ];
+    const rows: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      await replacePolicies(conn, c.policies, 1000 + i);
+      await waitForMarker(sandbox, 1000 + i);
+      const src = pod(c.from);
+      const dst = pod(c.to);
+      const engine = new PolicyEngine(model(c.policies), { ipBlockPodIps: 'match' }).evaluate(endpointOf(src), endpointOf(dst), { protocol: c.protocol, port: c.port }).allowed;
+      const observed = await sandbox.probe(src.name, dst.ip, c.port, c.protocol);
+      rows.push(`${c.what}: ${c.from} -> ${c.to} ${c.port}/${c.protocol}: engine ${engine ? 'allow' : 'deny'}, kube-router ${observed}`);
+      expect({ engine, observed }, c.what).toEqual({ engine: false, observed: 'ok' });
+    }
+    process.stdout.write(`\nkube-router v2.1.0 deviations (tests/harness/README.md):\n${rows.join('\n')}\n`);
+  }, 60_000);
 });
 
 async function replacePolicies(conn: Connection, policies: PolicyObject[], k: number): Promise<void> {
