@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type LabelSelector, type NetworkPolicyPeer, type NetworkPolicyPort, type PodInfo, type PolicyObject } from '@floe/core';
+import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type NamespaceInfo, type PodInfo, type PolicyObject } from '@floe/core';
 import { connect, type Connection } from '../harness/context.ts';
 import { deleteNamespace } from '../harness/namespaces.ts';
 import { Sandbox, type PortSpec, type Protocol } from '../harness/sandbox.ts';
@@ -19,7 +19,7 @@ const SEED = Number(process.env.FLOE_DIFFERENTIAL_SEED ?? 20261128);
 const DUMP = process.env.FLOE_DIFFERENTIAL_DUMP;
 /** Comma-separated set indices to run alone (when reproducing one). */
 const ONLY = process.env.FLOE_DIFFERENTIAL_ONLY?.split(',').map(Number);
-const NAMESPACES = [
+const NAMESPACES: NamespaceInfo[] = [
   { name: 'diff-a', labels: { team: 'a' } },
   { name: 'diff-b', labels: { team: 'b' } },
   { name: 'diff-c', labels: {} },
@@ -84,6 +84,13 @@ const CIDRS: { cidr: string; except: string[] }[] = [
   { cidr: '10.20.0.10/32', except: [] },
 ];
 
+// The policy engine's own shapes of the API fields.
+type Spec = PolicyObject['spec'];
+type Rule = NonNullable<Spec['ingress']>[number];
+type LabelSelector = NonNullable<Spec['podSelector']>;
+type NetworkPolicyPeer = NonNullable<Rule['from']>[number];
+type NetworkPolicyPort = NonNullable<Rule['ports']>[number];
+
 const selector: fc.Arbitrary<LabelSelector> = fc.record(
   {
     matchLabels: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 1 }),
@@ -99,8 +106,8 @@ const selector: fc.Arbitrary<LabelSelector> = fc.record(
 );
 const nsSelector: fc.Arbitrary<LabelSelector> = fc.oneof(
   fc.constant({}),
-  fc.record({ matchLabels: fc.constantFrom({ team: 'a' }, { team: 'b' }, { 'kubernetes.io/metadata.name': 'diff-c' }) }),
-  fc.record({ matchExpressions: fc.constantFrom([{ key: 'team', operator: 'Exists' }], [{ key: 'team', operator: 'NotIn', values: ['a'] }]) }),
+  fc.record({ matchLabels: fc.constantFrom<Record<string, string>>({ team: 'a' }, { team: 'b' }, { 'kubernetes.io/metadata.name': 'diff-c' }) }),
+  fc.record({ matchExpressions: fc.constantFrom<NonNullable<LabelSelector['matchExpressions']>>([{ key: 'team', operator: 'Exists' }], [{ key: 'team', operator: 'NotIn', values: ['a'] }]) }),
 );
 const peer: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ podSelector: selector }) },
@@ -112,8 +119,8 @@ const peer: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   },
 );
 const port: fc.Arbitrary<NetworkPolicyPort> = fc.oneof(
-  fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), port: fc.constantFrom<number | string>(80, 8080, 53, 'http', 'dns', 'web') }, { requiredKeys: [] }),
-  fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), port: fc.constantFrom(53, 80), endPort: fc.constantFrom(80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
+  fc.record({ protocol: fc.constantFrom<string>('TCP', 'UDP'), port: fc.constantFrom<number | string>(80, 8080, 53, 'http', 'dns', 'web') }, { requiredKeys: [] }),
+  fc.record({ protocol: fc.constantFrom<string>('TCP', 'UDP'), port: fc.constantFrom<number | string>(53, 80), endPort: fc.constantFrom(80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
 );
 const optionalList = <T>(item: fc.Arbitrary<T>) => fc.option(fc.array(item, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 });
 const isNamed = (p: NetworkPolicyPort) => typeof p.port === 'string';
@@ -132,7 +139,7 @@ const policy = (i: number): fc.Arbitrary<PolicyObject> =>
     .record({
       namespace: fc.constantFrom(...NAMESPACES.map((n) => n.name)),
       podSelector: selector,
-      policyTypes: fc.option(fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
+      policyTypes: fc.option(fc.constantFrom<string[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
       ingress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
       egress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
     })
