@@ -170,6 +170,23 @@ describe('NetworkPolicy enforcement of examples/manifest.yaml (kube-router in ne
     }
   });
 
+  it('keeps the node namespace sealed: /32 routes to harness endpoints only, no default route, no interface but loopback and the endpoint veths', async () => {
+    const net = await sandbox.nodeNetwork();
+    const harnessIps = new Set(WORKLOADS.map((w) => w.ip));
+    expect(net.routes.length).toBe(WORKLOADS.length);
+    for (const route of net.routes) {
+      const m = /^(\S+) dev (fenf\d+) scope link$/.exec(route);
+      expect(m, route).not.toBeNull();
+      expect(harnessIps.has(m![1]!), route).toBe(true);
+    }
+    // IPv6: only the link-local route of each veth, which reaches nothing but its peer namespace.
+    expect(net.routes6.filter((r) => !/^fe80::\/64 dev fenf\d+ proto kernel metric 256/.test(r))).toEqual([]);
+    expect(net.links.filter((l) => l !== 'lo' && !/^fenf\d+$/.test(l))).toEqual([]);
+    // Only the node IP and loopback; IPv6 link-local addresses on the veths reach nothing but their peer.
+    expect(net.addresses.filter((a) => a.includes('.')).sort()).toEqual(['lo 10.250.0.1/32', 'lo 127.0.0.1/8']);
+    await expect(sandbox.probe('job-a', '8.8.8.8', 53, 'UDP')).rejects.toThrow(/not a harness address/);
+  });
+
   it('removing the DNS allowance from floe-jobs makes DNS over UDP and TCP fail while the other allowed flows still work', async () => {
     const path = `/apis/networking.k8s.io/v1/namespaces/${JOBS}/networkpolicies/floe-allow-egress`;
     const original = (await conn.api.request('GET', path)).body as { spec: { egress: { to?: { namespaceSelector?: { matchLabels?: Record<string, string> } }[] }[] } };

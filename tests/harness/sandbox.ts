@@ -259,7 +259,7 @@ export class Sandbox {
    * Whether `from` can open a connection to `toIp:port` (TCP: the peer's banner is read back;
    * UDP: an answer arrives). Runs inside the source's namespace. Returns "ok" or why not.
    */
-  probe(from: string, toIp: string, port: number, protocol: Protocol, timeoutMs = 1500): Promise<string> {
+  async probe(from: string, toIp: string, port: number, protocol: Protocol, timeoutMs = 1500): Promise<string> {
     const src = this.endpoints.get(from);
     const dst = this.byIp.get(toIp);
     if (!src?.conn) throw new Error(`no running endpoint ${from}`);
@@ -324,6 +324,17 @@ export class Sandbox {
   /** The node namespace's iptables rules (where kube-router writes). */
   nodeRules(): Promise<string> {
     return sh(`ip netns exec ${NODE_NS} iptables-save`);
+  }
+
+  /** The node namespace's routes and interface names, to show it is sealed. */
+  async nodeNetwork(): Promise<{ routes: string[]; routes6: string[]; links: string[]; addresses: string[] }> {
+    const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
+    return {
+      routes: lines(await sh(`ip -n ${NODE_NS} -4 route show`)),
+      routes6: lines(await sh(`ip -n ${NODE_NS} -6 route show`)),
+      links: lines(await sh(`ip -n ${NODE_NS} -o link show | cut -d: -f2 | cut -d@ -f1`)),
+      addresses: lines(await sh(`ip -n ${NODE_NS} -o addr show | awk '{print $2" "$4}'`)),
+    };
   }
 
   /** The node namespace's ipsets (kube-router's pod and ipBlock sets). */
