@@ -235,6 +235,7 @@ describe('engine vs enforcer: the policy engine predicts what kube-router does t
     let probes = 0;
     let agree = 0;
     let deviation = 0;
+    let setsRun = 0;
     let probeMs = 0;
     const outcomes: Record<string, number> = {};
     const disagreements: string[] = [];
@@ -242,6 +243,7 @@ describe('engine vs enforcer: the policy engine predicts what kube-router does t
     let syncMs = 0;
     for (const [k, policies] of sets.entries()) {
       if (ONLY && !ONLY.includes(k)) continue;
+      setsRun++;
       const t = performance.now();
       await replacePolicies(conn, policies, k);
       await waitForMarker(sandbox, k);
@@ -280,7 +282,7 @@ describe('engine vs enforcer: the policy engine predicts what kube-router does t
     }
     const ms = performance.now() - started;
     process.stdout.write(
-      `\nengine-vs-enforcer: ${agree}/${probes} agree over ${sets.length} policy sets (seed ${SEED}); ` +
+      `\nengine-vs-enforcer: ${agree}/${probes} agree over ${setsRun} policy sets (seed ${SEED}); ` +
         `${deviation} differ by the documented kube-router deviation (a policy of both types selecting source and destination), ` +
         `${disagreements.length} unexplained; ` +
         `${(ms / 1000).toFixed(1)} s, of which ${(syncMs / 1000).toFixed(1)} s applying sets and waiting for kube-router, ` +
@@ -352,9 +354,17 @@ async function replacePolicies(conn: Connection, policies: PolicyObject[], k: nu
 async function waitForMarker(sandbox: Sandbox, k: number, timeoutMs = 30_000): Promise<void> {
   const started = performance.now();
   const needle = `policy name: set-${k} namespace ${MARKER_NS}`;
-  while (!(await sandbox.nodeRules()).includes(needle)) {
+  const rules = async () => (await sandbox.nodeRules()).replace(/^#.*$/gm, '').replace(/\[\d+:\d+\]/g, '');
+  let last = '';
+  for (;;) {
     if (!sandbox.kubeRouterAlive()) throw new Error(`kube-router exited; see ${sandbox.kubeRouterLog}`);
     if (performance.now() - started > timeoutMs) throw new Error(`kube-router did not apply policy set ${k} within ${timeoutMs} ms; see ${sandbox.kubeRouterLog}`);
-    await new Promise((r) => setTimeout(r, 100));
+    const now = await rules();
+    // Done when the marker is in force and no further sync followed within 200 ms: a sync writes
+    // its ipsets before its rules, and kube-router numbers named-port ipsets in Go map order, so
+    // during a second sync of the same policies named ports can briefly resolve to the wrong pods.
+    if (now.includes(needle) && now === last) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, now.includes(needle) ? 200 : 100));
   }
 }

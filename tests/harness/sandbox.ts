@@ -307,6 +307,9 @@ export class Sandbox {
         `--hostname-override=${NODE_NAME}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
         '--health-port=0', '--metrics-port=0',
+        // Tests change policies through API events; a periodic resync mid-probe would only add
+        // moments where a sync has written its ipsets but not yet its rules.
+        '--iptables-sync-period=1h',
         ...(options.extraArgs ?? []),
       ],
       { stdio: ['ignore', log, log] },
