@@ -47,6 +47,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        ...fromSource,
+        test: {
+          // Real packets through kube-router's NetworkPolicy firewall in network namespaces: needs root,
+          // iptables, ipset and the kube-router binary (see tests/harness/README.md), so it is its own project.
+          name: 'enforcement',
+          include: ['tests/enforcement/**/*.test.ts'],
+          globalSetup: ['tests/enforcement/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

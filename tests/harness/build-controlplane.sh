@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kubectl and etcd from the Go module proxy into a cache
 # keyed by version, outside the repository. Does nothing when the cache is full.
+# Also builds kube-router (the NetworkPolicy enforcer of tests/enforcement) via
+# build-kube-router.sh, into the same cache.
 # Usage: build-controlplane.sh [--print-dir]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +14,7 @@ if [ "${1:-}" = "--print-dir" ]; then echo "$dir"; exit 0; fi
 
 if [ -x "$dir/kube-apiserver" ] && [ -x "$dir/kubectl" ] && [ -x "$dir/etcd" ]; then
   echo "control plane binaries present: $dir" >&2
-  exit 0
+  exec bash "$here/build-kube-router.sh"
 fi
 command -v go >/dev/null || { echo "build-controlplane: 'go' not found on PATH; install Go >= 1.25 (the polyglot machine ships it)" >&2; exit 3; }
 
@@ -42,3 +44,4 @@ rm -rf "$dir.old"; [ -d "$dir" ] && mv "$dir" "$dir.old"
 mv "$work" "$dir"; rm -rf "$dir.old"
 trap - EXIT
 echo "control plane binaries built in $(( $(date +%s) - started ))s: $dir ($(du -sh "$dir" | cut -f1))" >&2
+bash "$here/build-kube-router.sh"

@@ -27,4 +27,9 @@ rm -f go.mod go.sum
 go mod init floe.dev/harness/etcd >/dev/null
 go get "go.etcd.io/etcd/server/v3@${ETCD_VERSION}"
 go mod tidy
-echo "pinned kubernetes ${KUBERNETES_VERSION} (${#staging[@]} staging modules at ${staging_version}), etcd ${ETCD_VERSION}"
+cd "$here/kube-router"
+rm -f go.mod go.sum
+go mod init floe.dev/harness/kube-router >/dev/null
+go get -tool "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@${KUBE_ROUTER_VERSION}"
+go mod tidy
+echo "pinned kubernetes ${KUBERNETES_VERSION} (${#staging[@]} staging modules at ${staging_version}), etcd ${ETCD_VERSION}, kube-router ${KUBE_ROUTER_VERSION}"
