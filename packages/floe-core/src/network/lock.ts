@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
@@ -87,7 +87,29 @@ function isOld(path: string): boolean {
   }
 }
 
+/**
+ * Creates the lock with its content in one step: written to a private file,
+ * then hard-linked into place (link fails with EEXIST when the lock is held),
+ * so another run never reads a lock that exists but is still empty.
+ */
 function tryCreate(path: string, content: string): boolean {
+  const staged = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(staged, content, { flag: 'wx', mode: 0o644 });
+  try {
+    linkSync(staged, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: exclusive create, with its short empty window.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return createExclusive(path, content);
+    throw err;
+  } finally {
+    unlinkQuietly(staged);
+  }
+}
+
+function createExclusive(path: string, content: string): boolean {
   try {
     writeFileSync(path, content, { flag: 'wx', mode: 0o644 });
     return true;
