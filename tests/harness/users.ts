@@ -80,3 +80,8 @@ export const READ_ONLY_RULES: PolicyRule[] = (
     .map((d) => d.toJS() as { metadata: { name: string }; rules: PolicyRule[] })
     .find((d) => d.metadata.name === 'floe-network-reader') ?? { rules: [] }
 ).rules;
+
+/** The documented read-only rules less one resource: a user who lacks exactly that permission. */
+export function readOnlyRulesWithout(resource: string): PolicyRule[] {
+  return READ_ONLY_RULES.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== resource) })).filter((r) => r.resources.length > 0);
+}

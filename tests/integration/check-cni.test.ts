@@ -11,7 +11,7 @@ import { floe, type RunResult } from '../cli/run.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import type { KubeObject } from '../harness/kube.ts';
 import { Namespaces, uniqueName } from '../harness/namespaces.ts';
-import { createUser, READ_ONLY_RULES } from '../harness/users.ts';
+import { createUser, READ_ONLY_RULES, readOnlyRulesWithout } from '../harness/users.ts';
 
 type Evidence = CniJson['evidence'][number];
 
@@ -502,7 +502,7 @@ describe('floe network check-cni on the real API server', () => {
   });
 
   it('a user who may not list DaemonSets gets exit 3 and the one line naming the permission', async () => {
-    const user = await createUser(conn, ns, READ_ONLY_RULES.map((rule) => ({ ...rule, resources: rule.resources.filter((res) => res !== 'daemonsets') })));
+    const user = await createUser(conn, ns, readOnlyRulesWithout('daemonsets'));
     try {
       const r = await checkCni(['--output', 'json', '--log-level', 'silent'], user.kubeconfig);
       expect(r.code).toBe(3);

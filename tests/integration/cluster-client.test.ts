@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterError, RESOURCES, connectCluster, type ResourceRef } from '@floe/core';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';
-import { createUser, READ_ONLY_RULES, type TestUser } from '../harness/users.ts';
+import { createUser, READ_ONLY_RULES, type TestUser, readOnlyRulesWithout } from '../harness/users.ts';
 
 let conn: Connection;
 let ns: Namespaces;
@@ -52,7 +52,7 @@ beforeAll(async () => {
   ns = new Namespaces(conn);
   home = await ns.create('floe-it-client');
   reader = await createUser(conn, home, READ_ONLY_RULES);
-  noPolicies = await createUser(conn, home, READ_ONLY_RULES.filter((r) => !r.resources.includes('networkpolicies')));
+  noPolicies = await createUser(conn, home, readOnlyRulesWithout('networkpolicies'));
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest } from '../harness/floe.ts';
 import { serverSideApply } from '../harness/apply.ts';
 import { Namespaces } from '../harness/namespaces.ts';
-import { createUser, READ_ONLY_RULES, type TestUser } from '../harness/users.ts';
+import { createUser, READ_ONLY_RULES, type TestUser, readOnlyRulesWithout } from '../harness/users.ts';
 
 interface Run {
   code: number;
@@ -52,7 +52,7 @@ beforeAll(async () => {
   if (applied.code !== 0) throw new Error(applied.stderr);
   const home = await ns.create('floe-it-cp-users');
   reader = await createUser(conn, home, READ_ONLY_RULES);
-  noPolicies = await createUser(conn, home, READ_ONLY_RULES.filter((r) => !r.resources.includes('networkpolicies')));
+  noPolicies = await createUser(conn, home, readOnlyRulesWithout('networkpolicies'));
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest, type Generated } from '../harness/floe.ts';
 import type { KubeObject } from '../harness/kube.ts';
 import { deleteNamespace, Namespaces, uniqueName } from '../harness/namespaces.ts';
-import { createUser, READ_ONLY_RULES } from '../harness/users.ts';
+import { createUser, READ_ONLY_RULES, readOnlyRulesWithout } from '../harness/users.ts';
 
 interface Run {
   code: number;
@@ -242,7 +242,7 @@ describe('floe network diff with limited rights', () => {
   });
 
   it('exits 3 with the 403 line naming list on networkpolicies for a user without it, and never prints the token', async () => {
-    const user = await createUser(conn, jobs, READ_ONLY_RULES.filter((rule) => !rule.resources.includes('networkpolicies')));
+    const user = await createUser(conn, jobs, readOnlyRulesWithout('networkpolicies'));
     onTestFinished(() => user.remove());
     const r = await floe(['network', 'diff', '--manifest', manifest], user.kubeconfig);
     expect(r.code).toBe(3);
