@@ -1,34 +1,12 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_PLUGIN,
-  InputError,
-  createLogger,
-  defaultManifest,
-  loadManifestFile,
-  loadPlugin,
-  type LevelWithSilent,
-  type LoadedManifest,
-  type Logger,
-  type NetworkSecurityPlugin,
-} from '@floe/core';
+import { defaultManifest, loadManifestFile, type LoadedManifest } from '@floe/core/config';
+import { DEFAULT_PLUGIN, loadPlugin, type NetworkSecurityPlugin } from '@floe/core/plugin';
+import { createLogger, type Logger } from '@floe/core/telemetry';
+import { logLevelFromEnv, type GlobalOptions } from './options.js';
 
-export interface GlobalOptions {
-  debug?: boolean;
-  logLevel?: LevelWithSilent;
-}
-
-/** The levels --log-level and FLOE_LOG_LEVEL accept. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const satisfies readonly LevelWithSilent[];
-
-/** FLOE_LOG_LEVEL, checked: any other value is bad input (exit 2), not a crash in the logger. */
-export function logLevelFromEnv(): LevelWithSilent | undefined {
-  const value = process.env.FLOE_LOG_LEVEL;
-  if (value === undefined || value === '') return undefined;
-  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LevelWithSilent;
-  throw new InputError(`FLOE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`, { code: 'input.log_level' });
-}
+export { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './options.js';
 
 export function logger(opts: GlobalOptions): Logger {
   return createLogger(opts.logLevel ?? logLevelFromEnv() ?? (opts.debug ? 'debug' : 'info'));

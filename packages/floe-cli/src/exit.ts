@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
-import { ClusterError, FloeError, ManifestError, formatIssue, type ManifestIssue } from '@floe/core';
+import { ClusterError } from '@floe/core/cluster';
+import { FloeError, ManifestError, formatIssue, type ManifestIssue } from '@floe/core/errors';
 
 /** Exit codes, for every command (ARCHITECTURE.md). The one place errors become codes. */
 export const EXIT = { ok: 0, finding: 1, input: 2, environment: 3, internal: 4 } as const;

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { connectCluster, parseDuration, type ClusterClient, type Logger } from '@floe/core';
+import { connectCluster, parseDuration, type ClusterClient } from '@floe/core/cluster';
+import type { Logger } from '@floe/core/telemetry';
 
 /** kubectl's connection flags, shared by every command that talks to a cluster. */
 export interface KubeFlags {

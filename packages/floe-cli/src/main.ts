@@ -1,20 +1,51 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { auditCommand } from './commands/audit.js';
-import { checkCniCommand } from './commands/check-cni.js';
-import { diffCommand } from './commands/diff.js';
-import { explainCommand } from './commands/explain.js';
-import { generateCommand } from './commands/generate.js';
-import { jobRunPolicyCommand } from './commands/job-run-policy.js';
-import { pssCommand } from './commands/pss.js';
-import { schemaCommand } from './commands/schema.js';
-import { validateCommand } from './commands/validate.js';
-import { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './context.js';
-import { reportError } from './exit.js';
+import { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './options.js';
+
+type CommandFactory = (globals: () => GlobalOptions) => Command;
+
+/**
+ * The `floe network` commands, in the order help lists them, each loaded only
+ * when needed: a run loads the one command it names (and the parts of
+ * @floe/core that command imports), so `generate` never pays for the cluster
+ * client, the policy engine or the Pod Security evaluator.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandFactory>]> = [
+  ['generate', async () => (await import('./commands/generate.js')).generateCommand],
+  ['check-cni', async () => (await import('./commands/check-cni.js')).checkCniCommand],
+  ['diff', async () => (await import('./commands/diff.js')).diffCommand],
+  ['schema', async () => (await import('./commands/schema.js')).schemaCommand],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand],
+  ['pss', async () => (await import('./commands/pss.js')).pssCommand],
+  ['job-run-policy', async () => (await import('./commands/job-run-policy.js')).jobRunPolicyCommand],
+  ['explain', async () => (await import('./commands/explain.js')).explainCommand],
+  ['audit', async () => (await import('./commands/audit.js')).auditCommand],
+];
+
+/**
+ * Which commands a run needs, read from argv the way commander will parse it:
+ * `floe [global options] network <command> ...` needs only <command>;
+ * `--version` before any command needs none; anything else (help, a typo,
+ * no command) needs them all, so help lists them and a typo gets its "did you
+ * mean". Loading more than needed is only slower, never different.
+ */
+export function commandsFor(argv: readonly string[]): readonly string[] {
+  const all = COMMANDS.map(([name]) => name);
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-V' || arg === '--version') return [];
+    if (arg === '--log-level') i++;
+    else if (!arg.startsWith('-')) break;
+  }
+  if (argv[i] !== 'network') return all;
+  const name = argv[i + 1];
+  return name !== undefined && all.includes(name) ? [name] : all;
+}
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('floe')
     .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
     .version(version, '-V, --version')
@@ -32,15 +63,9 @@ Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluste
 With -o json, a failure (2, 3, 4) is also printed on stdout as
 {"error": {"code": ..., "message": ..., "problems": [...]}}; README lists the codes.`,
     );
-  network.addCommand(generateCommand(globals));
-  network.addCommand(checkCniCommand(globals));
-  network.addCommand(diffCommand(globals));
-  network.addCommand(schemaCommand());
-  network.addCommand(validateCommand(globals));
-  network.addCommand(pssCommand(globals));
-  network.addCommand(jobRunPolicyCommand(globals));
-  network.addCommand(explainCommand(globals));
-  network.addCommand(auditCommand(globals));
+  const needed = new Set(commandsFor(argv));
+  const factories = await Promise.all(COMMANDS.filter(([name]) => needed.has(name)).map(([, load]) => load()));
+  for (const factory of factories) network.addCommand(factory(globals));
   program.addCommand(network);
   // Subcommands inherit exitOverride only when set on each of them.
   for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -57,7 +82,7 @@ function wantsJson(running: Command | undefined, argv: readonly string[]): boole
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   let running: Command | undefined;
   program.hook('preAction', (_program, action) => {
     running = action;
@@ -68,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
+    const { reportError } = await import('./exit.js');
     const report = reportError(err, Boolean(program.opts<GlobalOptions>().debug));
     for (const line of report.lines) process.stderr.write(`${line}\n`);
     // With --output json a failure is JSON on stdout too, so CI reads one format; every command gets this here.

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type Logger, type SourcedObject } from '@floe/core';
+import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type SourcedObject } from '@floe/core/policy';
+import type { Logger } from '@floe/core/telemetry';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';
 
 /** The input flags of every command on the policy engine: files or the live cluster, and the ipBlock treatment of pod IPs. */

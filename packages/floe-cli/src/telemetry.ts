@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { context, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 
 /**
@@ -93,8 +92,9 @@ export async function startTracing(): Promise<Tracing | undefined> {
 }
 
 async function start(protocol: 'http/protobuf' | 'http/json', url: string): Promise<Tracing> {
-  const [{ AsyncLocalStorageContextManager }, { ExportResultCode }, resources, { BatchSpanProcessor, TracerProvider }, semconv, { OTLPTraceExporter }] =
+  const [{ context, trace }, { AsyncLocalStorageContextManager }, { ExportResultCode }, resources, { BatchSpanProcessor, TracerProvider }, semconv, { OTLPTraceExporter }] =
     await Promise.all([
+      import('@opentelemetry/api'),
       import('@opentelemetry/context-async-hooks'),
       import('@opentelemetry/core'),
       import('@opentelemetry/resources'),

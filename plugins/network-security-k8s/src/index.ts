@@ -15,7 +15,7 @@ import {
   type PortSpec,
   type RenderedObject,
   type RulePeer,
-} from '@floe/core';
+} from '@floe/core/plugin';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 

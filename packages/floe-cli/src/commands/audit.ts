@@ -1,44 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import {
-  AUDIT_RULES,
-  EnvironmentError,
-  FindingError,
-  PssServerDisagreement,
-  RESOURCES,
-  InputError,
-  PolicyEngine,
-  auditEvent,
-  auditFindings,
-  auditJson,
-  auditMarkdown,
-  auditSarif,
-  auditText,
-  compareServerWarnings,
-  connectivityDot,
-  connectivityJson,
-  connectivityMermaid,
-  connectivityText,
-  expectedNamespaceWarnings,
-  managedNamespaces,
-  namespacePssPolicy,
-  parseLevelVersion,
-  podSecurityFor,
-  podSecurityLabelFindings,
-  pssSubjects,
-  pssViolationFindings,
-  serverCheckTargets,
-  summarisePolicies,
-  withSpan,
-  type ClusterClient,
-  type ConfiguredPodSecurity,
-  type Inventory,
-  type LevelVersion,
-  type PolicyFinding,
-  type PssDefaults,
-  type ServerCheckResult,
-  type SourcedObject,
-} from '@floe/core';
+import { RESOURCES, type ClusterClient } from '@floe/core/cluster';
+import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
+import { managedNamespaces } from '@floe/core/intent';
+import { podSecurityFor } from '@floe/core/network';
+import { AUDIT_RULES, PssServerDisagreement, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, compareServerWarnings, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, expectedNamespaceWarnings, namespacePssPolicy, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, summarisePolicies, type ConfiguredPodSecurity, type Inventory, type PolicyFinding, type PssDefaults, type ServerCheckResult, type SourcedObject } from '@floe/core/policy';
+import { parseLevelVersion, type LevelVersion } from '@floe/core/pss';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { logger, resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';

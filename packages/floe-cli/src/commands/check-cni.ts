@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { FindingError, auditEvent, cniJson, cniText, detectCni, gatherCniSnapshot, withSpan } from '@floe/core';
+import { cniJson, cniText, detectCni, gatherCniSnapshot } from '@floe/core/cni';
+import { FindingError } from '@floe/core/errors';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { logger, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 
@@ -84,7 +86,9 @@ Examples:
  * report is on stdout.
  */
 export class CniNotEnforced extends FindingError {
-  constructor(readonly verdict: string) {
+  readonly verdict: string;
+  constructor(verdict: string) {
     super(verdict === 'unknown' ? 'cannot confirm that NetworkPolicies are enforced on this cluster (verdict unknown)' : 'NetworkPolicies are not enforced on this cluster (verdict not-enforced)');
+    this.verdict = verdict;
   }
 }

@@ -1,24 +1,10 @@
 import { Command, Option } from 'commander';
-import {
-  FindingError,
-  InputError,
-  NetworkPolicyManifestGenerator,
-  auditEvent,
-  diffIntent,
-  intentFromGeneration,
-  loadIntentDir,
-  connectionsText,
-  readLiveObjects,
-  readLiveState,
-  renderDiffText,
-  semanticDiff,
-  summaryLine,
-  withSpan,
-  type ClusterClient,
-  type DiffReport,
-  type Intent,
-  type SemanticDiff,
-} from '@floe/core';
+import type { ClusterClient } from '@floe/core/cluster';
+import { diffIntent, intentFromGeneration, loadIntentDir, readLiveState, renderDiffText, summaryLine, type DiffReport, type Intent } from '@floe/core/diff';
+import { FindingError, InputError } from '@floe/core/errors';
+import { NetworkPolicyManifestGenerator } from '@floe/core/network';
+import { connectionsText, readLiveObjects, semanticDiff, type SemanticDiff } from '@floe/core/policy';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 

@@ -1,18 +1,7 @@
 import { Command, Option } from 'commander';
-import {
-  FindingError,
-  InputError,
-  PolicyEngine,
-  auditEvent,
-  connectionsText,
-  parseIp,
-  resolveEndpoint,
-  withSpan,
-  type PolicyProtocol,
-  type PortQuery,
-  type SideVerdict,
-  type Verdict,
-} from '@floe/core';
+import { FindingError, InputError } from '@floe/core/errors';
+import { PolicyEngine, connectionsText, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { logger, type GlobalOptions } from '../context.js';
 import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { NetworkPolicyManifestGenerator, auditEvent, replaceOutputDir, withSpan, type GenerationResult } from '@floe/core';
+import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 
 interface GenerateOptions {

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { auditEvent, generateJobRunPolicy, InputError, withSpan } from '@floe/core';
+import { InputError } from '@floe/core/errors';
+import { generateJobRunPolicy } from '@floe/core/network';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 
 interface JobRunPolicyOptions {

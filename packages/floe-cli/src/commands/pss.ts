@@ -1,28 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import {
-  EnvironmentError,
-  FindingError,
-  InputError,
-  MAX_MANIFEST_FILE_BYTES,
-  ManifestInputError,
-  PSS_WORKLOAD_KINDS,
-  admissionMessage,
-  auditEvent,
-  evaluatePod,
-  formatLevelVersion,
-  parseLevelVersion,
-  parseManifestObjects,
-  pathSegments,
-  podOf,
-  podShapeProblems,
-  withSpan,
-  type LevelVersion,
-  type ManifestObject,
-  type ManifestProblem,
-  type PssResult,
-} from '@floe/core';
+import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
+import { MAX_MANIFEST_FILE_BYTES, ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { logger, type GlobalOptions } from '../context.js';
 
 interface PssCheckOptions {

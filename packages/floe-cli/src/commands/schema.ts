@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { manifestJsonSchema } from '@floe/core';
+import { manifestJsonSchema } from '@floe/core/config';
 
 export function schemaCommand(): Command {
   return new Command('schema')

@@ -1,23 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import {
-  ChecksFailed,
-  NetworkPolicyManifestGenerator,
-  STAND_IN_NAMESPACES,
-  auditEvent,
-  checkList,
-  detectCni,
-  gatherCniSnapshot,
-  failedChecks,
-  readNetworkDir,
-  renderJson,
-  renderSarif,
-  renderText,
-  validateNetwork,
-  withSpan,
-  type CniCheck,
-  type ValidationReport,
-} from '@floe/core';
+import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
+import { NetworkPolicyManifestGenerator } from '@floe/core/network';
+import { auditEvent, withSpan } from '@floe/core/telemetry';
+import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 

@@ -12,3 +12,5 @@ export * from './audit-report.js';
 export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';
+// Pod Security findings for audit: judged by the pss evaluator, reported as policy findings.
+export * from './pss-violations.js';

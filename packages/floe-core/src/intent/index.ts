@@ -1,0 +1,7 @@
+/**
+ * @floe/core/intent: the flows the platform needs, built from the manifest.
+ * Listed by name: an internal helper never becomes API by accident.
+ */
+
+export type { CidrPeer, IntentPlan, ManagedNamespace, NamespaceRole, NetworkIntent, Peer, PodsPeer, PortSpec } from './types.js';
+export { buildIntents, externalHttpsBlocks, jobRunIntent, managedNamespaces } from './build.js';

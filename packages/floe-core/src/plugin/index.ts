@@ -1,0 +1,44 @@
+/**
+ * @floe/core/plugin: the NetworkSecurityPlugin API (plan in, objects out), the Kubernetes object types, plugin discovery.
+ * A plugin imports this entry rather than @floe/core: it loads a fraction of the modules.
+ * Listed by name: an internal helper never becomes API by accident.
+ */
+
+export {
+  FLOE_API_VERSION,
+  isApiCompatible,
+  NetworkSecurityPlugin,
+  type GroupAllowance,
+  type KubernetesObject,
+  type NamespacePlan,
+  type NamespacePodSecurity,
+  type NetworkPlan,
+  type PluginMetadata,
+  type PodGroup,
+  type PolicyRule,
+  type RenderedObject,
+  type RulePeer,
+} from './plugin.js';
+export type {
+  Container,
+  IPBlock,
+  LabelSelector,
+  LabelSelectorRequirement,
+  Labels,
+  Namespace,
+  NetworkPolicy,
+  NetworkPolicyEgressRule,
+  NetworkPolicyIngressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  ObjectMeta,
+  PodSecurityContext,
+  PodTemplate,
+  SeccompProfile,
+  SecurityContext,
+  Volume,
+  VolumeMount,
+} from './k8s-types.js';
+export { DEFAULT_PLUGIN, discoverPlugins, instantiate, KNOWN_PLUGIN_PACKAGES, loadPlugin, type DiscoveredPlugin } from './discovery.js';
+// A plugin renders port specs from the plan.
+export type { PortSpec } from '../intent/types.js';
