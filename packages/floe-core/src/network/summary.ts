@@ -209,11 +209,17 @@ export function renderSummary(input: SummaryInput): string {
   const bodies = new Map<string, string[]>();
   // Domains with identical rules (the common case) share one section, so 10,000 domains read like one.
   const sections = new Map<string, { names: NamespaceReport[]; body: string[] }>();
+  // A body shared by alike domains is one array: its key is made (and hashed) once, not once per domain.
+  const keys = new WeakMap<string[], string>();
   for (const ns of namespaces) {
     const like = alike.get(ns.name);
     const body = (like !== undefined && bodies.get(like)) || namespaceBody(ns, flows.get(ns.name), mode);
     bodies.set(ns.name, body);
-    const key = ns.role === 'domain' ? body.join('\n') : `${ns.role}:${ns.name}`;
+    let key = `${ns.role}:${ns.name}`;
+    if (ns.role === 'domain') {
+      key = keys.get(body) ?? body.join('\n');
+      keys.set(body, key);
+    }
     const section = sections.get(key);
     if (section) section.names.push(ns);
     else sections.set(key, { names: [ns], body });
