@@ -1,9 +1,10 @@
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultManifest, loadManifestFile, type LoadedManifest } from '@floe/core/config';
 import { DEFAULT_PLUGIN, loadPlugin, type NetworkSecurityPlugin } from '@floe/core/plugin';
 import { createLogger, type Logger } from '@floe/core/telemetry';
+import { boundYoungGeneration, LARGE_MANIFEST_BYTES } from './heap.js';
 import { logLevelFromEnv, type GlobalOptions } from './options.js';
 
 export { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './options.js';
@@ -14,12 +15,15 @@ export function logger(opts: GlobalOptions): Logger {
 
 /** --manifest PATH, else ./manifest.yaml, else the built-in defaults (said on stderr). */
 export async function resolveManifest(path: string | undefined): Promise<LoadedManifest> {
-  if (path) return loadManifestFile(path);
-  const local = resolve('manifest.yaml');
-  const exists = await access(local).then(() => true, () => false);
-  if (exists) return loadManifestFile('manifest.yaml');
-  process.stderr.write('floe: no --manifest given and no ./manifest.yaml: using the built-in defaults\n');
-  return defaultManifest();
+  const file = path ?? 'manifest.yaml';
+  const size = await stat(resolve(file)).then((info) => (info.isFile() ? info.size : 0), () => undefined);
+  if (size === undefined && !path) {
+    process.stderr.write('floe: no --manifest given and no ./manifest.yaml: using the built-in defaults\n');
+    return defaultManifest();
+  }
+  // Before parsing: the YAML document of a large manifest is what first grows the heap.
+  if (size !== undefined && size >= LARGE_MANIFEST_BYTES) boundYoungGeneration();
+  return loadManifestFile(file);
 }
 
 /** Plugins are looked up from the CLI's own install and from the working directory. */
