@@ -179,7 +179,8 @@ export function parseManifest(text: string, file: string): FloeManifest {
     const at = pos((atKey ? keyNode ?? node : node)?.range?.[0] ?? 0);
     let message = describeIssue(issue, input);
     const preview = scalarPreview(input);
-    const named = (typeof input === 'string' && input.length > 2 && message.includes(input)) || message.startsWith(`must not be ${String(input)}:`);
+    // Only scalars are compared: a mapping's String() can throw (a key named toString), and mappings are never previewed.
+    const named = preview !== undefined && ((typeof input === 'string' && input.length > 2 && message.includes(input)) || message.startsWith(`must not be ${String(input)}:`));
     if (preview && !named && !message.includes('(got')) message += ` (got ${preview})`;
     issues.push({ file, ...at, path: formatPath(path), code: codeOfIssue(issue, input === undefined), message });
   }

@@ -24,12 +24,18 @@ export interface Inventory {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strMap = (v: unknown): Record<string, string> => {
+/** Labels as the API stores them: scalar values as strings; a mapping or list as a label value is bad input, named by `where`. */
+const strMap = (v: unknown, where: () => string): Record<string, string> => {
   if (!isObj(v)) return {};
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = String(x);
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null || x === undefined) continue;
+    if (typeof x === 'object') throw new InputError(`${where()}: label ${k} has a ${Array.isArray(x) ? 'list' : 'mapping'} as its value; label values are strings`);
+    out[k] = String(x);
+  }
   return out;
 };
+const kindOf = (o: SourcedObject) => (typeof o.object.kind === 'string' ? o.object.kind : 'object');
 
 /** `kind: List` and typed lists (`PodList`, ...) flattened; items of typed lists take the list's kind, as the API omits it. */
 export function flattenLists(objects: readonly SourcedObject[]): SourcedObject[] {
@@ -52,11 +58,11 @@ export function flattenLists(objects: readonly SourcedObject[]): SourcedObject[]
 
 function meta(o: SourcedObject): { name: string; namespace: string; labels: Record<string, string>; owners: Obj[] } {
   const m = o.object.metadata;
-  if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${String(o.object.kind)} has no metadata.name`);
+  if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${kindOf(o)} has no metadata.name`);
   return {
     name: m.name,
     namespace: typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default',
-    labels: strMap(m.labels),
+    labels: strMap(m.labels, () => `${o.source}: ${kindOf(o)} ${m.name}`),
     owners: Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isObj) : [],
   };
 }
@@ -174,7 +180,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const t = template(o.object);
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
-    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
+    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels, () => `${o.source}: ${kind} ${m.namespace}/${m.name} pod template`), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
     sources[endpoint] = o.source;
   }
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));

@@ -96,6 +96,18 @@ describe('reporting', () => {
   });
 });
 
+describe('values that are not what a field expects', () => {
+  // Found by the random-document property test: String() of such a mapping throws, which was exit 4.
+  it('reports a mapping whose key is toString where a string belongs as a located problem, not a crash', () => {
+    const issues = issuesOf(yaml('domains:', '  - toString: false', 'namespaces:', '  jobs: { toString: false }'));
+    expect(issues.map(({ line, path }) => ({ line, path }))).toEqual([
+      { line: 2, path: 'domains[0].name' },
+      { line: 2, path: 'domains[0].toString' },
+      { line: 4, path: 'namespaces.jobs' },
+    ]);
+  });
+});
+
 describe('defaults', () => {
   const DEFAULTS = {
     name: 'floe',

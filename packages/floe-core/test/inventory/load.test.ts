@@ -103,4 +103,14 @@ describe('objects to endpoints', () => {
     const pod = { kind: 'Pod', metadata: { name: 'p', namespace: 'a' } };
     expect(() => buildInventory([{ object: pod, source: 'x.yaml:1' }, { object: pod, source: 'y.yaml:4' }])).toThrow('Pod a/p is given twice: x.yaml:1 and y.yaml:4');
   });
+  // A mapping whose toString is not a function makes String() throw: bad input must stay exit 2, never a crash.
+  it('refuses a mapping as a label value or as a kind with the file named, not a TypeError', () => {
+    const pod = parseObjects('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop, labels: {app: {toString: false}}}\n', 'pod.yaml');
+    expect(() => buildInventory(pod)).toThrow(InputError);
+    expect(() => buildInventory(pod)).toThrow('pod.yaml:1: Pod a: label app has a mapping as its value; label values are strings');
+    const template = parseObjects(deployment.replace('labels: {app: web}', 'labels: {app: [web]}'), 'web.yaml');
+    expect(() => buildInventory(template)).toThrow('label app has a list as its value');
+    const nameless = parseObjects('apiVersion: v1\nkind: {toString: false}\nmetadata: {namespace: shop}\n', 'k.yaml');
+    expect(() => buildInventory(nameless)).toThrow(InputError);
+  });
 });
