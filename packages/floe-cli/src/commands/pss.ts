@@ -144,7 +144,8 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
     const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
     const source = podOf(o.object);
     if (!source) {
-      const name = String((o.object.metadata as { name?: unknown } | undefined)?.name ?? '');
+      const rawName = (o.object.metadata as { name?: unknown } | undefined)?.name;
+      const name = typeof rawName === 'string' ? rawName : '';
       if (PSS_WORKLOAD_KINDS.includes(kind)) {
         const where = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : kind === 'PodTemplate' ? 'template.spec' : 'spec.template.spec';
         problems.push({ file: o.file, line: o.line, col: 1, message: `${kind} ${name}: no pod spec at ${where}` });
@@ -154,10 +155,13 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
       continue;
     }
     const prefix = source.templatePath ? pathSegments(source.templatePath) : [];
-    for (const p of podShapeProblems(source.pod)) {
+    const shape = podShapeProblems(source.pod);
+    for (const p of shape) {
       const full = source.templatePath ? `${source.templatePath}.${p.path}` : p.path;
       problems.push({ file: o.file, line: o.lineOf([...prefix, ...pathSegments(p.path)]), col: 1, message: `${describeObject(source)}: ${full} ${p.message}` });
     }
+    // A malformed pod is reported, not judged: the evaluator reads the fields the shape check vouches for.
+    if (shape.length > 0) continue;
     report.checked.push({
       file: o.file,
       line: o.line,

@@ -111,7 +111,8 @@ const controllerOf = (owners: Obj[]): { kind: string; name: string } | null => {
  */
 export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const objects = flattenLists(input);
-  const skipped: Record<string, number> = {};
+  // No prototype: a kind named __proto__ or constructor is counted like any other.
+  const skipped: Record<string, number> = Object.create(null) as Record<string, number>;
   const seen = new Map<string, string>();
   const namespaces: NamespaceInfo[] = [];
   const policies: PolicyObject[] = [];
@@ -137,7 +138,9 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       sources[`Namespace ${m.name}`] = o.source;
     }
     else if (kind === 'NetworkPolicy') {
-      const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: (isObj(o.object.spec) ? o.object.spec : {}) as PolicyObject['spec'] };
+      const spec = o.object.spec ?? {};
+      if (!isObj(spec)) throw new InputError(`${o.source}: NetworkPolicy ${m.namespace}/${m.name}: spec must be a mapping`);
+      const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: spec as PolicyObject['spec'] };
       try {
         compilePolicy(p);
       } catch (err) {

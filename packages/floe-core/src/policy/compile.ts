@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { shapeProblems, type Shape } from '../util/shape.js';
 import { compileIpBlock, type CompiledIpBlock } from './ip.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
 import { protocolRange, type PortRange } from './ports.js';
@@ -108,9 +109,24 @@ function compilePeer(peer: NetworkPolicyPeer, index: number, policyNs: string, w
   return { kind: 'pods', index, namespaces, pods, text: peerText(namespaces, pods, policyNs) };
 }
 
+const selector: Shape = { object: { matchLabels: { map: 'scalar' }, matchExpressions: { list: { object: { key: 'string', operator: 'string', values: { list: 'scalar' } } } } } };
+const peer: Shape = { object: { podSelector: selector, namespaceSelector: selector, ipBlock: { object: { cidr: 'string', except: 'strings' } } } };
+const port: Shape = { object: { protocol: 'string', port: 'intOrString', endPort: 'integer' } };
+/** The fields of a NetworkPolicy spec the engine reads, so a malformed file is bad input, not a crash. */
+const POLICY_SPEC: Shape = {
+  object: {
+    podSelector: selector,
+    policyTypes: 'strings',
+    ingress: { list: { object: { from: { list: peer }, ports: { list: port } } } },
+    egress: { list: { object: { to: { list: peer }, ports: { list: port } } } },
+  },
+};
+
 export function compilePolicy(p: PolicyObject): CompiledPolicy {
   const id = `${p.namespace}/${p.name}`;
   const where = `NetworkPolicy ${id}`;
+  const malformed = shapeProblems(p.spec, POLICY_SPEC, 'spec');
+  if (malformed.length > 0) throw new InputError(`${where}: ${malformed.slice(0, 3).map((m) => `${m.path} ${m.message}`).join('; ')}`);
   const spec = p.spec ?? {};
   const { types, defaulted } = effectivePolicyTypes(spec, where);
   const policy: CompiledPolicy = {

@@ -1,8 +1,10 @@
 import { WORKLOAD_KINDS, flattenLists, type SourcedObject } from '../inventory/model.js';
+import { InputError } from '../errors.js';
 import { evaluatePod } from '../pss/evaluate.js';
 import { formatLevelVersion, isPssLevel, policyMinor, type LevelVersion } from '../pss/level.js';
 import type { PodLike } from '../pss/types.js';
-import { podOf } from '../pss/workloads.js';
+import { podShapeProblems } from '../pss/shape.js';
+import { podOf, type PodSource } from '../pss/workloads.js';
 import { compareStrings } from '../util/compare.js';
 import type { FindingSeverity, PolicyFinding } from './findings.js';
 import type { NamespaceInfo } from './types.js';
@@ -108,7 +110,19 @@ function metaOf(o: Obj): { name: string; namespace: string; controller?: { kind:
  * the input are covered by their owner.
  */
 export function pssSubjects(input: readonly SourcedObject[]): PssSubject[] {
-  const objects = flattenLists(input).map((o) => o.object);
+  const sourced = flattenLists(input);
+  const objects = sourced.map((o) => o.object);
+  const where = new Map(sourced.map((o) => [o.object, o.source]));
+  /** The pod to judge; a malformed one is bad input (exit 2), named by file and path, never judged. */
+  const judgeable = (o: Obj, object: string): PodSource | undefined => {
+    const source = podOf(o);
+    if (!source) return undefined;
+    const problems = podShapeProblems(source.pod, source.templatePath);
+    if (problems.length > 0) {
+      throw new InputError(`${where.get(o) ?? 'input'}: ${object}: ${problems.slice(0, 3).map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    }
+    return source;
+  };
   const workloads = new Map<string, { o: Obj; m: NonNullable<ReturnType<typeof metaOf>> }>();
   const pods: { o: Obj; m: NonNullable<ReturnType<typeof metaOf>> }[] = [];
   for (const o of objects) {
@@ -132,9 +146,9 @@ export function pssSubjects(input: readonly SourcedObject[]): PssSubject[] {
   for (const [key, { o, m }] of workloads) {
     const kind = key.slice(0, key.indexOf('\u0000'));
     if (m.controller && workloads.has(`${m.controller.kind}\u0000${m.namespace}/${m.controller.name}`)) continue;
-    const source = podOf(o);
-    if (!source) continue;
     const object = `${m.namespace}/${m.name}[${kind}]`;
+    const source = judgeable(o, object);
+    if (!source) continue;
     out.set(object, { namespace: m.namespace, object, kind, pods: [], pod: source.pod, template: true });
   }
   const podSubjects = new Map<string, PssSubject[]>();
@@ -142,7 +156,7 @@ export function pssSubjects(input: readonly SourcedObject[]): PssSubject[] {
     const as = m.controller ? top(m.namespace, m.controller) : { kind: 'Pod', name: m.name };
     const object = `${m.namespace}/${as.name}[${as.kind}]`;
     if (out.has(object)) continue;
-    const source = podOf(o);
+    const source = judgeable(o, `${m.namespace}/${m.name}[Pod]`);
     if (!source) continue;
     const list = podSubjects.get(object) ?? [];
     list.push({ namespace: m.namespace, object, kind: 'Pod', pods: [m.name], pod: source.pod, template: false });

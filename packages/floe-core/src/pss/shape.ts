@@ -3,7 +3,9 @@
  * reported (with its path) instead of being judged wrongly. The API server would refuse
  * such an object when decoding it; nothing else about the pod is validated here.
  */
-type Shape = 'boolean' | 'integer' | 'string' | 'strings' | { object: Record<string, Shape> } | { list: Shape };
+import { shapeProblems, type Shape, type ShapeProblem } from '../util/shape.js';
+
+export type { ShapeProblem };
 
 const profile: Shape = { object: { type: 'string', localhostProfile: 'string' } };
 const seLinux: Shape = { object: { user: 'string', role: 'string', type: 'string', level: 'string' } };
@@ -58,12 +60,6 @@ const podSpec: Shape = {
   },
 };
 
-export interface ShapeProblem {
-  /** Dotted path with [i] indexes, relative to the pod (`spec.containers[0].securityContext.privileged`). */
-  path: string;
-  message: string;
-}
-
 /** `a.b[0].c` -> ['a', 'b', 0, 'c'], to find the problem's node in a parsed document. */
 export function pathSegments(path: string): (string | number)[] {
   return path.split('.').flatMap((part) => {
@@ -76,30 +72,11 @@ export function pathSegments(path: string): (string | number)[] {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function walk(value: unknown, shape: Shape, path: string, out: ShapeProblem[]): void {
-  if (value === undefined || value === null) return;
-  if (shape === 'boolean' || shape === 'string') {
-    if (typeof value !== shape) out.push({ path, message: `must be a ${shape}, not ${JSON.stringify(value)}` });
-  } else if (shape === 'integer') {
-    if (!Number.isInteger(value)) out.push({ path, message: `must be an integer, not ${JSON.stringify(value)}` });
-  } else if (shape === 'strings') {
-    walk(value, { list: 'string' }, path, out);
-  } else if ('list' in shape) {
-    if (!Array.isArray(value)) out.push({ path, message: 'must be a list' });
-    else value.forEach((v, i) => walk(v, shape.list, `${path}[${i}]`, out));
-  } else if (!isRecord(value)) {
-    out.push({ path, message: 'must be a mapping' });
-  } else {
-    for (const [key, sub] of Object.entries(shape.object)) walk(value[key], sub, `${path}.${key}`, out);
-  }
-}
-
 /** Problems in the fields Pod Security reads; empty when the pod can be judged. */
 export function podShapeProblems(pod: { metadata?: unknown; spec?: unknown }, prefix = ''): ShapeProblem[] {
-  const out: ShapeProblem[] = [];
   const at = (p: string) => (prefix ? `${prefix}.${p}` : p);
   if (!isRecord(pod.spec)) return [{ path: at('spec'), message: 'must be a mapping holding the pod spec' }];
-  walk(pod.spec, podSpec, at('spec'), out);
+  const out = shapeProblems(pod.spec, podSpec, at('spec'));
   for (const key of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     const list = pod.spec[key];
     if (Array.isArray(list)) list.forEach((c, i) => isRecord(c) && typeof c.name !== 'string' && out.push({ path: at(`spec.${key}[${i}].name`), message: 'is required' }));

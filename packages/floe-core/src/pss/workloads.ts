@@ -33,7 +33,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function podOf(object: unknown): PodSource | undefined {
   if (!isRecord(object) || typeof object.kind !== 'string') return undefined;
-  const path = TEMPLATE_PATHS[object.kind];
+  // Own keys only: a kind named toString or constructor is no workload.
+  const path = Object.hasOwn(TEMPLATE_PATHS, object.kind) ? TEMPLATE_PATHS[object.kind] : undefined;
   if (!path) return undefined;
   let node: unknown = object;
   for (const key of path) node = isRecord(node) ? node[key] : undefined;

@@ -6,6 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { loadObjectsFromDir, parseObjects } from '../../src/inventory/load-dir.js';
 import { buildInventory } from '../../src/inventory/model.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
+import { pssSubjects } from '../../src/policy/pss-violations.js';
 
 async function dirWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'floe-inv-'));
@@ -103,6 +104,16 @@ describe('objects to endpoints', () => {
     const pod = { kind: 'Pod', metadata: { name: 'p', namespace: 'a' } };
     expect(() => buildInventory([{ object: pod, source: 'x.yaml:1' }, { object: pod, source: 'y.yaml:4' }])).toThrow('Pod a/p is given twice: x.yaml:1 and y.yaml:4');
   });
+  it('refuses a malformed NetworkPolicy or pod with the file, the object and the field, instead of crashing the engine', () => {
+    const policy = parseObjects('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  egress: [null, {to: [{podSelector: {matchLabels: {app: [x]}}}], ports: [{port: {a: 1}}]}]\n', 'np.yaml');
+    expect(() => buildInventory(policy)).toThrow(
+      'np.yaml:1: NetworkPolicy shop/p: spec.egress[0] must be a mapping, not null; spec.egress[1].to[0].podSelector.matchLabels.app must be a string, not a list; spec.egress[1].ports[0].port must be a port number or name, not a mapping',
+    );
+    expect(() => buildInventory(parseObjects('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: deny\n', 'np.yaml'))).toThrow('np.yaml:1: NetworkPolicy shop/p: spec must be a mapping');
+    const pod = parseObjects('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec: {containers: [null]}\n', 'pod.yaml');
+    expect(() => pssSubjects(pod)).toThrow('pod.yaml:1: shop/a[Pod]: spec.containers[0] must be a mapping, not null');
+  });
+
   // A mapping whose toString is not a function makes String() throw: bad input must stay exit 2, never a crash.
   it('refuses a mapping as a label value or as a kind with the file named, not a TypeError', () => {
     const pod = parseObjects('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop, labels: {app: {toString: false}}}\n', 'pod.yaml');

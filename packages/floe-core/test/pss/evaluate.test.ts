@@ -154,6 +154,20 @@ describe('podShapeProblems', () => {
   it('accepts a well-formed pod', () => {
     expect(podShapeProblems({ spec: { containers: [{ name: 'a', securityContext: { runAsUser: 1000 } }] } })).toEqual([]);
   });
+  // Found by tests/contract/loader-robustness.test.ts: these reached the evaluator and crashed it (exit 4).
+  it('reports an empty list item and a mapping where a string belongs', () => {
+    const problems = podShapeProblems({ spec: { containers: [null, { name: { toString: false }, securityContext: { capabilities: { drop: [null] } } }] } });
+    expect(problems).toEqual([
+      { path: 'spec.containers[0]', message: 'must be a mapping, not null' },
+      { path: 'spec.containers[1].name', message: 'must be a string, not a mapping' },
+      { path: 'spec.containers[1].securityContext.capabilities.drop[0]', message: 'must be a string, not null' },
+      { path: 'spec.containers[1].name', message: 'is required' },
+    ]);
+  });
+  it('does not take a kind named after an Object.prototype member for a workload', () => {
+    expect(podOf({ kind: 'toString', spec: { containers: [] } })).toBeUndefined();
+    expect(podOf({ kind: 'constructor', spec: { containers: [] } })).toBeUndefined();
+  });
 });
 
 describe('templatePassesEnforce', () => {
