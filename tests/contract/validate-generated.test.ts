@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
 import { InputError, NetworkPolicyManifestGenerator, parseManifest, validateOffline, type DirEntry } from '@floe/core';
+import { parseSource } from '../../packages/floe-core/src/validate/source.ts';
 import { REPO } from '../cli/run.ts';
 
 const EXAMPLE = readFileSync(join(REPO, 'examples/manifest.yaml'), 'utf8');
@@ -23,6 +24,13 @@ function offline(text: string) {
     throw err;
   }
   const files = generator.generate(manifest).files;
+  // validate trusts a file identical to the generator's output to hold the generator's object, without parsing it:
+  // every generated file must read back, as kubectl reads it (YAML 1.1), as exactly that object.
+  for (const f of files) {
+    if (f.object === null) continue;
+    const parsed = parseSource(f.content);
+    expect(parsed.ok && parsed.documents.map((d) => d.value), f.path).toEqual([JSON.parse(JSON.stringify(f.object))]);
+  }
   const entries: DirEntry[] = files.map((f) => ({ name: f.path, type: 'file', size: Buffer.byteLength(f.content), content: f.content }));
   return validateOffline({ dir: 'target/network', entries, manifest: { config: manifest, source: 'manifest.yaml' }, expected: files }).checks;
 }
@@ -59,6 +67,20 @@ describe('generated trees pass validate', () => {
     expect(checks, 'the manifest is valid').not.toBeNull();
     expect(failures(checks ?? [])).toEqual([]);
     expect(checks?.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  // Found by the property test below: the proof demanded that forbidden flows be denied with no policies written.
+  it('passes with NetworkPolicies disabled: nothing is forbidden, the complete check warns', () => {
+    const checks = offline(stringify({ security: { network_policies: { enabled: false } } }));
+    expect(failures(checks ?? [])).toEqual([]);
+    expect(checks?.map((c) => [c.id, c.status])).toEqual([
+      ['files', 'pass'],
+      ['schema', 'pass'],
+      ['current', 'pass'],
+      ['complete', 'warn'],
+      ['intent-proof', 'pass'],
+    ]);
+    expect(checks?.find((c) => c.id === 'intent-proof')?.summary).toMatch(/none is forbidden \(security\.network_policies\.enabled is false\)/);
   });
 
   it('passes for random valid mutations of the example manifest (property-based)', () => {

@@ -113,9 +113,15 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   plan.intents.forEach(intended);
 
   /** Whether the manifest itself intends `from` -> `to` on `port` (a custom egress rule may): then it is not forbidden. */
+  // Indexed by source namespace: a forbidden flow looks only at its own namespace's intents (at 10,000 domains, 5 instead of 50,000).
+  const intentsFrom = new Map<string, NetworkIntent[]>();
+  for (const i of plan.intents) {
+    const list = intentsFrom.get(i.from.namespace);
+    if (list) list.push(i);
+    else intentsFrom.set(i.from.namespace, [i]);
+  }
   const intendedByManifest = (from: PodInfo, to: PodInfo | Endpoint, port: PortQuery): boolean =>
-    plan.intents.some((i) => {
-      if (i.from.namespace !== from.namespace) return false;
+    (intentsFrom.get(from.namespace) ?? []).some((i) => {
       const portOk = i.ports.length === 0 || i.ports.some((p) => p.protocol === port.protocol && p.port <= port.port && port.port <= (p.endPort ?? p.port));
       if (!portOk) return false;
       if ('kind' in to) {

@@ -8,6 +8,8 @@ import { problem, type CheckResult, type Problem } from './types.js';
 export interface ExpectedFile {
   path: string;
   content: string;
+  /** The object `content` holds (null for the summary); validate then skips parsing a file equal to `content`. */
+  readonly object?: unknown;
 }
 
 /** Lines of context around each change, as `diff -u`. */

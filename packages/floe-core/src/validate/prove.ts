@@ -19,6 +19,9 @@ export function checkIntentProof(manifest: FloeManifest, objects: readonly Loade
     if (!(err instanceof FloeError)) throw err;
     return { id: 'intent-proof', status: 'fail', summary: 'the policies could not be evaluated', problems: [problem({ message: err.message })] };
   }
+  // With NetworkPolicies disabled the manifest forbids nothing: only the intended flows are claims to prove.
+  const disabled = !manifest.security.network_policies.enabled;
+  if (disabled) results = results.filter((r) => r.flow.expect === 'allowed');
   const failed = results.filter((r) => !r.ok);
   const problems = failed.map((r) => problem({ message: `${r.flow.id} (${r.flow.from} -> ${r.flow.to}) must be ${r.flow.expect}: ${r.why}` }));
   const intended = results.filter((r) => r.flow.expect === 'allowed').length;
@@ -27,7 +30,9 @@ export function checkIntentProof(manifest: FloeManifest, objects: readonly Loade
     status: statusOf(problems),
     summary: failed.length
       ? `${failed.length} of ${results.length} flows are not as the manifest intends`
-      : `${intended} intended flows allowed end to end, ${results.length - intended} forbidden flows denied`,
+      : disabled
+        ? `${intended} intended flows allowed end to end; none is forbidden (security.network_policies.enabled is false)`
+        : `${intended} intended flows allowed end to end, ${results.length - intended} forbidden flows denied`,
     problems,
   };
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { DirEntry } from './files.js';
@@ -25,18 +26,16 @@ export async function readNetworkDir(dir: string): Promise<DirEntry[]> {
     throw unreadable(dir, err);
   }
   const entries: DirEntry[] = [];
+  // Synchronous on purpose: one awaited read after another cost 3 s of waiting for 15,000 files; these are a local directory's small files.
   for (const name of names.sort()) {
     const path = join(dir, name);
     try {
-      const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-        // A dangling symlink: there, but nothing kubectl could read.
-        if (err.code === 'ENOENT') return null;
-        throw err;
-      });
+      // A dangling symlink: there, but nothing kubectl could read.
+      const info = statSync(path, { throwIfNoEntry: false });
       if (!info) {
         entries.push({ name, type: 'other', size: 0 });
       } else if (info.isFile()) {
-        entries.push({ name, type: 'file', size: info.size, ...(info.size <= MAX_FILE_BYTES ? { content: await readFile(path, 'utf8') } : {}) });
+        entries.push({ name, type: 'file', size: info.size, ...(info.size <= MAX_FILE_BYTES ? { content: readFileSync(path, 'utf8') } : {}) });
       } else {
         entries.push({ name, type: info.isDirectory() ? 'directory' : 'other', size: info.size });
       }

@@ -4,7 +4,7 @@ import type { FloeManifest } from '../config/schema.js';
 import { checkComplete } from './complete.js';
 import { checkIntentProof } from './prove.js';
 import { checkCurrent, type ExpectedFile } from './current.js';
-import { checkFiles, checkSchema, type DirEntry, type LoadedObject } from './files.js';
+import { checkFiles, checkSchema, type DirEntry, type GeneratedObjectFile, type LoadedObject } from './files.js';
 import { checkCni, checkKubernetesApiEgress, checkServerDryRun, type CniCheck } from './server.js';
 import { MAX_FILE_BYTES } from './source.js';
 import { CHECK_IDS, type CheckId, type CheckResult, type ValidationReport } from './types.js';
@@ -26,7 +26,15 @@ export interface ServerInput {
 
 /** The offline checks, pure: files, schema, current, complete, intent-proof. */
 export function validateOffline(input: ValidateInput): { checks: CheckResult[]; objects: LoadedObject[] } {
-  const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES);
+  const generated = new Map<string, GeneratedObjectFile>();
+  const onDisk = new Map(input.entries.map((e) => [e.name, e.content]));
+  for (const f of input.expected) {
+    if (onDisk.get(f.path) !== f.content) continue;
+    const object = f.object;
+    // As JSON, which is what reading the YAML back gives: no undefined fields, no shared references.
+    if (object !== null && object !== undefined) generated.set(f.path, { content: f.content, object: JSON.parse(JSON.stringify(object)) as unknown });
+  }
+  const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES, generated);
   const schema = checkSchema(objects);
   const current = checkCurrent(input.dir, input.entries, input.expected, input.manifest.source);
   const complete = checkComplete(input.manifest.config, objects);

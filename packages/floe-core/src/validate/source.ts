@@ -22,14 +22,49 @@ export function formatPath(path: readonly PathSegment[]): string {
   }, '');
 }
 
+interface Parsed {
+  doc: Document;
+  lines: LineCounter;
+}
+
 /** One YAML document with its source positions, to point problems at a line and column. */
 export class SourceDocument {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    /** The document's value as plain data (what kubectl would send, as JSON). */
-    readonly value: unknown,
-  ) {}
+  #parsed: Parsed | undefined;
+  readonly #parse: () => Parsed;
+
+  /** The document's value as plain data (what kubectl would send, as JSON). */
+  readonly value: unknown;
+
+  constructor(parsed: Parsed | (() => Parsed), value: unknown) {
+    this.value = value;
+    if (typeof parsed === 'function') this.#parse = parsed;
+    else {
+      this.#parsed = parsed;
+      this.#parse = () => parsed;
+    }
+  }
+
+  /**
+   * A file floe generated, byte for byte, from an object it holds: its value is
+   * that object (the emitter's output reads back as the same data in YAML 1.1
+   * and 1.2, which tests/contract/validate-generated.test.ts checks), and the
+   * text is parsed only if a problem in it needs a position.
+   */
+  static generated(text: string, value: unknown): SourceDocument {
+    return new SourceDocument(() => {
+      const lines = new LineCounter();
+      const [doc] = parseAllDocuments(text, { version: '1.1', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+      return { doc: doc as Document, lines };
+    }, value);
+  }
+
+  private get doc(): Document {
+    return (this.#parsed ??= this.#parse()).doc;
+  }
+
+  private get lines(): LineCounter {
+    return (this.#parsed ??= this.#parse()).lines;
+  }
 
   /**
    * Where `path` is in the file: the value when it exists (or the key when
@@ -91,7 +126,7 @@ export function parseSource(text: string): ParsedSource {
       return { ok: false, problems: [{ ...at, message: `YAML could not be expanded: ${(err as Error).message}` }] };
     }
     // An empty document (a lone `---`) holds nothing, as for kubectl.
-    if (value !== null && value !== undefined) documents.push(new SourceDocument(doc, lines, value));
+    if (value !== null && value !== undefined) documents.push(new SourceDocument({ doc, lines }, value));
   }
   return { ok: true, documents };
 }

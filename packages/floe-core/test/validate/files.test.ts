@@ -27,6 +27,24 @@ describe('parsing files as kubectl reads them', () => {
   });
 });
 
+describe('files identical to what floe generates', () => {
+  it('take the generated object without parsing, and still locate a problem in them', () => {
+    const content = 'apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n';
+    // The object says Widget: the check must have used it (a parse would agree), and point at line 2 for the kind.
+    const generated = new Map([['w.yaml', { content, object: { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'w' } } }]]);
+    const { result } = checkFiles('target/network', [file('w.yaml', content)], MAX_FILE_BYTES, generated);
+    expect(result.problems.map((p) => [p.file, p.line, p.col, p.path])).toEqual([['target/network/w.yaml', 2, 7, 'kind']]);
+  });
+
+  it('parse a file that differs from the generated one by a byte', () => {
+    const content = stringify(networkPolicy());
+    const generated = new Map([['a.yaml', { content, object: { kind: 'Widget' } }]]);
+    const { result, objects } = checkFiles('target/network', [file('a.yaml', `${content}# edited\n`)], MAX_FILE_BYTES, generated);
+    expect(result.status).toBe('pass');
+    expect(objects.map((o) => o.kind)).toEqual(['NetworkPolicy']);
+  });
+});
+
 describe('the files check', () => {
   it('passes one floe object per file and ignores the summary and the ownership list', () => {
     const { result, objects } = check(file('a.yaml', stringify(networkPolicy())), file('NETWORK-POLICY-SUMMARY.md', '# x'), file('.floe-generated', 'a.yaml\n'));
