@@ -2,7 +2,8 @@
  * The intended objects, from a generation result held in memory or from the
  * YAML files of a `target/network/` directory (one object per file).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../cluster/types.js';
@@ -118,11 +119,12 @@ export async function loadIntentDir(dir: string): Promise<Intent> {
   for (const name of yamlNames) {
     const path = join(dir, name);
     try {
-      const info = await stat(path);
+      // Synchronous reads: small local files, and one awaited read after another is mostly waiting (see validate/read-dir.ts).
+      const info = statSync(path);
       if (!info.isFile()) throw new InputError(`${path}: not a regular file`);
       // Refused before reading: a huge file is not one of floe's objects.
       if (info.size > MAX_OBJECT_FILE_BYTES) throw fileError(path, `larger than ${MAX_OBJECT_FILE_BYTES} bytes; floe writes one small object per file`);
-      files.push({ path, content: await readFile(path, 'utf8') });
+      files.push({ path, content: readFileSync(path, 'utf8') });
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError(`${path}: cannot read it: ${(err as Error).message}`);
