@@ -98,16 +98,23 @@ interface ProcessRun {
 
 const HAS_TIME = existsSync('/usr/bin/time');
 
-/** Wall time and peak RSS of a whole process; node processes report RSS through the probe, others through /usr/bin/time. */
+/**
+ * The probe, for node processes when /usr/bin/time is missing. Through /usr/bin/time otherwise: Linux keeps a
+ * process's peak RSS across fork and exec, so a child spawned straight from this (large) bench process would
+ * report at least this process's size; /usr/bin/time is small.
+ */
+const PROBE_ARGS = HAS_TIME ? [] : ['--import', PROBE];
+
+/** Wall time and peak RSS of a whole process, measured by /usr/bin/time (or the probe for node without it). */
 function run(cmd: string, args: string[], env: Record<string, string>, rssFile: string): ProcessRun {
-  const isNode = cmd === process.execPath;
-  const [file, argv] = isNode || !HAS_TIME ? [cmd, args] : ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]];
+  const [file, argv] = !HAS_TIME ? [cmd, args] : ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]];
   rmSync(rssFile, { force: true });
   const started = performance.now();
   const r = spawnSync(file, argv, { env: { ...process.env, ...env, FLOE_BENCH_RSS_FILE: rssFile }, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
-  const rssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : NaN;
+  // The probe writes "rss cpu", /usr/bin/time "%M": the peak RSS is the first number of the last line.
+  const rssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)?.split(' ')[0]) : NaN;
   return { ms, rssMiB: Number.isFinite(rssKiB) ? Math.round(rssKiB / 1024) : null, code: r.status, stdoutBytes: Buffer.byteLength(r.stdout ?? '') };
 }
 
@@ -152,7 +159,7 @@ try {
   const rssFile = join(work, 'rss');
   const floorArgs = [`--kubeconfig=${cluster.kubeconfig}`, `--cache-dir=${join(work, 'kube-cache')}`, 'get', 'networkpolicies,namespaces', '-A', '-o', 'json'];
   run(kubectlBin, floorArgs, {}, rssFile);
-  const floe = (...args: string[]) => () => run(process.execPath, ['--import', PROBE, BIN, 'network', 'diff', ...args], env, rssFile);
+  const floe = (...args: string[]) => () => run(process.execPath, [...PROBE_ARGS, BIN, 'network', 'diff', ...args], env, rssFile);
   floe('-m', manifestPath)();
 
   const rows = [
@@ -160,7 +167,7 @@ try {
     repeat('floe network diff -m manifest.yaml (text)', floe('-m', manifestPath)),
     repeat('floe network diff -m manifest.yaml -o json', floe('-m', manifestPath, '-o', 'json')),
     repeat('floe network diff --dir target/network (text)', floe('--dir', dir)),
-    repeat('floe --version (start-up only)', () => run(process.execPath, ['--import', PROBE, BIN, '--version'], env, rssFile)),
+    repeat('floe --version (start-up only)', () => run(process.execPath, [...PROBE_ARGS, BIN, '--version'], env, rssFile)),
   ];
 
   // Where the time goes, in this process (warm: modules loaded, connections reused per client).
