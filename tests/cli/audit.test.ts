@@ -69,6 +69,15 @@ describe('floe network audit', () => {
     expect(r.stderr).toContain('floe: 1 finding at or above --fail-on error');
   });
 
+  it('exits 2, never 4, for a malformed NetworkPolicy in --from-dir, naming the file, the policy and the field', async () => {
+    const dir = await tempDir('floe-audit-bad-');
+    await writeFile(join(dir, 'np.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  egress: [null]\n');
+    const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'np.yaml')}:1: NetworkPolicy shop/p: spec.egress[0] must be a mapping, not null`);
+    expect(JSON.parse(r.stdout).error.code).toMatch(/^input\./);
+  });
+
   it('prints every policy in plain words and the findings as text; exit 0 with --fail-on never', async () => {
     const r = await floe(['network', 'audit', '--from-dir', generated, '--fail-on', 'never']);
     expect(r.code, r.stderr).toBe(0);

@@ -121,6 +121,15 @@ describe('floe network pss check', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('exits 2, never 4, for an empty container, a mapping as a name and a kind named after an Object.prototype member', async () => {
+    const file = await write('odd.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - null\n    - {name: {toString: false}, image: x}\n---\nkind: toString\nmetadata: {name: t}\nspec: {containers: []}\n');
+    const r = await floe(['network', 'pss', 'check', '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:6:1 Pod p: spec.containers[0] must be a mapping, not null`);
+    expect(r.stderr).toContain(`${file}:7:1 Pod p: spec.containers[1].name must be a string, not a mapping`);
+    expect(r.stderr).not.toContain('internal error');
+  });
+
   it('exits 2 for a missing file and a workload without a pod template', async () => {
     expect((await floe(['network', 'pss', 'check', '-f', '/nonexistent/deploy.yaml'])).stderr).toContain('/nonexistent/deploy.yaml: no such file or directory');
     const file = await write('empty.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: empty}\nspec: {}\n');
