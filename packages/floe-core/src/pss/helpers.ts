@@ -27,6 +27,15 @@ export function visitContainers(spec: PodSpec, visit: (c: Container) => void): v
   for (const c of spec.ephemeralContainers ?? none) visit(c);
 }
 
+/** Names of the containers (in visitContainers order) for which `test` holds. */
+export function containersWhere(spec: PodSpec, test: (c: Container) => boolean): string[] {
+  const names: string[] = [];
+  visitContainers(spec, (c) => {
+    if (test(c)) names.push(c.name);
+  });
+  return names;
+}
+
 /** `container "a"` / `containers "a", "b"`. */
 export function containersPhrase(names: readonly string[]): string {
   return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;

@@ -1,11 +1,8 @@
-import { containersPhrase, isWindows, visitContainers } from '../helpers.js';
+import { containersPhrase, containersWhere, isWindows } from '../helpers.js';
 import type { CheckPodFn, PssCheck } from '../types.js';
 
 const v1_8: CheckPodFn = (_meta, spec) => {
-  const bad: string[] = [];
-  visitContainers(spec, (c) => {
-    if (c.securityContext?.allowPrivilegeEscalation !== false) bad.push(c.name);
-  });
+  const bad = containersWhere(spec, (c) => c.securityContext?.allowPrivilegeEscalation !== false);
   return bad.length
     ? { reason: 'allowPrivilegeEscalation != false', detail: `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false` }
     : undefined;

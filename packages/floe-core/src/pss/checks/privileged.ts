@@ -1,4 +1,4 @@
-import { containersPhrase, visitContainers } from '../helpers.js';
+import { containersPhrase, containersWhere } from '../helpers.js';
 import type { PssCheck } from '../types.js';
 
 /** Privileged containers disable most isolation. Baseline, every version. */
@@ -9,10 +9,7 @@ export const privileged: PssCheck = {
     {
       minimumVersion: 0,
       check: (_meta, spec) => {
-        const bad: string[] = [];
-        visitContainers(spec, (c) => {
-          if (c.securityContext?.privileged === true) bad.push(c.name);
-        });
+        const bad = containersWhere(spec, (c) => c.securityContext?.privileged === true);
         return bad.length ? { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` } : undefined;
       },
     },

@@ -1,13 +1,10 @@
-import { containersPhrase, inUserNamespace, visitContainers } from '../helpers.js';
+import { containersPhrase, containersWhere, inUserNamespace } from '../helpers.js';
 import type { CheckPodFn, PssCheck } from '../types.js';
 
 const v1_23: CheckPodFn = (_meta, spec) => {
   const setters: string[] = [];
   if (spec.securityContext?.runAsUser === 0) setters.push('pod');
-  const bad: string[] = [];
-  visitContainers(spec, (c) => {
-    if (c.securityContext?.runAsUser === 0) bad.push(c.name);
-  });
+  const bad = containersWhere(spec, (c) => c.securityContext?.runAsUser === 0);
   if (bad.length) setters.push(containersPhrase(bad));
   return setters.length ? { reason: 'runAsUser=0', detail: `${setters.join(' and ')} must not set runAsUser=0` } : undefined;
 };

@@ -1,4 +1,4 @@
-import { containersPhrase, joinQuote, pluralize, sortedSet, visitContainers } from '../helpers.js';
+import { containersPhrase, containersWhere, joinQuote, pluralize, sortedSet } from '../helpers.js';
 import type { CheckPodFn, PssCheck, SELinuxOptions } from '../types.js';
 
 const TYPES_1_0 = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
@@ -28,10 +28,9 @@ function seLinux(allowedTypes: ReadonlySet<string>): CheckPodFn {
     const setters: string[] = [];
     const podOptions = spec.securityContext?.seLinuxOptions;
     if (podOptions && !valid(podOptions)) setters.push('pod');
-    const bad: string[] = [];
-    visitContainers(spec, (c) => {
+    const bad = containersWhere(spec, (c) => {
       const o = c.securityContext?.seLinuxOptions;
-      if (o && !valid(o)) bad.push(c.name);
+      return o ? !valid(o) : false;
     });
     if (bad.length) setters.push(containersPhrase(bad));
     if (!setters.length) return undefined;

@@ -1,4 +1,4 @@
-import { containersPhrase, visitContainers } from '../helpers.js';
+import { containersPhrase, containersWhere } from '../helpers.js';
 import type { PssCheck } from '../types.js';
 
 /** Windows HostProcess containers run as the host. Baseline, every version. */
@@ -9,10 +9,7 @@ export const windowsHostProcess: PssCheck = {
     {
       minimumVersion: 0,
       check: (_meta, spec) => {
-        const bad: string[] = [];
-        visitContainers(spec, (c) => {
-          if (c.securityContext?.windowsOptions?.hostProcess === true) bad.push(c.name);
-        });
+        const bad = containersWhere(spec, (c) => c.securityContext?.windowsOptions?.hostProcess === true);
         const setters: string[] = [];
         if (spec.securityContext?.windowsOptions?.hostProcess === true) setters.push('pod');
         if (bad.length) setters.push(containersPhrase(bad));
