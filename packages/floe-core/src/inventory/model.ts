@@ -138,9 +138,8 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       sources[`Namespace ${m.name}`] = o.source;
     }
     else if (kind === 'NetworkPolicy') {
-      const spec = o.object.spec ?? {};
-      if (!isObj(spec)) throw new InputError(`${o.source}: NetworkPolicy ${m.namespace}/${m.name}: spec must be a mapping`);
-      const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: spec as PolicyObject['spec'] };
+      // compilePolicy checks the spec's shape (a spec that is no mapping included).
+      const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: (o.object.spec ?? {}) as PolicyObject['spec'] };
       try {
         compilePolicy(p);
       } catch (err) {
