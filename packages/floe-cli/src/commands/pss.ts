@@ -1,8 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
-import { MAX_MANIFEST_FILE_BYTES, ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
+import { FindingError, InputError } from '@floe/core/errors';
+import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
+import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
 import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { logger, type GlobalOptions } from '../context.js';
 
@@ -90,42 +89,25 @@ export function pssCheckText(report: PssCheckReport): string {
 /** The finding "the API server would refuse these": exit 1, after the report is on stdout. */
 export class PodSecurityViolations extends FindingError {}
 
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** stdin (`-f -`), capped like a file. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > LIMITS.fileBytes) throw new InputError(`<stdin>: more than ${LIMITS.fileBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
-/** `-f` takes files, directories (their .yaml/.yml/.json files, not recursive, as kubectl -f) and `-` for stdin. */
-async function readInputs(paths: readonly string[]): Promise<{ file: string; text: string }[]> {
-  const out: { file: string; text: string }[] = [];
+/** `-f` takes files, directories (their .yaml/.yml/.json files, not recursive, as kubectl -f) and `-` for stdin, through the one reader. */
+async function readInputs(paths: readonly string[]): Promise<InputText[]> {
+  const out: InputText[] = [];
   for (const path of paths) {
-    if (path === '-') {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_MANIFEST_FILE_BYTES) throw new InputError(`<stdin>: more than ${MAX_MANIFEST_FILE_BYTES} bytes`);
-        chunks.push(chunk);
-      }
-      out.push({ file: '<stdin>', text: Buffer.concat(chunks).toString('utf8') });
-      continue;
-    }
-    const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new InputError(`${path}: no such file or directory`);
-      throw new EnvironmentError(`cannot read ${path}: ${err.message}`, { cause: err });
-    });
-    const files = info.isDirectory()
-      ? (await readdir(path))
-          .filter((n) => MANIFEST_EXTENSIONS.has(extname(n).toLowerCase()))
-          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-          .map((n) => join(path, n))
-      : [path];
-    if (info.isDirectory() && files.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
-    for (const file of files) {
-      const size = info.isDirectory() ? (await stat(file)).size : info.size;
-      if (size > MAX_MANIFEST_FILE_BYTES) throw new InputError(`${file}: file is ${size} bytes; the limit is ${MAX_MANIFEST_FILE_BYTES}`);
-      const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-        throw new EnvironmentError(`cannot read ${file}: ${err.message}`, { cause: err });
-      });
-      out.push({ file, text });
-    }
+    const texts = await readInputTexts([path], { stdin: readStdin });
+    if (texts.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
+    out.push(...texts);
   }
   return out;
 }

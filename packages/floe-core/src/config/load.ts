@@ -1,17 +1,18 @@
-import { readFile, stat } from 'node:fs/promises';
 import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { EnvironmentError, InputError, ManifestError, type ManifestIssue } from '../errors.js';
+import { InputError, ManifestError, type ManifestIssue } from '../errors.js';
+import { LIMITS } from '../manifests/limits.js';
+import { InputFileError, readInputText } from '../manifests/read.js';
+import { documentValue, locateNode, parseYaml, positionOf } from '../manifests/yaml.js';
 import { codeOfIssue, problemCode } from './problem-codes.js';
 import { ManifestSchema, type FloeManifest } from './schema.js';
 import { valueAt } from '../util/path.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+export const MAX_MANIFEST_BYTES = LIMITS.manifestBytes;
 /** Aliases are legitimate in YAML, but an alias bomb expands exponentially; cap the expansion. */
-export const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = LIMITS.aliases;
 
 export interface LoadedManifest {
   config: FloeManifest;
@@ -28,28 +29,6 @@ function formatPath(path: readonly PathSegment[]): string {
     (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
     '',
   );
-}
-
-/** The deepest node along `path` that exists in the document, and whether the key itself was found. */
-function locate(doc: Document, path: readonly PathSegment[]): { node: Node | undefined; keyNode?: Node } {
-  let node: Node | undefined = doc.contents ?? undefined;
-  let keyNode: Node | undefined;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return { node, ...(keyNode ? { keyNode } : {}) };
-      keyNode = pair.key as Node;
-      node = (pair.value as Node | null) ?? keyNode;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
-      if (!item) return { node };
-      node = item;
-      keyNode = undefined;
-    } else {
-      return { node };
-    }
-  }
-  return { node, ...(keyNode ? { keyNode } : {}) };
 }
 
 /** The keys the schema allows at `path`, found by walking the zod schema itself. */
@@ -135,22 +114,22 @@ export function parseManifest(text: string, file: string): FloeManifest {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
     throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
   }
-  const lineCounter = new LineCounter();
-  const pos = (offset: number) => lineCounter.linePos(offset);
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const yamlIssues: ManifestIssue[] = [...doc.errors].map((e) => {
-    const { line, col } = pos(e.pos[0]);
-    const duplicate = e.code === 'DUPLICATE_KEY';
-    const code = problemCode(duplicate ? 'duplicate_key' : 'yaml_syntax');
-    return { file, line, col, path: '', code, message: `${duplicate ? 'duplicate key' : 'YAML syntax error'}: ${e.message.split('\n')[0]}` };
-  });
+  // floe's own file, not a Kubernetes object: YAML 1.2, as it always was.
+  const parsed = parseYaml(text, '1.2');
+  const yamlIssues: ManifestIssue[] = parsed.problems.map(({ line, col, code, message }) => ({ file, line, col, path: '', code: problemCode(code === 'too_deep' ? 'too_deep' : code), message }));
   if (yamlIssues.length > 0) throw new ManifestError(yamlIssues);
-
+  const docs = parsed.documents.filter((d) => d.doc.contents !== null);
+  if (docs.length > 1) {
+    const at = positionOf(docs[1] as (typeof docs)[number], docs[1]?.doc.contents ?? undefined);
+    throw new ManifestError([{ file, ...at, path: '', code: problemCode('yaml_syntax'), message: `YAML syntax error: the manifest holds ${docs.length} documents; it must be one` }]);
+  }
+  const doc = (docs[0] ?? parsed.documents[0]);
+  const pos = (node: Parameters<typeof positionOf>[1]) => (doc ? positionOf(doc, node) : { line: 1, col: 1 });
   let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('alias_limit'), message: `YAML could not be expanded: ${(err as Error).message}` }]);
+  if (doc) {
+    const value = documentValue(doc);
+    if (!value.ok) throw new ManifestError([{ file, line: value.problem.line, col: value.problem.col, path: '', code: problemCode(value.problem.code), message: value.problem.message }]);
+    data = value.value;
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -165,18 +144,18 @@ export function parseManifest(text: string, file: string): FloeManifest {
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const { keyNode, node } = locate(doc, [...path, key]);
-        const at = pos((keyNode ?? node)?.range?.[0] ?? 0);
+        const { keyNode, node } = doc ? locateNode(doc.doc, [...path, key]) : { node: undefined, keyNode: undefined };
+        const at = pos(keyNode ?? node);
         issues.push({ file, ...at, path: formatPath([...path, key]), code: codeOfIssue(issue, false), message: unknownFieldMessage(key, allowedKeys(path)) });
       }
       continue;
     }
-    const { node, keyNode } = locate(doc, path);
+    const { node, keyNode } = doc ? locateNode(doc.doc, path) : { node: undefined, keyNode: undefined };
     // A bad record key is about the key, not its value.
     const input = issue.code === 'invalid_key' ? path[path.length - 1] : valueAt(data, path);
     // A missing field or a bad key points at the key; a present value at the value.
     const atKey = input === undefined || issue.code === 'invalid_key';
-    const at = pos((atKey ? keyNode ?? node : node)?.range?.[0] ?? 0);
+    const at = pos(atKey ? keyNode ?? node : node);
     let message = describeIssue(issue, input);
     const preview = scalarPreview(input);
     // Only scalars are compared: a mapping's String() can throw (a key named toString), and mappings are never previewed.
@@ -196,17 +175,12 @@ export function defaultManifest(): LoadedManifest {
 export async function loadManifestFile(path: string): Promise<LoadedManifest> {
   let text: string;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code: problemCode('not_a_file'), message: 'is not a regular file' }]);
-    if (info.size > MAX_MANIFEST_BYTES) {
-      throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is ${info.size} bytes; the limit is ${MAX_MANIFEST_BYTES}` }]);
-    }
-    text = await readFile(path, 'utf8');
+    text = readInputText(path, { maxBytes: MAX_MANIFEST_BYTES });
   } catch (err) {
-    if (err instanceof ManifestError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`manifest not found: ${path} (pass --manifest PATH, or run without it to use the built-in defaults)`, { code: 'input.manifest_not_found' });
-    throw new EnvironmentError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    if (!(err instanceof InputFileError)) throw err;
+    if (err.reason === 'missing') throw new InputError(`manifest not found: ${path} (pass --manifest PATH, or run without it to use the built-in defaults)`, { code: 'input.manifest_not_found' });
+    const code = problemCode(err.reason === 'too-large' ? 'too_large' : 'not_a_file');
+    throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code, message: err.reason === 'too-large' ? `file is larger than ${MAX_MANIFEST_BYTES} bytes` : err.message.replace(`${path}: `, '') }]);
   }
   return { config: parseManifest(text, path), source: path, sha256: sha256(text) };
 }

@@ -12,6 +12,7 @@ export const MANIFEST_PROBLEM_CODES = {
   yaml_syntax: 'YAML syntax error',
   duplicate_key: 'a key appears twice in one mapping',
   alias_limit: 'too many YAML alias expansions',
+  too_deep: 'collections nested too deep',
   not_a_mapping: 'the top level is not a mapping',
   // Field shapes (derived from the schema's issue kinds).
   unknown_key: 'a key the schema does not define (under namespaces, domains or security)',

@@ -2,19 +2,18 @@
  * The intended objects, from a generation result held in memory or from the
  * YAML files of a `target/network/` directory (one object per file).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../cluster/types.js';
-import { MAX_ALIAS_COUNT } from '../config/load.js';
 import { InputError } from '../errors.js';
+import { LIMITS } from '../manifests/limits.js';
+import { OBJECT_FILE } from '../manifests/load.js';
+import { parseManifestObjects } from '../manifests/objects.js';
+import { InputFileError, listInputDir, readEntryText } from '../manifests/read.js';
 import type { GenerationResult } from '../network/generator.js';
 import { compareStrings } from '../util/compare.js';
 import { DIFF_KINDS, type Intent } from './types.js';
 
 /** A generated file is a few KiB; anything this large is not one of floe's. */
-export const MAX_OBJECT_FILE_BYTES = 1024 * 1024;
+export const MAX_OBJECT_FILE_BYTES = LIMITS.generatedFileBytes;
 
 const objectKey = (o: { kind: string; metadata: { namespace?: string; name: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
@@ -51,24 +50,11 @@ export function parseObjectFile(file: SourceFile): KubeObject {
   if (Buffer.byteLength(file.content) > MAX_OBJECT_FILE_BYTES) {
     throw fileError(file.path, `larger than ${MAX_OBJECT_FILE_BYTES} bytes; floe writes one small object per file`);
   }
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(file.content, { lineCounter, prettyErrors: false });
-  if (!Array.isArray(docs)) throw fileError(file.path, 'not a YAML document');
-  const real = docs.filter((d) => d.contents !== null || d.errors.length);
-  for (const d of real) {
-    const err = d.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw fileError(file.path, `invalid YAML: ${err.message.split('\n')[0]}`, pos.line, pos.col);
-    }
-  }
-  if (real.length !== 1) throw fileError(file.path, `holds ${real.length} YAML documents; floe writes exactly one object per file`);
-  let value: unknown;
-  try {
-    value = (real[0] as (typeof real)[number]).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    throw fileError(file.path, (err as Error).message.split('\n')[0] as string);
-  }
+  const { objects, problems } = parseManifestObjects(file.content, file.path);
+  const first = problems[0];
+  if (first) throw fileError(file.path, first.message, first.line, first.col);
+  if (objects.length !== 1) throw fileError(file.path, `holds ${objects.length} objects; floe writes exactly one object per file`);
+  const value: unknown = (objects[0] as (typeof objects)[number]).object;
   const o = value as Partial<KubeObject> | null;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw fileError(file.path, 'is not a Kubernetes object (a YAML mapping)');
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') throw fileError(file.path, 'has no apiVersion or kind');
@@ -105,29 +91,16 @@ export function intentFromFiles(source: string, files: SourceFile[]): Intent {
  * A directory that cannot be read is bad input: the user named it.
  */
 export async function loadIntentDir(dir: string): Promise<Intent> {
-  let names: string[];
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new InputError(`--dir ${dir}: not a directory`);
-    names = await readdir(dir);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`--dir ${dir}: cannot read it: ${(err as Error).message}`);
-  }
-  // The files `kubectl apply -f DIR` reads (JSON is YAML too).
-  const yamlNames = names.filter((n) => /\.(ya?ml|json)$/.test(n)).sort(compareStrings);
+  const entries = listInputDir(dir);
   const files: SourceFile[] = [];
-  for (const name of yamlNames) {
-    const path = join(dir, name);
+  for (const entry of entries) {
+    if (!OBJECT_FILE.test(entry.name)) continue;
+    if (entry.type !== 'file') throw new InputError(`${entry.path}: not a regular file`);
     try {
-      // Synchronous reads: small local files, and one awaited read after another is mostly waiting (see validate/read-dir.ts).
-      const info = statSync(path);
-      if (!info.isFile()) throw new InputError(`${path}: not a regular file`);
-      // Refused before reading: a huge file is not one of floe's objects.
-      if (info.size > MAX_OBJECT_FILE_BYTES) throw fileError(path, `larger than ${MAX_OBJECT_FILE_BYTES} bytes; floe writes one small object per file`);
-      files.push({ path, content: readFileSync(path, 'utf8') });
+      files.push({ path: entry.path, content: readEntryText(entry, MAX_OBJECT_FILE_BYTES) });
     } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw new InputError(`${path}: cannot read it: ${(err as Error).message}`);
+      if (err instanceof InputFileError && err.reason === 'too-large') throw fileError(entry.path, `larger than ${MAX_OBJECT_FILE_BYTES} bytes; floe writes one small object per file`);
+      throw err;
     }
   }
   return intentFromFiles(dir, files);

@@ -225,6 +225,8 @@ export function listInputDir(dir: string, options: ListOptions = {}): DirectoryE
   try {
     st = lstatSync(dir);
   } catch (err) {
+    // One message for every command that reads a directory (validate, diff --dir, audit --from-dir, pss check -f).
+    if (errnoOf(err) === 'ENOENT') throw new InputFileError(dir, 'missing', `cannot read ${dir}: no such directory`, { cause: err });
     throw unreadable(dir, err);
   }
   // The directory itself may be a link (a mounted volume, `target -> build/target`), when it stays beside the link.

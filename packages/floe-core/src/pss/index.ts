@@ -16,4 +16,4 @@ export {
 } from './evaluate.js';
 export { PSS_WORKLOAD_KINDS, podOf, type PodSource } from './workloads.js';
 export { pathSegments, podShapeProblems, type ShapeProblem } from './shape.js';
-export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from './manifests.js';
+export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';

@@ -24,7 +24,7 @@ export interface ShapeProblem {
   message: string;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const shown = (v: unknown) => (isRecord(v) ? 'a mapping' : Array.isArray(v) ? 'a list' : JSON.stringify(v));
 
 function walk(value: unknown, shape: Shape, path: string, out: ShapeProblem[], item: boolean): void {

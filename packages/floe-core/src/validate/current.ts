@@ -32,7 +32,7 @@ function firstChangedLine(patch: StructuredPatch): number {
  * the manifest, byte for byte. A changed file gets a unified diff from the
  * file on disk (a/) to the regenerated one (b/).
  */
-export function checkCurrent(dir: string, entries: readonly DirEntry[], expected: readonly ExpectedFile[], manifest: string): CheckResult {
+export function checkCurrent(dir: string, entries: readonly DirEntry[], expected: readonly ExpectedFile[], manifest: string, unparsed: ReadonlySet<string> = new Set()): CheckResult {
   const problems: Problem[] = [];
   const onDisk = new Map(entries.map((e) => [e.name, e]));
   const flags = `${manifest === '<built-in defaults>' ? '' : ` -m ${manifest}`}${dir === 'target/network' ? '' : ` -d ${dir}`}`;
@@ -55,6 +55,10 @@ export function checkCurrent(dir: string, entries: readonly DirEntry[], expected
     }
     if (entry.content === want.content) continue;
     stale++;
+    if (unparsed.has(file)) {
+      problems.push(problem({ file, message: `differs from what floe generates from ${manifest} and is not one floe object (the files check says where); ${regenerate}` }));
+      continue;
+    }
     const patch = structuredPatch(`a/${want.path}`, `b/${want.path}`, entry.content, want.content, undefined, undefined, { context: CONTEXT });
     problems.push(
       problem({

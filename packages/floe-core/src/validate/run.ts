@@ -36,7 +36,9 @@ export function validateOffline(input: ValidateInput): { checks: CheckResult[]; 
   }
   const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES, generated);
   const schema = checkSchema(objects);
-  const current = checkCurrent(input.dir, input.entries, input.expected, input.manifest.source);
+  // A file that is not one floe object is not shown as a diff: its content may be anything (only the files check's located line is).
+  const unparsed = new Set(files.problems.flatMap((p) => (p.file ? [p.file] : [])));
+  const current = checkCurrent(input.dir, input.entries, input.expected, input.manifest.source, unparsed);
   const complete = checkComplete(input.manifest.config, objects);
   const proof = checkIntentProof(input.manifest.config, objects);
   return { checks: [files, schema, current, complete, proof], objects };

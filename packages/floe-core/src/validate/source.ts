@@ -1,10 +1,10 @@
-import { MAX_ALIAS_COUNT } from '../config/load.js';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LIMITS } from '../manifests/limits.js';
+import { documentValue, locateNode, parseYaml, positionOf, type PathSegment, type YamlDocument } from '../manifests/yaml.js';
 
 /** A file in the output directory larger than this is refused before parsing: floe writes a few KiB per object. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_BYTES = LIMITS.generatedFileBytes;
 
-export type PathSegment = string | number;
+export type { PathSegment };
 
 export interface Position {
   line: number;
@@ -22,20 +22,15 @@ export function formatPath(path: readonly PathSegment[]): string {
   }, '');
 }
 
-interface Parsed {
-  doc: Document;
-  lines: LineCounter;
-}
-
 /** One YAML document with its source positions, to point problems at a line and column. */
 export class SourceDocument {
-  #parsed: Parsed | undefined;
-  readonly #parse: () => Parsed;
+  #parsed: YamlDocument | undefined;
+  readonly #parse: () => YamlDocument;
 
   /** The document's value as plain data (what kubectl would send, as JSON). */
   readonly value: unknown;
 
-  constructor(parsed: Parsed | (() => Parsed), value: unknown) {
+  constructor(parsed: YamlDocument | (() => YamlDocument), value: unknown) {
     this.value = value;
     if (typeof parsed === 'function') this.#parse = parsed;
     else {
@@ -51,19 +46,7 @@ export class SourceDocument {
    * text is parsed only if a problem in it needs a position.
    */
   static generated(text: string, value: unknown): SourceDocument {
-    return new SourceDocument(() => {
-      const lines = new LineCounter();
-      const [doc] = parseAllDocuments(text, { version: '1.1', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-      return { doc: doc as Document, lines };
-    }, value);
-  }
-
-  private get doc(): Document {
-    return (this.#parsed ??= this.#parse()).doc;
-  }
-
-  private get lines(): LineCounter {
-    return (this.#parsed ??= this.#parse()).lines;
+    return new SourceDocument(() => parseYaml(text).documents[0] as YamlDocument, value);
   }
 
   /**
@@ -72,26 +55,9 @@ export class SourceDocument {
    * at the mapping that should hold it.
    */
   position(path: readonly PathSegment[], atKey = false): Position {
-    let node: Node | undefined = this.doc.contents ?? undefined;
-    let keyNode: Node | undefined;
-    for (const seg of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) return this.at(keyNode ?? node);
-        keyNode = pair.key as Node;
-        node = (pair.value as Node | null) ?? keyNode;
-      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
-        node = node.items[seg] as Node;
-        keyNode = undefined;
-      } else {
-        return this.at(keyNode ?? node);
-      }
-    }
-    return this.at(atKey ? keyNode ?? node : node);
-  }
-
-  private at(node: Node | undefined): Position {
-    return this.lines.linePos(node?.range?.[0] ?? 0);
+    const d = (this.#parsed ??= this.#parse());
+    const { node, keyNode, found } = locateNode(d.doc, path);
+    return positionOf(d, found ? (atKey ? keyNode ?? node : node) : keyNode ?? node);
   }
 }
 
@@ -107,26 +73,14 @@ export type ParsedSource =
 export function parseSource(text: string): ParsedSource {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_FILE_BYTES) return { ok: false, problems: [{ line: 1, col: 1, message: `file is ${bytes} bytes; the limit is ${MAX_FILE_BYTES}` }] };
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-  const problems = docs.flatMap((doc) =>
-    [...doc.errors].map((e) => ({
-      ...lines.linePos(e.pos[0]),
-      message: `${e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error'}: ${e.message.split('\n')[0]}`,
-    })),
-  );
-  if (problems.length > 0) return { ok: false, problems };
+  const parsed = parseYaml(text);
+  if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems.map(({ line, col, message }) => ({ line, col, message })) };
   const documents: SourceDocument[] = [];
-  for (const doc of docs) {
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      const at = lines.linePos(doc.range[0]);
-      return { ok: false, problems: [{ ...at, message: `YAML could not be expanded: ${(err as Error).message}` }] };
-    }
+  for (const d of parsed.documents) {
+    const data = documentValue(d);
+    if (!data.ok) return { ok: false, problems: [{ line: data.problem.line, col: data.problem.col, message: data.problem.message }] };
     // An empty document (a lone `---`) holds nothing, as for kubectl.
-    if (value !== null && value !== undefined) documents.push(new SourceDocument({ doc, lines }, value));
+    if (data.value !== null && data.value !== undefined) documents.push(new SourceDocument(d, data.value));
   }
   return { ok: true, documents };
 }

@@ -30,7 +30,7 @@ describe('parseManifestObjects', () => {
   it('reports syntax errors, duplicate keys and non-objects with file and line, and still reads the rest', () => {
     const text = 'kind: Pod\nkind: Pod\n---\n- a\n---\nkind: Service\nmetadata: {name: ok}\n';
     const { objects, problems } = parseManifestObjects(text, 'bad.yaml');
-    expect(problems.map((p) => `${p.file}:${p.line} ${p.message.split(':')[0]}`)).toEqual(['bad.yaml:2 YAML syntax error', 'bad.yaml:4 a document must be a Kubernetes object (a mapping with apiVersion and kind)']);
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.message.split(':')[0]}`)).toEqual(['bad.yaml:2 duplicate key', 'bad.yaml:4 a document must be a Kubernetes object (a mapping with apiVersion and kind)']);
     expect(objects.map((o) => o.object.kind)).toEqual(['Service']);
   });
 

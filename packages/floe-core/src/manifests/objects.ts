@@ -1,9 +1,10 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { InputError } from '../errors.js';
+import { isRecord } from '../util/shape.js';
+import { LIMITS } from './limits.js';
+import { documentValue, locateNode, parseYaml, positionOf, type YamlDocument } from './yaml.js';
 
-/** Limits for untrusted input: no file may make the parser run away. */
-export const MAX_MANIFEST_FILE_BYTES = 32 * 1024 * 1024;
-const MAX_ALIAS_COUNT = 100;
+/** @deprecated the input-file limit now lives in LIMITS.fileBytes; kept for @floe/core/pss users. */
+export const MAX_MANIFEST_FILE_BYTES = LIMITS.fileBytes;
 
 /** One Kubernetes object read from a file, with where it starts. */
 export interface ManifestObject {
@@ -30,8 +31,6 @@ export class ManifestInputError extends InputError {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Kubernetes objects from YAML or JSON text: several documents, `kind: List` (and any
  * `*List` with items) expanded, empty documents skipped. Syntax errors and documents that
@@ -39,8 +38,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * still read, so one run reports everything.
  */
 export function parseManifestObjects(text: string, file: string): { objects: ManifestObject[]; problems: ManifestProblem[] } {
-  if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_FILE_BYTES) return { objects: [], problems: [{ file, line: 1, col: 1, message: `file is larger than ${MAX_MANIFEST_FILE_BYTES} bytes` }] };
-  return parseJsonFast(text, file) ?? parseYaml(text, file);
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.fileBytes) return { objects: [], problems: [{ file, line: 1, col: 1, message: `file is larger than ${LIMITS.fileBytes} bytes` }] };
+  return parseJsonFast(text, file) ?? parseYamlObjects(text, file);
 }
 
 /**
@@ -61,7 +60,7 @@ function parseJsonFast(text: string, file: string): { objects: ManifestObject[];
   const lineAt = lineIndex(text);
   // Field lines are only needed to place a problem: parse as YAML then, once.
   let yaml: ManifestObject[] | undefined;
-  const slowLineOf = (index: number, fallback: number) => (segments: readonly (string | number)[]) => (yaml ??= parseYaml(text, file).objects)[index]?.lineOf(segments) ?? fallback;
+  const slowLineOf = (index: number, fallback: number) => (segments: readonly (string | number)[]) => (yaml ??= parseYamlObjects(text, file).objects)[index]?.lineOf(segments) ?? fallback;
   const items = data.items;
   if (typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(items)) {
     const offsets = listItemOffsets(text);
@@ -70,7 +69,7 @@ function parseJsonFast(text: string, file: string): { objects: ManifestObject[];
     items.forEach((item, i) => {
       const line = lineAt(offsets[i] ?? 0);
       if (!isRecord(item)) problems.push({ file, line, col: 1, message: `items[${i}] must be a Kubernetes object` });
-      else objects.push({ file, line, object: item, lineOf: slowLineOf(objects.length, line) });
+      else objects.push({ file, line, object: listItem(data, item), lineOf: slowLineOf(objects.length, line) });
     });
     return { objects, problems };
   }
@@ -137,74 +136,55 @@ function listItemOffsets(text: string): number[] {
   return offsets;
 }
 
-function parseYaml(text: string, file: string): { objects: ManifestObject[]; problems: ManifestProblem[] } {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number | undefined) => lineCounter.linePos(offset ?? 0);
-  const problems: ManifestProblem[] = [];
+function parseYamlObjects(text: string, file: string): { objects: ManifestObject[]; problems: ManifestProblem[] } {
+  const parsed = parseYaml(text);
+  const problems: ManifestProblem[] = parsed.problems.map(({ line, col, message }) => ({ file, line, col, message }));
   const out: ManifestObject[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    for (const e of doc.errors) problems.push({ file, ...at(e.pos[0]), message: `YAML syntax error: ${e.message.split('\n')[0]}` });
-    if (doc.errors.length) continue;
-    let data: unknown;
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      problems.push({ file, ...at(doc.contents?.range?.[0]), message: `YAML could not be expanded: ${(err as Error).message}` });
+  for (const d of parsed.documents) {
+    // A document with a syntax error is reported (above) and skipped; the others are still read, so one run reports everything.
+    if (d.doc.errors.length > 0) continue;
+    const data = documentValue(d);
+    if (!data.ok) {
+      problems.push({ file, line: data.problem.line, col: data.problem.col, message: data.problem.message });
       continue;
     }
-    if (data === null || data === undefined) continue;
-    const start = doc.contents?.range?.[0];
-    if (!isRecord(data)) {
-      problems.push({ file, ...at(start), message: 'a document must be a Kubernetes object (a mapping with apiVersion and kind)' });
+    if (data.value === null || data.value === undefined) continue;
+    if (!isRecord(data.value)) {
+      problems.push({ file, ...positionOf(d, d.doc.contents ?? undefined), message: 'a document must be a Kubernetes object (a mapping with apiVersion and kind)' });
       continue;
     }
-    const items = data.items;
-    if (typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(items)) {
+    const items = data.value.items;
+    if (typeof data.value.kind === 'string' && data.value.kind.endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {
-        const itemStart = nodeStart(doc, ['items', i]);
-        if (!isRecord(item)) problems.push({ file, ...at(itemStart), message: `items[${i}] must be a Kubernetes object` });
-        else out.push(objectAt(doc, file, item, ['items', i], at));
+        if (!isRecord(item)) problems.push({ file, line: lineAt(d, ['items', i]), col: 1, message: `items[${i}] must be a Kubernetes object` });
+        else out.push(objectAt(d, file, listItem(data.value as Record<string, unknown>, item), ['items', i]));
       });
     } else {
-      out.push(objectAt(doc, file, data, [], at));
+      out.push(objectAt(d, file, data.value, []));
     }
   }
   return { objects: out, problems };
 }
 
-/** Where the node at `path` starts: the key's position for a mapping entry, the item's for a list element. */
-function nodeStart(doc: Document, path: readonly (string | number)[]): number | undefined {
-  let node: unknown = doc.contents;
-  let start = (node as { range?: [number, number, number] } | null)?.range?.[0];
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-      if (!pair) return undefined;
-      start = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
-      start = (node as { range?: [number, number, number] } | null)?.range?.[0];
-    } else {
-      return undefined;
-    }
-  }
-  return start;
+/** An item of a typed list (`PodList`) takes the list's kind and apiVersion when it has none, as the API omits them there. */
+function listItem(list: Record<string, unknown>, item: Record<string, unknown>): Record<string, unknown> {
+  const kind = list.kind as string;
+  if (kind === 'List' || item.kind !== undefined) return item;
+  return { apiVersion: list.apiVersion, kind: kind.slice(0, -'List'.length), ...item };
 }
 
-function objectAt(doc: Document, file: string, object: Record<string, unknown>, prefix: (string | number)[], at: (offset: number | undefined) => { line: number }): ManifestObject {
-  const line = at(nodeStart(doc, prefix)).line;
+/** The line of the node at `path`: the key's line for a mapping entry, the item's for a list element; the deepest existing ancestor's otherwise. */
+function lineAt(d: YamlDocument, path: readonly (string | number)[]): number {
+  const { node, keyNode } = locateNode(d.doc, path);
+  return positionOf(d, keyNode ?? node).line;
+}
+
+function objectAt(d: YamlDocument, file: string, object: Record<string, unknown>, prefix: (string | number)[]): ManifestObject {
+  const line = lineAt(d, prefix);
   return {
     file,
     line,
     object,
-    lineOf: (segments) => {
-      for (let n = segments.length; n > 0; n--) {
-        const start = nodeStart(doc, [...prefix, ...segments.slice(0, n)]);
-        if (start !== undefined) return at(start).line;
-      }
-      return line;
-    },
+    lineOf: (segments) => lineAt(d, [...prefix, ...segments]),
   };
 }
