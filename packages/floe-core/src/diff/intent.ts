@@ -95,7 +95,7 @@ export async function loadIntentDir(dir: string): Promise<Intent> {
   const files: SourceFile[] = [];
   for (const entry of entries) {
     if (!OBJECT_FILE.test(entry.name)) continue;
-    if (entry.type !== 'file') throw new InputError(`${entry.path}: not a regular file`);
+    if (entry.type === 'directory') throw new InputError(`${entry.path}: a directory, not a regular file`);
     try {
       files.push({ path: entry.path, content: readEntryText(entry, MAX_OBJECT_FILE_BYTES) });
     } catch (err) {

@@ -12,7 +12,7 @@ export function parseObjects(text: string, file: string): SourcedObject[] {
 
 /** `--from-dir DIR`: every .yaml, .yml and .json file below DIR (hidden ones excepted), in path order, through the one reader. */
 export async function loadObjectsFromDir(dir: string): Promise<{ objects: SourcedObject[]; files: number }> {
-  const entries = listInputDir(dir, { recursive: true, skipHidden: true }).filter((e) => e.type === 'file' && OBJECT_FILE.test(e.name));
+  const entries = listInputDir(dir, { recursive: true, skipHidden: true }).filter((e) => e.type !== 'directory' && OBJECT_FILE.test(e.name));
   // Synchronous reads: small local files, and one awaited read after another is mostly waiting.
   const { objects, problems } = parseInputs(entries.map((e) => ({ file: e.path, text: readEntryText(e) })));
   if (problems.length > 0) throw new ManifestInputError(problems);

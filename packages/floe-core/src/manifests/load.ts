@@ -51,7 +51,7 @@ export async function readInputTexts(paths: readonly string[], options: ReadInpu
       out.push({ file: path, text: readInputText(path, { maxBytes }) });
       continue;
     }
-    const entries = listInputDir(path, { recursive: options.recursive ?? false, skipHidden: options.recursive ?? false }).filter((e) => e.type === 'file' && OBJECT_FILE.test(e.name));
+    const entries = listInputDir(path, { recursive: options.recursive ?? false, skipHidden: options.recursive ?? false }).filter((e) => e.type !== 'directory' && OBJECT_FILE.test(e.name));
     for (const e of entries) out.push({ file: e.path, text: readEntryText(e, maxBytes) });
   }
   return out;

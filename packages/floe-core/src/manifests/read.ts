@@ -270,6 +270,16 @@ export function listInputDir(dir: string, options: ListOptions = {}): DirectoryE
 
 /** Reads a file that listInputDir returned. */
 export function readEntryText(entry: DirectoryEntry, maxBytes: number = LIMITS.fileBytes): string {
-  if (entry.type !== 'file') throw new InputFileError(entry.path, 'not-regular', `${entry.path}: not a regular file; floe reads only regular files`);
+  if (entry.type === 'directory') throw new InputFileError(entry.path, 'not-regular', `${entry.path}: a directory, not a regular file`);
+  // Anything else is opened without blocking and named by what fstat says it is (a FIFO, a device).
+  if (isSocket(entry.realPath)) throw new InputFileError(entry.path, 'not-regular', `${entry.path}: a socket, not a regular file; floe reads only regular files`);
   return readOpened(entry.realPath, entry.path, maxBytes).toString('utf8');
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
 }
