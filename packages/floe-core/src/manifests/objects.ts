@@ -27,7 +27,13 @@ export interface ManifestProblem {
 export class ManifestInputError extends InputError {
   constructor(readonly problems: readonly ManifestProblem[]) {
     const n = problems.length;
-    super(`${n} problem${n === 1 ? '' : 's'} in the input:\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`);
+    const one = problems[0];
+    // One problem is one line (`file:line:col: message`), so it reads whole in an audit event and a CI log.
+    super(
+      n === 1 && one
+        ? `${one.file}:${one.line}:${one.col}: ${one.message}`
+        : `${n} problems in the input:\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`,
+    );
   }
 }
 

@@ -47,18 +47,18 @@ describe('--from-dir loading', () => {
     const dir = await dirWith({ 'ok.yaml': deployment, 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n' });
     const err = await loadObjectsFromDir(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(new RegExp(`^1 problem in the input:\n  ${join(dir, 'bad.yaml')}:\\d+:\\d+ YAML syntax error`));
+    expect((err as Error).message).toMatch(new RegExp(`^${join(dir, 'bad.yaml')}:\\d+:\\d+: YAML syntax error`));
   });
 
   it('names the file and line of a document that is not an object, and of a policy the API would refuse', () => {
-    expect(() => parseObjects('apiVersion: v1\n---\n- a\n- b\n', 'f.yaml')).toThrow('f.yaml:3:1 a document must be a Kubernetes object');
+    expect(() => parseObjects('apiVersion: v1\n---\n- a\n- b\n', 'f.yaml')).toThrow('f.yaml:3:1: a document must be a Kubernetes object');
     const bad = parseObjects('---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchExpressions: [{key: x, operator: Equals}]}\n', 'p.yaml');
     expect(() => buildInventory(bad)).toThrow(/^p\.yaml:2: NetworkPolicy a\/p podSelector: matchExpressions operator "Equals"/);
   });
 
   it('refuses YAML alias bombs', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`), 'kind: Pod'].join('\n');
-    expect(() => parseObjects(bomb, 'bomb.yaml')).toThrow(/bomb\.yaml:1:1 YAML could not be expanded/);
+    expect(() => parseObjects(bomb, 'bomb.yaml')).toThrow(/bomb\.yaml:1:1: YAML could not be expanded/);
   });
 
   it('exits 2 for a missing directory', async () => {
