@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestJsonSchema } from '@floe/core/config';
 import { buildProgram } from '../../packages/floe-cli/src/main.ts';
@@ -29,5 +29,76 @@ describe('generated docs are current', () => {
     expect([...generated.keys()].filter((p) => p.startsWith(`${CLI_DIR}/`)).sort()).toEqual(
       ['README', 'audit', 'check-cni', 'diff', 'explain', 'generate', 'job-run-policy', 'pss', 'pss-check', 'schema', 'validate'].map((p) => `${CLI_DIR}/${p}.md`).sort(),
     );
+  });
+});
+
+/**
+ * Markdown files a reader meets: the top-level ones, the npm README that copies
+ * docs/plugins.md, and docs/ (not docs' _notes: their links are checked in the
+ * pages they are appended to).
+ */
+function markdownFiles(): string[] {
+  const out = ['README.md', 'CONTRIBUTING.md', 'ARCHITECTURE.md', 'packages/floe-core/README.md'];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory() && entry.name !== '_notes') walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.md')) out.push(path);
+    }
+  };
+  walk('docs');
+  return out;
+}
+
+/** GitHub's heading anchors: lower case, punctuation but `-` and `_` dropped, spaces to `-`. */
+function anchors(markdown: string): Set<string> {
+  const out = new Set<string>();
+  let fence = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fence = !fence;
+    const m = !fence && /^#{1,6} (.*)$/.exec(line);
+    if (m) out.add((m[1] as string).trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+  }
+  return out;
+}
+
+describe('README and docs', () => {
+  const readme = read('README.md') ?? '';
+
+  it('README.md is at most 250 lines', () => {
+    expect(readme.split('\n').length - (readme.endsWith('\n') ? 1 : 0)).toBeLessThanOrEqual(250);
+  });
+
+  it('README.md names every floe network command and links its reference page', () => {
+    for (const path of generated.keys()) {
+      if (!path.startsWith(`${CLI_DIR}/`) || path.endsWith('/README.md') || path.endsWith('/pss.md')) continue;
+      const page = relative(CLI_DIR, path).replace(/\.md$/, '');
+      const command = `floe network ${page === 'pss-check' ? 'pss check' : page}`;
+      expect(readme, `README.md does not link ${path}`).toContain(`](${path})`);
+      expect(readme, `README.md does not show ${command}`).toContain(command);
+    }
+  });
+
+  it('keeps the test command that CI runs', () => {
+    expect(readme).toContain('./pnpmw bootstrap');
+    expect(readme).toContain('./pnpmw test');
+    expect(read('.ci/run')).toContain('./pnpmw test');
+  });
+
+  it.each(markdownFiles())('every relative link in %s points at a file (and heading) that exists', (file) => {
+    // Links only: not what fenced blocks and code spans show.
+    const text = (read(file) ?? '').replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+    const broken: string[] = [];
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target as string)) continue;
+      const [path, anchor] = (target as string).split('#') as [string, string | undefined];
+      const resolved = path === '' ? file : join(dirname(file), path);
+      if (!existsSync(join(REPO, resolved))) {
+        broken.push(`${target}: no file ${resolved}`);
+        continue;
+      }
+      if (anchor && resolved.endsWith('.md') && !anchors(read(resolved) ?? '').has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+    }
+    expect(broken).toEqual([]);
   });
 });
