@@ -1,10 +1,11 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestJsonSchema } from '@floe/core/config';
 import { buildProgram } from '../../packages/floe-cli/src/main.ts';
 import { CLI_DIR, cliDocsOnDisk, regenerateCommand, renderDocs } from '../../scripts/docs.ts';
-import { REPO } from '../cli/run.ts';
+import { FLOE_BIN, REPO } from '../cli/run.ts';
 
 /**
  * docs/cli/ and docs/manifest.md are generated from the commander definitions
@@ -23,6 +24,14 @@ describe('generated docs are current', () => {
   it('docs/cli holds a page for no command that does not exist', () => {
     const extra = cliDocsOnDisk(REPO).filter((path) => !generated.has(path));
     expect(extra, `no command has these pages: run ${regenerateCommand(`${CLI_DIR}/`)} to remove them`).toEqual([]);
+  });
+
+  it('scripts/gen-docs.ts, run on the built packages, finds the committed files current (what ./pnpmw docs:all writes)', async () => {
+    if (!existsSync(FLOE_BIN)) throw new Error(`${FLOE_BIN} is missing: run ./pnpmw build first`);
+    const result = await new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(process.execPath, [join(REPO, 'scripts/gen-docs.ts'), '--check'], { cwd: REPO }, (err, _stdout, stderr) => done({ code: err ? Number(err.code) : 0, stderr }));
+    });
+    expect(result, 'the built packages may be older than the sources: run ./pnpmw build').toEqual({ code: 0, stderr: '' });
   });
 
   it('renders every command below floe network, nested ones too', () => {
