@@ -7,7 +7,7 @@ export const EXIT = { ok: 0, finding: 1, input: 2, environment: 3, internal: 4 }
 
 /**
  * The stable shape of a failure under `--output json`, printed on stdout as
- * `{"error": ...}`. `code` is `<category>.<what>` (README lists them); add
+ * `{"error": ...}`. `code` is `<category>.<what>` (docs/json-output.md lists them); add
  * fields, never rename them.
  */
 export interface JsonError {

@@ -45,6 +45,10 @@ export function commandsFor(argv: readonly string[]): readonly string[] {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
+/**
+ * The program with the commands `argv` needs; with no argv, every command
+ * (scripts/gen-docs.ts renders docs/cli/ from that).
+ */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('floe')
     .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
@@ -61,7 +65,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       `
 Exit codes: 0 success, 1 findings, 2 invalid input, 3 environment (files, cluster), 4 internal error.
 With -o json, a failure (2, 3, 4) is also printed on stdout as
-{"error": {"code": ..., "message": ..., "problems": [...]}}; README lists the codes.`,
+{"error": {"code": ..., "message": ..., "problems": [...]}}; docs/json-output.md lists the codes.`,
     );
   const needed = new Set(commandsFor(argv));
   const factories = await Promise.all(COMMANDS.filter(([name]) => needed.has(name)).map(([, load]) => load()));

@@ -97,7 +97,7 @@ add, and the order of rules, peers and ports.
 Text output is a unified diff per object (--- live, +++ intent), coloured on a
 terminal unless NO_COLOR is set, then one "changed:" line per field (path, live
 and intended value), notes and a summary line. --output json is documented in
-the README. Reads only (get, list): namespaces, and networkpolicies and
+docs/json-output.md. Reads only (get, list): namespaces, and networkpolicies and
 podtemplates in the managed namespaces.
 
 Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
