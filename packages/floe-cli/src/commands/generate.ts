@@ -45,6 +45,7 @@ export function generateCommand(globals: () => GlobalOptions): Command {
 The output directory is replaced atomically: files from an earlier run that are no
 longer generated disappear, an interrupted run leaves the previous content intact,
 and a directory holding files floe did not write is never touched (exit 3).
+A parent directory every user can write, such as /tmp itself, is refused (exit 3).
 One run writes a directory at a time: a second one exits 3 ("another generate
 is running"). With -o json, a failure is also a JSON object on stdout:
 {"error": {"code": ..., "message": ..., "problems": [...]}}.
