@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmod, chown, lstat, mkdir, readdir, readFile, rm, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readdir, readFile, rm, stat, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +132,23 @@ describe('generate never blocks or reads without bound on its lock file or .floe
     expect(r.code, `${r.stderr} (after ${Math.round(ms)} ms)`).toBe(3);
     expect(r.stderr).toContain(path);
     expect(await tree(dir)).toEqual(before);
+  });
+});
+
+describe('generate refuses an output directory that holds the working directory', () => {
+  it.each([['/'], ['.'], ['..'], ['<absolute parent>']])('-d %s: exit 2, and nothing is replaced or created', async (given) => {
+    const base = await tempDir('floe-cwd-');
+    const cwd = join(base, 'a', 'b');
+    await mkdir(cwd, { recursive: true });
+    const d = given === '<absolute parent>' ? join(base, 'a') : given;
+    const ino = (await stat(cwd)).ino;
+    const r = await floe(['network', 'generate', '-d', d, '--log-level', 'silent'], { cwd });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace .*: (it is the file-system root|it holds the current directory)/);
+    expect((await stat(cwd)).ino).toBe(ino);
+    expect(await readdir(cwd)).toEqual([]);
+    expect(await readdir(join(base, 'a'))).toEqual(['b']);
+    expect(await readdir(base)).toEqual(['a']);
   });
 });
 

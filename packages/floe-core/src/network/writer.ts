@@ -1,6 +1,6 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { EnvironmentError, FloeError } from '../errors.js';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { EnvironmentError, FloeError, InputError } from '../errors.js';
 import { LIMITS } from '../manifests/limits.js';
 import { InputFileError, readInputText, readInputTextIfExists } from '../manifests/read.js';
 import { acquireOutputLock, leftoverName, whyUnusable, type Leftover, type OutputLock } from './lock.js';
@@ -34,6 +34,11 @@ function myUid(): number {
   return process.getuid?.() ?? -1;
 }
 
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
 function lstatOrUndefined(path: string): BigIntStats | undefined {
   try {
     return lstatSync(path, { bigint: true });
@@ -48,6 +53,32 @@ function unlinkQuietly(path: string): void {
     unlinkSync(path);
   } catch {
     // Already gone.
+  }
+}
+
+/**
+ * `-d /`, `-d .`, `-d ..`: replacing the file-system root, or a directory the
+ * user is standing in, is never what they meant (issue 20). Checked on the
+ * path as given and on its real path.
+ */
+function refuseRootOrCwd(target: string, outDir: string): void {
+  const paths = [target];
+  try {
+    paths.push(realpathSync(target));
+  } catch {
+    // Not there yet: it holds nothing.
+  }
+  let cwd: string | undefined;
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The working directory was removed: nothing can hold it.
+  }
+  for (const p of paths) {
+    if (dirname(p) === p) throw new InputError(`refusing to replace ${outDir}: it is the file-system root; choose an output directory such as target/network`);
+    if (cwd !== undefined && isInside(cwd, p)) {
+      throw new InputError(`refusing to replace ${outDir}: it holds the current directory (${cwd}); choose an output directory below it, such as target/network`);
+    }
   }
 }
 
@@ -177,11 +208,13 @@ function writeNew(path: string, content: string): void {
  * generated disappear; a directory holding files floe did not write is never
  * touched (EnvironmentError, exit 3). One run at a time per directory: a
  * concurrent run fails with EnvironmentError code environment.locked; every
- * file-system failure is an EnvironmentError, and so is a parent directory
- * every user can write.
+ * file-system failure is an EnvironmentError. The file-system root and the
+ * directories holding the working directory are refused (InputError), and so is
+ * a parent directory every user can write (EnvironmentError).
  */
 export async function replaceOutputDir(outDir: string, files: readonly FileToWrite[]): Promise<void> {
   const target = resolve(outDir);
+  refuseRootOrCwd(target, outDir);
   const parent = dirname(target);
   try {
     // 0755 whatever the umask allows beyond it: a parent floe made must not be one it then refuses.

@@ -1,8 +1,8 @@
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvironmentError } from '../../src/errors.js';
+import { EnvironmentError, InputError } from '../../src/errors.js';
 import { leftoverName, lockPathFor, type Leftover } from '../../src/network/lock.js';
 import { OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from '../../src/network/writer.js';
 
@@ -252,6 +252,12 @@ describe('replaceOutputDir', () => {
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as Error).message).toMatch(/is a symlink/);
     expect(await snapshot(root)).toEqual(before);
+  });
+
+  it.each([['/'], [dirname(process.cwd())], [process.cwd()]])('refuses %s: the file-system root or a directory holding the working directory (issue 20)', async (dir) => {
+    const err = await rejection(replaceOutputDir(dir, [file('a.yaml')]));
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^refusing to replace .*: (it is the file-system root|it holds the current directory)/);
   });
 
   it('does not touch sibling directories with a similar name', async () => {
