@@ -13,16 +13,33 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Kill the run after this long (the result then has code -1): for runs that must not hang. */
+  timeoutMs?: number;
+  /** Run as another user (needs root). */
+  uid?: number;
+  gid?: number;
+}
+
 /** Runs the built `floe` binary as a user would, with the current Node.js. */
-export function floe(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export function floe(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   if (!existsSync(FLOE_BIN)) throw new Error(`${FLOE_BIN} is missing: run ./pnpmw build first`);
   return new Promise((done) => {
     execFile(
       process.execPath,
       [FLOE_BIN, ...args],
-      { cwd: opts.cwd ?? REPO, env: { ...process.env, FLOE_LOG_LEVEL: 'info', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: opts.cwd ?? REPO,
+        env: { ...process.env, FLOE_LOG_LEVEL: 'info', ...opts.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(opts.timeoutMs ? { timeout: opts.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+      },
       (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        const code = err ? (typeof err.code === 'number' ? err.code : err.killed ? -1 : 1) : 0;
         done({ code, stdout, stderr });
       },
     );

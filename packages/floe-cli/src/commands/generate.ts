@@ -45,6 +45,8 @@ export function generateCommand(globals: () => GlobalOptions): Command {
 The output directory is replaced atomically: files from an earlier run that are no
 longer generated disappear, an interrupted run leaves the previous content intact,
 and a directory holding files floe did not write is never touched (exit 3).
+Refused: a parent directory every user can write, such as /tmp itself (exit 3),
+and /, . or any directory holding the current one (exit 2).
 One run writes a directory at a time: a second one exits 3 ("another generate
 is running"). With -o json, a failure is also a JSON object on stdout:
 {"error": {"code": ..., "message": ..., "problems": [...]}}.
@@ -57,7 +59,8 @@ Examples:
     )
     .action(async (opts: GenerateOptions) => {
       const log = logger(globals());
-      const outputDir = opts.outputDir.replace(/\/+$/, '') || '.';
+      // `-d /` stays `/` (refused by the writer), never `.`, the working directory.
+      const outputDir = opts.outputDir.replace(/\/+$/, '') || '/';
       const dryRun = Boolean(opts.dryRun);
       await withSpan('floe.network.generate', { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, async () => {
         let manifestHash: string | undefined;

@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
-import { acquireOutputLock, lockPathFor } from '../../src/network/lock.js';
+import { acquireOutputLock, leftoverName, lockPathFor, type Leftover } from '../../src/network/lock.js';
 import { replaceOutputDir } from '../../src/network/writer.js';
 
 /** Above any Linux pid_max (2^22): no process has it. */
@@ -30,6 +31,8 @@ function thrown(fn: () => unknown): unknown {
   }
   throw new Error('expected a throw');
 }
+
+const leftover = (kind: Leftover['kind'], token: string): Leftover => ({ kind, name: leftoverName(out, kind, token), token, dev: '1', ino: '2', uid: 0 });
 
 const holder = (fields: Record<string, unknown>) => `${JSON.stringify({ pid: DEAD_PID, host: hostname(), token: 'old', since: '2026-01-01T00:00:00.000Z', ...fields })}\n`;
 
@@ -86,6 +89,66 @@ describe('the output directory lock', () => {
     acquireOutputLock(out, 'network').release();
   });
 
+  it('records the directories a run makes, and passes the record of a crashed run to the one run that takes its lock over', async () => {
+    const lock = acquireOutputLock(out, 'network');
+    const made = leftover('staging', lock.token);
+    lock.record([made]);
+    expect(JSON.parse(await readFile(lockPathFor(out), 'utf8'))).toMatchObject({ pid: process.pid, token: lock.token, leftovers: [made] });
+    // The process dies holding it.
+    await writeFile(lockPathFor(out), `${JSON.stringify({ ...JSON.parse(await readFile(lockPathFor(out), 'utf8')), pid: DEAD_PID })}\n`);
+    const next = acquireOutputLock(out, 'network');
+    expect(next.inherited).toEqual([made]);
+    expect(JSON.parse(await readFile(lockPathFor(out), 'utf8'))).toMatchObject({ token: next.token, leftovers: [made] });
+    // Recovered: nothing left to record, so release removes the lock.
+    next.record([]);
+    next.release();
+    expect(existsSync(lockPathFor(out))).toBe(false);
+  });
+
+  it('keeps its lock, marked ended, when recorded directories remain at release, so the next run takes it over at once and inherits them', async () => {
+    const lock = acquireOutputLock(out, 'network');
+    const made = leftover('old', lock.token);
+    lock.record([made]);
+    lock.release();
+    expect(JSON.parse(await readFile(lockPathFor(out), 'utf8'))).toMatchObject({ ended: true, leftovers: [made] });
+    const next = acquireOutputLock(out, 'network');
+    expect(next.inherited).toEqual([made]);
+    next.release();
+  });
+
+  it('inherits only well-formed records that name this output directory\'s own leftovers', async () => {
+    const token = 'ab'.repeat(12);
+    const good = leftover('staging', token);
+    const bad = [
+      { ...good, name: '../../etc' },
+      { ...good, name: leftoverName(join(root, 'other'), 'staging', token) },
+      { ...good, token: 'x', name: leftoverName(out, 'staging', 'x') },
+      { ...good, kind: 'backup' },
+      { ...good, ino: '-1' },
+      { ...good, uid: 'root' },
+      null,
+      'text',
+    ];
+    await writeFile(lockPathFor(out), holder({ leftovers: [...bad, good] }));
+    const lock = acquireOutputLock(out, 'network');
+    expect(lock.inherited).toEqual([good]);
+    lock.release();
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => Promise.resolve(execFileSync('mkfifo', [p])), /is a FIFO, not a lock floe wrote/],
+    ['a symlink to /dev/zero', (p: string) => symlink('/dev/zero', p), /is a symlink to \/dev\/zero, not a lock floe wrote/],
+    ['a directory', (p: string) => mkdir(p), /is a directory, not a lock floe wrote/],
+    ['larger than a lock record can be', async (p: string) => (await writeFile(p, ''), truncate(p, 17 * 1024 * 1024)), /is larger than 16777216 bytes, not a lock floe wrote/],
+  ])('refuses at once a lock file that is %s, naming it and how to remove it (issue 20)', async (_what, make, message) => {
+    await make(lockPathFor(out));
+    const err = thrown(() => acquireOutputLock(out, 'network'));
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toContain(`the lock file ${lockPathFor(out)} `);
+    expect((err as Error).message).toMatch(new RegExp(`if no floe process is running, remove it: rm ${lockPathFor(out)}$`));
+  });
+
   it('never removes a lock it no longer owns on release', async () => {
     const lock = acquireOutputLock(out, 'network');
     await writeFile(lockPathFor(out), holder({ pid: process.ppid, token: 'someone-else' }));
@@ -105,11 +168,11 @@ describe('replaceOutputDir under the lock', () => {
     expect(await readdir(root)).toEqual(['network']);
   });
 
-  it('removes a staging tree left by a crashed run once it holds the lock', async () => {
+  it('leaves debris beside the output that the crashed run did not record in its lock (issue 20)', async () => {
     await writeFile(lockPathFor(out), holder({}));
     await writeFile(join(root, '.network.floe-new-abc123'), 'debris');
     await replaceOutputDir(out, [{ path: 'a.yaml', content: 'a\n' }]);
-    expect((await readdir(root)).sort()).toEqual(['network']);
+    expect((await readdir(root)).sort()).toEqual(['.network.floe-new-abc123', 'network']);
   });
 
   it('reports a file-system failure as an environment error, not an internal one', async () => {
