@@ -64,7 +64,12 @@ export const cidr = z.string().superRefine((value, ctx) => {
 
 export const EgressAllowRuleSchema = z
   .strictObject({
-    name: z.string().min(1, { error: 'must not be empty' }).max(253),
+    // An identifier, not free text: it names the rule in the summary, on the terminal and in policy names.
+    name: z
+      .string()
+      .min(1, { error: 'must not be empty', abort: true })
+      .max(63, { error: 'must be at most 63 characters (a DNS label)', abort: true })
+      .regex(RFC1123_LABEL, { error: 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit' }),
     to_namespace: namespaceName.optional(),
     to_cidr: cidr.optional(),
     to_pod_labels: podLabels.optional(),

@@ -4,5 +4,5 @@
  */
 
 export { sha256 } from './hash.js';
-export { escapeControl } from './escape.js';
+export { escapeControl, escapeMarkdown } from './escape.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';
