@@ -1,7 +1,8 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { escapeControl } from '../util/escape.js';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
+import { loadKubeConfig, redactUrlCredentials, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, DryRunOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -44,6 +45,7 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The innermost cause's first line, URL credentials redacted (undici quotes the URL it refused). */
 function causeMessage(err: unknown): string {
   let cur: unknown = err;
   let last = '';
@@ -51,7 +53,7 @@ function causeMessage(err: unknown): string {
     last = String((cur as Error).message ?? cur).split('\n')[0] ?? '';
     cur = (cur as { cause?: unknown }).cause;
   }
-  return last;
+  return redactUrlCredentials(last);
 }
 
 /** Seconds (or an HTTP date) in Retry-After, as ms; undefined when absent or unreadable. */
@@ -187,6 +189,7 @@ class KubeClusterClient implements ClusterClient {
       try {
         r = await this.send(spec, remaining);
       } catch (err) {
+        if (err instanceof ClusterError) throw err;
         const code = causeCode(err);
         const name = (err as Error)?.name;
         if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') throw this.timeout(spec);
@@ -226,7 +229,7 @@ class KubeClusterClient implements ClusterClient {
     }
     // Credentials are re-applied per request (exec plugins and token files refresh);
     // the TLS dispatcher of the first request is reused, so connections are too.
-    await this.kc.applySecurityAuthentication(ctx);
+    await this.authenticate(ctx);
     if (this.dispatcher) ctx.setDispatcher(this.dispatcher as Parameters<RequestContext['setDispatcher']>[0]);
     else this.dispatcher = ctx.getDispatcher();
     if (Number.isFinite(remainingMs)) ctx.setSignal(AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs))));
@@ -235,6 +238,36 @@ class KubeClusterClient implements ClusterClient {
     const text = await resp.body.text();
     this.log?.debug({ method: spec.method, path: spec.path, status: resp.httpStatusCode, ms: Math.round(performance.now() - started) }, 'kube API request');
     return { status: resp.httpStatusCode, headers: resp.headers, text };
+  }
+
+  private async authenticate(ctx: RequestContext): Promise<void> {
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw this.credentialError(err);
+    }
+  }
+
+  /**
+   * Credentials could not be had. An exec plugin or auth provider is named by
+   * its command; what it printed (stdout or stderr) is never quoted: a parse
+   * error shows the start of the token, and plugins echo tokens on stderr.
+   */
+  private credentialError(err: unknown): ClusterError {
+    const user = this.kc.getCurrentUser();
+    const exec = (user?.exec ?? user?.authProvider?.config?.exec) as { command?: unknown } | undefined;
+    const code = causeCode(err);
+    const who = `user "${user?.name ?? ''}"`;
+    const notShown = 'its output is not shown, it may hold credentials';
+    if (exec) {
+      const plugin = `the exec credential plugin ${escapeControl(String(exec.command))} of ${who}`;
+      if (code) return new ClusterError('credentials', `${plugin} could not be started: ${code}`);
+      if (err instanceof SyntaxError || err instanceof TypeError) return new ClusterError('credentials', `${plugin} printed something that is not an ExecCredential (JSON); ${notShown}`);
+      return new ClusterError('credentials', `${plugin} failed (it exited with an error); ${notShown}: run it yourself to see why`);
+    }
+    const path = (err as { path?: unknown }).path;
+    const why = code ? `${code}${typeof path === 'string' ? ` (${escapeControl(path)})` : ''}` : `the auth provider failed; ${notShown}`;
+    return new ClusterError('credentials', `cannot get the credentials of ${who} in context "${this.context}": ${why}`);
   }
 
   private timeout(spec: RequestSpec): ClusterError {

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { ClusterError } from '../../src/cluster/errors.js';
-import { loadKubeConfig } from '../../src/cluster/kubeconfig.js';
+import { loadKubeConfig, redactUrlCredentials } from '../../src/cluster/kubeconfig.js';
 
 const SECRET = 'sekret-token-do-not-print-0123456789';
 const kubeconfig = (ctx: string, server: string, current = ctx) => `apiVersion: v1
@@ -82,4 +82,27 @@ describe('loading a kubeconfig as kubectl does', () => {
     process.env.KUBECONFIG = join(dir, 'missing');
     expect(() => loadKubeConfig({})).toThrow(/none of these files exists/);
   });
+});
+
+describe('secrets in a kubeconfig', () => {
+  it.each([
+    ['https://admin:s3cret@10.0.0.1:6443', 'https://***@10.0.0.1:6443'],
+    ['https://admin:p@ss@host/path?x=1', 'https://***@host/path?x=1'],
+    ['https://TOKENONLY@host', 'https://***@host'],
+    ['cannot reach https://a:b@h1 or http://c:d@h2/x', 'cannot reach https://***@h1 or http://***@h2/x'],
+    ['https://host:6443/api', 'https://host:6443/api'],
+    ['mail admin@example.com about https://host/a@b', 'mail admin@example.com about https://host/a@b'],
+  ])('redacts the user name and password of %s', (text, expected) => {
+    expect(redactUrlCredentials(text)).toBe(expected);
+  });
+
+  it('refuses a server URL with a user name and password (exit 3), showing it redacted', async () => {
+    const file = join(dir, 'url-creds');
+    await writeFile(file, kubeconfig('creds', 'https://admin:pw-0f9e8d7c@127.0.0.1:6443'));
+    const err = errorOf(() => loadKubeConfig({ kubeconfig: file }));
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message).toBe(`${file}: the server URL https://***@127.0.0.1:6443 of cluster "creds" carries a user name or password; floe sends no credentials from a URL: remove them and authenticate with a token, a client certificate or an exec plugin`);
+    expect(err.message).not.toContain('pw-0f9e8d7c');
+  });
+
 });
