@@ -1,10 +1,12 @@
-// Kubeconfigs that try to make floe print a secret: credentials in the server
-// URL, exec credential plugins that print their token where it does not belong.
-// Only loopback traffic.
+// Kubeconfigs and servers that try to make floe print a secret or crash:
+// credentials in the server URL, exec credential plugins that print their token
+// where it does not belong, and a proxy that answers every request with a
+// login page. Only loopback traffic.
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floe, tempDir } from './run.ts';
 
 /** A loopback port nothing listens on: bound, then released. */
@@ -101,5 +103,28 @@ describe('exec credential plugins', () => {
     const r = await run(['network', 'check-cni'], file);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`floe: error: the exec credential plugin ${join(dir, 'no-such-plugin')} of user "u" could not be started: ENOENT`);
+  });
+});
+
+describe('an HTTP proxy that answers every request with a login page (200 text/html)', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body><form action="/login">Sign in</form></body></html>\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it.each(COMMANDS)('%s: exit 3 (environment), never 4, naming the server and what it answered', async (_name, args) => {
+    // Plain HTTP: @kubernetes/client-node allows it only with insecure-skip-tls-verify.
+    const file = await kubeconfig(dir, 'login-page', { cluster: { server: url, 'insecure-skip-tls-verify': true }, user: { token: 'irrelevant' } });
+    const r = await run(args, file);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`floe: error: the API server at ${url} answered 200 \\(text/html; charset=utf-8\\) to (list|get) .+ with a body that is not JSON: a proxy or login page in front of the API server\\?`));
+    expect(r.stderr).not.toContain('Sign in');
   });
 });

@@ -56,6 +56,16 @@ function causeMessage(err: unknown): string {
   return redactUrlCredentials(last);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A list page: an object whose items, when present, are objects. */
+const isListPage = (v: unknown): boolean => isObject(v) && (v.items === undefined || v.items === null || (Array.isArray(v.items) && v.items.every(isObject)));
+
+function header(r: RawResponse, name: string): string | undefined {
+  const key = Object.keys(r.headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : r.headers[key];
+}
+
 /** Seconds (or an HTTP date) in Retry-After, as ms; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
   if (!header) return undefined;
@@ -101,8 +111,8 @@ class KubeClusterClient implements ClusterClient {
   ) {}
 
   async version(): Promise<ServerVersion> {
-    const r = await this.request({ method: HttpMethod.GET, path: '/version', verb: 'get' });
-    return JSON.parse(r.text) as ServerVersion;
+    const spec: RequestSpec = { method: HttpMethod.GET, path: '/version', verb: 'get' };
+    return this.json<ServerVersion>(spec, await this.request(spec), isObject, 'an object');
   }
 
   async list(ref: ResourceRef, options: ListOptions = {}): Promise<KubeObject[]> {
@@ -133,7 +143,7 @@ class KubeClusterClient implements ClusterClient {
         }
         throw err;
       }
-      const page = JSON.parse(r.text) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      const page = this.json<{ items?: KubeObject[] | null; metadata?: { continue?: string } }>(spec, r, isListPage, 'a Kubernetes list');
       // Items of a list carry no apiVersion/kind; give them back so callers see whole objects.
       const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
       for (const item of page.items ?? []) items.push({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? ref.kind });
@@ -144,8 +154,8 @@ class KubeClusterClient implements ClusterClient {
 
   async get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | null> {
     try {
-      const r = await this.request({ method: HttpMethod.GET, path: `${this.path(ref, namespace)}/${encodeURIComponent(name)}`, verb: 'get', ref, ...(namespace ? { namespace } : {}) });
-      return JSON.parse(r.text) as KubeObject;
+      const spec: RequestSpec = { method: HttpMethod.GET, path: `${this.path(ref, namespace)}/${encodeURIComponent(name)}`, verb: 'get', ref, ...(namespace ? { namespace } : {}) };
+      return this.json<KubeObject>(spec, await this.request(spec), isObject, 'an object');
     } catch (err) {
       if (err instanceof ClusterError && err.status === 404) return null;
       throw err;
@@ -154,7 +164,7 @@ class KubeClusterClient implements ClusterClient {
 
   async dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager = 'floe', options: DryRunOptions = {}): Promise<KubeObject> {
     const namespace = ref.namespaced ? object.metadata.namespace : undefined;
-    const r = await this.request({
+    const spec: RequestSpec = {
       method: HttpMethod.PATCH,
       path: `${this.path(ref, namespace)}/${encodeURIComponent(object.metadata.name)}`,
       query: { dryRun: 'All', fieldManager, ...(options.force ? { force: 'true' } : {}) },
@@ -163,15 +173,35 @@ class KubeClusterClient implements ClusterClient {
       verb: 'patch',
       ref,
       ...(namespace ? { namespace } : {}),
-    });
+    };
+    const r = await this.request(spec);
     options.warnings?.push(...warningTexts(r.headers.warning ?? r.headers.Warning));
-    return JSON.parse(r.text) as KubeObject;
+    return this.json<KubeObject>(spec, r, isObject, 'an object');
   }
 
   async close(): Promise<void> {
     const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
     this.dispatcher = undefined;
     await d?.close?.();
+  }
+
+  /**
+   * A 2xx body as JSON of the expected shape. Anything else (a proxy's login
+   * page, a captive portal) is the environment's fault, exit 3, never a crash;
+   * the body is not quoted.
+   */
+  private json<T>(spec: RequestSpec, r: RawResponse, shape: (v: unknown) => boolean, what: string): T {
+    let value: unknown;
+    let parsed = true;
+    try {
+      value = JSON.parse(r.text);
+    } catch {
+      parsed = false;
+    }
+    if (parsed && shape(value)) return value as T;
+    const type = escapeControl((header(r, 'content-type') ?? 'no Content-Type').slice(0, 100));
+    const body = parsed ? `JSON that is not ${what}` : 'a body that is not JSON';
+    throw new ClusterError('server', `the API server at ${this.server} answered ${r.status} (${type}) to ${spec.verb} ${where(spec)} with ${body}: a proxy or login page in front of the API server? Check the server URL of context "${this.context}"`, r.status);
   }
 
   private path(ref: ResourceRef, namespace: string | undefined): string {
