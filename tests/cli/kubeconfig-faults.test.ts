@@ -1,7 +1,7 @@
 // Kubeconfigs and servers that try to make floe print a secret or crash:
 // credentials in the server URL, exec credential plugins that print their token
-// where it does not belong, and a proxy that answers every request with a
-// login page. Only loopback traffic.
+// where it does not belong, CA data beside insecure-skip-tls-verify, and a proxy
+// that answers every request with a login page. Only loopback traffic.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
@@ -103,6 +103,18 @@ describe('exec credential plugins', () => {
     const r = await run(['network', 'check-cni'], file);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`floe: error: the exec credential plugin ${join(dir, 'no-such-plugin')} of user "u" could not be started: ENOENT`);
+  });
+});
+
+describe('certificate authority data together with insecure-skip-tls-verify', () => {
+  it('refuses the combination as kubectl does (exit 3), instead of silently skipping verification', async () => {
+    const file = await kubeconfig(dir, 'ca-insecure', {
+      cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'), 'insecure-skip-tls-verify': true },
+      user: { token: 'irrelevant' },
+    });
+    const r = await run(['network', 'check-cni'], file);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`floe: error: ${file}: cluster "c" sets both a certificate authority and insecure-skip-tls-verify: specifying a root certificates file with the insecure flag is not allowed (kubectl refuses it too); remove one`);
   });
 });
 

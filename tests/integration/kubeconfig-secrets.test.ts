@@ -1,7 +1,8 @@
 // Credentials that must never reach the terminal or the audit log, against the
 // real API server: an exec credential plugin (the way EKS, GKE and AKS hand out
 // tokens) that works, one that prints malformed JSON starting with the token,
-// and one that fails with the token on stderr; a server URL carrying a password.
+// and one that fails with the token on stderr; a server URL carrying a password;
+// and CA data beside insecure-skip-tls-verify.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -114,5 +115,17 @@ describe('kubeconfigs floe refuses before sending anything', () => {
     expect(r.stderr).toContain(`the server URL ${String(cluster.server).replace('https://', 'https://***@')} of cluster "c" carries a user name or password`);
     expect(r.stdout + r.stderr).not.toContain('url-pass-5d4c3b2a');
     expect(r.stdout + r.stderr).not.toContain(reader.token);
+  });
+
+  it('the cluster CA together with insecure-skip-tls-verify: exit 3, as kubectl refuses it, instead of silently not verifying', async () => {
+    const kubeconfig = await kubeconfigWith('ca-insecure', { ...cluster, 'insecure-skip-tls-verify': true }, { token: reader.token });
+    const r = await floe(['network', 'check-cni', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('sets both a certificate authority and insecure-skip-tls-verify: specifying a root certificates file with the insecure flag is not allowed');
+    const kubectl = await new Promise<Run>((done) =>
+      execFile(conn.info.kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr })),
+    );
+    expect(kubectl.code).toBe(1);
+    expect(kubectl.stderr).toContain('specifying a root certificates file with the insecure flag is not allowed');
   });
 });

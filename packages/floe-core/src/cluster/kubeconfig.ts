@@ -104,6 +104,10 @@ export function loadKubeConfig(options: { kubeconfig?: string; context?: string 
     // fetch refuses such a URL, and the API server has had no basic authentication since Kubernetes 1.19.
     throw new ClusterError('config', `${source}: the server URL ${shown} of cluster "${cluster.name}" carries a user name or password; floe sends no credentials from a URL: remove them and authenticate with a token, a client certificate or an exec plugin`);
   }
+  if (cluster.skipTLSVerify && (cluster.caData || cluster.caFile)) {
+    // client-go's words; @kubernetes/client-node would silently skip verification.
+    throw new ClusterError('config', `${source}: cluster "${cluster.name}" sets both a certificate authority and insecure-skip-tls-verify: specifying a root certificates file with the insecure flag is not allowed (kubectl refuses it too); remove one`);
+  }
   return { kc, source, context: context || 'in-cluster', server: cluster.server.replace(/\/+$/, '') };
 }
 

@@ -84,7 +84,7 @@ describe('loading a kubeconfig as kubectl does', () => {
   });
 });
 
-describe('secrets in a kubeconfig', () => {
+describe('secrets and unsafe TLS in a kubeconfig', () => {
   it.each([
     ['https://admin:s3cret@10.0.0.1:6443', 'https://***@10.0.0.1:6443'],
     ['https://admin:p@ss@host/path?x=1', 'https://***@host/path?x=1'],
@@ -105,4 +105,20 @@ describe('secrets in a kubeconfig', () => {
     expect(err.message).not.toContain('pw-0f9e8d7c');
   });
 
+  it.each([
+    ['certificate-authority-data', Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64')],
+    ['certificate-authority', '/etc/ssl/ca.pem'],
+  ])('refuses %s together with insecure-skip-tls-verify: true, as kubectl does', async (key, value) => {
+    const file = join(dir, `insecure-${key}`);
+    await writeFile(file, kubeconfig('both', `https://127.0.0.1:6443, ${key}: ${JSON.stringify(value)}, insecure-skip-tls-verify: true`));
+    const err = errorOf(() => loadKubeConfig({ kubeconfig: file }));
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message).toBe(`${file}: cluster "both" sets both a certificate authority and insecure-skip-tls-verify: specifying a root certificates file with the insecure flag is not allowed (kubectl refuses it too); remove one`);
+  });
+
+  it('accepts insecure-skip-tls-verify alone and a certificate authority alone', async () => {
+    const file = join(dir, 'insecure-alone');
+    await writeFile(file, kubeconfig('alone', 'https://127.0.0.1:6443, insecure-skip-tls-verify: true'));
+    expect(loadKubeConfig({ kubeconfig: file }).server).toBe('https://127.0.0.1:6443');
+  });
 });
