@@ -69,6 +69,18 @@ describe('floe network audit', () => {
     expect(r.stderr).toContain('floe: 1 finding at or above --fail-on error');
   });
 
+  it('finds an egress rule to ipBlock ::ffff:0.0.0.0/96 an allow-all to every IPv4 address (exit 1), as Kubernetes reads it', async () => {
+    const dir = await tempDir('floe-audit-mapped-');
+    await writeFile(
+      join(dir, 'np.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: floe-jobs}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, namespace: floe-jobs}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: "::ffff:0.0.0.0/96"}}]}]\n',
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const findings = (JSON.parse(r.stdout) as { findings: { id: string; message: string }[] }).findings;
+    expect(findings).toContainEqual(expect.objectContaining({ id: 'allow-all-egress', message: expect.stringContaining('every IPv4 address (ipBlock ::ffff:0.0.0.0/96)') }));
+  });
+
   it('exits 2, never 4, for a malformed NetworkPolicy in --from-dir, naming the file, the policy and the field', async () => {
     const dir = await tempDir('floe-audit-bad-');
     await writeFile(join(dir, 'np.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  egress: [null]\n');

@@ -121,6 +121,32 @@ spec:
     expect(ignore.stdout).toContain('ipBlocks do not match pod IPs here (--ipblock-pod-ips ignore)');
   });
 
+  it('reads an ipBlock ::ffff:0.0.0.0/96 as every IPv4 address, as Kubernetes does (Go\'s net.ParseCIDR gives 0.0.0.0/0)', async () => {
+    const d = await tempDir('floe-explain-mapped-');
+    await writeFile(
+      join(d, 'all.yaml'),
+      `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: floe-jobs}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: out, namespace: floe-jobs}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: "::ffff:0.0.0.0/96"}}], ports: [{port: 443}]}]
+`,
+    );
+    for (const to of ['10.0.0.1', '169.254.169.254']) {
+      const r = await floe(['network', 'explain', '--from-dir', d, '--from', 'floe-jobs/a', '--to', to, '--port', '443']);
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain(`ALLOWED  floe-jobs/a[Pod] -> ${to}[External] on TCP/443`);
+    }
+    const v6 = await floe(['network', 'explain', '--from-dir', d, '--from', 'floe-jobs/a', '--to', '2001:db8::1', '--port', '443']);
+    expect(v6.code).toBe(1);
+  });
+
   it('teaches with --help: endpoint forms, exit codes and examples', async () => {
     const r = await floe(['network', 'explain', '--help']);
     expect(r.code).toBe(0);

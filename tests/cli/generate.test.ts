@@ -76,6 +76,48 @@ describe('floe network generate', () => {
     expect(await snapshotDir(out)).toEqual(before);
   });
 
+  it('refuses a rule name that is no DNS label (exit 2, located) and never echoes its escape codes to the terminal', async () => {
+    const dir = await tempDir();
+    const bad = join(dir, 'manifest.yaml');
+    await writeFile(
+      bad,
+      [
+        'security:',
+        '  network_policies:',
+        '    jobs_egress_allow:',
+        '      - {name: "\\e[2J\\e[31mowned\\x9b31m", to_cidr: 10.0.0.0/8, port: 443}',
+        '      - {name: "<script>alert(1)</script>", to_cidr: 10.0.0.0/8, port: 443}',
+        '      - {name: "## Allowed flows\\n<!--", to_cidr: 10.0.0.0/8, port: 443}',
+        '',
+      ].join('\n'),
+    );
+    const r = await floe(['network', 'generate', '-m', bad, '-d', join(dir, 'network')]);
+    expect(r.code).toBe(2);
+    for (const i of [0, 1, 2]) {
+      expect(r.stderr).toContain(`security.network_policies.jobs_egress_allow[${i}].name: must be a DNS label: lowercase letters, digits and "-"`);
+    }
+    expect(r.stderr).toContain(`${bad}:4:16 security.network_policies.jobs_egress_allow[0].name`);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(existsSync(join(dir, 'network'))).toBe(false);
+  });
+
+  it('writes a free-text platform name into the summary as inert text: no heading, HTML or comment of its own', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'manifest.yaml');
+    await writeFile(manifest, 'name: "x`\\n# Owned\\n<script>alert(1)</script> <!-- ``` \\u001b[31m"\n');
+    const out = join(dir, 'network');
+    const r = await floe(['network', 'generate', '-m', manifest, '-d', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = await readFile(join(out, 'NETWORK-POLICY-SUMMARY.md'), 'utf8');
+    const line = summary.split('\n').find((l) => l.startsWith('Platform '));
+    // One line: the newlines are shown as \n; Markdown punctuation is backslash-escaped and <, >, & are entities.
+    expect(line).toBe('Platform x\\`\\\\n\\# Owned\\\\n&lt;script&gt;alert\\(1\\)&lt;/script&gt; &lt;\\!\\-\\- \\`\\`\\` \\\\u001b\\[31m, rendered by plugin `k8s` 0.1.0 (floe plugin API 2.0).');
+    expect(summary).not.toContain('<script>');
+    expect(summary).not.toContain('<!--');
+    expect(summary).not.toMatch(/^# Owned/m);
+  });
+
   it('refuses (exit 3) to replace a directory holding files floe did not write, and leaves it untouched', async () => {
     const out = join(await tempDir(), 'network');
     await mkdir(out);

@@ -90,6 +90,17 @@ describe('floe network generate refuses a manifest it cannot honour', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses the IPv4-mapped to_cidr ::ffff:0.0.0.0/96 (exit 2), naming the IPv4 range 0.0.0.0/0 Kubernetes reads it as', async () => {
+    const dir = await tempDir('floe-refuse-');
+    const manifest = join(dir, 'manifest.yaml');
+    await writeFile(manifest, 'security:\n  network_policies:\n    jobs_egress_allow:\n      - {name: anywhere, to_cidr: "::ffff:0.0.0.0/96", port: 443}\n');
+    const out = join(dir, 'network');
+    const r = await floe(['network', 'generate', '-m', manifest, '-d', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${manifest}:4:35 security.network_policies.jobs_egress_allow[0].to_cidr: ::ffff:0.0.0.0/96 is the IPv4 range 0.0.0.0/0`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('still generates the example manifest', async () => {
     const out = join(await tempDir('floe-refuse-'), 'network');
     expect((await floe(['network', 'generate', '-m', EXAMPLE, '-d', out])).code).toBe(0);

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ClusterError } from '@floe/core/cluster';
 import { FloeError, ManifestError, formatIssue, type ManifestIssue } from '@floe/core/errors';
+import { escapeControl } from '@floe/core/util';
 
 /** Exit codes, for every command (ARCHITECTURE.md). The one place errors become codes. */
 export const EXIT = { ok: 0, finding: 1, input: 2, environment: 3, internal: 4 } as const;
@@ -46,19 +47,20 @@ export function reportError(err: unknown, debug: boolean): ErrorReport {
   if (err instanceof ManifestError) {
     const n = err.issues.length;
     const message = `${n} problem${n === 1 ? '' : 's'} in the manifest; nothing was written`;
-    return { code: EXIT.input, lines: [`floe: error: ${message}`, ...err.issues.map(formatIssue)], json: { code: 'input.manifest', message, problems: [...err.issues] } };
+    // Issues quote the manifest (keys, values): each is one line on the terminal, its control characters escaped.
+    return { code: EXIT.input, lines: [`floe: error: ${message}`, ...err.issues.map((i) => escapeControl(formatIssue(i)))], json: { code: 'input.manifest', message, problems: [...err.issues] } };
   }
   if (err instanceof FloeError) {
     const code = { finding: EXIT.finding, input: EXIT.input, environment: EXIT.environment, internal: EXIT.internal }[err.category];
     // A finding is a result, not an error: the report is on stdout; stderr gets its one-line summary.
-    if (err.category === 'finding') return { code, lines: [`floe: ${err.message}`] };
-    const lines = [`floe: error: ${err.message}`, ...(debug && err.stack ? [err.stack] : [])];
+    if (err.category === 'finding') return { code, lines: [`floe: ${escapeControl(err.message)}`] };
+    const lines = [`floe: error: ${escapeControl(err.message)}`, ...(debug && err.stack ? [err.stack] : [])];
     return { code, lines, json: { code: codeOf(err), message: err.message, problems: [] } };
   }
   const e = err instanceof Error ? err : new Error(String(err));
   return {
     code: EXIT.internal,
-    lines: [`floe: internal error: ${e.message}${debug ? '' : ' (this is a bug; re-run with --debug for the stack trace)'}`, ...(debug && e.stack ? [e.stack] : [])],
+    lines: [`floe: internal error: ${escapeControl(e.message)}${debug ? '' : ' (this is a bug; re-run with --debug for the stack trace)'}`, ...(debug && e.stack ? [e.stack] : [])],
     json: { code: 'internal.error', message: `internal error: ${e.message}`, problems: [] },
   };
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
 import { auditEvent, withSpan } from '@floe/core/telemetry';
+import { maxOf } from '@floe/core/util';
 import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
 
 interface GenerateOptions {
@@ -22,11 +23,11 @@ export function generateJson(result: GenerationResult, outputDir: string, dryRun
   };
 }
 
-function textReport(result: GenerationResult, outputDir: string, dryRun: boolean): string {
+export function textReport(result: GenerationResult, outputDir: string, dryRun: boolean): string {
   const lines = [
     `${dryRun ? 'would write' : 'wrote'} ${result.files.length} files to ${outputDir}/ for ${result.namespaces.length} namespaces${dryRun ? ' (dry run: nothing written)' : ''}`,
   ];
-  const width = Math.max(...result.files.map((f) => f.path.length));
+  const width = maxOf(result.files, (f) => f.path.length);
   for (const f of result.files) lines.push(`  ${f.path.padEnd(width)}  ${f.kind}${f.namespace ? ` ${f.namespace}/${f.name}` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { FindingError, InputError } from '@floe/core/errors';
 import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
 import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
 import { auditEvent, withSpan } from '@floe/core/telemetry';
+import { maxOf } from '@floe/core/util';
 import { logger, type GlobalOptions } from '../context.js';
 
 interface PssCheckOptions {
@@ -77,7 +78,7 @@ export function pssCheckText(report: PssCheckReport): string {
     }
     const n = c.result.violations.length;
     lines.push(`${where}: refused at ${lv} (${n} check${n === 1 ? '' : 's'})`);
-    const width = Math.max(...c.result.violations.map((v) => v.check.length));
+    const width = maxOf(c.result.violations, (v) => v.check.length);
     for (const v of c.result.violations) lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
   }
   const refused = report.checked.filter((c) => !c.result.allowed).length;

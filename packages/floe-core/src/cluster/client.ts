@@ -1,7 +1,8 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { escapeControl } from '../util/escape.js';
 import { ClusterError } from './errors.js';
-import { loadKubeConfig, type KubeConfigLocations } from './kubeconfig.js';
+import { loadKubeConfig, redactUrlCredentials, type KubeConfigLocations } from './kubeconfig.js';
 import { resourceName } from './resources.js';
 import type { ClusterClient, ClusterConnectionOptions, DryRunOptions, KubeObject, ListOptions, ResourceRef, ServerVersion } from './types.js';
 
@@ -44,6 +45,7 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The innermost cause's first line, URL credentials redacted (undici quotes the URL it refused). */
 function causeMessage(err: unknown): string {
   let cur: unknown = err;
   let last = '';
@@ -51,7 +53,17 @@ function causeMessage(err: unknown): string {
     last = String((cur as Error).message ?? cur).split('\n')[0] ?? '';
     cur = (cur as { cause?: unknown }).cause;
   }
-  return last;
+  return redactUrlCredentials(last);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A list page: an object whose items, when present, are objects. */
+const isListPage = (v: unknown): boolean => isObject(v) && (v.items === undefined || v.items === null || (Array.isArray(v.items) && v.items.every(isObject)));
+
+function header(r: RawResponse, name: string): string | undefined {
+  const key = Object.keys(r.headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : r.headers[key];
 }
 
 /** Seconds (or an HTTP date) in Retry-After, as ms; undefined when absent or unreadable. */
@@ -99,8 +111,8 @@ class KubeClusterClient implements ClusterClient {
   ) {}
 
   async version(): Promise<ServerVersion> {
-    const r = await this.request({ method: HttpMethod.GET, path: '/version', verb: 'get' });
-    return JSON.parse(r.text) as ServerVersion;
+    const spec: RequestSpec = { method: HttpMethod.GET, path: '/version', verb: 'get' };
+    return this.json<ServerVersion>(spec, await this.request(spec), isObject, 'an object');
   }
 
   async list(ref: ResourceRef, options: ListOptions = {}): Promise<KubeObject[]> {
@@ -131,7 +143,7 @@ class KubeClusterClient implements ClusterClient {
         }
         throw err;
       }
-      const page = JSON.parse(r.text) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      const page = this.json<{ items?: KubeObject[] | null; metadata?: { continue?: string } }>(spec, r, isListPage, 'a Kubernetes list');
       // Items of a list carry no apiVersion/kind; give them back so callers see whole objects.
       const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
       for (const item of page.items ?? []) items.push({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? ref.kind });
@@ -142,8 +154,8 @@ class KubeClusterClient implements ClusterClient {
 
   async get(ref: ResourceRef, name: string, namespace?: string): Promise<KubeObject | null> {
     try {
-      const r = await this.request({ method: HttpMethod.GET, path: `${this.path(ref, namespace)}/${encodeURIComponent(name)}`, verb: 'get', ref, ...(namespace ? { namespace } : {}) });
-      return JSON.parse(r.text) as KubeObject;
+      const spec: RequestSpec = { method: HttpMethod.GET, path: `${this.path(ref, namespace)}/${encodeURIComponent(name)}`, verb: 'get', ref, ...(namespace ? { namespace } : {}) };
+      return this.json<KubeObject>(spec, await this.request(spec), isObject, 'an object');
     } catch (err) {
       if (err instanceof ClusterError && err.status === 404) return null;
       throw err;
@@ -152,7 +164,7 @@ class KubeClusterClient implements ClusterClient {
 
   async dryRunApply(ref: ResourceRef, object: KubeObject, fieldManager = 'floe', options: DryRunOptions = {}): Promise<KubeObject> {
     const namespace = ref.namespaced ? object.metadata.namespace : undefined;
-    const r = await this.request({
+    const spec: RequestSpec = {
       method: HttpMethod.PATCH,
       path: `${this.path(ref, namespace)}/${encodeURIComponent(object.metadata.name)}`,
       query: { dryRun: 'All', fieldManager, ...(options.force ? { force: 'true' } : {}) },
@@ -161,15 +173,35 @@ class KubeClusterClient implements ClusterClient {
       verb: 'patch',
       ref,
       ...(namespace ? { namespace } : {}),
-    });
+    };
+    const r = await this.request(spec);
     options.warnings?.push(...warningTexts(r.headers.warning ?? r.headers.Warning));
-    return JSON.parse(r.text) as KubeObject;
+    return this.json<KubeObject>(spec, r, isObject, 'an object');
   }
 
   async close(): Promise<void> {
     const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
     this.dispatcher = undefined;
     await d?.close?.();
+  }
+
+  /**
+   * A 2xx body as JSON of the expected shape. Anything else (a proxy's login
+   * page, a captive portal) is the environment's fault, exit 3, never a crash;
+   * the body is not quoted.
+   */
+  private json<T>(spec: RequestSpec, r: RawResponse, shape: (v: unknown) => boolean, what: string): T {
+    let value: unknown;
+    let parsed = true;
+    try {
+      value = JSON.parse(r.text);
+    } catch {
+      parsed = false;
+    }
+    if (parsed && shape(value)) return value as T;
+    const type = escapeControl((header(r, 'content-type') ?? 'no Content-Type').slice(0, 100));
+    const body = parsed ? `JSON that is not ${what}` : 'a body that is not JSON';
+    throw new ClusterError('server', `the API server at ${this.server} answered ${r.status} (${type}) to ${spec.verb} ${where(spec)} with ${body}: a proxy or login page in front of the API server? Check the server URL of context "${this.context}"`, r.status);
   }
 
   private path(ref: ResourceRef, namespace: string | undefined): string {
@@ -187,6 +219,7 @@ class KubeClusterClient implements ClusterClient {
       try {
         r = await this.send(spec, remaining);
       } catch (err) {
+        if (err instanceof ClusterError) throw err;
         const code = causeCode(err);
         const name = (err as Error)?.name;
         if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') throw this.timeout(spec);
@@ -226,7 +259,7 @@ class KubeClusterClient implements ClusterClient {
     }
     // Credentials are re-applied per request (exec plugins and token files refresh);
     // the TLS dispatcher of the first request is reused, so connections are too.
-    await this.kc.applySecurityAuthentication(ctx);
+    await this.authenticate(ctx);
     if (this.dispatcher) ctx.setDispatcher(this.dispatcher as Parameters<RequestContext['setDispatcher']>[0]);
     else this.dispatcher = ctx.getDispatcher();
     if (Number.isFinite(remainingMs)) ctx.setSignal(AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs))));
@@ -235,6 +268,36 @@ class KubeClusterClient implements ClusterClient {
     const text = await resp.body.text();
     this.log?.debug({ method: spec.method, path: spec.path, status: resp.httpStatusCode, ms: Math.round(performance.now() - started) }, 'kube API request');
     return { status: resp.httpStatusCode, headers: resp.headers, text };
+  }
+
+  private async authenticate(ctx: RequestContext): Promise<void> {
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw this.credentialError(err);
+    }
+  }
+
+  /**
+   * Credentials could not be had. An exec plugin or auth provider is named by
+   * its command; what it printed (stdout or stderr) is never quoted: a parse
+   * error shows the start of the token, and plugins echo tokens on stderr.
+   */
+  private credentialError(err: unknown): ClusterError {
+    const user = this.kc.getCurrentUser();
+    const exec = (user?.exec ?? user?.authProvider?.config?.exec) as { command?: unknown } | undefined;
+    const code = causeCode(err);
+    const who = `user "${user?.name ?? ''}"`;
+    const notShown = 'its output is not shown, it may hold credentials';
+    if (exec) {
+      const plugin = `the exec credential plugin ${escapeControl(String(exec.command))} of ${who}`;
+      if (code) return new ClusterError('credentials', `${plugin} could not be started: ${code}`);
+      if (err instanceof SyntaxError || err instanceof TypeError) return new ClusterError('credentials', `${plugin} printed something that is not an ExecCredential (JSON); ${notShown}`);
+      return new ClusterError('credentials', `${plugin} failed (it exited with an error); ${notShown}: run it yourself to see why`);
+    }
+    const path = (err as { path?: unknown }).path;
+    const why = code ? `${code}${typeof path === 'string' ? ` (${escapeControl(path)})` : ''}` : `the auth provider failed; ${notShown}`;
+    return new ClusterError('credentials', `cannot get the credentials of ${who} in context "${this.context}": ${why}`);
   }
 
   private timeout(spec: RequestSpec): ClusterError {

@@ -1,7 +1,7 @@
 import { EnvironmentError } from '../errors.js';
 
 /** What went wrong talking to the API server; every one is exit 3. */
-export type ClusterFault = 'config' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'timeout' | 'server' | 'not-found';
+export type ClusterFault = 'config' | 'credentials' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'timeout' | 'server' | 'not-found';
 
 /**
  * One clear line about a cluster failure. The message never carries a token,

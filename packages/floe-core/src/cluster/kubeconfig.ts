@@ -28,6 +28,14 @@ export interface LoadedKubeConfig {
  */
 const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]?.trim() ?? '';
 
+// Up to the last @ of the authority: a password may itself hold an @.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi;
+
+/** Every URL in `text` with its user name and password replaced by ***, for messages and logs. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1***@');
+}
+
 function loadFile(kc: KubeConfig, file: string): void {
   try {
     kc.loadFromFile(file);
@@ -90,6 +98,15 @@ export function loadKubeConfig(options: { kubeconfig?: string; context?: string 
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) {
     throw new ClusterError('config', `${source}: context "${context}" names no cluster with a server URL`);
+  }
+  const shown = redactUrlCredentials(cluster.server);
+  if (shown !== cluster.server) {
+    // fetch refuses such a URL, and the API server has had no basic authentication since Kubernetes 1.19.
+    throw new ClusterError('config', `${source}: the server URL ${shown} of cluster "${cluster.name}" carries a user name or password; floe sends no credentials from a URL: remove them and authenticate with a token, a client certificate or an exec plugin`);
+  }
+  if (cluster.skipTLSVerify && (cluster.caData || cluster.caFile)) {
+    // client-go's words; @kubernetes/client-node would silently skip verification.
+    throw new ClusterError('config', `${source}: cluster "${cluster.name}" sets both a certificate authority and insecure-skip-tls-verify: specifying a root certificates file with the insecure flag is not allowed (kubectl refuses it too); remove one`);
   }
   return { kc, source, context: context || 'in-cluster', server: cluster.server.replace(/\/+$/, '') };
 }

@@ -1,4 +1,5 @@
 import type { CniEvidence, CniPlugin, CniReport } from './types.js';
+import { maxOf } from '../util/max.js';
 
 /** Where the answer came from; the server URL only, never credentials. */
 export interface CniCluster {
@@ -61,8 +62,8 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
 
   if (report.plugins.length) {
     out.push('', 'plugins:');
-    const nameWidth = Math.max(...report.plugins.map((p) => p.name.length));
-    const versionWidth = Math.max(...report.plugins.map((p) => (p.version ?? '-').length));
+    const nameWidth = maxOf(report.plugins, (p) => p.name.length);
+    const versionWidth = maxOf(report.plugins, (p) => (p.version ?? '-').length);
     for (const p of report.plugins) {
       const state = enforcement(p);
       const colored = p.enforcesPolicy === true ? paint(SGR.green, state) : p.enforcesPolicy === false ? paint(SGR.red, state) : paint(SGR.yellow, state);
@@ -81,7 +82,7 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
   }
   if (report.verdict === 'unknown') {
     out.push('', 'looked at:');
-    const width = Math.max(...report.lookedAt.map((l) => l.resource.length));
+    const width = maxOf(report.lookedAt, (l) => l.resource.length);
     for (const l of report.lookedAt) out.push(`  ${l.resource.padEnd(width)}  ${l.scope}: ${l.found} found`);
   }
   return `${out.join('\n')}\n`;

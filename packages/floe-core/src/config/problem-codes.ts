@@ -23,7 +23,7 @@ export const MANIFEST_PROBLEM_CODES = {
   out_of_range: 'a number, length or list size outside its bounds',
   invalid_label_key: 'not a Kubernetes label key',
   invalid_label_value: 'not a Kubernetes label value',
-  invalid_cidr: 'not a CIDR, or host bits set',
+  invalid_cidr: 'not a CIDR, host bits set, or an IPv4 range written as IPv6',
   invalid_path: 'a writable path or seccomp profile path that cannot be used',
   invalid_value: 'any other invalid value',
   // Fields that depend on each other.

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { parseCidr } from '../util/cidr.js';
+import { embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { addProblem, coded } from './problem-codes.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
@@ -47,13 +47,29 @@ export const port = z
 export const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
 
 export const cidr = z.string().superRefine((value, ctx) => {
+  // Readers disagree about an IPv4 range written as IPv6 (Kubernetes reads ::ffff:0.0.0.0/96 as 0.0.0.0/0): name the IPv4 form.
+  const embedded = embeddedIpv4(value);
+  if (embedded?.kind === 'mapped') {
+    const all = embedded.ipv4.endsWith('/0') ? ' (and floe refuses /0)' : '';
+    addProblem(ctx, 'invalid_cidr', [], `${value} is the IPv4 range ${embedded.ipv4} (an IPv4-mapped IPv6 range, which Kubernetes reads as IPv4): write that${all}`);
+    return;
+  }
+  if (embedded?.kind === 'compatible') {
+    addProblem(ctx, 'invalid_cidr', [], `${value} is an IPv4-compatible IPv6 range (deprecated by RFC 4291): Kubernetes reads it as the IPv6 range ${embedded.ipv6}, which no IPv4 address is in, and other readers as ${embedded.ipv4}; for the IPv4 range write ${embedded.ipv4}`);
+    return;
+  }
   const parsed = parseCidr(value);
   if (!parsed.ok) addProblem(ctx, 'invalid_cidr', [], parsed.reason);
 });
 
 export const EgressAllowRuleSchema = z
   .strictObject({
-    name: z.string().min(1, { error: 'must not be empty' }).max(253),
+    // An identifier, not free text: it names the rule in the summary, on the terminal and in policy names.
+    name: z
+      .string()
+      .min(1, { error: 'must not be empty', abort: true })
+      .max(63, { error: 'must be at most 63 characters (a DNS label)', abort: true })
+      .regex(RFC1123_LABEL, { error: 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit' }),
     to_namespace: namespaceName.optional(),
     to_cidr: cidr.optional(),
     to_pod_labels: podLabels.optional(),

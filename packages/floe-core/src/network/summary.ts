@@ -1,6 +1,7 @@
 import type { FloeManifest } from '../config/schema.js';
 import type { NetworkIntent, Peer, PortSpec } from '../intent/types.js';
 import type { PluginMetadata } from '../plugin/plugin.js';
+import { escapeControl, escapeMarkdown } from '../util/escape.js';
 import type { NamespaceReport } from './generator.js';
 
 export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
@@ -36,7 +37,12 @@ export function describePeer(peer: Peer): string {
   return labels ? `pods ${labels} in ${peer.namespace}` : peer.namespace;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+/** A table cell: one line, | escaped, and no HTML (<, >, & as entities). Its parts are validated names; this keeps it so. */
+const cell = (s: string) => escapeControl(s).replace(/\|/g, '\\|').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The manifest's free-text name: a code span when it is a plain name, else escaped text (a code span cannot hold every string safely). */
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
+const freeText = (s: string) => (PLAIN_NAME.test(s) ? `\`${s}\`` : escapeMarkdown(s));
 
 interface SummaryInput {
   manifest: FloeManifest;
@@ -197,7 +203,7 @@ export function renderSummary(input: SummaryInput): string {
   const out: string[] = [
     '# Network policy summary',
     '',
-    `Platform \`${manifest.name}\`, rendered by plugin \`${plugin.name}\` ${plugin.version} (floe plugin API ${plugin.floeApiVersion}).`,
+    `Platform ${freeText(manifest.name)}, rendered by plugin \`${plugin.name}\` ${plugin.version} (floe plugin API ${plugin.floeApiVersion}).`,
     `${namespaces.length} namespaces, ${policyCount} network policy objects, ${intents.length} allowed flows.`,
     '',
     ...modeStatement(mode, input),

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '../errors.js';
-import { formatAddress, parseCidr } from '../util/cidr.js';
+import { formatAddress, parseCidr, parseKubernetesCidr } from '../util/cidr.js';
 import type { IPBlock } from './types.js';
 
 /** An inclusive range of addresses of one family. */
@@ -13,21 +13,29 @@ export interface IpRange {
 export const bitsOf = (family: 4 | 6): number => (family === 4 ? 32 : 128);
 export const familyMax = (family: 4 | 6): bigint => (1n << BigInt(bitsOf(family))) - 1n;
 
-/** A CIDR as the API server accepts it: host bits are masked, not refused (older objects carry them). */
+/**
+ * A CIDR as Kubernetes reads it: host bits are masked, not refused (older
+ * objects carry them), and an IPv4-mapped ::ffff:a.b.c.d/n (n >= 96) is the
+ * IPv4 range a.b.c.d/(n-96), as Go's net.ParseCIDR returns it.
+ */
 export function cidrRange(text: string, where: string): IpRange {
-  let r = parseCidr(text);
-  if (!r.ok && r.corrected) r = parseCidr(r.corrected);
+  const r = parseKubernetesCidr(text);
   if (!r.ok) throw new InputError(`${where}: ipBlock "${text}": ${r.reason}`);
   const size = 1n << BigInt(bitsOf(r.cidr.family) - r.cidr.prefix);
   return { family: r.cidr.family, first: r.cidr.address, last: r.cidr.address + size - 1n };
 }
 
-/** An address (`10.1.2.3`, `2001:db8::1`), or null when the text is not one. */
+/**
+ * An address (`10.1.2.3`, `2001:db8::1`), or null when the text is not one.
+ * An IPv4-mapped address (`::ffff:10.1.2.3`) is the IPv4 address, as Go's To4 makes it when Kubernetes matches an ipBlock.
+ */
 export function parseIp(text: string): { family: 4 | 6; value: bigint } | null {
   if (isIPv4(text)) return { family: 4, value: BigInt(text.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)) };
   if (!isIPv6(text)) return null;
-  const r = parseCidr(`${text}/${text.includes(':') ? 128 : 32}`);
-  return r.ok ? { family: r.cidr.family, value: r.cidr.address } : null;
+  const r = parseCidr(`${text}/128`);
+  if (!r.ok) return null;
+  if (r.cidr.address >> 32n === 0xffffn) return { family: 4, value: r.cidr.address & 0xffffffffn };
+  return { family: 6, value: r.cidr.address };
 }
 
 export function formatIp(family: 4 | 6, value: bigint): string {

@@ -80,3 +80,57 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   const shift = BigInt(bits - outer.prefix);
   return inner.address >> shift === outer.address >> shift;
 }
+
+/** The network of `text` with host bits cleared, as the API server accepts it (older objects carry host bits). */
+function maskedCidr(text: string): Cidr | null {
+  let r = parseCidr(text);
+  if (!r.ok && r.corrected) r = parseCidr(r.corrected);
+  return r.ok ? r.cidr : null;
+}
+
+/**
+ * A network as Kubernetes reads it. Go's net.ParseCIDR, behind k8s.io/utils/net
+ * ParseCIDRSloppy (the API server, kube-router, the Go CNIs), returns for an
+ * IPv4-mapped IPv6 network ::ffff:a.b.c.d/n with n >= 96 the IPv4 network
+ * a.b.c.d/(n-96): ::ffff:0.0.0.0/96 is 0.0.0.0/0. Every other IPv6 network,
+ * IPv4-compatible ::a.b.c.d included, stays IPv6 and matches no IPv4 address.
+ */
+export function asKubernetesReads(c: Cidr): Cidr {
+  if (c.family === 6 && c.prefix >= 96 && c.address >> 32n === 0xffffn) {
+    return { family: 4, address: c.address & 0xffffffffn, prefix: c.prefix - 96 };
+  }
+  return c;
+}
+
+/** `text` as Kubernetes reads it (host bits masked, IPv4-mapped as IPv4), or the reason it is no CIDR. */
+export function parseKubernetesCidr(text: string): { ok: true; cidr: Cidr } | { ok: false; reason: string } {
+  const c = maskedCidr(text);
+  if (c) return { ok: true, cidr: asKubernetesReads(c) };
+  const r = parseCidr(text);
+  return { ok: false, reason: r.ok ? 'not a CIDR' : r.reason };
+}
+
+/** An IPv6 network that embeds an IPv4 one (prefix >= 96), and the IPv4 network it stands for. */
+export interface EmbeddedIpv4 {
+  /** mapped: ::ffff:a.b.c.d, which Kubernetes reads as IPv4; compatible: ::a.b.c.d (deprecated), which it reads as IPv6. */
+  kind: 'mapped' | 'compatible';
+  ipv4: string;
+  ipv6: string;
+}
+
+/**
+ * Whether `text` writes an IPv4 range as IPv6: IPv4-mapped (in ::ffff:0:0/96)
+ * or IPv4-compatible (in ::/96 with a nonzero IPv4 part; :: and the loopback
+ * ::1/128 are not). Readers disagree about these, so floe's own input refuses them.
+ */
+export function embeddedIpv4(text: string): EmbeddedIpv4 | null {
+  const c = maskedCidr(text);
+  if (!c || c.family !== 6 || c.prefix < 96) return null;
+  const high = c.address >> 32n;
+  const low = c.address & 0xffffffffn;
+  const ipv4 = `${formatAddress(4, low)}/${c.prefix - 96}`;
+  const ipv6 = `${formatAddress(6, c.address)}/${c.prefix}`;
+  if (high === 0xffffn) return { kind: 'mapped', ipv4, ipv6 };
+  if (high === 0n && low !== 0n && !(low === 1n && c.prefix === 128)) return { kind: 'compatible', ipv4, ipv6 };
+  return null;
+}

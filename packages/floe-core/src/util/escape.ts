@@ -13,3 +13,17 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 export function escapeControl(text: string): string {
   return text.replace(UNSAFE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Free text inside a Markdown document, made inert for Markdown and for the
+ * HTML it renders to: one line (escapeControl), every ASCII punctuation
+ * character that Markdown reads backslash-escaped, and <, >, & as entities,
+ * so the text can open no heading, list, link, code span, HTML tag or comment.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeControl(text)
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}

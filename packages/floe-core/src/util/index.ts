@@ -4,5 +4,6 @@
  */
 
 export { sha256 } from './hash.js';
-export { escapeControl } from './escape.js';
+export { escapeControl, escapeMarkdown } from './escape.js';
+export { maxOf } from './max.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';

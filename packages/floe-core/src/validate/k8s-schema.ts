@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidrContains, parseCidr } from '../util/cidr.js';
+import { cidrContains, embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { ANNOTATIONS_MAX_BYTES, dns1123Label, dns1123Subdomain, labelValue, portName, portNumber, qualifiedName } from './k8s-names.js';
 import type { PathSegment } from './source.js';
 import { valueAt } from '../util/path.js';
@@ -116,6 +116,12 @@ export const labelSelector = fields({
 });
 
 const cidrString = z.string().superRefine((v, ctx) => {
+  // Strict IP validation's own words (StrictIPCIDRValidation); without it the API server stores the form and reads it as IPv4.
+  const embedded = embeddedIpv4(v);
+  if (embedded?.kind === 'mapped') {
+    add(ctx, [], `must not have an IPv4-mapped IPv6 address (Kubernetes reads ${v} as the IPv4 range ${embedded.ipv4})`);
+    return;
+  }
   const parsed = parseCidr(v);
   if (!parsed.ok) add(ctx, [], parsed.reason);
 });

@@ -1,4 +1,5 @@
 import { CHECK_INFO, type CheckStatus, type Problem, type ValidationReport } from './types.js';
+import { maxOf } from '../util/max.js';
 
 export interface TextOptions {
   /** ANSI colours (stdout is a terminal and NO_COLOR is unset). */
@@ -41,7 +42,7 @@ function diffLines(diff: string, color: boolean): string[] {
 export function renderText(report: ValidationReport, opts: TextOptions): string {
   const max = opts.maxProblemsPerCheck ?? 50;
   const out = [`floe network validate: ${report.dir} against ${report.manifest}${report.server ? `, API server ${report.server}` : ''}`];
-  const width = Math.max(...report.checks.map((c) => c.id.length));
+  const width = maxOf(report.checks, (c) => c.id.length);
   for (const check of report.checks) {
     const s = STATUS_WORD[check.status];
     out.push(`  ${paint(opts.color, s.color, s.word)}  ${check.id.padEnd(width)}  ${check.summary}`);

@@ -220,6 +220,47 @@ describe('egress rules that would widen access', () => {
   });
 });
 
+describe('IPv4 ranges written as IPv6', () => {
+  // Kubernetes (Go's net.ParseCIDR) reads ::ffff:a.b.c.d/n, n >= 96, as the IPv4 range a.b.c.d/(n-96).
+  it('refuses to_cidr ::ffff:0.0.0.0/96, naming the IPv4 range 0.0.0.0/0 that Kubernetes reads', () => {
+    expect(onlyIssue(rule('jobs_egress_allow', 'name: anywhere, to_cidr: "::ffff:0.0.0.0/96", port: 443'))).toEqual({
+      file: FILE, line: 4, col: 35, path: `${NP}.jobs_egress_allow[0].to_cidr`, code: 'manifest.invalid_cidr',
+      message: '::ffff:0.0.0.0/96 is the IPv4 range 0.0.0.0/0 (an IPv4-mapped IPv6 range, which Kubernetes reads as IPv4): write that (and floe refuses /0)',
+    });
+  });
+
+  it.each([
+    ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+    ['::ffff:a00:0/104', '10.0.0.0/8'],
+    ['::FFFF:169.254.169.254/128', '169.254.169.254/32'],
+    ['0:0:0:0:0:ffff:10.0.0.1/104', '10.0.0.0/8'],
+  ])('refuses the IPv4-mapped %s, naming %s, also with host bits set', (cidr, v4) => {
+    expect(onlyIssue(rule('domain_egress_allow', `name: db, to_cidr: "${cidr}", port: 5432`))).toMatchObject({
+      path: `${NP}.domain_egress_allow[0].to_cidr`, code: 'manifest.invalid_cidr',
+      message: `${cidr} is the IPv4 range ${v4} (an IPv4-mapped IPv6 range, which Kubernetes reads as IPv4): write that`,
+    });
+  });
+
+  it('refuses the IPv4-compatible ::10.0.0.0/104, which Kubernetes reads as IPv6 and other readers as 10.0.0.0/8', () => {
+    expect(onlyIssue(rule('jobs_egress_allow', 'name: db, to_cidr: "::10.0.0.0/104", port: 5432'))).toMatchObject({
+      code: 'manifest.invalid_cidr',
+      message: '::10.0.0.0/104 is an IPv4-compatible IPv6 range (deprecated by RFC 4291): Kubernetes reads it as the IPv6 range ::a00:0/104, which no IPv4 address is in, and other readers as 10.0.0.0/8; for the IPv4 range write 10.0.0.0/8',
+    });
+  });
+
+  it('refuses them in kubernetes_api.cidrs and external_https_except too', () => {
+    const issues = issuesOf(networkPolicies('kubernetes_api: {cidrs: ["::ffff:10.96.0.1/128"]}', 'external_https_except: ["::ffff:169.254.0.0/112"]'));
+    expect(issues.map((i) => [i.path, i.code, i.message])).toEqual([
+      [`${NP}.kubernetes_api.cidrs[0]`, 'manifest.invalid_cidr', '::ffff:10.96.0.1/128 is the IPv4 range 10.96.0.1/32 (an IPv4-mapped IPv6 range, which Kubernetes reads as IPv4): write that'],
+      [`${NP}.external_https_except[0]`, 'manifest.invalid_cidr', '::ffff:169.254.0.0/112 is the IPv4 range 169.254.0.0/16 (an IPv4-mapped IPv6 range, which Kubernetes reads as IPv4): write that'],
+    ]);
+  });
+
+  it.each(['::1/128', '::/96', '::/80', '64:ff9b::/96', '2001:db8::/32'])('accepts the IPv6 range %s', (cidr) => {
+    expect(parse(rule('jobs_egress_allow', `name: v6, to_cidr: "${cidr}", port: 443`)).security.network_policies.jobs_egress_allow[0]?.to_cidr).toBe(cidr);
+  });
+});
+
 describe('templates no pod can run with', () => {
   it.each(['/etc/seccomp/floe.json', 'profiles/../floe.json'])('refuses localhost_profile %j', (profile) => {
     expect(onlyIssue(podSecurity('seccomp_profile: Localhost', `localhost_profile: "${profile}"`))).toEqual({

@@ -163,6 +163,20 @@ describe('egress allow rules', () => {
     expect(issue.message).toMatch(/must not be empty/);
   });
 
+  it.each(['Warehouse', 'kafka_brokers', 'two words', '-db', 'db-', '<script>x</script>', '## heading', 'a\u001b[31m', 'a'.repeat(64)])(
+    'rejects the rule name %j: it names the rule in the summary, the terminal and policy names, so it is a DNS label',
+    (name) => {
+      const issue = onlyIssue(jobsRule(`name: ${JSON.stringify(name)}`, 'to_cidr: 10.0.0.0/8', 'port: 5432'));
+      expect(issue).toMatchObject({ path: `${RULE}.name`, code: name.length > 63 ? 'manifest.out_of_range' : 'manifest.invalid_format' });
+      expect(issue.message).toMatch(name.length > 63 ? /^must be at most 63 characters/ : /^must be a DNS label: lowercase letters, digits and "-"/);
+    },
+  );
+
+  it('accepts a rule name of 63 lowercase letters, digits and "-"', () => {
+    const name = `a-${'0'.repeat(60)}z`;
+    expect(parse(jobsRule(`name: ${name}`, 'to_cidr: 10.0.0.0/8', 'port: 5432')).security.network_policies.jobs_egress_allow[0]?.name).toBe(name);
+  });
+
   it('accepts a named rule and keeps its fields', () => {
     const m = parse(jobsRule('name: pg', 'to_cidr: 10.20.0.0/16', 'port: 5432'));
     expect(m.security.network_policies.jobs_egress_allow).toEqual([{ name: 'pg', to_cidr: '10.20.0.0/16', port: 5432, protocol: 'TCP' }]);

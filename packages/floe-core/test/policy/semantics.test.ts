@@ -207,6 +207,43 @@ describe('ipBlock', () => {
     const m = model({ pods: [db], policies: [from({ cidr: '10.1.2.3/8' })] });
     expect(allowed(m, '10.200.0.1', 'app/db', '80')).toBe(true);
   });
+
+  // Go's net.ParseCIDR (and k8s.io/utils/net ParseCIDRSloppy, which the API server,
+  // kube-router and the CNIs use) returns an IPv4 network for ::ffff:a.b.c.d/n with
+  // n >= 96: a.b.c.d/(n-96). Verified with Go 1.26 and k8s.io/utils 2025-10-02.
+  it('reads the IPv4-mapped ::ffff:0.0.0.0/96 as every IPv4 address, as Kubernetes does, and no IPv6 address', () => {
+    const m = model({ pods: [db], policies: [from({ cidr: '::ffff:0.0.0.0/96' })] });
+    expect(allowed(m, '10.0.0.1', 'app/db', '443')).toBe(true);
+    expect(allowed(m, '169.254.169.254', 'app/db', '443')).toBe(true);
+    expect(allowed(m, '2001:db8::1', 'app/db', '443')).toBe(false);
+  });
+
+  it.each([
+    ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+    ['::ffff:a00:0/104', '10.0.0.0/8'],
+    ['::ffff:10.1.2.3/104', '10.0.0.0/8'],
+    ['0:0:0:0:0:ffff:169.254.169.254/128', '169.254.169.254/32'],
+  ])('reads the IPv4-mapped %s as the IPv4 range %s, also in an except', (cidr, v4) => {
+    const inside = v4.split('/')[0] as string;
+    const m = model({ pods: [db], policies: [from({ cidr })] });
+    expect(allowed(m, inside, 'app/db', '80')).toBe(true);
+    expect(allowed(m, '11.0.0.1', 'app/db', '80')).toBe(false);
+    const cut = model({ pods: [db], policies: [from({ cidr: '0.0.0.0/0', except: [cidr] })] });
+    expect(allowed(cut, inside, 'app/db', '80')).toBe(false);
+    expect(allowed(cut, '11.0.0.1', 'app/db', '80')).toBe(true);
+  });
+
+  it('reads an IPv4-mapped address as the IPv4 address (Go\'s To4)', () => {
+    const m = model({ pods: [db], policies: [from({ cidr: '10.0.0.0/8' })] });
+    expect(allowed(m, '::ffff:10.0.0.1', 'app/db', '80')).toBe(true);
+  });
+
+  it('keeps IPv6 ranges below /96 and IPv4-compatible ranges IPv6, as Go does: they match no IPv4 address', () => {
+    for (const cidr of ['::/80', '::ffff:0.0.0.0/95', '::10.0.0.0/104']) {
+      const m = model({ pods: [db], policies: [from({ cidr })] });
+      expect(allowed(m, '10.0.0.1', 'app/db', '80'), cidr).toBe(false);
+    }
+  });
 });
 
 describe('ports', () => {

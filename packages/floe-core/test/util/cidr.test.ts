@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, formatAddress, parseCidr, type Cidr } from '../../src/util/cidr.js';
+import { cidrContains, embeddedIpv4, formatAddress, parseCidr, parseKubernetesCidr, type Cidr } from '../../src/util/cidr.js';
 
 function cidr(text: string): Cidr {
   const r = parseCidr(text);
@@ -123,5 +123,46 @@ describe('cidrContains', () => {
 
   it('treats an IPv4-mapped IPv6 network as IPv6', () => {
     expect(cidrContains(cidr('10.0.0.0/8'), cidr('::ffff:10.0.0.1/128'))).toBe(false);
+  });
+});
+
+describe('parseKubernetesCidr', () => {
+  // Printed by Go 1.26 net.ParseCIDR and k8s.io/utils/net ParseCIDRSloppy (v0.0.0-20251002143259), which agree on every row.
+  it.each([
+    ['::ffff:0.0.0.0/96', '0.0.0.0/0'],
+    ['::ffff:0:0/96', '0.0.0.0/0'],
+    ['::ffff:10.0.0.0/96', '0.0.0.0/0'],
+    ['::ffff:10.0.0.1/104', '10.0.0.0/8'],
+    ['::ffff:a00:0/104', '10.0.0.0/8'],
+    ['0:0:0:0:0:ffff:10.0.0.0/104', '10.0.0.0/8'],
+    ['::FFFF:1.2.3.0/120', '1.2.3.0/24'],
+    ['::ffff:169.254.169.254/128', '169.254.169.254/32'],
+    ['::ffff:0.0.0.0/97', '0.0.0.0/1'],
+    ['::ffff:0.0.0.0/95', '::fffe:0:0/95'],
+    ['::ffff:0.0.0.0/80', '::/80'],
+    ['::ffff:0.0.0.0/0', '::/0'],
+    ['::10.0.0.0/104', '::a00:0/104'],
+    ['::1.2.3.4/128', '::102:304/128'],
+    ['::fffe:0.0.0.0/96', '::fffe:0:0/96'],
+    ['64:ff9b::/96', '64:ff9b::/96'],
+    ['10.0.0.1/8', '10.0.0.0/8'],
+  ])('reads %s as Go does: %s', (text, expected) => {
+    const r = parseKubernetesCidr(text);
+    if (!r.ok) throw new Error(r.reason);
+    expect(`${formatAddress(r.cidr.family, r.cidr.address)}/${r.cidr.prefix}`).toBe(expected);
+  });
+});
+
+describe('embeddedIpv4', () => {
+  it.each([
+    ['::ffff:0.0.0.0/96', { kind: 'mapped', ipv4: '0.0.0.0/0', ipv6: '::ffff:0:0/96' }],
+    ['::ffff:10.0.0.1/104', { kind: 'mapped', ipv4: '10.0.0.0/8', ipv6: '::ffff:a00:0/104' }],
+    ['::10.0.0.0/104', { kind: 'compatible', ipv4: '10.0.0.0/8', ipv6: '::a00:0/104' }],
+  ])('finds the IPv4 range that %s writes as IPv6', (text, expected) => {
+    expect(embeddedIpv4(text)).toEqual(expected);
+  });
+
+  it.each(['::/96', '::1/128', '::/0', '::/80', '::ffff:0.0.0.0/95', '64:ff9b::/96', '10.0.0.0/8', 'nonsense'])('finds none in %s', (text) => {
+    expect(embeddedIpv4(text)).toBeNull();
   });
 });

@@ -67,6 +67,13 @@ describe('NetworkPolicy schema', () => {
     expect(issues('NetworkPolicy', block({ except: ['10.0.0.0/8'] }))).toEqual(['spec.egress[1].to[0].ipBlock.cidr: Required value']);
   });
 
+  it('refuses an IPv4-mapped cidr as strict IP validation does, naming the IPv4 range Kubernetes reads', () => {
+    const block = (b: unknown) => policyWith('egress[1].to[0].ipBlock', b);
+    expect(issues('NetworkPolicy', block({ cidr: '::ffff:0.0.0.0/96' }))).toEqual([
+      'spec.egress[1].to[0].ipBlock.cidr: must not have an IPv4-mapped IPv6 address (Kubernetes reads ::ffff:0.0.0.0/96 as the IPv4 range 0.0.0.0/0)',
+    ]);
+  });
+
   it('requires a peer, and no other selector beside an ipBlock', () => {
     expect(issues('NetworkPolicy', policyWith('egress[0].to', [{}]))).toEqual(['spec.egress[0].to[0]: Required value: must specify a peer (podSelector, namespaceSelector or ipBlock)']);
     expect(issues('NetworkPolicy', policyWith('egress[1].to[0].podSelector', {}))).toEqual(['spec.egress[1].to[0]: Forbidden: may not specify both ipBlock and another peer']);
