@@ -1,10 +1,12 @@
 // `floe network check-cni` against the real kube-apiserver: for each network
 // plugin, the objects that signal it are created (DaemonSets with the upstream
-// names, images and args; ConfigMaps; CRDs; Nodes with annotations; the Tigera
-// Installation), the built CLI is run, and verdict, evidence and version are
-// asserted. The local control plane runs no controllers, so the DaemonSets just
-// sit in etcd; they also carry a nodeSelector no node matches, so that on a
-// cluster with controllers nothing would ever be scheduled.
+// names, namespaces, images and args; ConfigMaps; CRDs; Nodes with annotations;
+// the Tigera Installation), the built CLI is run, and verdict, evidence and
+// version are asserted. The local control plane runs no controllers, so the
+// DaemonSets just sit in etcd, with the status the test writes through the
+// status subresource (as the DaemonSet controller would: pods ready), or none;
+// they also carry a nodeSelector no node matches, so that on a cluster with
+// controllers nothing would ever be scheduled.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CniJson } from '@floe/core';
 import { floe, type RunResult } from '../cli/run.ts';
@@ -14,6 +16,7 @@ import { Namespaces, uniqueName } from '../harness/namespaces.ts';
 import { createUser, READ_ONLY_RULES, readOnlyRulesWithout } from '../harness/users.ts';
 
 type Evidence = CniJson['evidence'][number];
+type Unverified = CniJson['plugins'][number]['unverified'][number];
 
 let conn: Connection;
 let names: Namespaces;
@@ -21,11 +24,28 @@ let names: Namespaces;
 const ns = uniqueName('floe-it-cni');
 /** What the current test applied; afterEach deletes it, so every case starts from the bare cluster. */
 let applied: KubeObject[] = [];
+/** Where the installs put their agents (check-cni counts only plausible installs). */
+const SYSTEM = 'kube-system';
+const OVN = 'ovn-kubernetes';
 
 const EMPTY_NODE_INFO = Object.fromEntries(
   ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'].map((k) => [k, '']),
 );
 const NEVER_SCHEDULE = { 'floe.dev/check-cni-test': 'never-schedule' };
+
+interface DaemonSetStatus {
+  currentNumberScheduled: number;
+  desiredNumberScheduled: number;
+  numberMisscheduled: number;
+  numberReady: number;
+}
+/** What the DaemonSet controller writes for an agent running on one node. */
+const RUNNING: DaemonSetStatus = { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1 };
+/** What a DaemonSet that no node runs has: the API server's zeros. */
+const NOWHERE: DaemonSetStatus = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+/** The status `apply` writes through the status subresource after creating the DaemonSet. */
+const STATUS = Symbol('status');
+type Applied = KubeObject & { [STATUS]?: DaemonSetStatus };
 
 interface ContainerSpec {
   name: string;
@@ -44,7 +64,10 @@ function workload(kind: 'DaemonSet' | 'Deployment', namespace: string, name: str
     },
   };
 }
-const daemonSet = (namespace: string, name: string, ...containers: ContainerSpec[]) => workload('DaemonSet', namespace, name, containers);
+/** A DaemonSet whose pods run (status written as the controller would). */
+const daemonSet = (namespace: string, name: string, ...containers: ContainerSpec[]): Applied => ({ ...workload('DaemonSet', namespace, name, containers), [STATUS]: RUNNING });
+/** A DaemonSet with another status, e.g. NOWHERE. */
+const withStatus = (o: Applied, status: DaemonSetStatus): Applied => ({ ...o, [STATUS]: status });
 const deployment = (namespace: string, name: string, ...containers: ContainerSpec[]) => workload('Deployment', namespace, name, containers);
 const configMap = (namespace: string, name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
 const node = (name: string, annotations: Record<string, string>, labels: Record<string, string>, kubeletVersion?: string): KubeObject => ({
@@ -71,16 +94,25 @@ function crd(group: string, plural: string, kind: string, scope: 'Cluster' | 'Na
 
 const list = (items: KubeObject[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 
-/** One `kubectl apply` for the case's objects; CRDs first (and established), since their objects need them. */
-async function apply(objects: KubeObject[]): Promise<void> {
+/**
+ * One `kubectl apply` for the case's objects; CRDs first (and established),
+ * since their objects need them. Then each DaemonSet's status, through the
+ * status subresource: the API server ignores status in a create.
+ */
+async function apply(objects: Applied[]): Promise<void> {
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   const rest = objects.filter((o) => o.kind !== 'CustomResourceDefinition');
-  applied = objects;
+  applied.push(...objects);
   if (crds.length) {
     await conn.kubectl.ok(['apply', '-f', '-'], list(crds));
     await conn.kubectl.ok(['wait', '--for=condition=Established', '--timeout=30s', ...crds.map((c) => `crd/${c.metadata.name}`)]);
   }
   if (rest.length) await conn.kubectl.ok(['apply', '-f', '-'], list(rest));
+  for (const o of rest) {
+    const status = o[STATUS];
+    if (!status || status === NOWHERE) continue;
+    await conn.kubectl.ok(['patch', 'daemonset', o.metadata.name, '-n', String(o.metadata.namespace), '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+  }
 }
 
 async function checkCni(args: string[] = ['--output', 'json'], kubeconfig = conn.info.kubeconfig): Promise<RunResult & { json?: CniJson }> {
@@ -93,6 +125,11 @@ beforeAll(async () => {
   names = new Namespaces(conn);
   names.track(ns);
   await conn.kubectl.ok(['create', 'namespace', ns]);
+  // OVN-Kubernetes installs into its own namespace; a cluster with OVN would have failed the check below anyway.
+  if ((await conn.kubectl.run(['get', 'namespace', OVN])).code !== 0) {
+    names.track(OVN);
+    await conn.kubectl.ok(['create', 'namespace', OVN]);
+  }
   // Every case asserts a cluster-wide verdict: a cluster with a plugin of its own would decide it instead.
   const bare = await checkCni();
   if (bare.json?.plugins.length) {
@@ -147,7 +184,9 @@ describe('floe network check-cni on the real API server', () => {
     expect(r.json?.plugins).toEqual([expect.objectContaining({ name: 'calico', version: 'v3.28.1', enforcesPolicy: true })]);
     expect(r.json?.evidence).toEqual([
       expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'spec.template.spec.containers[calico-node].image', value: 'docker.io/calico/node:v3.28.1' }),
+      expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'status.numberReady', value: '1', meaning: '1 of 1 scheduled pods are ready' }),
     ]);
+    expect(r.json?.plugins[0]?.unverified).toEqual([]);
     // One audit event on stderr, with the verdict.
     const audit = r.stderr.split('\n').filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l) as { audit: Record<string, unknown> });
     expect(audit).toEqual([{ ...audit[0], audit: expect.objectContaining({ operation: 'network.check-cni', result: 'success', verdict: 'enforced' }) }]);
@@ -157,17 +196,20 @@ describe('floe network check-cni on the real API server', () => {
   });
 
   it('reports not-enforced, exit 1, with only kube-flannel', async () => {
-    await apply([daemonSet(ns, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6', args: ['--ip-masq', '--kube-subnet-mgr'] })]);
+    await apply([daemonSet(SYSTEM, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6', args: ['--ip-masq', '--kube-subnet-mgr'] })]);
     const r = await checkCni();
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ verdict: 'not-enforced', enforcedBy: [] });
     expect(r.json?.plugins).toEqual([expect.objectContaining({ name: 'flannel', version: 'v0.25.6', enforcesPolicy: false })]);
-    expect(r.json?.evidence).toEqual([expect.objectContaining({ kind: 'DaemonSet', namespace: ns, name: 'kube-flannel-ds', value: 'docker.io/flannel/flannel:v0.25.6' })]);
+    expect(r.json?.evidence).toEqual([
+      expect.objectContaining({ kind: 'DaemonSet', namespace: SYSTEM, name: 'kube-flannel-ds', value: 'docker.io/flannel/flannel:v0.25.6' }),
+      expect.objectContaining({ kind: 'DaemonSet', namespace: SYSTEM, name: 'kube-flannel-ds', field: 'status.numberReady', value: '1' }),
+    ]);
   });
 
   interface Case {
     title: string;
-    objects: () => KubeObject[];
+    objects: () => Applied[];
     verdict: 'enforced' | 'not-enforced' | 'unknown';
     plugin: string;
     version: string | null;
@@ -197,31 +239,22 @@ describe('floe network check-cni on the real API server', () => {
       ],
     },
     {
-      title: 'Calico from the operator: calico-node outside kube-system is found',
-      objects: () => [daemonSet(ns, 'calico-node', { name: 'calico-node', image: 'quay.io/calico/node:v3.29.1' })],
-      verdict: 'enforced',
-      plugin: 'calico',
-      version: 'v3.29.1',
-      enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'calico-node' }],
-    },
-    {
       title: 'Canal: calico-node and kube-flannel in one DaemonSet are enforced by Calico',
-      objects: () => [daemonSet(ns, 'canal', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }, { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' })],
+      objects: () => [daemonSet(SYSTEM, 'canal', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }, { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' })],
       verdict: 'enforced',
       plugin: 'canal',
       version: 'v3.28.1',
       enforcesPolicy: true,
       evidence: [
-        { kind: 'DaemonSet', namespace: ns, name: 'canal', field: 'spec.template.spec.containers[calico-node].image' },
-        { kind: 'DaemonSet', namespace: ns, name: 'canal', field: 'spec.template.spec.containers[kube-flannel].image' },
+        { kind: 'DaemonSet', namespace: SYSTEM, name: 'canal', field: 'spec.template.spec.containers[calico-node].image' },
+        { kind: 'DaemonSet', namespace: SYSTEM, name: 'canal', field: 'spec.template.spec.containers[kube-flannel].image' },
       ],
     },
     {
       title: 'flannel and Calico in separate DaemonSets are enforced by Calico',
       objects: () => [
-        daemonSet(ns, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' }),
-        daemonSet(ns, 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }),
+        daemonSet(SYSTEM, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' }),
+        daemonSet(SYSTEM, 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' }),
       ],
       verdict: 'enforced',
       plugin: 'calico',
@@ -233,34 +266,34 @@ describe('floe network check-cni on the real API server', () => {
     {
       title: 'Cilium with cilium-config enable-policy default is enforced',
       objects: () => [
-        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5@sha256:758ca0793f5995bb938a2fa219dcce63dc0b3fa7fc4ce5cc851125281fb7361d' }),
-        configMap(ns, 'cilium-config', { 'enable-policy': 'default', 'routing-mode': 'tunnel' }),
+        daemonSet(SYSTEM, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5@sha256:758ca0793f5995bb938a2fa219dcce63dc0b3fa7fc4ce5cc851125281fb7361d' }),
+        configMap(SYSTEM, 'cilium-config', { 'enable-policy': 'default', 'routing-mode': 'tunnel' }),
       ],
       verdict: 'enforced',
       plugin: 'cilium',
       version: 'v1.16.5',
       enforcesPolicy: true,
       evidence: [
-        { kind: 'DaemonSet', namespace: ns, name: 'cilium' },
-        { kind: 'ConfigMap', namespace: ns, name: 'cilium-config', field: 'data.enable-policy', value: 'default' },
+        { kind: 'DaemonSet', namespace: SYSTEM, name: 'cilium' },
+        { kind: 'ConfigMap', namespace: SYSTEM, name: 'cilium-config', field: 'data.enable-policy', value: 'default' },
       ],
     },
     {
       title: 'Cilium with cilium-config enable-policy never is not enforced',
       objects: () => [
-        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5' }),
-        configMap(ns, 'cilium-config', { 'enable-policy': 'never' }),
+        daemonSet(SYSTEM, 'cilium', { name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.5' }),
+        configMap(SYSTEM, 'cilium-config', { 'enable-policy': 'never' }),
       ],
       verdict: 'not-enforced',
       plugin: 'cilium',
       version: 'v1.16.5',
       enforcesPolicy: false,
-      evidence: [{ kind: 'ConfigMap', namespace: ns, name: 'cilium-config', field: 'data.enable-policy', value: 'never' }],
+      evidence: [{ kind: 'ConfigMap', namespace: SYSTEM, name: 'cilium-config', field: 'data.enable-policy', value: 'never' }],
     },
     {
       title: 'Azure CNI powered by Cilium: the mcr.microsoft.com agent and the AKS dataplane node label',
       objects: () => [
-        daemonSet(ns, 'cilium', { name: 'cilium-agent', image: 'mcr.microsoft.com/containernetworking/cilium/cilium:v1.17.4-250610' }),
+        daemonSet(SYSTEM, 'cilium', { name: 'cilium-agent', image: 'mcr.microsoft.com/containernetworking/cilium/cilium:v1.17.4-250610' }),
         node('floe-it-aks-node-0', {}, { 'kubernetes.azure.com/ebpf-dataplane': 'cilium' }),
       ],
       verdict: 'enforced',
@@ -268,23 +301,23 @@ describe('floe network check-cni on the real API server', () => {
       version: 'v1.17.4-250610',
       enforcesPolicy: true,
       evidence: [
-        { kind: 'DaemonSet', namespace: ns, name: 'cilium' },
+        { kind: 'DaemonSet', namespace: SYSTEM, name: 'cilium' },
         { kind: 'Node', name: 'floe-it-aks-node-0', field: 'metadata.labels[kubernetes.azure.com/ebpf-dataplane]', value: 'cilium' },
       ],
     },
     {
       title: 'GKE Dataplane V2: the anetd DaemonSet is enforced',
-      objects: () => [daemonSet(ns, 'anetd', { name: 'cilium-agent', image: 'gke.gcr.io/cilium/cilium:v1.14.9-gke4.1' })],
+      objects: () => [daemonSet(SYSTEM, 'anetd', { name: 'cilium-agent', image: 'gke.gcr.io/cilium/cilium:v1.14.9-gke4.1' })],
       verdict: 'enforced',
       plugin: 'gke-dataplane-v2',
       version: 'v1.14.9-gke4.1',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'anetd' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'anetd' }],
     },
     {
       title: 'Antrea: antrea-agent is enforced, and antrea-controller supports it',
       objects: () => [
-        daemonSet(ns, 'antrea-agent', { name: 'antrea-agent', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }, { name: 'antrea-ovs', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }),
+        daemonSet(SYSTEM, 'antrea-agent', { name: 'antrea-agent', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }, { name: 'antrea-ovs', image: 'antrea/antrea-agent-ubuntu:v2.2.0' }),
         deployment(ns, 'antrea-controller', { name: 'antrea-controller', image: 'antrea/antrea-controller-ubuntu:v2.2.0' }),
       ],
       verdict: 'enforced',
@@ -292,22 +325,22 @@ describe('floe network check-cni on the real API server', () => {
       version: 'v2.2.0',
       enforcesPolicy: true,
       evidence: [
-        { kind: 'DaemonSet', namespace: ns, name: 'antrea-agent' },
+        { kind: 'DaemonSet', namespace: SYSTEM, name: 'antrea-agent' },
         { kind: 'Deployment', namespace: ns, name: 'antrea-controller' },
       ],
     },
     {
       title: 'kube-router with --run-firewall=true is enforced',
-      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=true', '--run-service-proxy=false'] })],
+      objects: () => [daemonSet(SYSTEM, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=true', '--run-service-proxy=false'] })],
       verdict: 'enforced',
       plugin: 'kube-router',
       version: 'v2.2.1',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kube-router', field: 'spec.template.spec.containers[kube-router].args', value: '--run-firewall=true' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'kube-router', field: 'spec.template.spec.containers[kube-router].args', value: '--run-firewall=true' }],
     },
     {
       title: 'kube-router without --run-firewall is enforced: the flag defaults to true',
-      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true'] })],
+      objects: () => [daemonSet(SYSTEM, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true'] })],
       verdict: 'enforced',
       plugin: 'kube-router',
       version: 'v2.2.1',
@@ -316,7 +349,7 @@ describe('floe network check-cni on the real API server', () => {
     },
     {
       title: 'kube-router with --run-firewall=false is not enforced',
-      objects: () => [daemonSet(ns, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=false'] })],
+      objects: () => [daemonSet(SYSTEM, 'kube-router', { name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.2.1', args: ['--run-router=true', '--run-firewall=false'] })],
       verdict: 'not-enforced',
       plugin: 'kube-router',
       version: 'v2.2.1',
@@ -325,16 +358,16 @@ describe('floe network check-cni on the real API server', () => {
     },
     {
       title: 'Weave Net with the weave-npc container is enforced',
-      objects: () => [daemonSet(ns, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' }, { name: 'weave-npc', image: 'weaveworks/weave-npc:2.8.1' })],
+      objects: () => [daemonSet(SYSTEM, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' }, { name: 'weave-npc', image: 'weaveworks/weave-npc:2.8.1' })],
       verdict: 'enforced',
       plugin: 'weave-net',
       version: '2.8.1',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'weave-net', field: 'spec.template.spec.containers[weave-npc].image' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'weave-net', field: 'spec.template.spec.containers[weave-npc].image' }],
     },
     {
       title: 'Weave Net without weave-npc is not enforced',
-      objects: () => [daemonSet(ns, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' })],
+      objects: () => [daemonSet(SYSTEM, 'weave-net', { name: 'weave', image: 'weaveworks/weave-kube:2.8.1' })],
       verdict: 'not-enforced',
       plugin: 'weave-net',
       version: '2.8.1',
@@ -343,16 +376,16 @@ describe('floe network check-cni on the real API server', () => {
     },
     {
       title: 'kindnet from kind v0.24 (kindnetd v20240813) embeds kube-network-policies: enforced',
-      objects: () => [daemonSet(ns, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' })],
+      objects: () => [daemonSet(SYSTEM, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' })],
       verdict: 'enforced',
       plugin: 'kindnet',
       version: 'v20240813-c6f155d6',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kindnet', value: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'kindnet', value: 'docker.io/kindest/kindnetd:v20240813-c6f155d6' }],
     },
     {
       title: 'kindnet from kind v0.23 (kindnetd v20240513) is older: not enforced',
-      objects: () => [daemonSet(ns, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240513-cd2ac642' })],
+      objects: () => [daemonSet(SYSTEM, 'kindnet', { name: 'kindnet-cni', image: 'docker.io/kindest/kindnetd:v20240513-cd2ac642' })],
       verdict: 'not-enforced',
       plugin: 'kindnet',
       version: 'v20240513-cd2ac642',
@@ -363,12 +396,12 @@ describe('floe network check-cni on the real API server', () => {
       title: 'Amazon VPC CNI with aws-eks-nodeagent --enable-network-policy=true is enforced',
       objects: () => [
         daemonSet(
-          ns,
+          SYSTEM,
           'aws-node',
           { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1' },
           { name: 'aws-eks-nodeagent', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1', args: ['--enable-ipv6=false', '--enable-network-policy=true'] },
         ),
-        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+        configMap(SYSTEM, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
       ],
       verdict: 'enforced',
       plugin: 'aws-vpc-cni',
@@ -380,12 +413,12 @@ describe('floe network check-cni on the real API server', () => {
       title: 'Amazon VPC CNI with the controller ConfigMap on but the node agent off is not enforced',
       objects: () => [
         daemonSet(
-          ns,
+          SYSTEM,
           'aws-node',
           { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1' },
           { name: 'aws-eks-nodeagent', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1', args: ['--enable-ipv6=false', '--enable-network-policy=false'] },
         ),
-        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+        configMap(SYSTEM, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
       ],
       verdict: 'not-enforced',
       plugin: 'aws-vpc-cni',
@@ -393,14 +426,14 @@ describe('floe network check-cni on the real API server', () => {
       enforcesPolicy: false,
       evidence: [
         { kind: 'DaemonSet', name: 'aws-node', value: '--enable-network-policy=false' },
-        { kind: 'ConfigMap', namespace: ns, name: 'amazon-vpc-cni', field: 'data.enable-network-policy-controller', value: 'true' },
+        { kind: 'ConfigMap', namespace: SYSTEM, name: 'amazon-vpc-cni', field: 'data.enable-network-policy-controller', value: 'true' },
       ],
     },
     {
       title: 'Amazon VPC CNI with the ConfigMap but no node agent container is not enforced',
       objects: () => [
-        daemonSet(ns, 'aws-node', { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3-eksbuild.1' }),
-        configMap(ns, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
+        daemonSet(SYSTEM, 'aws-node', { name: 'aws-node', image: '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3-eksbuild.1' }),
+        configMap(SYSTEM, 'amazon-vpc-cni', { 'enable-network-policy-controller': 'true' }),
       ],
       verdict: 'not-enforced',
       plugin: 'aws-vpc-cni',
@@ -410,18 +443,18 @@ describe('floe network check-cni on the real API server', () => {
     },
     {
       title: 'Azure NPM is enforced',
-      objects: () => [daemonSet(ns, 'azure-npm', { name: 'azure-npm', image: 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.5' })],
+      objects: () => [daemonSet(SYSTEM, 'azure-npm', { name: 'azure-npm', image: 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.5' })],
       verdict: 'enforced',
       plugin: 'azure-npm',
       version: 'v1.5.5',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'azure-npm' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'azure-npm' }],
     },
     {
       title: 'OVN-Kubernetes: ovnkube-node is enforced',
       objects: () => [
         daemonSet(
-          ns,
+          OVN,
           'ovnkube-node',
           { name: 'ovn-controller', image: 'ghcr.io/ovn-kubernetes/ovn-kubernetes/ovn-kube-ubuntu:v1.1.0' },
           { name: 'ovnkube-controller', image: 'ghcr.io/ovn-kubernetes/ovn-kubernetes/ovn-kube-ubuntu:v1.1.0' },
@@ -431,16 +464,16 @@ describe('floe network check-cni on the real API server', () => {
       plugin: 'ovn-kubernetes',
       version: 'v1.1.0',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'ovnkube-node' }],
+      evidence: [{ kind: 'DaemonSet', namespace: OVN, name: 'ovnkube-node' }],
     },
     {
       title: 'kube-network-policies is enforced',
-      objects: () => [daemonSet(ns, 'kube-network-policies', { name: 'kube-network-policies', image: 'registry.k8s.io/networking/kube-network-policies:v0.7.0' })],
+      objects: () => [daemonSet(SYSTEM, 'kube-network-policies', { name: 'kube-network-policies', image: 'registry.k8s.io/networking/kube-network-policies:v0.7.0' })],
       verdict: 'enforced',
       plugin: 'kube-network-policies',
       version: 'v0.7.0',
       enforcesPolicy: true,
-      evidence: [{ kind: 'DaemonSet', namespace: ns, name: 'kube-network-policies' }],
+      evidence: [{ kind: 'DaemonSet', namespace: SYSTEM, name: 'kube-network-policies' }],
     },
     {
       title: 'k3s: a server node without --disable-network-policy runs the embedded controller, version from the kubelet',
@@ -486,6 +519,76 @@ describe('floe network check-cni on the real API server', () => {
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ verdict: 'unknown', plugins: [] });
     expect(r.json?.notes).toEqual([expect.stringContaining('CustomResourceDefinition ciliumnetworkpolicies.cilium.io (Cilium) exists, but no node agent of it was found')]);
+  });
+
+  describe('only a plausible install counts (security review, finding 4)', () => {
+    /** The review's reproduction: any tenant can create this in its own namespace. */
+    const spoof = () => withStatus(daemonSet(ns, 'innocent-looking', { name: 'calico-node', image: 'busybox:1.36' }), NOWHERE);
+    const checks = (json: CniJson | undefined, plugin: string) => json?.plugins.find((p) => p.name === plugin)?.unverified.map((u: Unverified) => u.check);
+
+    it('a calico-node DaemonSet in a tenant namespace, with a busybox image and scheduled nowhere, is unknown, exit 1, and says which checks failed', async () => {
+      await apply([spoof()]);
+      const r = await checkCni();
+      expect(r.code).toBe(1);
+      expect(r.json).toMatchObject({ verdict: 'unknown', enforcedBy: [] });
+      expect(r.json?.plugins).toEqual([expect.objectContaining({ name: 'calico', version: null, enforcesPolicy: null })]);
+      expect(checks(r.json, 'calico')).toEqual(['namespace', 'image', 'status']);
+      expect(r.json?.plugins[0]?.unverified[2]?.message).toBe('no pod of it is ready (status.numberReady 0) and it is scheduled on 0 nodes (status.desiredNumberScheduled 0; nodes: 0 found)');
+
+      const text = await checkCni([]);
+      expect(text.code).toBe(1);
+      expect(text.stdout.split('\n')[0]).toBe(
+        `UNKNOWN  Cannot tell whether NetworkPolicies are enforced: Calico: DaemonSet ${ns}/innocent-looking is unverified: it fails the namespace, image and status checks of a Calico install, so it decides nothing.`,
+      );
+      expect(text.stdout).toContain(
+        `unverified (not counted as an install):\n  calico: DaemonSet ${ns}/innocent-looking\n    namespace: ${ns} is not a namespace Calico runs calico-node in (kube-system, calico-system), and no Tigera Installation owns the DaemonSet\n    image: busybox:1.36 (container calico-node) is not an image of calico-node`,
+      );
+      expect(text.stdout).toMatch(/\n {2}nodes +cluster \(labels, annotations, kubelet version\): 0 found\n/);
+    });
+
+    it('the spoof with a ready status written through the status subresource is still unknown: namespace and image', async () => {
+      await apply([withStatus(spoof(), RUNNING)]);
+      const r = await checkCni();
+      expect(r.code).toBe(1);
+      expect(r.json?.verdict).toBe('unknown');
+      expect(checks(r.json, 'calico')).toEqual(['namespace', 'image']);
+    });
+
+    it('a genuine-looking install (kube-system, calico/node, pods ready) next to the spoof is enforced, and a note names the spoof', async () => {
+      await apply([daemonSet(SYSTEM, 'calico-node', { name: 'calico-node', image: 'quay.io/calico/node:v3.29.1' }), spoof()]);
+      const r = await checkCni();
+      expect(r.code).toBe(0);
+      expect(r.json).toMatchObject({ verdict: 'enforced', enforcedBy: ['calico'] });
+      expect(r.json?.evidence.map((e) => e.namespace)).not.toContain(ns);
+      expect(r.json?.notes).toEqual([expect.stringMatching(new RegExp(`^DaemonSet ${ns}/innocent-looking looks like Calico but is not counted: it fails the namespace, image and status checks`))]);
+    });
+
+    it('a DaemonSet of a real install that runs on no node is not called installed: kube-flannel scheduled nowhere is unknown', async () => {
+      await apply([withStatus(daemonSet(SYSTEM, 'kube-flannel-ds', { name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.6' }), NOWHERE)]);
+      const r = await checkCni();
+      expect(r.code).toBe(1);
+      expect(r.json?.verdict).toBe('unknown');
+      expect(r.json?.summary).not.toContain('installed');
+      expect(checks(r.json, 'flannel')).toEqual(['status']);
+    });
+
+    it('calico-node owned by the Tigera Installation (ownerReference with its uid) counts outside the usual namespaces; a forged uid does not', async () => {
+      await apply([
+        crd('operator.tigera.io', 'installations', 'Installation', 'Cluster'),
+        { apiVersion: 'operator.tigera.io/v1', kind: 'Installation', metadata: { name: 'default' }, spec: { cni: { type: 'Calico' } }, status: { variant: 'Calico', calicoVersion: 'v3.29.1' } },
+      ]);
+      const uid = await conn.kubectl.ok(['get', 'installations.operator.tigera.io', 'default', '-o', 'jsonpath={.metadata.uid}']);
+      const owned = (name: string, ownerUid: string): Applied => {
+        const o = daemonSet(ns, name, { name: 'calico-node', image: 'quay.io/calico/node:v3.29.1' });
+        return { ...o, metadata: { ...o.metadata, ownerReferences: [{ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', name: 'default', uid: ownerUid, controller: true }] } };
+      };
+      await apply([owned('calico-node', uid), owned('calico-node-forged', '00000000-0000-4000-8000-000000000000')]);
+      const r = await checkCni();
+      expect(r.code).toBe(0);
+      expect(evidenceOf(r.json, 'calico')).toContainEqual(expect.objectContaining({ kind: 'DaemonSet', namespace: ns, name: 'calico-node', field: 'metadata.ownerReferences[Installation]', value: 'default' }));
+      expect(evidenceOf(r.json, 'calico').map((e) => e.name)).not.toContain('calico-node-forged');
+      expect(r.json?.notes).toEqual([expect.stringMatching(new RegExp(`^DaemonSet ${ns}/calico-node-forged looks like Calico but is not counted: it fails the namespace check`))]);
+    });
   });
 
   it('works for a user granted only examples/rbac/floe-network-reader.yaml, and never prints its token', async () => {

@@ -280,29 +280,53 @@ describe('a dead API server', () => {
 });
 
 describe('the cni check (check-cni\'s verdict)', () => {
-  const daemonSet = (namespace: string, name: string, image: string) => ({
+  const daemonSet = (namespace: string, name: string, image: string, container: string) => ({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace },
     spec: {
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image }] } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: container, image }] } },
     },
   });
+  /**
+   * Creates the DaemonSet, deleted when the test ends; `ready` writes the
+   * status the DaemonSet controller would (the local control plane runs none).
+   */
+  async function run(namespace: string, name: string, image: string, ready: boolean, container = name): Promise<void> {
+    await conn.kubectl.ok(['apply', '-f', '-'], JSON.stringify(daemonSet(namespace, name, image, container)));
+    onTestFinished(async () => {
+      await conn.kubectl.ok(['delete', 'daemonset', name, '-n', namespace, '--ignore-not-found']);
+    });
+    if (ready) {
+      const status = { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1 };
+      await conn.kubectl.ok(['patch', 'daemonset', name, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+    }
+  }
 
   it('fails when only flannel runs (every policy would be inert) and passes once calico-node runs too', async () => {
-    const where = await ns.create('floe-it-vcni');
     const m = await manifest();
     const dir = await generated(m);
-    await conn.kubectl.ok(['apply', '-f', '-'], JSON.stringify(daemonSet(where, 'kube-flannel-ds', 'docker.io/flannel/flannel:v0.25.6')));
+    await run('kube-system', 'kube-flannel-ds', 'docker.io/flannel/flannel:v0.25.6', true, 'kube-flannel');
     const inert = await validateServer(m, dir);
     expect(inert.code).toBe(1);
     const cni = check(JSON.parse(inert.stdout) as Report, 'cni');
     expect(cni.status).toBe('fail');
     expect(cni.problems[0]?.message).toMatch(/^the network plugin does not enforce NetworkPolicy, so every policy in the directory would be inert: /);
-    await conn.kubectl.ok(['apply', '-f', '-'], JSON.stringify(daemonSet(where, 'calico-node', 'quay.io/calico/node:v3.29.1')));
+    await run('kube-system', 'calico-node', 'quay.io/calico/node:v3.29.1', true);
     const enforced = await validateServer(m, dir);
     expect(enforced.code, enforced.stdout).toBe(0);
     expect(check(JSON.parse(enforced.stdout) as Report, 'cni')).toMatchObject({ status: 'pass', summary: expect.stringMatching(/^NetworkPolicies are enforced: .*[Cc]alico/) });
+  });
+
+  it('does not pass on a spoofed calico-node DaemonSet in a tenant namespace (busybox image, scheduled nowhere): it cannot tell, and says why', async () => {
+    const tenant = await ns.create('floe-it-vcni-tenant');
+    const m = await manifest();
+    const dir = await generated(m);
+    await run(tenant, 'innocent-looking', 'busybox:1.36', false, 'calico-node');
+    const r = await validateServer(m, dir);
+    const cni = check(JSON.parse(r.stdout) as Report, 'cni');
+    expect(cni.status).toBe('warn');
+    expect(cni.problems[0]?.message).toContain(`DaemonSet ${tenant}/innocent-looking is unverified: it fails the namespace, image and status checks of a Calico install`);
   });
 });

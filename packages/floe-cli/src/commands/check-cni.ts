@@ -36,9 +36,15 @@ only (examples/rbac/floe-network-reader.yaml grants exactly that). Recognised: C
 GKE Dataplane V2, Antrea, kube-router, Weave Net, kindnet, flannel, Amazon VPC
 CNI, Azure NPM, OVN-Kubernetes, kube-network-policies, k3s.
 
+A match counts only as a plausible install: in a namespace the plugin's
+installs use (or owned by its operator, e.g. the Tigera Installation), running
+the plugin's image repository, with pods ready (or scheduled on every node).
+Anything else, such as a container named calico-node in a tenant's namespace,
+is listed as unverified, with the checks it failed, and decides nothing.
+
 Verdicts: enforced (some plugin enforces NetworkPolicy), not-enforced (plugins
-found, none enforces), unknown (nothing recognised, or a plugin whose setting
-cannot be read; the output lists what was looked at).
+found, none enforces), unknown (nothing recognised, a plugin whose setting
+cannot be read, or only unverified matches; the output lists what was looked at).
 
 Exit codes: 0 enforced, 1 not-enforced or unknown, 2 bad flags, 3 cluster
 unreachable, credentials rejected, forbidden or timed out.

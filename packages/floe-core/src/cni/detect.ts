@@ -11,6 +11,7 @@ import { detectKubeRouter } from './plugins/kube-router.js';
 import { detectAlwaysEnforcing } from './plugins/always-enforcing.js';
 import { detectWeave } from './plugins/weave.js';
 import type { CniEvidence, CniPlugin, CniReport, CniSnapshot, CniVerdict, ContainerInfo } from './types.js';
+import { failedChecks } from './verify.js';
 
 /** One rule per plugin family; each reads the whole snapshot and reports what it recognises. */
 const RULES: ((s: CniSnapshot) => CniPlugin[])[] = [
@@ -88,7 +89,26 @@ function merge(found: CniPlugin[]): CniPlugin[] {
       enforcesPolicy: enforces,
       reason: unique(group.filter((p) => p.enforcesPolicy === enforces).map((p) => p.reason)).join('; '),
       evidence: group.flatMap((p) => p.evidence),
+      unverified: group.flatMap((p) => p.unverified ?? []),
     };
+  });
+}
+
+const isUnverified = (p: CniPlugin) => (p.unverified?.length ?? 0) > 0;
+
+/**
+ * A match that is no plausible install decides nothing. Beside a verified
+ * install of the same plugin it is left out, with a note; alone it stays, as
+ * "cannot tell", saying which checks it failed.
+ */
+function countable(found: CniPlugin[], notes: string[]): CniPlugin[] {
+  const verified = new Set(found.filter((p) => !isUnverified(p)).map((p) => p.name));
+  return found.filter((p) => {
+    if (!isUnverified(p) || !verified.has(p.name)) return true;
+    const first = p.unverified?.[0];
+    const where = first ? `${first.kind} ${first.namespace ? `${first.namespace}/` : ''}${first.name}` : p.title;
+    notes.push(`${where} looks like ${p.title} but is not counted: it fails ${failedChecks(p.unverified ?? [])} of an install (${(p.unverified ?? []).map((u) => `${u.check}: ${u.message}`).join('; ')}).`);
+    return false;
   });
 }
 
@@ -121,8 +141,8 @@ function summarise(verdict: CniVerdict, plugins: CniPlugin[]): string {
  */
 export function detectCni(snapshot: CniSnapshot): CniReport {
   const s = sorted(snapshot);
-  const plugins = merge(RULES.flatMap((rule) => rule(s)));
   const notes: string[] = [];
+  const plugins = merge(countable(RULES.flatMap((rule) => rule(s)), notes));
   const attach = (support: Supporting, evidence: CniEvidence, orphan: string) => {
     const target = plugins.find((p) => support.plugins.includes(p.name));
     if (target) target.evidence.push(evidence);
@@ -161,8 +181,9 @@ export function detectCni(snapshot: CniSnapshot): CniReport {
     combined.push(`More than one plugin enforces NetworkPolicy (${list(enforcing.map((e) => e.title))}): traffic must pass each of them. Outside a migration this is rarely intended.`);
   }
   if (enforcing.length) {
+    const others = `${list(enforcing.map((e) => e.title))} ${enforcing.length > 1 ? 'do' : 'does'}, so policies are enforced.`;
     for (const p of plugins.filter((x) => x.enforcesPolicy !== true)) {
-      combined.push(`${p.title} does not enforce NetworkPolicy here (${p.reason}); ${list(enforcing.map((e) => e.title))} ${enforcing.length > 1 ? 'do' : 'does'}, so policies are enforced.`);
+      combined.push(isUnverified(p) ? `${p.title} is not counted (${p.reason}); ${others}` : `${p.title} does not enforce NetworkPolicy here (${p.reason}); ${others}`);
     }
   }
   notes.unshift(...combined);

@@ -1,7 +1,7 @@
 import { RESOURCES, resourceName } from '../cluster/resources.js';
 import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
 import { CNI_CRDS } from './detect.js';
-import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, LookedAt, NodeInfo, WorkloadInfo } from './types.js';
+import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, DaemonSetStatusInfo, LookedAt, NodeInfo, OwnerInfo, WorkloadInfo } from './types.js';
 
 /** The ConfigMaps whose contents decide enforcement (Cilium's policy mode, the VPC CNI's controller switch). */
 export const CNI_CONFIGMAPS = ['cilium-config', 'amazon-vpc-cni'] as const;
@@ -12,13 +12,36 @@ const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'obje
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const stringMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+function owners(o: KubeObject): OwnerInfo[] {
+  const refs = o.metadata.ownerReferences;
+  return (Array.isArray(refs) ? refs : []).map((raw) => {
+    const r = record(raw);
+    return { apiVersion: String(r.apiVersion ?? ''), kind: String(r.kind ?? ''), name: String(r.name ?? ''), uid: String(r.uid ?? ''), controller: r.controller === true };
+  });
+}
+
+/** What the DaemonSet controller wrote; a DaemonSet no controller has seen has no status (nothing scheduled). */
+function daemonSetStatus(o: KubeObject): DaemonSetStatusInfo {
+  const status = record(o.status);
+  return { desiredNumberScheduled: count(status.desiredNumberScheduled), numberReady: count(status.numberReady) };
+}
+
 function workload(kind: WorkloadInfo['kind'], o: KubeObject): WorkloadInfo {
   const podSpec = record(record(record(o.spec).template).spec);
   const containers: ContainerInfo[] = (Array.isArray(podSpec.containers) ? podSpec.containers : []).map((raw) => {
     const c = record(raw);
     return { name: String(c.name ?? ''), image: String(c.image ?? ''), command: strings(c.command), args: strings(c.args) };
   });
-  return { kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name, containers };
+  return {
+    kind,
+    namespace: o.metadata.namespace ?? '',
+    name: o.metadata.name,
+    containers,
+    owners: owners(o),
+    ...(kind === 'DaemonSet' ? { status: daemonSetStatus(o) } : {}),
+  };
 }
 
 function configMap(o: KubeObject): ConfigMapInfo {
@@ -41,6 +64,7 @@ function customObject(o: KubeObject): CustomObjectInfo {
     kind: o.kind,
     ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
     name: o.metadata.name,
+    ...(typeof o.metadata.uid === 'string' ? { uid: o.metadata.uid } : {}),
     spec: record(o.spec),
     status: record(o.status),
   };

@@ -1,4 +1,4 @@
-import type { CniEvidence, CniPlugin, CniReport } from './types.js';
+import type { CniEvidence, CniPlugin, CniReport, UnverifiedCheck } from './types.js';
 import { maxOf } from '../util/max.js';
 
 /** Where the answer came from; the server URL only, never credentials. */
@@ -13,6 +13,7 @@ export interface CniCluster {
  */
 export function cniJson(report: CniReport, cluster: CniCluster) {
   const evidence = (e: CniEvidence) => ({ kind: e.kind, namespace: e.namespace ?? null, name: e.name, field: e.field, value: e.value, meaning: e.meaning });
+  const unverified = (u: UnverifiedCheck) => ({ kind: u.kind, namespace: u.namespace ?? null, name: u.name, check: u.check, message: u.message });
   return {
     verdict: report.verdict,
     summary: report.summary,
@@ -24,6 +25,7 @@ export function cniJson(report: CniReport, cluster: CniCluster) {
       enforcesPolicy: p.enforcesPolicy,
       reason: p.reason,
       evidence: p.evidence.map(evidence),
+      unverified: (p.unverified ?? []).map(unverified),
     })),
     evidence: report.evidence.map(evidence),
     notes: report.notes,
@@ -46,14 +48,15 @@ function enforcement(p: CniPlugin): string {
   return p.enforcesPolicy === true ? 'enforces NetworkPolicy' : p.enforcesPolicy === false ? 'does not enforce NetworkPolicy' : 'cannot tell';
 }
 
-function where(e: CniEvidence): string {
+function where(e: { kind: string; namespace?: string; name: string }): string {
   return `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
 }
 
 /**
  * For a person, readable in a few seconds: the verdict and its sentence first,
- * then the plugins with versions, then the evidence object by object; for
- * `unknown`, what was looked at.
+ * then the plugins with versions, then the evidence object by object; matches
+ * that are no plausible install, with the checks they failed; for `unknown`,
+ * what was looked at.
  */
 export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: boolean } = {}): string {
   const paint = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -62,17 +65,29 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
 
   if (report.plugins.length) {
     out.push('', 'plugins:');
+    const version = (p: CniPlugin) => p.version ?? '-';
     const nameWidth = maxOf(report.plugins, (p) => p.name.length);
-    const versionWidth = maxOf(report.plugins, (p) => (p.version ?? '-').length);
+    const versionWidth = maxOf(report.plugins, (p) => version(p).length);
     for (const p of report.plugins) {
       const state = enforcement(p);
       const colored = p.enforcesPolicy === true ? paint(SGR.green, state) : p.enforcesPolicy === false ? paint(SGR.red, state) : paint(SGR.yellow, state);
-      out.push(`  ${p.name.padEnd(nameWidth)}  ${(p.version ?? '-').padEnd(versionWidth)}  ${colored}: ${p.reason}`);
+      out.push(`  ${p.name.padEnd(nameWidth)}  ${version(p).padEnd(versionWidth)}  ${colored}: ${p.reason}`);
     }
     out.push('', 'evidence:');
     for (const p of report.plugins) {
       for (const e of p.evidence) {
         out.push(`  ${p.name}: ${where(e)}`, `    ${e.field} = ${e.value}`, `    ${paint(SGR.dim, e.meaning)}`);
+      }
+    }
+    const unverified = report.plugins.filter((p) => p.unverified?.length);
+    if (unverified.length) {
+      out.push('', 'unverified (not counted as an install):');
+      for (const p of unverified) {
+        let last = '';
+        for (const u of p.unverified ?? []) {
+          if (where(u) !== last) out.push(`  ${p.name}: ${(last = where(u))}`);
+          out.push(`    ${u.check}: ${u.message}`);
+        }
       }
     }
   }

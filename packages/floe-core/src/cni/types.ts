@@ -10,6 +10,23 @@ export interface ContainerInfo {
   args: string[];
 }
 
+/** One of metadata.ownerReferences: who manages the object (an operator's custom resource). */
+export interface OwnerInfo {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+/** What a DaemonSet's status says about its pods (absent counts are 0). */
+export interface DaemonSetStatusInfo {
+  /** Nodes that should run a pod of it. */
+  desiredNumberScheduled: number;
+  /** Pods of it that are ready. */
+  numberReady: number;
+}
+
 /** A DaemonSet or Deployment, reduced to what identifies a network plugin. */
 export interface WorkloadInfo {
   kind: 'DaemonSet' | 'Deployment';
@@ -17,6 +34,10 @@ export interface WorkloadInfo {
   name: string;
   /** spec.template.spec.containers (init containers never run the agent). */
   containers: ContainerInfo[];
+  /** metadata.ownerReferences; absent is none. */
+  owners?: OwnerInfo[];
+  /** A DaemonSet's status; absent counts as nothing scheduled. */
+  status?: DaemonSetStatusInfo;
 }
 
 export interface ConfigMapInfo {
@@ -39,6 +60,8 @@ export interface CustomObjectInfo {
   kind: string;
   namespace?: string;
   name: string;
+  /** metadata.uid: what an ownerReference to it must name. */
+  uid?: string;
   spec: Record<string, unknown>;
   status: Record<string, unknown>;
 }
@@ -79,6 +102,16 @@ export interface CniEvidence {
   meaning: string;
 }
 
+/** A plausibility check of an install that a match failed: why it is not counted. */
+export interface UnverifiedCheck {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** namespace: not where the plugin installs (and no operator owns it); image: not the plugin's image repository; status: no pod of it runs. */
+  check: 'namespace' | 'image' | 'status';
+  message: string;
+}
+
 export interface CniPlugin {
   /** Stable id: calico, canal, cilium, antrea, kube-router, weave-net, kindnet, flannel, aws-vpc-cni, ... */
   name: string;
@@ -91,6 +124,12 @@ export interface CniPlugin {
   /** One sentence: why enforcesPolicy is what it is. */
   reason: string;
   evidence: CniEvidence[];
+  /**
+   * Set when what was matched does not look like an install (wrong namespace,
+   * image or status): it then decides nothing (enforcesPolicy null). Empty or
+   * absent when verified.
+   */
+  unverified?: UnverifiedCheck[];
 }
 
 export interface CniReport {

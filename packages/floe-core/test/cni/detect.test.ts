@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../src/cni/detect.js';
 import type { CniPlugin, CniReport } from '../../src/cni/types.js';
-import { IMG, c, cm, deploy, ds, installation, node, snapshot } from './fixtures.js';
+import { IMG, c, cm, deploy, ds, installation, installationOwner, node, ownedBy, snapshot, withStatus } from './fixtures.js';
 
 const plugin = (r: CniReport, name: string): CniPlugin => {
   const p = r.plugins.find((x) => x.name === name);
@@ -10,13 +10,14 @@ const plugin = (r: CniReport, name: string): CniPlugin => {
 };
 
 describe('Calico', () => {
-  it('a calico-node DaemonSet in kube-system is enforced, with the version from its image tag and the image as evidence', () => {
+  it('a calico-node DaemonSet in kube-system is enforced, with the version from its image tag and the image and ready pods as evidence', () => {
     const r = detectCni(snapshot({ daemonSets: [ds('kube-system', 'calico-node', c('calico-node', IMG.calicoNode))] }));
     expect(r.verdict).toBe('enforced');
     expect(r.enforcedBy).toEqual(['calico']);
     expect(plugin(r, 'calico')).toMatchObject({ version: 'v3.28.1', enforcesPolicy: true });
     expect(r.evidence).toEqual([
       expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'spec.template.spec.containers[calico-node].image', value: IMG.calicoNode }),
+      expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'status.numberReady', value: '3' }),
     ]);
   });
 
@@ -26,10 +27,10 @@ describe('Calico', () => {
     expect(plugin(r, 'calico').version).toBe('v3.29.0');
   });
 
-  it('calico-node is found in any namespace, not only kube-system', () => {
-    const r = detectCni(snapshot({ daemonSets: [ds('platform-networking', 'cni-agent', c('agent', IMG.calicoNode))] }));
+  it('calico-node is recognised by its image in a renamed container', () => {
+    const r = detectCni(snapshot({ daemonSets: [ds('kube-system', 'cni-agent', c('agent', IMG.calicoNode))] }));
     expect(r.enforcedBy).toEqual(['calico']);
-    expect(r.evidence[0]).toMatchObject({ namespace: 'platform-networking', name: 'cni-agent' });
+    expect(r.evidence[0]).toMatchObject({ namespace: 'kube-system', name: 'cni-agent' });
   });
 
   it('a Tigera operator Installation alone says Calico, with the version from status.calicoVersion', () => {
@@ -54,7 +55,12 @@ describe('Calico', () => {
     );
     expect(r.plugins).toHaveLength(1);
     expect(plugin(r, 'calico').version).toBe('v3.28.2');
-    expect(plugin(r, 'calico').evidence.map((e) => e.kind)).toEqual(['DaemonSet', 'Installation', 'Installation']);
+    expect(plugin(r, 'calico').evidence.map((e) => `${e.kind} ${e.field}`)).toEqual([
+      'DaemonSet spec.template.spec.containers[calico-node].image',
+      'DaemonSet status.numberReady',
+      'Installation spec.cni.type',
+      'Installation status.calicoVersion',
+    ]);
   });
 
   it('cnx-node is Calico Enterprise', () => {
@@ -80,7 +86,7 @@ describe('Canal, and flannel next to Calico', () => {
     expect(r.verdict).toBe('enforced');
     expect(r.plugins.map((p) => p.name)).toEqual(['canal']);
     expect(plugin(r, 'canal')).toMatchObject({ version: 'v3.28.1', enforcesPolicy: true });
-    expect(plugin(r, 'canal').evidence.map((e) => e.field)).toEqual(['spec.template.spec.containers[calico-node].image', 'spec.template.spec.containers[kube-flannel].image']);
+    expect(plugin(r, 'canal').evidence.map((e) => e.field)).toEqual(['spec.template.spec.containers[calico-node].image', 'spec.template.spec.containers[kube-flannel].image', 'status.numberReady']);
   });
 
   it('RKE2 rke2-canal is Canal too', () => {
@@ -426,5 +432,134 @@ describe('verdicts from several signals', () => {
     const a = detectCni(snapshot({ daemonSets, crds }));
     const b = detectCni(snapshot({ daemonSets: [...daemonSets].reverse(), crds: [...crds].reverse() }));
     expect(b).toEqual(a);
+  });
+});
+
+describe('only a plausible install counts: namespace (or operator ownership), image repository and DaemonSet status', () => {
+  const NOTHING_SCHEDULED = { desiredNumberScheduled: 0, numberReady: 0 };
+  /** The reproduction of the security review: any tenant can create this. */
+  const spoof = withStatus(ds('tenant-a', 'innocent-looking', c('calico-node', 'busybox:1.36')), NOTHING_SCHEDULED);
+  const checks = (r: CniReport, name: string) => plugin(r, name).unverified?.map((u) => u.check);
+
+  it('a calico-node container in a tenant namespace, with a busybox image and no pod scheduled, is unverified: unknown, and says which checks failed', () => {
+    const r = detectCni(snapshot({ daemonSets: [spoof] }));
+    expect(r.verdict).toBe('unknown');
+    expect(r.enforcedBy).toEqual([]);
+    expect(plugin(r, 'calico')).toMatchObject({ enforcesPolicy: null, version: null });
+    expect(checks(r, 'calico')).toEqual(['namespace', 'image', 'status']);
+    expect(r.summary).toBe(
+      'Cannot tell whether NetworkPolicies are enforced: Calico: DaemonSet tenant-a/innocent-looking is unverified: it fails the namespace, image and status checks of a Calico install, so it decides nothing.',
+    );
+    const messages = plugin(r, 'calico').unverified?.map((u) => u.message) ?? [];
+    expect(messages[0]).toMatch(/^tenant-a is not a namespace Calico runs calico-node in \(kube-system, calico-system\), and no Tigera Installation owns the DaemonSet$/);
+    expect(messages[1]).toMatch(/^busybox:1\.36 \(container calico-node\) is not an image of calico-node \(repository calico\/node, /);
+    expect(messages[2]).toBe('no pod of it is ready (status.numberReady 0) and it is scheduled on 0 nodes (status.desiredNumberScheduled 0; nodes: 0 found)');
+  });
+
+  it.each([
+    ['namespace', ds('tenant-a', 'calico-node', c('calico-node', IMG.calicoNode))],
+    ['image', ds('kube-system', 'calico-node', c('calico-node', 'busybox:1.36'))],
+    ['status', withStatus(ds('kube-system', 'calico-node', c('calico-node', IMG.calicoNode)), NOTHING_SCHEDULED)],
+  ])('failing only the %s check is enough to be unverified', (check, daemonSet) => {
+    const r = detectCni(snapshot({ daemonSets: [daemonSet] }));
+    expect(r.verdict).toBe('unknown');
+    expect(checks(r, 'calico')).toEqual([check]);
+  });
+
+  it('a genuine install (kube-system, calico/node, pods ready) is enforced, with its ready pods as evidence', () => {
+    const r = detectCni(snapshot({ daemonSets: [ds('kube-system', 'calico-node', c('calico-node', IMG.calicoNode))] }));
+    expect(r.verdict).toBe('enforced');
+    expect(plugin(r, 'calico').unverified).toEqual([]);
+    expect(r.evidence).toContainEqual(expect.objectContaining({ kind: 'DaemonSet', name: 'calico-node', field: 'status.numberReady', value: '3', meaning: '3 of 3 scheduled pods are ready' }));
+  });
+
+  it('scheduled on every node counts before its pods are ready; scheduled on fewer nodes than exist does not', () => {
+    const nodes = [node('n0'), node('n1')];
+    const agent = (desired: number) => withStatus(ds('kube-system', 'calico-node', c('calico-node', IMG.calicoNode)), { desiredNumberScheduled: desired, numberReady: 0 });
+    const onEvery = detectCni(snapshot({ daemonSets: [agent(2)], nodes }));
+    expect(onEvery.verdict).toBe('enforced');
+    expect(onEvery.evidence).toContainEqual(expect.objectContaining({ field: 'status.desiredNumberScheduled', value: '2', meaning: 'scheduled on all 2 nodes (no pod ready yet)' }));
+    const onSome = detectCni(snapshot({ daemonSets: [agent(1)], nodes }));
+    expect(onSome.verdict).toBe('unknown');
+    expect(plugin(onSome, 'calico').unverified?.[0]?.message).toBe('no pod of it is ready (status.numberReady 0) and it is scheduled on 1 of 2 nodes (status.desiredNumberScheduled 1)');
+  });
+
+  it('a DaemonSet that runs on no node is not called installed: a lone flannel with nothing scheduled is unknown, naming the empty node list', () => {
+    const r = detectCni(snapshot({ daemonSets: [withStatus(ds('kube-flannel', 'kube-flannel-ds', c('kube-flannel', IMG.flannel)), NOTHING_SCHEDULED)] }));
+    expect(r.verdict).toBe('unknown');
+    expect(r.summary).not.toContain('installed');
+    expect(plugin(r, 'flannel').unverified?.map((u) => u.message)).toEqual([expect.stringContaining('nodes: 0 found')]);
+  });
+
+  it('calico-node owned by the Tigera Installation (an ownerReference with its uid) counts outside the usual namespaces', () => {
+    const r = detectCni(
+      snapshot({
+        daemonSets: [ownedBy(ds('platform-networking', 'calico-node', c('calico-node', IMG.calicoNode)), installationOwner())],
+        customObjects: [installation({}, { variant: 'Calico', calicoVersion: 'v3.28.1' })],
+      }),
+    );
+    expect(r.verdict).toBe('enforced');
+    expect(plugin(r, 'calico').evidence).toContainEqual(
+      expect.objectContaining({ kind: 'DaemonSet', namespace: 'platform-networking', field: 'metadata.ownerReferences[Installation]', value: 'default' }),
+    );
+  });
+
+  it('an ownerReference naming an Installation uid that does not exist is no ownership', () => {
+    const r = detectCni(snapshot({ daemonSets: [ownedBy(ds('tenant-a', 'calico-node', c('calico-node', IMG.calicoNode)), installationOwner('forged-uid'))] }));
+    expect(r.verdict).toBe('unknown');
+    expect(checks(r, 'calico')).toEqual(['namespace']);
+  });
+
+  it('an operator-owned calico-node may come from the registry and image path its Installation sets', () => {
+    const owned = (image: string) =>
+      detectCni(
+        snapshot({
+          daemonSets: [ownedBy(ds('calico-system', 'calico-node', c('calico-node', image)), installationOwner())],
+          customObjects: [installation({ registry: 'registry.corp.example/', imagePath: 'calico-mirror', imagePrefix: 'corp-' })],
+        }),
+      );
+    expect(owned('registry.corp.example/calico-mirror/corp-node:v3.28.1').verdict).toBe('enforced');
+    // The Installation counts on its own; the DaemonSet with another image does not.
+    expect(owned('registry.corp.example/calico-mirror/busybox:1.36').notes).toEqual([expect.stringMatching(/^DaemonSet calico-system\/calico-node looks like Calico but is not counted: it fails the image check /)]);
+  });
+
+  it('a spoof next to a genuine Calico is not counted, and a note names it', () => {
+    const r = detectCni(snapshot({ daemonSets: [ds('kube-system', 'calico-node', c('calico-node', IMG.calicoNode)), spoof] }));
+    expect(r.verdict).toBe('enforced');
+    expect(plugin(r, 'calico').evidence.map((e) => e.namespace)).not.toContain('tenant-a');
+    expect(plugin(r, 'calico').unverified).toEqual([]);
+    expect(r.notes).toEqual([expect.stringMatching(/^DaemonSet tenant-a\/innocent-looking looks like Calico but is not counted: it fails the namespace, image and status checks/)]);
+  });
+
+  it('a spoof next to flannel alone makes the verdict unknown, never enforced', () => {
+    const r = detectCni(snapshot({ daemonSets: [ds('kube-flannel', 'kube-flannel-ds', c('kube-flannel', IMG.flannel)), spoof] }));
+    expect(r.verdict).toBe('unknown');
+    expect(r.enforcedBy).toEqual([]);
+  });
+
+  it('an Installation the operator never reported on (no status) is unverified', () => {
+    const r = detectCni(snapshot({ customObjects: [installation({ cni: { type: 'Calico' } }, {})] }));
+    expect(r.verdict).toBe('unknown');
+    expect(plugin(r, 'calico').unverified).toEqual([expect.objectContaining({ kind: 'Installation', name: 'default', check: 'status' })]);
+  });
+
+  it.each([
+    ['cilium', ds('tenant-a', 'cilium', c('cilium-agent', IMG.cilium))],
+    ['kube-router', ds('kube-system', 'kube-router', c('kube-router', 'busybox:1.36'))],
+    ['antrea', withStatus(ds('kube-system', 'antrea-agent', c('antrea-agent', IMG.antrea)), NOTHING_SCHEDULED)],
+    ['ovn-kubernetes', ds('tenant-a', 'ovnkube-node', c('ovnkube-controller', IMG.ovnkube))],
+    ['kindnet', ds('tenant-a', 'kindnet', c('kindnet-cni', IMG.kindnetV024))],
+    ['weave-net', ds('kube-system', 'weave-net', c('weave', IMG.weave), c('weave-npc', 'busybox:1.36'))],
+    ['aws-vpc-cni', ds('kube-system', 'aws-node', c('aws-node', IMG.awsNode), c('aws-eks-nodeagent', 'busybox:1.36', ['--enable-network-policy=true']))],
+  ])('%s needs a plausible install too', (name, daemonSet) => {
+    const r = detectCni(snapshot({ daemonSets: [daemonSet] }));
+    expect(r.verdict).toBe('unknown');
+    expect(plugin(r, name).enforcesPolicy).toBeNull();
+    expect(plugin(r, name).unverified?.length).toBeGreaterThan(0);
+  });
+
+  it("a cilium-config in another namespace does not switch off the agent: Cilium reads its own namespace's", () => {
+    const r = detectCni(snapshot({ daemonSets: [ds('kube-system', 'cilium', c('cilium-agent', IMG.cilium))], configMaps: [cm('tenant-a', 'cilium-config', { 'enable-policy': 'never' })] }));
+    expect(r.verdict).toBe('enforced');
   });
 });

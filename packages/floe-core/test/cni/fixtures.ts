@@ -1,7 +1,18 @@
-import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, NodeInfo, WorkloadInfo } from '../../src/cni/types.js';
+import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, DaemonSetStatusInfo, NodeInfo, OwnerInfo, WorkloadInfo } from '../../src/cni/types.js';
 
 export const c = (name: string, image: string, args: string[] = [], command: string[] = []): ContainerInfo => ({ name, image, args, command });
-export const ds = (namespace: string, name: string, ...containers: ContainerInfo[]): WorkloadInfo => ({ kind: 'DaemonSet', namespace, name, containers });
+/** A running DaemonSet: 3 pods scheduled, 3 ready (status as the DaemonSet controller writes it). */
+export const ds = (namespace: string, name: string, ...containers: ContainerInfo[]): WorkloadInfo => ({
+  kind: 'DaemonSet',
+  namespace,
+  name,
+  containers,
+  owners: [],
+  status: { desiredNumberScheduled: 3, numberReady: 3 },
+});
+/** The same DaemonSet with another status (a spoof that runs nowhere: 0 and 0). */
+export const withStatus = (d: WorkloadInfo, status: DaemonSetStatusInfo): WorkloadInfo => ({ ...d, status });
+export const ownedBy = (d: WorkloadInfo, ...owners: OwnerInfo[]): WorkloadInfo => ({ ...d, owners });
 export const deploy = (namespace: string, name: string, ...containers: ContainerInfo[]): WorkloadInfo => ({ kind: 'Deployment', namespace, name, containers });
 export const cm = (namespace: string, name: string, data: Record<string, string>): ConfigMapInfo => ({ namespace, name, data });
 export const node = (name: string, annotations: Record<string, string> = {}, labels: Record<string, string> = {}, kubeletVersion?: string): NodeInfo => ({
@@ -10,13 +21,17 @@ export const node = (name: string, annotations: Record<string, string> = {}, lab
   labels,
   ...(kubeletVersion ? { kubeletVersion } : {}),
 });
-export const installation = (spec: Record<string, unknown>, status: Record<string, unknown> = {}): CustomObjectInfo => ({
+/** The Tigera operator's Installation; the operator writes status.variant once it has reconciled it. */
+export const installation = (spec: Record<string, unknown>, status: Record<string, unknown> = { variant: 'Calico' }): CustomObjectInfo => ({
   apiVersion: 'operator.tigera.io/v1',
   kind: 'Installation',
   name: 'default',
+  uid: 'c0ffee00-0000-4000-8000-000000000001',
   spec,
   status,
 });
+/** An ownerReference to the Installation above (as the operator sets it on calico-node), or with another uid. */
+export const installationOwner = (uid = 'c0ffee00-0000-4000-8000-000000000001'): OwnerInfo => ({ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', name: 'default', uid, controller: true });
 
 export function snapshot(parts: Partial<CniSnapshot> = {}): CniSnapshot {
   return { daemonSets: [], deployments: [], configMaps: [], crds: [], nodes: [], customObjects: [], lookedAt: [], ...parts };

@@ -44,13 +44,15 @@ describe('gatherCniSnapshot', () => {
   const { client, calls } = memoryClient({
     daemonsets: [
       obj('DaemonSet', 'cilium', 'kube-system', {
+        metadata: { name: 'cilium', namespace: 'kube-system', ownerReferences: [{ apiVersion: 'example.io/v1', kind: 'Owner', name: 'o', uid: 'u-1', controller: true, blockOwnerDeletion: true }] },
+        status: { currentNumberScheduled: 2, desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 1, numberAvailable: 1 },
         spec: { template: { spec: { initContainers: [{ name: 'config', image: 'quay.io/cilium/cilium:v1.16.1' }], containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.1', command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'] }] } } },
       }),
     ],
     configmaps: [obj('ConfigMap', 'cilium-config', 'kube-system', { data: { 'enable-policy': 'never' } }), obj('ConfigMap', 'unrelated', 'kube-system', { data: { secret: 'x' } })],
     customresourcedefinitions: [obj('CustomResourceDefinition', 'ciliumnetworkpolicies.cilium.io', undefined)],
     nodes: [obj('Node', 'n0', undefined, { metadata: { name: 'n0', labels: { a: 'b' }, annotations: { 'k3s.io/node-args': '["server"]' } }, status: { nodeInfo: { kubeletVersion: 'v1.31.4+k3s1' } } })],
-    installations: [obj('Installation', 'default', undefined, { apiVersion: 'operator.tigera.io/v1', spec: { cni: { type: 'Calico' } } })],
+    installations: [obj('Installation', 'default', undefined, { apiVersion: 'operator.tigera.io/v1', metadata: { name: 'default', uid: 'u-2' }, spec: { cni: { type: 'Calico' } }, status: { variant: 'Calico' } })],
   });
 
   it('only gets and lists, every namespaced list across all namespaces, ConfigMaps by name, the Installation API as optional', async () => {
@@ -61,15 +63,27 @@ describe('gatherCniSnapshot', () => {
     expect(calls.find((c) => c.resource === 'installations')?.options).toEqual({ optional: true });
   });
 
-  it('reduces objects to what detection reads: containers (not init containers), ConfigMap data, node labels, annotations and kubelet version', async () => {
+  it('reduces objects to what detection reads: containers (not init containers), owners, DaemonSet status, ConfigMap data, node labels, annotations and kubelet version', async () => {
     const s = await gatherCniSnapshot(client);
     expect(s.daemonSets).toEqual([
-      { kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium', containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.1', command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'] }] },
+      {
+        kind: 'DaemonSet',
+        namespace: 'kube-system',
+        name: 'cilium',
+        containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.16.1', command: ['cilium-agent'], args: ['--config-dir=/tmp/cilium/config-map'] }],
+        owners: [{ apiVersion: 'example.io/v1', kind: 'Owner', name: 'o', uid: 'u-1', controller: true }],
+        status: { desiredNumberScheduled: 2, numberReady: 1 },
+      },
     ]);
     expect(s.configMaps).toEqual([{ namespace: 'kube-system', name: 'cilium-config', data: { 'enable-policy': 'never' } }]);
     expect(s.crds).toEqual(['ciliumnetworkpolicies.cilium.io']);
     expect(s.nodes).toEqual([{ name: 'n0', labels: { a: 'b' }, annotations: { 'k3s.io/node-args': '["server"]' }, kubeletVersion: 'v1.31.4+k3s1' }]);
-    expect(s.customObjects).toEqual([{ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', name: 'default', spec: { cni: { type: 'Calico' } }, status: {} }]);
+    expect(s.customObjects).toEqual([{ apiVersion: 'operator.tigera.io/v1', kind: 'Installation', name: 'default', uid: 'u-2', spec: { cni: { type: 'Calico' } }, status: { variant: 'Calico' } }]);
+  });
+
+  it('reads a DaemonSet without status (no controller has seen it) as nothing scheduled', async () => {
+    const { client: bare } = memoryClient({ daemonsets: [obj('DaemonSet', 'x', 'kube-system', { spec: { template: { spec: { containers: [] } } } })] });
+    expect((await gatherCniSnapshot(bare)).daemonSets[0]).toMatchObject({ owners: [], status: { desiredNumberScheduled: 0, numberReady: 0 } });
   });
 
   it('records each read with what it found', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../src/cni/detect.js';
 import { cniJson, cniText } from '../../src/cni/render.js';
-import { IMG, c, ds, snapshot } from './fixtures.js';
+import { IMG, c, ds, snapshot, withStatus } from './fixtures.js';
 
 const cluster = { server: 'https://127.0.0.1:6443', context: 'kind-floe' };
 const lookedAt = [
@@ -53,6 +53,34 @@ describe('cniText', () => {
   });
 });
 
+describe('cniText: matches that are no plausible install', () => {
+  const spoof = detectCni(snapshot({ daemonSets: [withStatus(ds('tenant-a', 'innocent-looking', c('calico-node', 'busybox:1.36')), { desiredNumberScheduled: 0, numberReady: 0 })], lookedAt }));
+
+  it('says UNKNOWN and why on the first line, then lists each failed check of each unverified object', () => {
+    const lines = cniText(spoof, cluster).split('\n');
+    expect(lines[0]).toBe(
+      'UNKNOWN  Cannot tell whether NetworkPolicies are enforced: Calico: DaemonSet tenant-a/innocent-looking is unverified: it fails the namespace, image and status checks of a Calico install, so it decides nothing.',
+    );
+    expect(lines.find((l) => l.startsWith('  calico '))).toMatch(/^ {2}calico {2}- {2}cannot tell: DaemonSet tenant-a\/innocent-looking is unverified/);
+    const at = lines.indexOf('unverified (not counted as an install):');
+    expect(at).toBeGreaterThan(lines.indexOf('evidence:'));
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '  calico: DaemonSet tenant-a/innocent-looking',
+      '    namespace: tenant-a is not a namespace Calico runs calico-node in (kube-system, calico-system), and no Tigera Installation owns the DaemonSet',
+      expect.stringMatching(/^ {4}image: busybox:1\.36 \(container calico-node\) is not an image of calico-node \(repository calico\/node, /),
+      expect.stringMatching(/^ {4}status: no pod of it is ready .*nodes: 0 found\)$/),
+    ]);
+  });
+
+  it('gives each failed check in the JSON, with the object it is about', () => {
+    expect(cniJson(spoof, cluster).plugins[0]?.unverified.map((u) => [u.kind, u.namespace, u.name, u.check])).toEqual([
+      ['DaemonSet', 'tenant-a', 'innocent-looking', 'namespace'],
+      ['DaemonSet', 'tenant-a', 'innocent-looking', 'image'],
+      ['DaemonSet', 'tenant-a', 'innocent-looking', 'status'],
+    ]);
+  });
+});
+
 describe('cniJson', () => {
   it('has the documented top-level fields, in order', () => {
     expect(Object.keys(cniJson(canalLike, cluster))).toEqual(['verdict', 'summary', 'enforcedBy', 'plugins', 'evidence', 'notes', 'lookedAt', 'cluster']);
@@ -75,7 +103,9 @@ describe('cniJson', () => {
           value: IMG.calicoNode,
           meaning: expect.stringContaining('Felix'),
         },
+        expect.objectContaining({ field: 'status.numberReady', value: '3' }),
       ],
+      unverified: [],
     });
     const k3s = detectCni(snapshot({ nodes: [{ name: 'n0', labels: {}, annotations: { 'k3s.io/node-args': '["server"]' } }] }));
     expect(cniJson(k3s, cluster).evidence[0]).toMatchObject({ kind: 'Node', namespace: null, name: 'n0' });

@@ -1,6 +1,7 @@
 import { findComponent, imageEvidence, type Component } from '../components.js';
 import { imageVersion } from '../image.js';
 import type { CniPlugin, CniSnapshot } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 interface AlwaysEnforcing {
   component: Component;
@@ -28,14 +29,16 @@ export function detectAlwaysEnforcing(s: CniSnapshot): CniPlugin[] {
     for (const ds of s.daemonSets) {
       const c = findComponent(ds, rule.component);
       if (!c) continue;
-      found.push({
-        name: rule.name,
-        title: rule.title,
-        version: imageVersion(c.image),
-        enforcesPolicy: true,
-        reason: `${rule.title} enforces NetworkPolicy whenever its node agent runs`,
-        evidence: [imageEvidence(ds, c, rule.meaning)],
-      });
+      found.push(
+        checkedAgentPlugin(s, ds, [{ container: c, component: rule.component }], {
+          name: rule.name,
+          title: rule.title,
+          version: imageVersion(c.image),
+          enforcesPolicy: true,
+          reason: `${rule.title} enforces NetworkPolicy whenever its node agent runs`,
+          evidence: [imageEvidence(ds, c, rule.meaning)],
+        }),
+      );
     }
   }
   return found;

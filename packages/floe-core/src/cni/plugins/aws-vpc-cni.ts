@@ -1,6 +1,7 @@
 import { flagArg, findComponent, imageEvidence, workloadEvidence } from '../components.js';
 import { argv, flagValue, imageVersion, parseGoBool } from '../image.js';
 import type { CniEvidence, CniPlugin, CniSnapshot } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 /**
  * Amazon VPC CNI (the aws-node DaemonSet). Policies are enforced by the
@@ -33,7 +34,8 @@ export function detectAwsVpcCni(s: CniSnapshot): CniPlugin[] {
             ? `aws-eks-nodeagent runs with ${where?.arg ?? 'the default --enable-network-policy=false'}: it enforces nothing`
             : `--enable-network-policy has the unreadable value "${raw}"`;
     }
-    const config = s.configMaps.find((c) => c.name === 'amazon-vpc-cni' && c.namespace === ds.namespace) ?? s.configMaps.find((c) => c.name === 'amazon-vpc-cni');
+    // Only the ConfigMap beside the DaemonSet configures it; one elsewhere (anyone's) says nothing.
+    const config = s.configMaps.find((c) => c.name === 'amazon-vpc-cni' && c.namespace === ds.namespace);
     const controller = config?.data['enable-network-policy-controller'];
     if (config && controller !== undefined) {
       const on = controller.trim() === 'true';
@@ -50,7 +52,8 @@ export function detectAwsVpcCni(s: CniSnapshot): CniPlugin[] {
           : 'the network policy controller is off',
       });
     }
-    found.push({ name: 'aws-vpc-cni', title: 'Amazon VPC CNI', version: imageVersion(cni.image), enforcesPolicy: enforces, reason, evidence });
+    const agents = [{ container: cni, component: 'aws-node' as const }, ...(agent ? [{ container: agent, component: 'aws-eks-nodeagent' as const }] : [])];
+    found.push(checkedAgentPlugin(s, ds, agents, { name: 'aws-vpc-cni', title: 'Amazon VPC CNI', version: imageVersion(cni.image), enforcesPolicy: enforces, reason, evidence }));
   }
   return found;
 }

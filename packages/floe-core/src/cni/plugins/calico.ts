@@ -1,8 +1,15 @@
 import { findComponent, imageEvidence } from '../components.js';
 import { imageVersion, parseImage } from '../image.js';
-import type { CniEvidence, CniPlugin, CniSnapshot } from '../types.js';
+import type { CniEvidence, CniPlugin, CniSnapshot, CustomObjectInfo, UnverifiedCheck } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 const FELIX = 'Calico node agent: Felix enforces NetworkPolicy on every node it runs on';
+
+/** The operator writes status.variant (and more) once it has reconciled an Installation; one applied with no operator running has none. */
+function reportedOn(inst: CustomObjectInfo): boolean {
+  const { variant, calicoVersion, conditions } = inst.status;
+  return (typeof variant === 'string' && variant !== '') || (typeof calicoVersion === 'string' && calicoVersion !== '') || (Array.isArray(conditions) && conditions.length > 0);
+}
 
 /**
  * Calico: the calico-node DaemonSet (kube-system from the manifest install,
@@ -19,14 +26,16 @@ export function detectCalico(s: CniSnapshot): CniPlugin[] {
     const enterprise = parseImage(node.image).name === 'cnx-node';
     const evidence: CniEvidence[] = [imageEvidence(ds, node, FELIX)];
     if (flannel) evidence.push(imageEvidence(ds, flannel, 'flannel in the same DaemonSet provides the pod network (Canal); it enforces nothing itself'));
-    found.push({
-      name: flannel ? 'canal' : 'calico',
-      title: flannel ? 'Canal (Calico policy, flannel networking)' : enterprise ? 'Calico Enterprise' : 'Calico',
-      version: imageVersion(node.image),
-      enforcesPolicy: true,
-      reason: 'calico-node runs Felix, which enforces NetworkPolicy',
-      evidence,
-    });
+    found.push(
+      checkedAgentPlugin(s, ds, [{ container: node, component: 'calico-node' }, ...(flannel ? [{ container: flannel, component: 'flannel' as const }] : [])], {
+        name: flannel ? 'canal' : 'calico',
+        title: flannel ? 'Canal (Calico policy, flannel networking)' : enterprise ? 'Calico Enterprise' : 'Calico',
+        version: imageVersion(node.image),
+        enforcesPolicy: true,
+        reason: 'calico-node runs Felix, which enforces NetworkPolicy',
+        evidence,
+      }),
+    );
   }
   for (const inst of s.customObjects) {
     if (inst.kind !== 'Installation' || !inst.apiVersion.startsWith('operator.tigera.io/')) continue;
@@ -43,13 +52,20 @@ export function detectCalico(s: CniSnapshot): CniPlugin[] {
       },
     ];
     if (version) evidence.push({ kind: 'Installation', name: inst.name, field: 'status.calicoVersion', value: version, meaning: 'the Calico version the operator runs' });
+    const title = variant === 'TigeraSecureEnterprise' ? 'Calico Enterprise' : 'Calico';
+    const unreported = reportedOn(inst)
+      ? []
+      : [{ kind: 'Installation', name: inst.name, check: 'status' as const, message: 'the Tigera operator has not reported on it (no status.variant, status.calicoVersion or status.conditions): no operator seems to run it' }];
     found.push({
       name: 'calico',
-      title: variant === 'TigeraSecureEnterprise' ? 'Calico Enterprise' : 'Calico',
+      title,
       version,
-      enforcesPolicy: true,
-      reason: 'the Tigera operator runs calico-node, whose Felix enforces NetworkPolicy',
+      enforcesPolicy: unreported.length ? null : true,
+      reason: unreported.length
+        ? `Installation ${inst.name} is unverified: it fails the status check of a ${title} install, so it decides nothing`
+        : 'the Tigera operator runs calico-node, whose Felix enforces NetworkPolicy',
       evidence,
+      unverified: unreported satisfies UnverifiedCheck[],
     });
   }
   return found;

@@ -1,6 +1,7 @@
 import { flagArg, findComponent, imageEvidence, workloadEvidence } from '../components.js';
 import { flagValue, argv, imageVersion, parseImage } from '../image.js';
 import type { CniEvidence, CniPlugin, CniSnapshot, WorkloadInfo } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 const AKS_DATAPLANE_LABEL = 'kubernetes.azure.com/ebpf-dataplane';
 
@@ -22,7 +23,8 @@ export function detectCilium(s: CniSnapshot): CniPlugin[] {
     const agent = findComponent(ds, 'cilium-agent');
     if (!agent) continue;
     const evidence: CniEvidence[] = [imageEvidence(ds, agent, 'Cilium agent: enforces NetworkPolicy in eBPF unless policy enforcement is "never"')];
-    const config = s.configMaps.find((c) => c.name === 'cilium-config' && c.namespace === ds.namespace) ?? s.configMaps.find((c) => c.name === 'cilium-config');
+    // The agent reads the cilium-config of its own namespace; one elsewhere (anyone's) configures nothing.
+    const config = s.configMaps.find((c) => c.name === 'cilium-config' && c.namespace === ds.namespace);
     let mode = 'default';
     let source = 'enable-policy is not set, so it is "default"';
     const configured = config?.data['enable-policy'];
@@ -46,13 +48,15 @@ export function detectCilium(s: CniSnapshot): CniPlugin[] {
       }
     }
     const enforces = mode !== 'never';
-    found.push({
-      ...flavour(ds, agent.image),
-      version: imageVersion(agent.image),
-      enforcesPolicy: enforces,
-      reason: enforces ? `the Cilium agent enforces NetworkPolicy (${source})` : `policy enforcement is off: ${source}`,
-      evidence,
-    });
+    found.push(
+      checkedAgentPlugin(s, ds, [{ container: agent, component: 'cilium-agent' }], {
+        ...flavour(ds, agent.image),
+        version: imageVersion(agent.image),
+        enforcesPolicy: enforces,
+        reason: enforces ? `the Cilium agent enforces NetworkPolicy (${source})` : `policy enforcement is off: ${source}`,
+        evidence,
+      }),
+    );
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import { flagArg, findComponent, imageEvidence, workloadEvidence } from '../components.js';
 import { argv, flagValue, imageVersion, parseGoBool, parseImage } from '../image.js';
 import type { CniPlugin, CniSnapshot } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 /**
  * kind's kindnetd embeds sigs.k8s.io/kube-network-policies from kind v0.24.0,
@@ -44,7 +45,7 @@ export function detectKindnet(s: CniSnapshot): CniPlugin[] {
       enforces = true;
       evidence.push(workloadEvidence(ds, where.field, where.arg, 'network policies are switched on'));
     }
-    found.push({ name: 'kindnet', title: 'kindnet', version: imageVersion(c.image), enforcesPolicy: enforces, reason: why, evidence });
+    found.push(checkedAgentPlugin(s, ds, [{ container: c, component: 'kindnetd' }], { name: 'kindnet', title: 'kindnet', version: imageVersion(c.image), enforcesPolicy: enforces, reason: why, evidence }));
   }
   return found;
 }

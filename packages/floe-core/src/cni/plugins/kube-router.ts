@@ -1,6 +1,7 @@
 import { flagArg, findComponent, imageEvidence, workloadEvidence } from '../components.js';
 import { argv, flagValue, imageVersion, parseGoBool } from '../image.js';
 import type { CniPlugin, CniSnapshot } from '../types.js';
+import { checkedAgentPlugin } from '../verify.js';
 
 /** kube-router enforces NetworkPolicy with its firewall, on unless --run-firewall=false (the default is true). */
 export function detectKubeRouter(s: CniSnapshot): CniPlugin[] {
@@ -18,19 +19,21 @@ export function detectKubeRouter(s: CniSnapshot): CniPlugin[] {
     } else {
       evidence.push(workloadEvidence(ds, `spec.template.spec.containers[${c.name}].args`, '(no --run-firewall)', 'the firewall defaults to on (--run-firewall=true)'));
     }
-    found.push({
-      name: 'kube-router',
-      title: 'kube-router',
-      version: imageVersion(c.image),
-      enforcesPolicy: enforces,
-      reason:
-        enforces === true
-          ? `kube-router's firewall enforces NetworkPolicy (${where ? where.arg : '--run-firewall defaults to true'})`
-          : enforces === false
-            ? `kube-router runs with ${where?.arg ?? '--run-firewall=false'}: no NetworkPolicy firewall`
-            : `--run-firewall has the unreadable value "${raw}"`,
-      evidence,
-    });
+    found.push(
+      checkedAgentPlugin(s, ds, [{ container: c, component: 'kube-router' }], {
+        name: 'kube-router',
+        title: 'kube-router',
+        version: imageVersion(c.image),
+        enforcesPolicy: enforces,
+        reason:
+          enforces === true
+            ? `kube-router's firewall enforces NetworkPolicy (${where ? where.arg : '--run-firewall defaults to true'})`
+            : enforces === false
+              ? `kube-router runs with ${where?.arg ?? '--run-firewall=false'}: no NetworkPolicy firewall`
+              : `--run-firewall has the unreadable value "${raw}"`,
+        evidence,
+      }),
+    );
   }
   return found;
 }
