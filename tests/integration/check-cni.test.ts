@@ -591,6 +591,24 @@ describe('floe network check-cni on the real API server', () => {
     });
   });
 
+  it('prints strings from the cluster with their control characters escaped: no escape sequence, no forged line (security review, finding 7)', async () => {
+    // Names cannot hold control characters; images and annotations can, and the API server stores them as given.
+    const image = 'quay.io/calico/node:v3.29.1\u001b[31m\nENFORCED  forged line';
+    // Raw control characters make the annotation unreadable JSON: k3s cannot be judged, but the value is still shown.
+    const nodeArgs = '["server","--node-label=\u001b[31mred\nENFORCED  forged"]';
+    await apply([daemonSet(SYSTEM, 'calico-node', { name: 'calico-node', image }), node('floe-it-k3s-escape', { 'k3s.io/node-args': nodeArgs }, { 'node.kubernetes.io/instance-type': 'k3s' })]);
+    const r = await checkCni([]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('ENFORCED'))).toEqual(['ENFORCED  NetworkPolicies are enforced by Calico v3.29.1\\u001b[31m\\nENFORCED  forged line.']);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('spec.template.spec.containers[calico-node].image = quay.io/calico/node:v3.29.1\\u001b[31m\\nENFORCED  forged line');
+    expect(r.stdout).toContain('metadata.annotations[k3s.io/node-args] = ["server","--node-label=\\u001b[31mred\\nENFORCED  forged"]');
+    // The JSON keeps the exact value; its encoding escapes it.
+    const json = await checkCni();
+    expect(json.json?.evidence).toContainEqual(expect.objectContaining({ field: 'spec.template.spec.containers[calico-node].image', value: image }));
+  });
+
   it('works for a user granted only examples/rbac/floe-network-reader.yaml, and never prints its token', async () => {
     await apply([daemonSet('kube-system', 'calico-node', { name: 'calico-node', image: 'docker.io/calico/node:v3.28.1' })]);
     const reader = await createUser(conn, ns, READ_ONLY_RULES);

@@ -1,3 +1,4 @@
+import { escapeControl } from '../util/escape.js';
 import type { CniEvidence, CniPlugin, CniReport, UnverifiedCheck } from './types.js';
 import { maxOf } from '../util/max.js';
 
@@ -56,27 +57,30 @@ function where(e: { kind: string; namespace?: string; name: string }): string {
  * For a person, readable in a few seconds: the verdict and its sentence first,
  * then the plugins with versions, then the evidence object by object; matches
  * that are no plausible install, with the checks they failed; for `unknown`,
- * what was looked at.
+ * what was looked at. Every string that came from the cluster (names, images,
+ * args, annotations, and the sentences quoting them) is written with its
+ * control characters escaped: it can neither forge a line nor colour one.
  */
 export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: boolean } = {}): string {
   const paint = (code: string, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const x = escapeControl;
   const v = VERDICT_LINE[report.verdict];
-  const out: string[] = [`${paint(`${SGR.bold};${v.color}`, v.word)}  ${report.summary}`, paint(SGR.dim, `cluster: ${cluster.server} (context ${cluster.context})`)];
+  const out: string[] = [`${paint(`${SGR.bold};${v.color}`, v.word)}  ${x(report.summary)}`, paint(SGR.dim, `cluster: ${x(cluster.server)} (context ${x(cluster.context)})`)];
 
   if (report.plugins.length) {
     out.push('', 'plugins:');
-    const version = (p: CniPlugin) => p.version ?? '-';
+    const version = (p: CniPlugin) => x(p.version ?? '-');
     const nameWidth = maxOf(report.plugins, (p) => p.name.length);
     const versionWidth = maxOf(report.plugins, (p) => version(p).length);
     for (const p of report.plugins) {
       const state = enforcement(p);
       const colored = p.enforcesPolicy === true ? paint(SGR.green, state) : p.enforcesPolicy === false ? paint(SGR.red, state) : paint(SGR.yellow, state);
-      out.push(`  ${p.name.padEnd(nameWidth)}  ${version(p).padEnd(versionWidth)}  ${colored}: ${p.reason}`);
+      out.push(`  ${p.name.padEnd(nameWidth)}  ${version(p).padEnd(versionWidth)}  ${colored}: ${x(p.reason)}`);
     }
     out.push('', 'evidence:');
     for (const p of report.plugins) {
       for (const e of p.evidence) {
-        out.push(`  ${p.name}: ${where(e)}`, `    ${e.field} = ${e.value}`, `    ${paint(SGR.dim, e.meaning)}`);
+        out.push(`  ${p.name}: ${x(where(e))}`, `    ${x(e.field)} = ${x(e.value)}`, `    ${paint(SGR.dim, x(e.meaning))}`);
       }
     }
     const unverified = report.plugins.filter((p) => p.unverified?.length);
@@ -85,20 +89,20 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
       for (const p of unverified) {
         let last = '';
         for (const u of p.unverified ?? []) {
-          if (where(u) !== last) out.push(`  ${p.name}: ${(last = where(u))}`);
-          out.push(`    ${u.check}: ${u.message}`);
+          if (where(u) !== last) out.push(`  ${p.name}: ${x((last = where(u)))}`);
+          out.push(`    ${u.check}: ${x(u.message)}`);
         }
       }
     }
   }
   if (report.notes.length) {
     out.push('', 'notes:');
-    for (const n of report.notes) out.push(`  - ${n}`);
+    for (const n of report.notes) out.push(`  - ${x(n)}`);
   }
   if (report.verdict === 'unknown') {
     out.push('', 'looked at:');
     const width = maxOf(report.lookedAt, (l) => l.resource.length);
-    for (const l of report.lookedAt) out.push(`  ${l.resource.padEnd(width)}  ${l.scope}: ${l.found} found`);
+    for (const l of report.lookedAt) out.push(`  ${l.resource.padEnd(width)}  ${x(l.scope)}: ${l.found} found`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCni } from '../../src/cni/detect.js';
 import { cniJson, cniText } from '../../src/cni/render.js';
+import { escapeControl } from '../../src/util/escape.js';
 import { IMG, c, ds, snapshot, withStatus } from './fixtures.js';
 
 const cluster = { server: 'https://127.0.0.1:6443', context: 'kind-floe' };
@@ -78,6 +79,35 @@ describe('cniText: matches that are no plausible install', () => {
       ['DaemonSet', 'tenant-a', 'innocent-looking', 'image'],
       ['DaemonSet', 'tenant-a', 'innocent-looking', 'status'],
     ]);
+  });
+});
+
+describe('cniText: strings from the cluster', () => {
+  // Names cannot hold control characters, but images, args and annotations can: the API server stores these as given.
+  const hostile = 'calico/node:v3.28.1\u001b[31m\nENFORCED  forged line\u202e';
+  const report = detectCni(
+    snapshot({
+      daemonSets: [
+        ds('kube-system', 'calico-node', c('calico-node', hostile)),
+        ds('kube-system', 'kube-router', c('kube-router', IMG.kubeRouter, ['--run-firewall=\u001b]0;title\u0007maybe\r'])),
+      ],
+      lookedAt,
+    }),
+  );
+
+  it('are written with their control characters escaped: no escape sequence reaches the terminal, no line is forged', () => {
+    const text = cniText(report, cluster);
+    // Nothing left that escapeControl would change, apart from the report's own line breaks.
+    for (const line of text.split('\n')) expect(escapeControl(line)).toBe(line);
+    expect(text.split('\n').filter((l) => l.startsWith('ENFORCED'))).toHaveLength(1);
+    expect(text).toContain('calico/node:v3.28.1\\u001b[31m\\nENFORCED  forged line\\u202e');
+    expect(text).toContain('--run-firewall=\\u001b]0;title\\u0007maybe\\r');
+  });
+
+  it('keep their exact value in the JSON, where the encoding escapes them', () => {
+    const json = cniJson(report, cluster);
+    expect(json.evidence).toContainEqual(expect.objectContaining({ field: 'spec.template.spec.containers[calico-node].image', value: hostile }));
+    expect([...JSON.stringify(json)].filter((ch) => ch.charCodeAt(0) < 0x20)).toEqual([]);
   });
 });
 
