@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterError, RESOURCES, connectCluster, type ResourceRef } from '@floe/core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ClusterError, RESOURCES, connectCluster, escapeControl, type ResourceRef } from '@floe/core';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';
 import { createUser, READ_ONLY_RULES, type TestUser, readOnlyRulesWithout } from '../harness/users.ts';
@@ -92,6 +92,51 @@ describe('reading the cluster', () => {
     const stored = await c.dryRunApply(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { a: 'b' } } });
     expect(stored.metadata.labels).toMatchObject({ a: 'b', 'kubernetes.io/metadata.name': name });
     expect(await c.get(RESOURCES.namespaces, name)).toBeNull();
+  });
+});
+
+describe('messages from the API server', () => {
+  it('escapes control characters that a Status message echoes back from the request (an admission policy quoting an annotation)', async () => {
+    // A ValidatingAdmissionPolicy's messageExpression is returned verbatim; the API server refuses only line feeds in it.
+    const name = `${home}-echo`;
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': home } },
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }],
+        },
+        validations: [{ expression: "!has(object.metadata.annotations) || !('echo' in object.metadata.annotations)", messageExpression: "'refused: ' + object.metadata.annotations['echo']" }],
+      },
+    };
+    const binding = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } };
+    await conn.kubectl.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [policy, binding] }));
+    onTestFinished(async () => {
+      await conn.kubectl.ok(['delete', '--ignore-not-found', `validatingadmissionpolicybinding/${name}`, `validatingadmissionpolicy/${name}`]);
+    });
+
+    const c = await client(conn.info.kubeconfig);
+    const echo = '\u001b[31mred\rfloe: error: forged\u2028\u202e';
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'echo', namespace: home, annotations: { echo } } };
+    // The policy takes effect once the API server has compiled it.
+    let err: ClusterError | undefined;
+    for (const deadline = Date.now() + 15_000; !err && Date.now() < deadline; ) {
+      err = await c.dryRunApply(RESOURCES.configMaps, configMap).then(
+        () => new Promise<undefined>((r) => setTimeout(() => r(undefined), 200)),
+        (e: unknown) => {
+          if (e instanceof ClusterError) return e;
+          throw e;
+        },
+      );
+    }
+    expect(err?.status).toBe(422);
+    const escaped = 'refused: \\u001b[31mred\\rfloe: error: forged\\u2028\\u202e';
+    expect(err?.message).toContain(escaped);
+    expect(err?.apiMessage).toContain(escaped);
+    expect(escapeControl(err?.message ?? '')).toBe(err?.message);
   });
 });
 

@@ -337,12 +337,13 @@ export function createClusterClient(options: ClusterConnectionOptions & { logger
 }
 
 /**
- * The texts of `Warning` headers (`299 - "text"`, RFC 7234), unquoted; several
- * headers arrive joined with ", ", which the quoting keeps apart.
+ * The texts of `Warning` headers (`299 - "text"`, RFC 7234), unquoted and with
+ * control characters escaped (they are printed); several headers arrive joined
+ * with ", ", which the quoting keeps apart.
  */
 export function warningTexts(header: string | undefined): string[] {
   if (!header) return [];
   const out: string[] = [];
-  for (const m of header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  for (const m of header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(escapeControl((m[1] ?? '').replace(/\\(.)/g, '$1')));
   return out;
 }
