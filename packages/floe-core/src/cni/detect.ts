@@ -1,15 +1,15 @@
 import { compareStrings } from '../util/compare.js';
 import { containerField, workloadEvidence } from './components.js';
 import { parseImage } from './image.js';
-import { detectAwsVpcCni } from './plugins/aws-vpc-cni.js';
-import { detectCalico } from './plugins/calico.js';
-import { detectCilium } from './plugins/cilium.js';
-import { detectFlannel } from './plugins/flannel.js';
-import { detectK3s } from './plugins/k3s.js';
-import { detectKindnet } from './plugins/kindnet.js';
-import { detectKubeRouter } from './plugins/kube-router.js';
-import { detectAlwaysEnforcing } from './plugins/always-enforcing.js';
-import { detectWeave } from './plugins/weave.js';
+import { detectAwsVpcCni } from './detectors/aws-vpc-cni.js';
+import { detectCalico } from './detectors/calico.js';
+import { detectCilium } from './detectors/cilium.js';
+import { detectFlannel } from './detectors/flannel.js';
+import { detectK3s } from './detectors/k3s.js';
+import { detectKindnet } from './detectors/kindnet.js';
+import { detectKubeRouter } from './detectors/kube-router.js';
+import { detectAlwaysEnforcing } from './detectors/always-enforcing.js';
+import { detectWeave } from './detectors/weave.js';
 import type { CniEvidence, CniPlugin, CniReport, CniSnapshot, CniVerdict, ContainerInfo } from './types.js';
 import { failedChecks } from './verify.js';
 

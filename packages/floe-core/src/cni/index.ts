@@ -3,4 +3,4 @@ export { detectCni, CNI_CRDS } from './detect.js';
 export { gatherCniSnapshot, CNI_CONFIGMAPS, TIGERA_INSTALLATIONS } from './gather.js';
 export { cniJson, cniText, type CniCluster, type CniJson } from './render.js';
 export { parseImage, imageVersion, type ImageRef } from './image.js';
-export { KINDNET_FIRST_ENFORCING_DATE } from './plugins/kindnet.js';
+export { KINDNET_FIRST_ENFORCING_DATE } from './detectors/kindnet.js';
