@@ -6,3 +6,5 @@
 export { sha256 } from './hash.js';
 export { escapeControl } from './escape.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';
+export { compareStrings } from './compare.js';
+export { isRecord } from './shape.js';
