@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oldNode } from '../cli/old-node.ts';
 import { REPO, tempDir, type RunResult } from '../cli/run.ts';
 
 /**
@@ -174,6 +175,30 @@ describe('floe installed with npm', () => {
       const audit = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { audit?: { plugin?: string } });
       expect(audit.map((a) => a.audit?.plugin)).toContain(`k8s@${version}`);
       expect(r.files, install.layout).toContain(pathToFileURL(join(pluginDir, 'dist/index.js')).href);
+    }
+  });
+
+  it('links kubectl-floe beside floe in every install layout: the same CLI, named kubectl floe', async () => {
+    const version = (JSON.parse(readFileSync(join(REPO, PACKAGES.cli, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const install of installs) {
+      const kubectlFloe = join(dirname(install.floe), 'kubectl-floe');
+      const cwd = await tempDir('floe-empty-');
+      const r = await run(kubectlFloe, ['--version'], cwd);
+      expect({ code: r.code, stdout: r.stdout }, `${install.layout}: ${r.stderr}`).toEqual({ code: 0, stdout: `${version}\n` });
+      expect((await run(kubectlFloe, ['network', '--help'], cwd)).stdout, install.layout).toMatch(/^Usage: kubectl floe network /);
+    }
+  });
+
+  it('prints one line and exits 2 when the node on PATH is older than 22.12, for floe and kubectl-floe', async () => {
+    const { node, version } = oldNode();
+    const bin = await tempDir('floe-old-node-');
+    await symlink(node, join(bin, 'node'));
+    const [, global] = installs as [Install, Install, Install];
+    const cwd = await tempDir('floe-empty-');
+    for (const exe of [global.floe, join(dirname(global.floe), 'kubectl-floe')]) {
+      // `#!/usr/bin/env node`: the old node first on PATH is what a user with the system's Node.js 20 runs.
+      const r = await run(exe, ['--version'], cwd, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, exe).toEqual({ code: 2, stdout: '', stderr: `floe: needs Node.js >= 22.12 (this is v${version})\n` });
     }
   });
 

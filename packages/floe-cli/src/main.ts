@@ -45,8 +45,8 @@ export function commandsFor(argv: readonly string[]): readonly string[] {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
-  const program = new Command('floe')
+export async function buildProgram(argv: readonly string[] = [], name = 'floe'): Promise<Command> {
+  const program = new Command(name)
     .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
     .version(version, '-V, --version')
     .option('--debug', 'show stack traces and debug logs')
@@ -81,8 +81,9 @@ function wantsJson(running: Command | undefined, argv: readonly string[]): boole
   return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv.slice(2));
+/** Runs `floe` (or, as a kubectl plugin, `kubectl floe`) with process.argv; resolves to the exit code. */
+export async function main(argv: string[], name = 'floe'): Promise<number> {
+  const program = await buildProgram(argv.slice(2), name);
   let running: Command | undefined;
   program.hook('preAction', (_program, action) => {
     running = action;
