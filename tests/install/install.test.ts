@@ -4,6 +4,8 @@ import { mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../cli/action-runner.ts';
+import { fixtureRepository } from '../cli/fixture-repo.ts';
 import { oldNode } from '../cli/old-node.ts';
 import { REPO, tempDir, type RunResult } from '../cli/run.ts';
 
@@ -209,6 +211,16 @@ describe('floe installed with npm', () => {
       expect(r.files.length).toBeGreaterThan(50);
       expect(r.files.filter((u) => !u.startsWith(pathToFileURL(install.root).href)), install.layout).toEqual([]);
     }
+  });
+});
+
+describe('the GitHub Action installing floe with npm', () => {
+  it('installs what floe-package names (here the packed tarballs) and runs validate and generate with it', async () => {
+    const workspace = await fixtureRepository();
+    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s].join(' '), sarif: 'out/floe.sarif' } });
+    expect(r.code, JSON.stringify(r.steps, null, 2)).toBe(0);
+    expect(r.outputs).toEqual({ sarif: 'out/floe.sarif' });
+    expect(JSON.parse(await readFile(join(workspace, 'out/floe.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
   });
 });
 
