@@ -21,6 +21,7 @@ export default defineConfig({
             'plugins/*/test/**/*.test.ts',
             'tests/contract/**/*.test.ts',
             'tests/cli/**/*.test.ts',
+            'tests/harness/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

@@ -14,6 +14,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './cluster.ts';
+import { ENFORCEMENT_TOOLS } from './prerequisites.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -77,14 +78,8 @@ export async function missingPrerequisites(): Promise<string[]> {
   const missing: string[] = [];
   if (process.platform !== 'linux') missing.push(`Linux network namespaces (this is ${process.platform})`);
   if (process.getuid?.() !== 0) missing.push('root: network namespaces, veth pairs and iptables need it (run as root, e.g. in the CI container)');
-  for (const [tool, pkg] of [
-    ['ip', 'iproute2'],
-    ['iptables', 'iptables'],
-    ['iptables-save', 'iptables'],
-    ['ip6tables-save', 'iptables'],
-    ['ipset', 'ipset'],
-  ] as const) {
-    if (!(await onPath(tool))) missing.push(`${tool} (Debian package "${pkg}": apt-get install -y ${pkg}; .ci/run does this)`);
+  for (const [tool, pkg] of ENFORCEMENT_TOOLS) {
+    if (!(await onPath(tool))) missing.push(`${tool} (Debian package "${pkg}": apt-get install -y ${pkg}; ./pnpmw test does this as root)`);
   }
   const kr = await kubeRouterPath();
   if (!existsSync(kr)) missing.push(`kube-router binary ${kr} (build it: ./pnpmw cluster:build)`);

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../cli/action-runner.ts';
+import { fixtureRepository } from '../cli/fixture-repo.ts';
+import { oldNode } from '../cli/old-node.ts';
 import { REPO, tempDir, type RunResult } from '../cli/run.ts';
 
 /**
@@ -177,6 +180,30 @@ describe('floe installed with npm', () => {
     }
   });
 
+  it('links kubectl-floe beside floe in every install layout: the same CLI, named kubectl floe', async () => {
+    const version = (JSON.parse(readFileSync(join(REPO, PACKAGES.cli, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const install of installs) {
+      const kubectlFloe = join(dirname(install.floe), 'kubectl-floe');
+      const cwd = await tempDir('floe-empty-');
+      const r = await run(kubectlFloe, ['--version'], cwd);
+      expect({ code: r.code, stdout: r.stdout }, `${install.layout}: ${r.stderr}`).toEqual({ code: 0, stdout: `${version}\n` });
+      expect((await run(kubectlFloe, ['network', '--help'], cwd)).stdout, install.layout).toMatch(/^Usage: kubectl floe network /);
+    }
+  });
+
+  it('prints one line and exits 2 when the node on PATH is older than 22.12, for floe and kubectl-floe', async () => {
+    const { node, version } = oldNode();
+    const bin = await tempDir('floe-old-node-');
+    await symlink(node, join(bin, 'node'));
+    const [, global] = installs as [Install, Install, Install];
+    const cwd = await tempDir('floe-empty-');
+    for (const exe of [global.floe, join(dirname(global.floe), 'kubectl-floe')]) {
+      // `#!/usr/bin/env node`: the old node first on PATH is what a user with the system's Node.js 20 runs.
+      const r = await run(exe, ['--version'], cwd, { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, exe).toEqual({ code: 2, stdout: '', stderr: `floe: needs Node.js >= 22.12 (this is v${version})\n` });
+    }
+  });
+
   it('loads no module from the workspace at run time', async () => {
     for (const install of installs) {
       const r = await runLogged(install, ['network', 'generate', '--dry-run']);
@@ -184,6 +211,16 @@ describe('floe installed with npm', () => {
       expect(r.files.length).toBeGreaterThan(50);
       expect(r.files.filter((u) => !u.startsWith(pathToFileURL(install.root).href)), install.layout).toEqual([]);
     }
+  });
+});
+
+describe('the GitHub Action installing floe with npm', () => {
+  it('installs what floe-package names (here the packed tarballs) and runs validate and generate with it', async () => {
+    const workspace = await fixtureRepository();
+    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s].join(' '), sarif: 'out/floe.sarif' } });
+    expect(r.code, JSON.stringify(r.steps, null, 2)).toBe(0);
+    expect(r.outputs).toEqual({ sarif: 'out/floe.sarif' });
+    expect(JSON.parse(await readFile(join(workspace, 'out/floe.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
   });
 });
 

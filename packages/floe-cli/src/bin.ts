@@ -1,22 +1,13 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+// The `floe` executable. Any Node.js can parse and run this file: an old one
+// gets one line and exit 2, not a SyntaxError from a module it cannot link
+// (start.js and everything after it may use what Node.js 22.12 has).
+import { unsupportedNode } from './node-version.js';
 
-// Node caches the compiled code of floe and its dependencies on disk (in the
-// OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off): start-up is
-// most of a small run's time. Imported after, so that they are cached too.
-enableCompileCache?.();
-const { main } = await import('./main.js');
-const { startTracing } = await import('./telemetry.js');
-
-// `floe ... | head`: the reader left; stop quietly as Unix tools do, not with an unhandled EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    throw err;
-  });
+const refusal = unsupportedNode(process.versions.node);
+if (refusal) {
+  process.stderr.write(`${refusal}\n`);
+  process.exit(2);
 }
-
-const tracing = await startTracing();
-process.exitCode = await main(process.argv);
-// An exporter still retrying an unreachable collector holds the event loop open: leave once the bounded flush is over.
-if (tracing && !(await tracing.shutdown())) process.exit();
+const { start } = await import('./start.js');
+await start('floe');

@@ -5,12 +5,15 @@ import { defaultManifest, loadManifestFile, type LoadedManifest } from '@floe/co
 import { DEFAULT_PLUGIN, loadPlugin, type NetworkSecurityPlugin } from '@floe/core/plugin';
 import { createLogger, type Logger } from '@floe/core/telemetry';
 import { boundYoungGeneration, LARGE_MANIFEST_BYTES } from './heap.js';
-import { logLevelFromEnv, type GlobalOptions } from './options.js';
+import { textToStderr } from './log-text.js';
+import { logSettings, type GlobalOptions } from './options.js';
 
 export { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './options.js';
 
+/** The run's logger on stderr: JSON lines, or at a terminal (or with --log-format text) one short line per record. */
 export function logger(opts: GlobalOptions): Logger {
-  return createLogger(opts.logLevel ?? logLevelFromEnv() ?? (opts.debug ? 'debug' : 'info'));
+  const { format, level } = logSettings(opts, Boolean(process.stderr.isTTY));
+  return createLogger(level, format === 'text' ? textToStderr : undefined);
 }
 
 /** --manifest PATH, else ./manifest.yaml, else the built-in defaults (said on stderr). */

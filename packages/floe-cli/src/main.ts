@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { LOG_LEVELS, logLevelFromEnv, type GlobalOptions } from './options.js';
+import { LOG_FORMATS, LOG_LEVELS, logFormatFromEnv, logLevelFromEnv, type GlobalOptions } from './options.js';
 
 type CommandFactory = (globals: () => GlobalOptions) => Command;
 
@@ -35,7 +35,7 @@ export function commandsFor(argv: readonly string[]): readonly string[] {
   for (; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '-V' || arg === '--version') return [];
-    if (arg === '--log-level') i++;
+    if (arg === '--log-level' || arg === '--log-format') i++;
     else if (!arg.startsWith('-')) break;
   }
   if (argv[i] !== 'network') return all;
@@ -47,14 +47,15 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 /**
  * The program with the commands `argv` needs; with no argv, every command
- * (scripts/gen-docs.ts renders docs/cli/ from that).
+ * (scripts/gen-docs.ts renders docs/cli/ from that). `name` is `kubectl floe` under kubectl.
  */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
-  const program = new Command('floe')
+export async function buildProgram(argv: readonly string[] = [], name = 'floe'): Promise<Command> {
+  const program = new Command(name)
     .description('floe: zero-trust networking and Pod Security for the floe data platform on Kubernetes')
     .version(version, '-V, --version')
     .option('--debug', 'show stack traces and debug logs')
-    .addOption(new Option('--log-level <level>', 'log level for the JSON logs on stderr (env FLOE_LOG_LEVEL)').choices(LOG_LEVELS))
+    .addOption(new Option('--log-level <level>', 'log level on stderr (env FLOE_LOG_LEVEL; default info, warn at a terminal)').choices(LOG_LEVELS))
+    .addOption(new Option('--log-format <format>', 'logs on stderr as JSON lines or short text lines (env FLOE_LOG_FORMAT; default text at a terminal, else json)').choices(LOG_FORMATS))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
@@ -85,13 +86,15 @@ function wantsJson(running: Command | undefined, argv: readonly string[]): boole
   return argv.some((arg, i) => arg === '--output=json' || arg === '-ojson' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv.slice(2));
+/** Runs `floe` (or, as a kubectl plugin, `kubectl floe`) with process.argv; resolves to the exit code. */
+export async function main(argv: string[], name = 'floe'): Promise<number> {
+  const program = await buildProgram(argv.slice(2), name);
   let running: Command | undefined;
   program.hook('preAction', (_program, action) => {
     running = action;
     // Checked before any command runs, so a bad value is exit 2 for every command.
     logLevelFromEnv();
+    logFormatFromEnv();
   });
   try {
     await program.parseAsync(argv);

@@ -6,10 +6,11 @@ import { managedNamespaces } from '@floe/core/intent';
 import { podSecurityFor } from '@floe/core/network';
 import { AUDIT_RULES, PssServerDisagreement, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, compareServerWarnings, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, expectedNamespaceWarnings, namespacePssPolicy, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, summarisePolicies, type ConfiguredPodSecurity, type Inventory, type PolicyFinding, type PssDefaults, type ServerCheckResult, type SourcedObject } from '@floe/core/policy';
 import { parseLevelVersion, type LevelVersion } from '@floe/core/pss';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
-import { logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { compareStrings } from '@floe/core/util';
+import { resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
+import { runCommand } from '../run-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -44,9 +45,6 @@ async function renderSvg(dot: string): Promise<string> {
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg', engine: 'dot' });
 }
-
-/** Code-unit order, as everywhere in floe's output (never localeCompare). */
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 
@@ -129,18 +127,17 @@ Examples:
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
     .action(async (opts: AuditOptions) => {
-      const log = logger(globals());
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
       if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
-      await withSpan('floe.network.audit', { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
-        let source: string | undefined;
+      const attributes = { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' };
+      await runCommand(globals(), { operation: 'network.audit', attributes }, async (run) => {
         const status = progress();
         try {
           status.step(`floe: reading ${opts.fromDir ?? 'the cluster'}…`);
-          const input = await loadPolicyInput(opts, 'floe network audit', log);
-          source = input.source;
+          const input = await loadPolicyInput(opts, 'floe network audit', run.log);
+          run.note({ source: input.source });
           const { pods, policies } = input.inventory.model;
           status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
@@ -161,8 +158,7 @@ Examples:
                       ? connectivityMermaid(c, keep)
                       : connectivityText(c, keep);
             process.stdout.write(text);
-            auditEvent(log, { operation: 'network.audit', result: 'success', source, connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } });
-            return;
+            return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
           }
           let configured: ConfiguredPodSecurity[] = [];
           if (opts.manifest) {
@@ -177,7 +173,7 @@ Examples:
           let serverCheck: ServerCheckResult[] = [];
           if (opts.pssServerCheck) {
             status.step('floe: asking the API server to judge the pods at each namespace\'s Pod Security levels…');
-            const client = await clusterFromFlags(opts, 'floe network audit', log);
+            const client = await clusterFromFlags(opts, 'floe network audit', run.log);
             try {
               serverCheck = await pssServerCheck(client, input.inventory.model.namespaces, input.objects, defaults, inScope);
             } finally {
@@ -204,12 +200,12 @@ Examples:
           process.stdout.write(render());
           const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
           const errors = report.findings.filter((f) => f.severity === 'error').length;
-          auditEvent(log, { operation: 'network.audit', result: 'success', source, counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors, pssViolations: report.findings.filter((f) => f.id === 'pss-violation').length, ...(opts.pssServerCheck ? { pssServerChecks: serverCheck.length } : {}) } });
-          if (failing.length > 0) throw new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`);
-        } catch (err) {
+          return {
+            audit: { counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors, pssViolations: report.findings.filter((f) => f.id === 'pss-violation').length, ...(opts.pssServerCheck ? { pssServerChecks: serverCheck.length } : {}) } },
+            finding: failing.length > 0 ? new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`) : undefined,
+          };
+        } finally {
           status.done();
-          if (!(err instanceof AuditFindings)) auditEvent(log, { operation: 'network.audit', result: 'failure', source, error: (err as Error).message.split('\n')[0] });
-          throw err;
         }
       });
     });

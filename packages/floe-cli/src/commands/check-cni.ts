@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { cniJson, cniText, detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { FindingError } from '@floe/core/errors';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
-import { logger, type GlobalOptions } from '../context.js';
+import type { GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+import { runCommand } from '../run-command.js';
 
 interface CheckCniOptions extends KubeFlags {
   output: 'text' | 'json';
@@ -55,35 +55,26 @@ Examples:
   floe network check-cni --kubeconfig ./kubeconfig --request-timeout 10s`,
     )
     .action(async (opts: CheckCniOptions) => {
-      const log = logger(globals());
       // A verdict other than enforced is a finding (exit 1), not a failed operation: the span and audit say success.
-      const verdict = await withSpan('floe.network.check-cni', { 'floe.output': opts.output }, async () => {
-        let server: string | undefined;
+      await runCommand(globals(), { operation: 'network.check-cni', attributes: { 'floe.output': opts.output } }, async (run) => {
+        const client = await clusterFromFlags(opts, COMMAND, run.log);
+        run.note({ server: client.server });
         try {
-          const client = await clusterFromFlags(opts, COMMAND, log);
-          server = client.server;
-          try {
-            const report = detectCni(await gatherCniSnapshot(client));
-            const cluster = { server: client.server, context: client.context };
-            process.stdout.write(opts.output === 'json' ? `${JSON.stringify(cniJson(report, cluster), null, 2)}\n` : cniText(report, cluster, { color: useColor() }));
-            auditEvent(log, {
-              operation: 'network.check-cni',
-              result: 'success',
-              server: client.server,
+          const report = detectCni(await gatherCniSnapshot(client));
+          const cluster = { server: client.server, context: client.context };
+          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(cniJson(report, cluster), null, 2)}\n` : cniText(report, cluster, { color: useColor() }));
+          return {
+            audit: {
               context: client.context,
               verdict: report.verdict,
               plugins: report.plugins.map((p) => ({ name: p.name, version: p.version, enforcesPolicy: p.enforcesPolicy })),
-            });
-            return report.verdict;
-          } finally {
-            await client.close();
-          }
-        } catch (err) {
-          auditEvent(log, { operation: 'network.check-cni', result: 'failure', server, error: (err as Error).message.split('\n')[0] });
-          throw err;
+            },
+            finding: report.verdict !== 'enforced' ? new CniNotEnforced(report.verdict) : undefined,
+          };
+        } finally {
+          await client.close();
         }
       });
-      if (verdict !== 'enforced') throw new CniNotEnforced(verdict);
     });
 }
 

@@ -4,9 +4,9 @@ import { diffIntent, intentFromGeneration, loadIntentDir, readLiveState, renderD
 import { FindingError, InputError } from '@floe/core/errors';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { connectionsText, readLiveObjects, semanticDiff, type SemanticDiff } from '@floe/core/policy';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
-import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+import { runCommand } from '../run-command.js';
 
 const COMMAND = 'floe network diff';
 
@@ -110,50 +110,38 @@ Examples:
   floe network diff && kubectl apply --server-side --field-manager=floe -f target/network/`,
     )
     .action(async (opts: DiffOptions) => {
-      const log = logger(globals());
       if (opts.manifest !== undefined && opts.dir !== undefined) {
         throw new InputError('--manifest and --dir are alternatives: pass one (the manifest generates the intent in memory; --dir reads generated files)');
       }
       const mode = opts.dir !== undefined ? 'dir' : 'manifest';
-      let widened = 0;
-      const report = await withSpan('floe.network.diff', { 'floe.intent_source': mode, 'floe.output': opts.output }, async () => {
-        let source: string | undefined;
-        let server: string | undefined;
+      await runCommand(globals(), { operation: 'network.diff', attributes: { 'floe.intent_source': mode, 'floe.output': opts.output } }, async (run) => {
+        const { intent, manifestSha256 } = await loadIntent(opts);
+        run.note({ source: intent.source });
+        const client = await clusterFromFlags(opts, COMMAND, run.log);
+        run.note({ server: client.server });
         try {
-          const { intent, manifestSha256 } = await loadIntent(opts);
-          source = intent.source;
-          const client = await clusterFromFlags(opts, COMMAND, log);
-          server = client.server;
-          try {
-            const live = await readLiveState(client, intent);
-            const result = diffIntent(intent, live);
-            const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
-            process.stdout.write(
-              opts.output === 'json'
-                ? `${JSON.stringify({ ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) }, null, 2)}\n`
-                : renderDiffText(result, { color: useColor() }) + (semantic ? semanticText(semantic) : ''),
-            );
-            widened = semantic?.widened.length ?? 0;
-            auditEvent(log, {
-              operation: 'network.diff',
-              result: 'success',
-              source: intent.source,
+          const live = await readLiveState(client, intent);
+          const result = diffIntent(intent, live);
+          const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
+          process.stdout.write(
+            opts.output === 'json'
+              ? `${JSON.stringify({ ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) }, null, 2)}\n`
+              : renderDiffText(result, { color: useColor() }) + (semantic ? semanticText(semantic) : ''),
+          );
+          const widened = semantic?.widened.length ?? 0;
+          return {
+            audit: {
               ...(manifestSha256 ? { manifestSha256 } : {}),
-              server: client.server,
               context: client.context,
               drift: result.report.drift,
               counts: { ...result.report.counts, namespaces: intent.namespaces.length, liveNetworkPolicies: live.networkPolicies.length },
-            });
-            return result.report;
-          } finally {
-            await client.close();
-          }
-        } catch (err) {
-          auditEvent(log, { operation: 'network.diff', result: 'failure', source, server, error: (err as Error).message.split('\n')[0] });
-          throw err;
+            },
+            // Drift first: with both, the exit is 1 either way and drift is what kubectl diff users look for.
+            finding: result.report.drift ? new DriftFound(result.report) : widened > 0 ? new AccessWidened(widened) : undefined,
+          };
+        } finally {
+          await client.close();
         }
       });
-      if (report.drift) throw new DriftFound(report);
-      if (widened > 0) throw new AccessWidened(widened);
     });
 }

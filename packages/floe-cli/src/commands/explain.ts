@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
 import { PolicyEngine, connectionsText, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
-import { logger, type GlobalOptions } from '../context.js';
+import type { GlobalOptions } from '../context.js';
 import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
+import { runCommand } from '../run-command.js';
 
 interface ExplainOptions extends PolicyInputFlags {
   from: string;
@@ -93,30 +93,26 @@ Examples:
   floe network generate -d out && floe network explain --from-dir out --from floe-jobs/a --to floe-jobs/b --port 8080`,
     )
     .action(async (opts: ExplainOptions) => {
-      const log = logger(globals());
       const query = opts.port !== undefined ? parsePortQuery(opts.port) : undefined;
-      await withSpan('floe.network.explain', { 'floe.from': opts.from, 'floe.to': opts.to, 'floe.port': opts.port ?? '', 'floe.source': opts.fromDir ? 'files' : 'cluster' }, async () => {
-        let source: string | undefined;
-        try {
-          // Two pods' verdict needs only their namespaces' pods, workloads and policies (plus every namespace's labels);
-          // an IP could be any pod's, so it needs them all.
-          const namespaces = [opts.from, opts.to].map((e) => (parseIp(e) ? null : e.split('/')[0] ?? null));
-          const input = await loadPolicyInput(opts, 'floe network explain', log, namespaces.every((n) => n) ? [...new Set(namespaces as string[])] : undefined);
-          source = input.source;
-          const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
-          const from = resolveEndpoint(input.inventory.model, opts.from);
-          const to = resolveEndpoint(input.inventory.model, opts.to);
-          const verdict = engine.evaluate(from.endpoint, to.endpoint, query);
-          const notes = [from, to].flatMap((e) => (e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []));
-          process.stdout.write(
-            opts.output === 'json' ? `${JSON.stringify(explainJson(verdict, engine, from.name, to.name, query), null, 2)}\n` : explainText(verdict, engine, from.name, to.name, query, notes),
-          );
-          auditEvent(log, { operation: 'network.explain', result: 'success', verdict: verdict.allowed ? 'allowed' : 'denied', source, from: from.name, to: to.name, port: query ? `${query.port}/${query.protocol}` : 'any', policies: input.inventory.model.policies.length });
-          if (!verdict.allowed) throw new ConnectionDenied(`${from.name} -> ${to.name} is denied`);
-        } catch (err) {
-          if (!(err instanceof ConnectionDenied)) auditEvent(log, { operation: 'network.explain', result: 'failure', source, error: (err as Error).message.split('\n')[0] });
-          throw err;
-        }
+      const attributes = { 'floe.from': opts.from, 'floe.to': opts.to, 'floe.port': opts.port ?? '', 'floe.source': opts.fromDir ? 'files' : 'cluster' };
+      await runCommand(globals(), { operation: 'network.explain', attributes }, async (run) => {
+        // Two pods' verdict needs only their namespaces' pods, workloads and policies (plus every namespace's labels);
+        // an IP could be any pod's, so it needs them all.
+        const namespaces = [opts.from, opts.to].map((e) => (parseIp(e) ? null : e.split('/')[0] ?? null));
+        const input = await loadPolicyInput(opts, 'floe network explain', run.log, namespaces.every((n) => n) ? [...new Set(namespaces as string[])] : undefined);
+        run.note({ source: input.source });
+        const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
+        const from = resolveEndpoint(input.inventory.model, opts.from);
+        const to = resolveEndpoint(input.inventory.model, opts.to);
+        const verdict = engine.evaluate(from.endpoint, to.endpoint, query);
+        const notes = [from, to].flatMap((e) => (e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []));
+        process.stdout.write(
+          opts.output === 'json' ? `${JSON.stringify(explainJson(verdict, engine, from.name, to.name, query), null, 2)}\n` : explainText(verdict, engine, from.name, to.name, query, notes),
+        );
+        return {
+          audit: { verdict: verdict.allowed ? 'allowed' : 'denied', from: from.name, to: to.name, port: query ? `${query.port}/${query.protocol}` : 'any', policies: input.inventory.model.policies.length },
+          finding: verdict.allowed ? undefined : new ConnectionDenied(`${from.name} -> ${to.name} is denied`),
+        };
       });
     });
 }

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { maxOf } from '@floe/core/util';
-import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { runCommand } from '../run-command.js';
 
 interface GenerateOptions {
   manifest?: string;
@@ -59,27 +59,22 @@ Examples:
   kubectl apply --server-side --field-manager=floe -f target/network/`,
     )
     .action(async (opts: GenerateOptions) => {
-      const log = logger(globals());
       // `-d /` stays `/` (refused by the writer), never `.`, the working directory.
       const outputDir = opts.outputDir.replace(/\/+$/, '') || '/';
       const dryRun = Boolean(opts.dryRun);
-      await withSpan('floe.network.generate', { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, async () => {
-        let manifestHash: string | undefined;
-        try {
-          const manifest = await resolveManifest(opts.manifest);
-          manifestHash = manifest.sha256;
-          const plugin = await loadNetworkPlugin(opts.plugin);
-          const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);
-          if (!dryRun) await replaceOutputDir(outputDir, result.files);
-          for (const w of result.warnings) process.stderr.write(`floe: warning: ${w}\n`);
-          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(generateJson(result, outputDir, dryRun), null, 2)}\n` : textReport(result, outputDir, dryRun));
-          auditEvent(log, {
-            operation: 'network.generate',
-            result: dryRun ? 'dry-run' : 'success',
+      await runCommand(globals(), { operation: 'network.generate', attributes: { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, audit: { outputDir } }, async (run) => {
+        const manifest = await resolveManifest(opts.manifest);
+        run.note({ manifestSha256: manifest.sha256 });
+        const plugin = await loadNetworkPlugin(opts.plugin);
+        const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);
+        if (!dryRun) await replaceOutputDir(outputDir, result.files);
+        for (const w of result.warnings) process.stderr.write(`floe: warning: ${w}\n`);
+        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(generateJson(result, outputDir, dryRun), null, 2)}\n` : textReport(result, outputDir, dryRun));
+        return {
+          result: dryRun ? 'dry-run' : 'success',
+          audit: {
             manifest: manifest.source,
-            manifestSha256: manifest.sha256,
             plugin: `${plugin.metadata.name}@${plugin.metadata.version}`,
-            outputDir,
             counts: {
               files: result.files.length,
               namespaces: result.namespaces.length,
@@ -87,11 +82,8 @@ Examples:
               warnings: result.warnings.length,
             },
             namespaces: result.namespaces.length <= 50 ? result.namespaces.map((n) => n.name) : `${result.namespaces.length} namespaces`,
-          });
-        } catch (err) {
-          auditEvent(log, { operation: 'network.generate', result: 'failure', outputDir, manifestSha256: manifestHash, error: (err as Error).message.split('\n')[0] });
-          throw err;
-        }
+          },
+        };
       });
     });
 }

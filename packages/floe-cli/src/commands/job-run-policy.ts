@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { InputError } from '@floe/core/errors';
 import { generateJobRunPolicy } from '@floe/core/network';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
-import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { runCommand } from '../run-command.js';
 
 interface JobRunPolicyOptions {
   manifest?: string;
@@ -38,16 +38,8 @@ Examples:
   kubectl delete networkpolicy -n floe-jobs -l floe.dev/job-run="$RUN_ID"`,
     )
     .action(async (opts: JobRunPolicyOptions) => {
-      const log = logger(globals());
-      await withSpan('floe.network.job_run_policy', { 'floe.run_id': opts.runId }, async () => {
-        try {
-          await run();
-        } catch (err) {
-          auditEvent(log, { operation: 'network.job-run-policy', result: 'failure', runId: opts.runId, error: (err as Error).message.split('\n')[0] });
-          throw err;
-        }
-      });
-      async function run(): Promise<void> {
+      const spec = { operation: 'network.job-run-policy', span: 'floe.network.job_run_policy', attributes: { 'floe.run_id': opts.runId }, audit: { runId: opts.runId } };
+      await runCommand(globals(), spec, async () => {
         if (!LABEL_VALUE.test(opts.runId) || opts.runId === '' || opts.runId.length > 63) {
           throw new InputError(`--run-id ${JSON.stringify(opts.runId)}: must be a Kubernetes label value (1-63 characters of [A-Za-z0-9-_.], alphanumeric at both ends)`);
         }
@@ -60,15 +52,14 @@ Examples:
         } else {
           process.stdout.write(files.map((f) => f.content).join('---\n'));
         }
-        auditEvent(log, {
-          operation: 'network.job-run-policy',
-          result: 'success',
-          manifest: manifest.source,
-          manifestSha256: manifest.sha256,
-          plugin: `${plugin.metadata.name}@${plugin.metadata.version}`,
-          runId: opts.runId,
-          counts: { objects: files.length },
-        });
-      }
+        return {
+          audit: {
+            manifest: manifest.source,
+            manifestSha256: manifest.sha256,
+            plugin: `${plugin.metadata.name}@${plugin.metadata.version}`,
+            counts: { objects: files.length },
+          },
+        };
+      });
     });
 }

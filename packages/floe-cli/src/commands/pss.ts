@@ -2,9 +2,9 @@ import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
 import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
 import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { maxOf } from '@floe/core/util';
-import { logger, type GlobalOptions } from '../context.js';
+import type { GlobalOptions } from '../context.js';
+import { runCommand } from '../run-command.js';
 
 interface PssCheckOptions {
   filename: string[];
@@ -201,29 +201,20 @@ Examples:
   floe network pss check -f target/network/ --level restricted:v1.25`,
     )
     .action(async (opts: PssCheckOptions) => {
-      const log = logger(globals());
       const level = parseLevelVersion(opts.level);
-      const report = await withSpan('floe.network.pss.check', { 'floe.pss.level': formatLevelVersion(level), 'floe.output': opts.output }, async () => {
-        try {
-          const r = checkObjects(await readInputs(opts.filename), level);
-          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));
-          const refused = r.checked.filter((c) => !c.result.allowed);
-          auditEvent(log, {
-            operation: 'network.pss.check',
-            result: 'success',
-            level: formatLevelVersion(level),
-            inputs: opts.filename,
+      const lv = formatLevelVersion(level);
+      await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
+        const r = checkObjects(await readInputs(opts.filename), level);
+        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));
+        const refused = r.checked.filter((c) => !c.result.allowed);
+        return {
+          audit: {
             counts: { checked: r.checked.length, refused: refused.length, skipped: r.skipped.length },
             refused: refused.length <= 50 ? refused.map((c) => `${c.file}:${c.line} ${describeObject(c)}`) : `${refused.length} objects`,
-          });
-          return r;
-        } catch (err) {
-          auditEvent(log, { operation: 'network.pss.check', result: 'failure', level: formatLevelVersion(level), inputs: opts.filename, error: (err as Error).message.split('\n')[0] });
-          throw err;
-        }
+          },
+          finding: refused.length ? new PodSecurityViolations(`Pod Security: ${refusedPhrase(refused.length, r.checked.length, lv)}`) : undefined,
+        };
       });
-      const refused = report.checked.filter((c) => !c.result.allowed).length;
-      if (refused) throw new PodSecurityViolations(`Pod Security: ${refusedPhrase(refused, report.checked.length, formatLevelVersion(level))}`);
     });
 }
 

@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
-import { auditEvent, withSpan } from '@floe/core/telemetry';
 import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
-import { loadNetworkPlugin, logger, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
+import { runCommand } from '../run-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -71,43 +71,33 @@ Examples:
   floe network validate -o sarif > floe-network.sarif    # for code scanning in CI`,
     )
     .action(async (opts: ValidateOptions) => {
-      const log = logger(globals());
       const dir = opts.dir.replace(/\/+$/, '') || '.';
       const server = Boolean(opts.server);
-      await withSpan('floe.network.validate', { 'floe.dir': dir, 'floe.server': server, 'floe.output': opts.output }, async () => {
-        let manifestHash: string | undefined;
+      await runCommand(globals(), { operation: 'network.validate', attributes: { 'floe.dir': dir, 'floe.server': server, 'floe.output': opts.output }, audit: { dir } }, async (run) => {
+        const manifest = await resolveManifest(opts.manifest);
+        run.note({ manifestSha256: manifest.sha256 });
+        const plugin = await loadNetworkPlugin(opts.plugin);
+        const expected = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config).files;
+        const entries = await readNetworkDir(dir);
+        const client = server ? await clusterFromFlags(opts, 'floe network validate', run.log) : undefined;
+        let report: ValidationReport;
         try {
-          const manifest = await resolveManifest(opts.manifest);
-          manifestHash = manifest.sha256;
-          const plugin = await loadNetworkPlugin(opts.plugin);
-          const expected = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config).files;
-          const entries = await readNetworkDir(dir);
-          const client = server ? await clusterFromFlags(opts, 'floe network validate', log) : undefined;
-          let report: ValidationReport;
-          try {
-            report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected }, client ? { client, cni: cniCheck } : undefined);
-          } finally {
-            await client?.close();
-          }
-          process.stdout.write(render(report, opts.output));
-          const failed = failedChecks(report);
-          auditEvent(log, {
-            operation: 'network.validate',
-            result: failed.length ? 'failure' : 'success',
+          report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected }, client ? { client, cni: cniCheck } : undefined);
+        } finally {
+          await client?.close();
+        }
+        process.stdout.write(render(report, opts.output));
+        const failed = failedChecks(report);
+        return {
+          result: failed.length ? 'failure' : 'success',
+          audit: {
             manifest: manifest.source,
-            manifestSha256: manifest.sha256,
-            dir,
             server: report.server,
             checks: Object.fromEntries(report.checks.map((c) => [c.id, c.status])),
             counts: { files: entries.length, problems: report.checks.reduce((n, c) => n + c.problems.length, 0) },
-          });
-          if (failed.length) throw new ChecksFailed(failed);
-        } catch (err) {
-          if (!(err instanceof ChecksFailed)) {
-            auditEvent(log, { operation: 'network.validate', result: 'failure', dir, manifestSha256: manifestHash, error: (err as Error).message.split('\n')[0] });
-          }
-          throw err;
-        }
+          },
+          finding: failed.length ? new ChecksFailed(failed) : undefined,
+        };
       });
     });
 }

@@ -4,11 +4,17 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger, LevelWithSilent };
 
+/** Where a logger writes: each record as one JSON line (a trailing newline included). */
+export interface LogDestination {
+  write(line: string): void;
+}
+
 /**
- * Logs go to stderr as JSON lines (results own stdout). Tokens and keys never
- * reach a log: the paths below are redacted wherever they appear.
+ * Logs go to stderr as JSON lines (results own stdout), or to `destination`,
+ * which gets the same JSON lines (a terminal shows them as text). Tokens and
+ * keys never reach a log: the paths below are redacted wherever they appear.
  */
-export function createLogger(level: LevelWithSilent = 'info'): Logger {
+export function createLogger(level: LevelWithSilent = 'info', destination?: LogDestination): Logger {
   return pino(
     {
       name: 'floe',
@@ -16,7 +22,7 @@ export function createLogger(level: LevelWithSilent = 'info'): Logger {
       base: undefined,
       redact: { paths: ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', 'clientKey', '*.clientKey'], censor: '[redacted]' },
     },
-    pino.destination({ fd: 2, sync: true }),
+    destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }
 

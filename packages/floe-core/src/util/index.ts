@@ -7,3 +7,5 @@ export { sha256 } from './hash.js';
 export { escapeControl, escapeMarkdown } from './escape.js';
 export { maxOf } from './max.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';
+export { compareStrings } from './compare.js';
+export { isRecord } from './shape.js';
