@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type SourcedObject } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
+import { compareStrings } from '@floe/core/util';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';
 
 /** The input flags of every command on the policy engine: files or the live cluster, and the ipBlock treatment of pod IPs. */
@@ -46,7 +47,7 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
       await client.close();
     }
   }
-  const skipped = Object.entries(result.inventory.skipped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const skipped = Object.entries(result.inventory.skipped).sort(([a], [b]) => compareStrings(a, b));
   if (skipped.length > 0) {
     const total = skipped.reduce((n, [, c]) => n + c, 0);
     process.stderr.write(`floe: skipped ${total} object${total === 1 ? '' : 's'} that do not affect NetworkPolicy (${skipped.map(([k, c]) => `${k} ${c}`).join(', ')})\n`);

@@ -16,6 +16,7 @@ import {
   type RenderedObject,
   type RulePeer,
 } from '@floe/core/plugin';
+import { compareStrings } from '@floe/core/util';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,7 +26,7 @@ export const ALLOW_EGRESS = 'floe-allow-egress';
 export const ALLOW_INGRESS = 'floe-allow-ingress';
 
 function sortedLabels(labels: Labels): Labels {
-  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 function selector(labels: Labels | undefined): LabelSelector {

@@ -7,6 +7,7 @@ import { podSecurityFor } from '@floe/core/network';
 import { AUDIT_RULES, PssServerDisagreement, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, compareServerWarnings, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, expectedNamespaceWarnings, namespacePssPolicy, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, summarisePolicies, type ConfiguredPodSecurity, type Inventory, type PolicyFinding, type PssDefaults, type ServerCheckResult, type SourcedObject } from '@floe/core/policy';
 import { parseLevelVersion, type LevelVersion } from '@floe/core/pss';
 import { auditEvent, withSpan } from '@floe/core/telemetry';
+import { compareStrings } from '@floe/core/util';
 import { logger, resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
@@ -44,9 +45,6 @@ async function renderSvg(dot: string): Promise<string> {
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg', engine: 'dot' });
 }
-
-/** Code-unit order, as everywhere in floe's output (never localeCompare). */
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { compilePolicy } from '../policy/compile.js';
 import type { ClusterModel, ContainerPort, NamespaceInfo, PodInfo, PolicyObject } from '../policy/types.js';
 import { compareStrings } from '../util/compare.js';
+import { isRecord } from '../util/shape.js';
 
 /** An object read from a file or the cluster, with where it came from (`file:line`, or `cluster`). */
 export interface SourcedObject {
@@ -23,7 +24,7 @@ export interface Inventory {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 /** Labels as the API stores them: scalar values as strings; a mapping or list as a label value is bad input, named by `where`. */
 const strMap = (v: unknown, where: () => string): Record<string, string> => {
   if (!isObj(v)) return {};

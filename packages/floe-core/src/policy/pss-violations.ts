@@ -6,6 +6,7 @@ import type { PodLike } from '../pss/types.js';
 import { podShapeProblems } from '../pss/shape.js';
 import { podOf, type PodSource } from '../pss/workloads.js';
 import { compareStrings } from '../util/compare.js';
+import { isRecord } from '../util/shape.js';
 import type { FindingSeverity, PolicyFinding } from './findings.js';
 import type { NamespaceInfo } from './types.js';
 
@@ -87,7 +88,7 @@ export interface PssSubject {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 const WORKLOADS = new Set<string>(WORKLOAD_KINDS);
 
 function metaOf(o: Obj): { name: string; namespace: string; controller?: { kind: string; name: string } } | undefined {

@@ -1,3 +1,4 @@
+import { isRecord } from '../util/shape.js';
 import type { PodLike } from './types.js';
 
 /** Where each kind keeps its pod, as the API server's Pod Security extractor reads it. */
@@ -24,7 +25,6 @@ export interface PodSource {
   pod: PodLike;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The pod a Kubernetes object would create, for the kinds Pod Security judges

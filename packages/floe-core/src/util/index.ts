@@ -4,5 +4,7 @@
  */
 
 export { sha256 } from './hash.js';
+export { compareStrings } from './compare.js';
+export { isRecord } from './shape.js';
 export { escapeControl } from './escape.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';

@@ -3,6 +3,7 @@ import { cidrContains, parseCidr } from '../util/cidr.js';
 import { ANNOTATIONS_MAX_BYTES, dns1123Label, dns1123Subdomain, labelValue, portName, portNumber, qualifiedName } from './k8s-names.js';
 import type { PathSegment } from './source.js';
 import { valueAt } from '../util/path.js';
+import { isRecord } from '../util/shape.js';
 
 /**
  * zod schemas of the three kinds floe writes, mirroring the API server's
@@ -23,10 +24,6 @@ type Shape = Record<string, z.core.$ZodType>;
 
 /** Runs object-level refinements even when a field failed, so one run reports everything. */
 const always = { when: (payload: { value: unknown }) => isRecord(payload.value) };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const add = (ctx: Ctx, path: PathSegment[], message: string, atKey = false) =>
   ctx.addIssue({ code: 'custom', path, message, ...(atKey ? { params: { atKey: true } } : {}) });
