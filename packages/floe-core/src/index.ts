@@ -21,3 +21,4 @@ export * from './validate/index.js';
 export * from './pss/index.js';
 export * from './diff/index.js';
 export * from './policy/index.js';
+export { LIVE_RESOURCES, loadObjectsFromDir, parseObjects, readLiveObjects } from './inventory/index.js';

@@ -4,8 +4,9 @@ export { PortSets, connectionsText, type Connection, type PortRange } from './po
 export { parseIp, formatRange, type IpRange } from './ip.js';
 export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
 export * from './engine.js';
-// The loader feeds only the engine; one export line in src/index.ts covers both.
-export * from '../inventory/index.js';
+export { buildInventory, type Inventory } from './inventory.js';
+// Where these were found before src/k8s/ held them.
+export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export * from './audit-report.js';

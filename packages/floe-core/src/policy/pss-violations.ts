@@ -1,4 +1,4 @@
-import { WORKLOAD_KINDS, flattenLists, type SourcedObject } from '../inventory/model.js';
+import { WORKLOAD_KINDS, flattenLists, type SourcedObject } from '../k8s/objects.js';
 import { InputError } from '../errors.js';
 import { evaluatePod } from '../pss/evaluate.js';
 import { formatLevelVersion, isPssLevel, policyMinor, type LevelVersion } from '../pss/level.js';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SELECTOR_OPERATORS } from '../k8s/meta.js';
+import { POLICY_TYPES, PROTOCOLS } from '../k8s/networking.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
 import { ANNOTATIONS_MAX_BYTES, dns1123Label, dns1123Subdomain, labelValue, portName, portNumber, qualifiedName } from './k8s-names.js';
 import type { PathSegment } from './source.js';
@@ -89,9 +91,8 @@ function metadata(nameCheck: (v: string) => string[], namespaced: boolean) {
 
 // --- NetworkPolicy (networking.k8s.io/v1) ---
 
-export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-export const POLICY_TYPES = ['Ingress', 'Egress'] as const;
-export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+// The enumerations are the k8s layer's; re-exported where validate users have found them.
+export { POLICY_TYPES, PROTOCOLS, SELECTOR_OPERATORS };
 
 const selectorRequirement = fields({
   key: checkedString(qualifiedName),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildInventory, type SourcedObject } from '../../src/inventory/model.js';
+import type { SourcedObject } from '../../src/k8s/objects.js';
+import { buildInventory } from '../../src/policy/inventory.js';
 import { namespacePssPolicy, pssRemedy, pssSubjects, pssViolationFindings, type PssSubject } from '../../src/policy/pss-violations.js';
 
 const L = 'pod-security.kubernetes.io/';
