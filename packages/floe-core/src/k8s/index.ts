@@ -7,6 +7,7 @@
 
 export {
   isKubeObject,
+  NAMESPACE_NAME_LABEL,
   SELECTOR_OPERATORS,
   type KubeList,
   type KubeObject,

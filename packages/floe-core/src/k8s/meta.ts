@@ -12,6 +12,9 @@ import { isRecord } from '../util/shape.js';
 
 export type Labels = Record<string, string>;
 
+/** The label the API server sets on every namespace, to its name (so a namespaceSelector can name one namespace). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export type OwnerReference = {
   apiVersion: string;
   kind: string;

@@ -1,3 +1,4 @@
+import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
 import { compareStrings } from '../util/compare.js';
 import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type CompiledPolicy, type CompiledRule } from './compile.js';
 import { cidrRange, familyMax, formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
@@ -5,7 +6,7 @@ import { PortSets, connectionsText, type Connection } from './ports.js';
 import type { CompiledSelector } from './selector.js';
 import type { ClusterModel, ContainerPort, Direction, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
 
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+export { NAMESPACE_NAME_LABEL };
 
 /** One side of a connection: a pod (or a workload's pod template), or an address outside the cluster. */
 export type Endpoint = { kind: 'pod'; pod: PodInfo } | { kind: 'external'; family: 4 | 6; value: bigint; text: string };

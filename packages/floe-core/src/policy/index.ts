@@ -2,11 +2,12 @@ export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type Pol
 export { compileSelector, type CompiledSelector } from './selector.js';
 export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
 export { parseIp, formatRange, type IpRange } from './ip.js';
-export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
+export { compilePolicy, defaultPolicyTypes, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
 export * from './engine.js';
 export { buildInventory, type Inventory } from './inventory.js';
 // Where these were found before src/k8s/ held them.
 export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
+export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export * from './audit-report.js';

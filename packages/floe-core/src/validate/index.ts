@@ -1,11 +1,10 @@
 export * from './types.js';
 export * from './k8s-names.js';
-export { FLOE_KINDS, isFloeKind, schemaIssues, PROTOCOLS, POLICY_TYPES, SELECTOR_OPERATORS, type FloeKind, type SchemaIssue, type NetworkPolicyObject, type NamespaceObject, type PodTemplateObject, type LabelSelectorObject } from './k8s-schema.js';
+export { FLOE_KINDS, isFloeKind, schemaIssues, PROTOCOLS, POLICY_TYPES, SELECTOR_OPERATORS, type FloeKind, type SchemaIssue } from './k8s-schema.js';
 export { parseSource, formatPath, SourceDocument, MAX_FILE_BYTES, type ParsedSource, type PathSegment, type Position } from './source.js';
 export { checkFiles, checkSchema, OBJECT_FILE, NON_OBJECT_FILES, type DirEntry, type LoadedObject } from './files.js';
 export { checkCurrent, type ExpectedFile } from './current.js';
 export { checkComplete } from './complete.js';
-export { selectorMatches, selectsEverything, policyTypes, portsAdmit, peersAdmitPod } from './selector.js';
 export * from './server.js';
 export * from './run.js';
 export { readNetworkDir } from './read-dir.js';

@@ -313,10 +313,6 @@ export function isFloeKind(kind: unknown): kind is FloeKind {
   return typeof kind === 'string' && Object.hasOwn(FLOE_KINDS, kind);
 }
 
-export type NetworkPolicyObject = z.output<typeof NetworkPolicySchema>;
-export type NamespaceObject = z.output<typeof NamespaceSchema>;
-export type PodTemplateObject = z.output<typeof PodTemplateSchema>;
-export type LabelSelectorObject = z.output<typeof labelSelector>;
 
 export interface SchemaIssue {
   path: PathSegment[];
