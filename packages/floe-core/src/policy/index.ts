@@ -11,8 +11,5 @@ export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './adm
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export * from './audit-report.js';
-export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';
-// Pod Security findings for audit: judged by the pss evaluator, reported as policy findings.
-export * from './pss-violations.js';
