@@ -61,3 +61,6 @@ export interface EngineOptions {
 }
 
 export type Direction = 'ingress' | 'egress';
+
+/** One side of a connection: a pod (or a workload's pod template), or an address outside the cluster. */
+export type Endpoint = { kind: 'pod'; pod: PodInfo } | { kind: 'external'; family: 4 | 6; value: bigint; text: string };
