@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type NamespaceInfo, type PodInfo, type PolicyObject } from '@floe/core';
+import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type NamespaceInfo, type PodInfo, type PolicyObject } from '@floe/core/policy';
 import { connect, type Connection } from '../harness/context.ts';
 import { deleteNamespace } from '../harness/namespaces.ts';
 import { Sandbox, type PortSpec, type Protocol } from '../harness/sandbox.ts';

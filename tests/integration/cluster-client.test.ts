@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterError, RESOURCES, connectCluster, type ResourceRef } from '@floe/core';
+import { ClusterError, RESOURCES, connectCluster, type ResourceRef } from '@floe/core/cluster';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';
 import { createUser, READ_ONLY_RULES, type TestUser, readOnlyRulesWithout } from '../harness/users.ts';

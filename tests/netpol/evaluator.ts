@@ -29,7 +29,8 @@
  *   empty selector matches everything.
  */
 import { isIP } from 'node:net';
-import { cidrContains, parseCidr, type Cidr, type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '@floe/core';
+import { type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '@floe/core';
+import { cidrContains, parseCidr, type Cidr } from '@floe/core/util';
 
 export type Labels = Record<string, string>;
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

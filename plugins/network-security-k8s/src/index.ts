@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import {
+  compareStrings,
   FLOE_API_VERSION,
   NetworkSecurityPlugin,
   type GroupAllowance,
@@ -16,7 +17,6 @@ import {
   type RenderedObject,
   type RulePeer,
 } from '@floe/core/plugin';
-import { compareStrings } from '@floe/core/util';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 

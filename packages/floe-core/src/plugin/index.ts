@@ -41,5 +41,7 @@ export type {
   VolumeMount,
 } from '../k8s/index.js';
 export { DEFAULT_PLUGIN, discoverPlugins, instantiate, KNOWN_PLUGIN_PACKAGES, loadPlugin, type DiscoveredPlugin } from './discovery.js';
+// The order floe sorts strings in (code units, never the locale): a plugin's output must be deterministic too.
+export { compareStrings } from '../util/compare.js';
 // A plugin renders port specs from the plan.
 export type { PortSpec } from '../intent/types.js';
