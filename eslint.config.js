@@ -35,4 +35,8 @@ export default tseslint.config(
     files: ['**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly' } },
   },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
 );

@@ -15,17 +15,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  NetworkPolicyManifestGenerator,
-  connectCluster,
-  diffIntent,
-  intentFromGeneration,
-  loadIntentDir,
-  loadManifestFile,
-  readLiveState,
-  renderDiffText,
-  type KubeObject,
-} from '@floe/core';
+import { loadManifestFile, type KubeObject } from '@floe/core';
+import { connectCluster } from '@floe/core/cluster';
+import { diffIntent, intentFromGeneration, loadIntentDir, readLiveState, renderDiffText } from '@floe/core/diff';
+import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
 import { startCluster, stopCluster } from '../tests/harness/cluster.ts';
 import { makeClient, makeKubectl, type KubeClient } from '../tests/harness/kube.ts';

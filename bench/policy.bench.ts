@@ -171,7 +171,7 @@ interface ChildResult {
 
 /** Runs in a fresh process so peak RSS is this work's alone. */
 async function child(dir: string): Promise<void> {
-  const core = await import('@floe/core');
+  const core = { ...(await import('@floe/core/inventory')), ...(await import('@floe/core/policy')) };
   const t0 = performance.now();
   const { objects } = await core.loadObjectsFromDir(dir);
   const t1 = performance.now();

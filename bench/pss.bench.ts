@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { allPolicyVersions, evaluatePod, evaluatePrepared, preparePod, type PodLike } from '@floe/core';
+import { allPolicyVersions, evaluatePod, evaluatePrepared, preparePod, type PodLike } from '@floe/core/pss';
 
 const REPO = resolve(import.meta.dirname, '..');
 const REPEAT = Number(process.env.FLOE_BENCH_REPEAT ?? 5);

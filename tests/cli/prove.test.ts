@@ -4,7 +4,10 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildIntents, loadManifestFile, loadObjectsFromDir, proveIntents, type ProofResult } from '@floe/core';
+import { loadManifestFile } from '@floe/core';
+import { buildIntents } from '@floe/core/intent';
+import { loadObjectsFromDir } from '@floe/core/inventory';
+import { proveIntents, type ProofResult } from '@floe/core/policy';
 import { REPO, floe, tempDir } from './run.ts';
 
 const EXAMPLE = join(REPO, 'examples/manifest.yaml');

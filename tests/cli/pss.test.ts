@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifestObjects, podOf, templatePassesEnforce, type PssLevel } from '@floe/core';
+import { type PssLevel } from '@floe/core';
+import { parseManifestObjects, podOf, templatePassesEnforce } from '@floe/core/pss';
 import { floe, tempDir } from './run.ts';
 
 const PRIVILEGED_DEPLOYMENT = `apiVersion: apps/v1

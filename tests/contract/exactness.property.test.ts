@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  generateJobRunPolicy,
-  jobRunIntent,
-  ManifestError,
-  NetworkPolicyManifestGenerator,
-  parseCidr,
-  parseManifest,
-  type FloeManifest,
-  type NetworkIntent,
-  type NetworkPolicy,
-  type PortSpec,
-} from '@floe/core';
+import { ManifestError, parseManifest, type FloeManifest, type NetworkPolicy, type PortSpec } from '@floe/core';
+import { jobRunIntent, type NetworkIntent } from '@floe/core/intent';
+import { generateJobRunPolicy, NetworkPolicyManifestGenerator } from '@floe/core/network';
+import { parseCidr } from '@floe/core/util';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
 import { Cluster, type Address, type Endpoint, type Labels, type Pod, type PortProbe } from '../netpol/evaluator.ts';
 

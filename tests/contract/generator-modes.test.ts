@@ -1,17 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  generateJobRunPolicy,
-  InputError,
-  NetworkPolicyManifestGenerator,
-  NetworkSecurityPlugin,
-  parseManifest,
-  type GenerationResult,
-  type NetworkPolicy,
-  type PluginMetadata,
-  type RenderedObject,
-} from '@floe/core';
+import { InputError, NetworkSecurityPlugin, parseManifest, type NetworkPolicy, type PluginMetadata, type RenderedObject } from '@floe/core';
+import { generateJobRunPolicy, NetworkPolicyManifestGenerator, type GenerationResult } from '@floe/core/network';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
 import { REPO } from '../cli/run.ts';
 import { Cluster, type Pod } from '../netpol/evaluator.ts';

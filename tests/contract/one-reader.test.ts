@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIntentDir } from '@floe/core/diff';
 import { parseInputs, readInputTexts } from '@floe/core/manifests';
-import { loadObjectsFromDir } from '@floe/core/policy';
+import { loadObjectsFromDir } from '@floe/core/inventory';
 import { checkFiles, readNetworkDir } from '@floe/core/validate';
 
 /** YAML 1.1 as kubectl reads it: a merge key, `on`/`yes`/`off`, an octal number, a quoted "on". */

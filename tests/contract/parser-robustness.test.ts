@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { stringify, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
-import { InputError, NetworkPolicyManifestGenerator, parseManifest } from '@floe/core';
+import { InputError, parseManifest } from '@floe/core';
+import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { reportError } from '../../packages/floe-cli/src/exit.ts';
 import { REPO } from '../cli/run.ts';
 

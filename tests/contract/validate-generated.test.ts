@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { K8sNetworkSecurityPlugin } from '@floe/network-security-k8s';
-import { InputError, NetworkPolicyManifestGenerator, parseManifest, validateOffline, type DirEntry } from '@floe/core';
+import { InputError, parseManifest } from '@floe/core';
+import { NetworkPolicyManifestGenerator } from '@floe/core/network';
+import { validateOffline, type DirEntry } from '@floe/core/validate';
 import { parseSource } from '../../packages/floe-core/src/validate/source.ts';
 import { REPO } from '../cli/run.ts';
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type NamespaceInfo, type PodInfo, type PolicyObject } from '@floe/core';
+import { effectivePolicyTypes, externalEndpoint, PolicyEngine, type ClusterModel, type Endpoint, type NamespaceInfo, type PodInfo, type PolicyObject } from '@floe/core/policy';
 import { connect, type Connection } from '../harness/context.ts';
 import { deleteNamespace } from '../harness/namespaces.ts';
 import { Sandbox, type PortSpec, type Protocol } from '../harness/sandbox.ts';
@@ -119,8 +119,8 @@ const peer: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   },
 );
 const port: fc.Arbitrary<NetworkPolicyPort> = fc.oneof(
-  fc.record({ protocol: fc.constantFrom<string>('TCP', 'UDP'), port: fc.constantFrom<number | string>(80, 8080, 53, 'http', 'dns', 'web') }, { requiredKeys: [] }),
-  fc.record({ protocol: fc.constantFrom<string>('TCP', 'UDP'), port: fc.constantFrom<number | string>(53, 80), endPort: fc.constantFrom(80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
+  fc.record({ protocol: fc.constantFrom<'TCP' | 'UDP'>('TCP', 'UDP'), port: fc.constantFrom<number | string>(80, 8080, 53, 'http', 'dns', 'web') }, { requiredKeys: [] }),
+  fc.record({ protocol: fc.constantFrom<'TCP' | 'UDP'>('TCP', 'UDP'), port: fc.constantFrom<number | string>(53, 80), endPort: fc.constantFrom(80, 8080) }, { requiredKeys: ['port', 'endPort'] }),
 );
 const optionalList = <T>(item: fc.Arbitrary<T>) => fc.option(fc.array(item, { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 });
 const isNamed = (p: NetworkPolicyPort) => typeof p.port === 'string';
@@ -139,7 +139,7 @@ const policy = (i: number): fc.Arbitrary<PolicyObject> =>
     .record({
       namespace: fc.constantFrom(...NAMESPACES.map((n) => n.name)),
       podSelector: selector,
-      policyTypes: fc.option(fc.constantFrom<string[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
+      policyTypes: fc.option(fc.constantFrom<('Ingress' | 'Egress')[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress']), { nil: undefined }),
       ingress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
       egress: fc.option(fc.array(rule, { maxLength: 2 }), { nil: undefined }),
     })

@@ -51,7 +51,7 @@ export async function createNamespace(api: KubeClient, name: string): Promise<vo
 export interface DeclaredPort {
   name?: string;
   containerPort: number;
-  protocol: string;
+  protocol: 'TCP' | 'UDP';
 }
 
 export async function createPod(api: KubeClient, w: Workload, ports?: DeclaredPort[]): Promise<void> {

@@ -8,7 +8,7 @@
 // they also carry a nodeSelector no node matches, so that on a cluster with
 // controllers nothing would ever be scheduled.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CniJson } from '@floe/core';
+import type { CniJson } from '@floe/core/cni';
 import { floe, type RunResult } from '../cli/run.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import type { KubeObject } from '../harness/kube.ts';

@@ -2,7 +2,8 @@
 // defaulting exactly as the server stores it, and `floe network explain`
 // reading namespaces, pods, workloads and NetworkPolicies from the cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectivePolicyTypes, type NetworkPolicySpec } from '@floe/core';
+import { type NetworkPolicySpec } from '@floe/core';
+import { effectivePolicyTypes } from '@floe/core/policy';
 import { floe } from '../cli/run.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { Namespaces } from '../harness/namespaces.ts';

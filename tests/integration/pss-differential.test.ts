@@ -7,7 +7,7 @@
 // (detail), ...") must equal the evaluator's, which compares the allow/deny and the violated
 // checks, in order, with their details.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allPolicyVersions, evaluatePod, violationSummary, type PodLike } from '@floe/core';
+import { allPolicyVersions, evaluatePod, violationSummary, type PodLike } from '@floe/core/pss';
 import { connect, type Connection } from '../harness/context.ts';
 import type { KubeResponse } from '../harness/kube.ts';
 import { Namespaces } from '../harness/namespaces.ts';

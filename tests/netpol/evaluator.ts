@@ -8,6 +8,7 @@
  * - A pod is isolated for egress (ingress) when at least one policy in its
  *   namespace selects it (spec.podSelector) and lists Egress (Ingress) in
  *   policyTypes. A pod no policy isolates allows everything in that direction.
+ *   policyTypes left out means Ingress, plus Egress when the policy has egress rules.
  * - An isolated pod allows a connection when any selecting policy has any rule
  *   in that direction that matches both the peer and the port. Policies and
  *   rules are additive; nothing denies.
@@ -28,7 +29,8 @@
  *   empty selector matches everything.
  */
 import { isIP } from 'node:net';
-import { cidrContains, parseCidr, type Cidr, type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '@floe/core';
+import { type LabelSelector, type NetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from '@floe/core';
+import { cidrContains, parseCidr, type Cidr } from '@floe/core/util';
 
 export type Labels = Record<string, string>;
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -75,6 +77,12 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Lab
     }
   }
   return true;
+}
+
+/** policyTypes as written, or as the API defaults them when left out. */
+function policyTypesOf(p: NetworkPolicy): ('Ingress' | 'Egress')[] {
+  if (p.spec.policyTypes && p.spec.policyTypes.length > 0) return p.spec.policyTypes;
+  return p.spec.egress && p.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 const parsed = new Map<string, Cidr>();
@@ -145,7 +153,7 @@ export class Cluster {
     let selecting = this.selectingCache.get(cacheKey);
     if (!selecting) {
       selecting = (this.byNamespace.get(pod.namespace) ?? []).filter(
-        (p) => p.spec.policyTypes.includes(direction) && selectorMatches(p.spec.podSelector, pod.labels),
+        (p) => policyTypesOf(p).includes(direction) && selectorMatches(p.spec.podSelector, pod.labels),
       );
       this.selectingCache.set(cacheKey, selecting);
     }

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { buildInventory, loadObjectsFromDir, readLiveObjects, type Inventory, type IpBlockPodIps, type SourcedObject } from '@floe/core/policy';
+import { loadObjectsFromDir, readLiveObjects } from '@floe/core/inventory';
+import type { SourcedObject } from '@floe/core/k8s';
+import { buildInventory, type Inventory, type IpBlockPodIps } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
 import { compareStrings } from '@floe/core/util';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';

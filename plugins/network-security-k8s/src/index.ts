@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import {
+  compareStrings,
   FLOE_API_VERSION,
   NetworkSecurityPlugin,
   type GroupAllowance,
@@ -25,7 +26,7 @@ export const ALLOW_EGRESS = 'floe-allow-egress';
 export const ALLOW_INGRESS = 'floe-allow-ingress';
 
 function sortedLabels(labels: Labels): Labels {
-  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 function selector(labels: Labels | undefined): LabelSelector {

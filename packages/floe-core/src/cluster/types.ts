@@ -2,21 +2,10 @@
  * Plain-data view of the cluster. Everything above src/cluster/ sees these
  * shapes only; @kubernetes/client-node stays behind this edge.
  */
-export interface KubeObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
+import type { KubeObject } from '../k8s/meta.js';
 
-/** An object exactly as the API server returned it (JSON), never a typed model. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: KubeObjectMeta;
-  [field: string]: unknown;
-}
+// The object envelope is the k8s layer's; re-exported where cluster users have always found it.
+export type { KubeObject, KubeObjectMeta } from '../k8s/meta.js';
 
 /** Where a resource lives in the API: enough to build its URL and to name it in messages. */
 export interface ResourceRef {

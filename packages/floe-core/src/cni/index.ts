@@ -1,4 +1,16 @@
-export * from './types.js';
+export type {
+  CniEvidence,
+  CniPlugin,
+  CniReport,
+  CniSnapshot,
+  CniVerdict,
+  ConfigMapInfo,
+  ContainerInfo,
+  CustomObjectInfo,
+  LookedAt,
+  NodeInfo,
+  WorkloadInfo,
+} from './types.js';
 export { detectCni, CNI_CRDS } from './detect.js';
 export { gatherCniSnapshot, CNI_CONFIGMAPS, TIGERA_INSTALLATIONS } from './gather.js';
 export { cniJson, cniText, type CniCluster, type CniJson } from './render.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { parseCidr } from '../util/cidr.js';
+import { isRecord } from '../util/shape.js';
 import { addProblem } from './problem-codes.js';
 
 /**
@@ -29,7 +30,6 @@ const NP: Segment[] = ['security', 'network_policies'];
 const PS: Segment[] = ['security', 'pod_security'];
 const RULE_LISTS = ['jobs_egress_allow', 'platform_egress_allow', 'domain_egress_allow'] as const;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const record = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 

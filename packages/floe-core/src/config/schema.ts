@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { embeddedIpv4, parseCidr } from '../util/cidr.js';
+import { isRecord } from '../util/shape.js';
 import { addProblem, coded } from './problem-codes.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
@@ -324,10 +325,6 @@ export const ManifestSchema = z
   // Runs even when some fields are invalid, so one run reports every problem;
   // it reads the partly parsed value defensively and skips what is malformed.
   .superRefine((m, ctx) => crossChecks(m, ctx), { when: (payload) => isRecord(payload.value) });
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -1,4 +1,22 @@
-export * from './types.js';
+export {
+  type ChangedObject,
+  DIFF_KINDS,
+  type Difference,
+  type DiffKind,
+  type DiffPair,
+  type DiffReport,
+  type DiffResult,
+  type ExtraObject,
+  type Intent,
+  type LiveState,
+  type MissingObject,
+  type NamespaceStatus,
+  type ObjectRef,
+  type PssLevelStatus,
+  type PssMode,
+  type PssModeStatus,
+  type PssVersionStatus,
+} from './types.js';
 export { diffIntent } from './diff.js';
 export { intentFromGeneration, intentFromFiles, loadIntentDir, parseObjectFile, MAX_OBJECT_FILE_BYTES, type SourceFile } from './intent.js';
 export { readLiveState, DEFAULT_PER_NAMESPACE_UP_TO, type ReadOptions } from './live.js';

@@ -29,7 +29,7 @@ function assemble(source: string, objects: KubeObject[]): Intent {
  * by this diff: refused rather than reported as missing.
  */
 export function intentFromGeneration(result: GenerationResult, source: string): Intent {
-  const objects = result.files.flatMap((f) => (f.object ? [f.object as unknown as KubeObject] : []));
+  const objects = result.files.flatMap((f) => (f.object ? [f.object] : []));
   const foreign = objects.find((o) => !(DIFF_KINDS as readonly string[]).includes(o.kind));
   if (foreign) throw new InputError(`the plugin writes ${foreign.kind} objects; floe network diff compares only ${DIFF_KINDS.join(', ')}`);
   return assemble(source, objects);

@@ -1,8 +1,10 @@
+import { isRecord } from '../util/shape.js';
+
 /** Plain JSON, as the API server sends it and as YAML files parse. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is JsonObject => isRecord(v);
 
 /**
  * Strict JSON equality, object key order aside, list order included. Cheap and

@@ -11,7 +11,8 @@
  * rules denies all ingress, one not listing it leaves ingress alone).
  * PodTemplates: the pod fields the server defaults are in pod-defaults.ts.
  */
-import type { KubeObject } from '../cluster/types.js';
+import type { KubeObject } from '../k8s/meta.js';
+import { defaultPolicyTypes } from '../policy/compile.js';
 import { isObject, type Json, type JsonObject } from './json.js';
 import { stripPodTemplateDefaults } from './pod-defaults.js';
 
@@ -57,10 +58,11 @@ function defaultProtocols(rules: Json | undefined): void {
  *   (SetDefaults_NetworkPolicy; an empty egress list adds nothing).
  */
 export function normalizeNetworkPolicySpec(spec: unknown): JsonObject {
-  const hadEgressRules = isObject(spec) && Array.isArray(spec.egress) && spec.egress.length > 0;
+  const egress = isObject(spec) && Array.isArray(spec.egress) ? spec.egress : [];
   const out = (pruneEmpty(isObject(spec) ? spec : {}) as JsonObject | undefined) ?? {};
   if (!isObject(out.podSelector)) out.podSelector = {};
-  if (!Array.isArray(out.policyTypes)) out.policyTypes = hadEgressRules ? ['Ingress', 'Egress'] : ['Ingress'];
+  // The engine's defaulting, so diff and every other command read a policy without policyTypes alike.
+  if (!Array.isArray(out.policyTypes)) out.policyTypes = defaultPolicyTypes({ egress });
   defaultProtocols(out.ingress);
   defaultProtocols(out.egress);
   return out;

@@ -1,6 +1,6 @@
 import { RESOURCES } from '../cluster/resources.js';
 import type { ClusterClient, ResourceRef } from '../cluster/types.js';
-import type { SourcedObject } from './model.js';
+import type { SourcedObject } from '../k8s/objects.js';
 
 /** What the engine reads from a live cluster (read-only, every page). */
 export const LIVE_RESOURCES: readonly ResourceRef[] = [

@@ -1,7 +1,7 @@
 import { OBJECT_FILE, parseInputs } from '../manifests/load.js';
 import { ManifestInputError } from '../manifests/objects.js';
 import { listInputDir, readEntryText } from '../manifests/read.js';
-import type { SourcedObject } from './model.js';
+import type { SourcedObject } from '../k8s/objects.js';
 
 /** Every object of one file's text: YAML (multi-document, lists flattened) or JSON, each located by `file:line`; any problem is bad input. */
 export function parseObjects(text: string, file: string): SourcedObject[] {

@@ -34,7 +34,8 @@ export interface ParsedYaml {
 export function parseYaml(text: string, version: YamlVersion = '1.1'): ParsedYaml {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { version, lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-  const all = Array.isArray(docs) ? docs : [docs as unknown as Document];
+  // An empty stream is an empty array too (yaml's EmptyStream extends Array).
+  const all: Document[] = docs;
   const problems: YamlProblem[] = [];
   for (const doc of all) {
     for (const e of doc.errors) {

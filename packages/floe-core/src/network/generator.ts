@@ -3,8 +3,9 @@ import { InputError } from '../errors.js';
 import { domainNamespace } from '../config/schema.js';
 import { buildIntents, jobRunIntent } from '../intent/build.js';
 import type { ManagedNamespace, NetworkIntent } from '../intent/types.js';
-import type { KubernetesObject, NamespacePodSecurity, NetworkPlan, NetworkSecurityPlugin, RenderedObject } from '../plugin/plugin.js';
-import { renderNamespace, renderPodTemplate } from '../podsecurity/render.js';
+import type { KubernetesObject } from '../k8s/meta.js';
+import type { NetworkPlan, NetworkSecurityPlugin, RenderedObject } from '../plugin/plugin.js';
+import { renderNamespace, renderPodTemplate } from '../pss/render.js';
 import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';
 import { yamlString } from '../util/yaml-emit.js';
@@ -13,7 +14,10 @@ import { planFromIntents, podSecurityFor } from './plan.js';
 // Where they were before the plan module existed; validate imports them from here.
 export { enforceLevel, podSecurityFor } from './plan.js';
 import { YamlRenderer } from './render.js';
+import type { NamespaceReport } from './report.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
+
+export type { NamespaceReport };
 
 /**
  * One output file. `content`, `sha256` and `object` may be computed when read
@@ -29,15 +33,6 @@ export interface GeneratedFile {
   sha256: string;
   /** The object `content` holds (null for the summary), so in-memory callers need not parse YAML back. */
   object: KubernetesObject | null;
-}
-
-export interface NamespaceReport {
-  name: string;
-  role: ManagedNamespace['role'];
-  domain?: string;
-  podSecurity: NamespacePodSecurity | null;
-  /** Names of the network objects the plugin rendered in this namespace, sorted. */
-  policies: string[];
 }
 
 export interface GenerationResult {

@@ -10,4 +10,4 @@ export { COMPONENT_LABEL, floeLabels, MANAGED_BY_LABEL } from './labels.js';
 export { GENERATED_HEADER, renderObjectYaml } from './render.js';
 export { describePeer, describePorts, renderSummary, SUMMARY_FILE } from './summary.js';
 export { OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from './writer.js';
-export { PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, renderNamespace, renderPodTemplate } from '../podsecurity/render.js';
+export { PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, renderNamespace, renderPodTemplate } from '../pss/render.js';

@@ -1,5 +1,5 @@
 import type { ManagedNamespace } from '../intent/types.js';
-import type { Labels } from '../plugin/k8s-types.js';
+import type { Labels } from '../k8s/meta.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const COMPONENT_LABEL = 'floe.dev/component';

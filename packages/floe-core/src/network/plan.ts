@@ -1,7 +1,7 @@
 import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
-import type { Labels } from '../plugin/k8s-types.js';
+import type { Labels } from '../k8s/meta.js';
 import type { GroupAllowance, NamespacePlan, NamespacePodSecurity, NetworkPlan } from '../plugin/plugin.js';
 import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';

@@ -2,7 +2,7 @@ import type { FloeManifest } from '../config/schema.js';
 import type { NetworkIntent, Peer, PortSpec } from '../intent/types.js';
 import type { PluginMetadata } from '../plugin/plugin.js';
 import { escapeControl, escapeMarkdown } from '../util/escape.js';
-import type { NamespaceReport } from './generator.js';
+import type { NamespaceReport } from './report.js';
 
 export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
 

@@ -9,7 +9,6 @@ export {
   isApiCompatible,
   NetworkSecurityPlugin,
   type GroupAllowance,
-  type KubernetesObject,
   type NamespacePlan,
   type NamespacePodSecurity,
   type NetworkPlan,
@@ -19,9 +18,11 @@ export {
   type RenderedObject,
   type RulePeer,
 } from './plugin.js';
+// The Kubernetes object types a plugin renders, defined once in src/k8s/ and re-exported here under the same names.
 export type {
   Container,
   IPBlock,
+  KubernetesObject,
   LabelSelector,
   LabelSelectorRequirement,
   Labels,
@@ -38,7 +39,9 @@ export type {
   SecurityContext,
   Volume,
   VolumeMount,
-} from './k8s-types.js';
+} from '../k8s/index.js';
 export { DEFAULT_PLUGIN, discoverPlugins, instantiate, KNOWN_PLUGIN_PACKAGES, loadPlugin, type DiscoveredPlugin } from './discovery.js';
+// The order floe sorts strings in (code units, never the locale): a plugin's output must be deterministic too.
+export { compareStrings } from '../util/compare.js';
 // A plugin renders port specs from the plan.
 export type { PortSpec } from '../intent/types.js';

@@ -1,6 +1,6 @@
 import type { PssLevel } from '../config/schema.js';
 import type { NamespaceRole, PortSpec } from '../intent/types.js';
-import type { Labels, ObjectMeta } from './k8s-types.js';
+import type { KubernetesObject, Labels } from '../k8s/meta.js';
 
 /**
  * The plugin API version this core implements. Plugins declare the version
@@ -87,13 +87,6 @@ export interface NetworkPlan {
   /** security.network_policies.enabled; when false every namespace has no allowances and no default-deny. */
   networkPoliciesEnabled: boolean;
   namespaces: NamespacePlan[];
-}
-
-/** Any Kubernetes object: the core only reads apiVersion, kind and metadata, and writes the whole object as YAML. */
-export interface KubernetesObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
 }
 
 /** One object the plugin chose to render, and the file it goes to. */

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import type { PolicyType } from '../k8s/networking.js';
 import { shapeProblems, type Shape } from '../util/shape.js';
 import { compileIpBlock, type CompiledIpBlock } from './ip.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
@@ -60,8 +61,15 @@ export function effectivePolicyTypes(spec: PolicyObject['spec'], where: string):
     }
     return { types: (['ingress', 'egress'] as const).filter((d) => types.has(d)), defaulted: false };
   }
-  // Ingress always; Egress only for a non-empty egress list: `egress: []` adds nothing (len != 0 upstream).
-  return { types: (spec.egress?.length ?? 0) > 0 ? ['ingress', 'egress'] : ['ingress'], defaulted: true };
+  return { types: defaultPolicyTypes(spec).map((t) => (t === 'Ingress' ? 'ingress' : 'egress')), defaulted: true };
+}
+
+/**
+ * policyTypes when none are written, as the API server defaults them (SetDefaults_NetworkPolicy):
+ * Ingress always; Egress only for a non-empty egress list (`egress: []` adds nothing: len != 0 upstream).
+ */
+export function defaultPolicyTypes(spec: { egress?: readonly unknown[] | null }): PolicyType[] {
+  return (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 function compileProtocol(p: string | undefined, where: string): PolicyProtocol {

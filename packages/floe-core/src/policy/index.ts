@@ -2,15 +2,40 @@ export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type Pol
 export { compileSelector, type CompiledSelector } from './selector.js';
 export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
 export { parseIp, formatRange, type IpRange } from './ip.js';
-export { compilePolicy, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
-export * from './engine.js';
-// The loader feeds only the engine; one export line in src/index.ts covers both.
-export * from '../inventory/index.js';
+export { compilePolicy, defaultPolicyTypes, describeRule, effectivePolicyTypes, type CompiledPolicy, type CompiledRule, type CompiledPeer } from './compile.js';
+export {
+  type ClosestRule,
+  type Connectivity,
+  type ConnectivityRow,
+  connectivityRows,
+  type Endpoint,
+  endpointName,
+  externalEndpoint,
+  NAMESPACE_NAME_LABEL,
+  PolicyEngine,
+  type PortQuery,
+  type RuleVerdict,
+  type SideVerdict,
+  type Verdict,
+} from './engine.js';
+export { buildInventory, type Inventory } from './inventory.js';
+// Where these were found before src/k8s/ held them.
+export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
+export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
-export * from './audit-report.js';
-export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './pss-labels.js';
+export {
+  AUDIT_RULES,
+  auditJson,
+  auditMarkdown,
+  type AuditReport,
+  auditSarif,
+  auditText,
+  connectivityDot,
+  connectivityJson,
+  connectivityMermaid,
+  connectivityText,
+  namespaceGraph,
+} from './audit-report.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';
-// Pod Security findings for audit: judged by the pss evaluator, reported as policy findings.
-export * from './pss-violations.js';

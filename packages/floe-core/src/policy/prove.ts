@@ -1,5 +1,6 @@
 import type { IntentPlan, NetworkIntent, PodsPeer } from '../intent/types.js';
-import { buildInventory, type SourcedObject } from '../inventory/model.js';
+import type { SourcedObject } from '../k8s/objects.js';
+import { buildInventory } from './inventory.js';
 import { compareStrings } from '../util/compare.js';
 import { PolicyEngine, externalEndpoint, type Endpoint, type PortQuery, type SideVerdict, type Verdict } from './engine.js';
 import { compileIpBlock, formatIp, ipBlockContains, parseIp } from './ip.js';

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { compareStrings } from '../util/compare.js';
 import type { LabelSelector } from './types.js';
 
 type Labels = Readonly<Record<string, string>>;
@@ -43,7 +44,7 @@ function describeLabel(labels: Labels, key: string): string {
 export function compileSelector(selector: LabelSelector | undefined | null, where: string): CompiledSelector {
   const reqs: Requirement[] = [];
   const equalities: string[] = [];
-  for (const [key, value] of Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, value] of Object.entries(selector?.matchLabels ?? {}).sort(([a], [b]) => compareStrings(a, b))) {
     reqs.push({ key, op: 'In', values: new Set([String(value)]), text: `${key}=${value}` });
     equalities.push(`${key}=${value}`);
   }

@@ -1,5 +1,6 @@
-import type { KubeObject } from '../cluster/types.js';
-import { buildInventory, type SourcedObject } from '../inventory/model.js';
+import type { KubeObject } from '../k8s/meta.js';
+import type { SourcedObject } from '../k8s/objects.js';
+import { buildInventory } from './inventory.js';
 import { compareStrings } from '../util/compare.js';
 import { cidrRange, formatRange, parseIp, type IpRange } from './ip.js';
 import { PolicyEngine, type Connectivity } from './engine.js';
@@ -52,10 +53,10 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
   const liveNamespaces = new Set(live.filter((o) => o.object.kind === 'Namespace').map((o) => meta(o.object).name));
   const intended: SourcedObject[] = [
     ...live.filter((o) => !(o.object.kind === 'NetworkPolicy' && managed.has(meta(o.object).namespace ?? 'default'))),
-    ...intent.filter((o) => o.kind === 'NetworkPolicy').map((o) => ({ object: o as unknown as Obj, source: 'intent' })),
-    ...intent.filter((o) => o.kind === 'Namespace' && !liveNamespaces.has(o.metadata.name)).map((o) => ({ object: o as unknown as Obj, source: 'intent' })),
+    ...intent.filter((o) => o.kind === 'NetworkPolicy').map((o) => ({ object: o, source: 'intent' })),
+    ...intent.filter((o) => o.kind === 'Namespace' && !liveNamespaces.has(o.metadata.name)).map((o) => ({ object: o, source: 'intent' })),
   ];
-  const externalCuts = ipBlockCidrs([...live.map((o) => o.object), ...intent.map((o) => o as unknown as Obj)]);
+  const externalCuts = ipBlockCidrs([...live.map((o) => o.object), ...intent]);
   const connectivity = (objects: readonly SourcedObject[]) => new PolicyEngine(buildInventory(objects).model, { ...options, externalCuts }).connectivity();
   const liveRows = rowsOf(connectivity(live));
   const intendedRows = rowsOf(connectivity(intended));

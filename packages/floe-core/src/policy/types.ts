@@ -1,55 +1,19 @@
 /**
- * Plain-data shapes of the NetworkPolicy engine: the Kubernetes API fields it
- * reads, and the cluster model (namespaces, pods, policies) it evaluates.
+ * Plain-data shapes of the NetworkPolicy engine: the cluster model
+ * (namespaces, pods, policies) it evaluates. The Kubernetes types it reads
+ * are src/k8s/'s.
  */
 
-export type PolicyProtocol = 'TCP' | 'UDP' | 'SCTP';
-export const POLICY_PROTOCOLS: readonly PolicyProtocol[] = ['TCP', 'UDP', 'SCTP'];
+import { PROTOCOLS, type NetworkPolicySpec, type Protocol } from '../k8s/networking.js';
+import type { ContainerPort } from '../k8s/core.js';
 
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
+// The Kubernetes API fields the engine reads are the k8s layer's types, re-exported under the names the engine always used.
+export type { LabelSelector, LabelSelectorRequirement } from '../k8s/meta.js';
+export type { IPBlock, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from '../k8s/networking.js';
+export type { ContainerPort } from '../k8s/core.js';
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-export interface IPBlock {
-  cidr: string;
-  except?: string[];
-}
-
-export interface NetworkPolicyPeer {
-  podSelector?: LabelSelector;
-  namespaceSelector?: LabelSelector;
-  ipBlock?: IPBlock;
-}
-
-export interface NetworkPolicyPort {
-  protocol?: string;
-  port?: number | string;
-  endPort?: number;
-}
-
-export interface NetworkPolicyIngressRule {
-  from?: NetworkPolicyPeer[];
-  ports?: NetworkPolicyPort[];
-}
-
-export interface NetworkPolicyEgressRule {
-  to?: NetworkPolicyPeer[];
-  ports?: NetworkPolicyPort[];
-}
-
-export interface NetworkPolicySpec {
-  podSelector?: LabelSelector;
-  policyTypes?: string[];
-  ingress?: NetworkPolicyIngressRule[];
-  egress?: NetworkPolicyEgressRule[];
-}
+export type PolicyProtocol = Protocol;
+export const POLICY_PROTOCOLS: readonly PolicyProtocol[] = PROTOCOLS;
 
 export interface PolicyObject {
   namespace: string;
@@ -60,12 +24,6 @@ export interface PolicyObject {
 export interface NamespaceInfo {
   name: string;
   labels: Record<string, string>;
-}
-
-export interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: string;
 }
 
 /** What a pod (or a workload's pod template) looks like to NetworkPolicy. */
@@ -103,3 +61,6 @@ export interface EngineOptions {
 }
 
 export type Direction = 'ingress' | 'egress';
+
+/** One side of a connection: a pod (or a workload's pod template), or an address outside the cluster. */
+export type Endpoint = { kind: 'pod'; pod: PodInfo } | { kind: 'external'; family: 4 | 6; value: bigint; text: string };

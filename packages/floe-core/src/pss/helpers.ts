@@ -1,3 +1,4 @@
+import { compareStrings } from '../util/compare.js';
 import type { Container, PodSpec } from './types.js';
 
 /** `"a", "b"` — quoted and comma-joined, as upstream messages list names. */
@@ -11,11 +12,7 @@ export function pluralize(singular: string, plural: string, count: number): stri
 
 /** Sorted by code unit (Go's sort.Strings order), duplicates removed. */
 export function sortedSet(items: Iterable<string>): string[] {
-  return [...new Set(items)].sort(byCodeUnit);
-}
-
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...new Set(items)].sort(compareStrings);
 }
 
 const none: readonly Container[] = [];

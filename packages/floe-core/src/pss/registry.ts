@@ -17,7 +17,7 @@ import { seccompProfile_restricted } from './checks/seccompProfile_restricted.js
 import { seLinuxOptions } from './checks/seLinuxOptions.js';
 import { sysctls } from './checks/sysctls.js';
 import { windowsHostProcess } from './checks/windowsHostProcess.js';
-import { byCodeUnit } from './helpers.js';
+import { compareStrings } from '../util/compare.js';
 import { LATEST_MINOR } from './level.js';
 import type { CheckPodFn, PssCheck } from './types.js';
 
@@ -64,7 +64,7 @@ function inflate(): { baseline: ActiveCheck[][]; restricted: ActiveCheck[][] } {
       if (prev && prev.minimumVersion >= v.minimumVersion) throw new Error(`Pod Security check ${c.id}: versions must be strictly increasing`);
     });
   }
-  const ordered = [...PSS_CHECKS.filter((c) => c.level === 'baseline').sort((a, b) => byCodeUnit(a.id, b.id)), ...PSS_CHECKS.filter((c) => c.level === 'restricted').sort((a, b) => byCodeUnit(a.id, b.id))];
+  const ordered = [...PSS_CHECKS.filter((c) => c.level === 'baseline').sort((a, b) => compareStrings(a.id, b.id)), ...PSS_CHECKS.filter((c) => c.level === 'restricted').sort((a, b) => compareStrings(a.id, b.id))];
   const baseline: ActiveCheck[][] = [];
   const restricted: ActiveCheck[][] = [];
   for (let minor = 0; minor <= LATEST_MINOR; minor++) {

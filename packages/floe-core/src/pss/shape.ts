@@ -3,7 +3,7 @@
  * reported (with its path) instead of being judged wrongly. The API server would refuse
  * such an object when decoding it; nothing else about the pod is validated here.
  */
-import { shapeProblems, type Shape, type ShapeProblem } from '../util/shape.js';
+import { isRecord, shapeProblems, type Shape, type ShapeProblem } from '../util/shape.js';
 
 export type { ShapeProblem };
 
@@ -70,7 +70,6 @@ export function pathSegments(path: string): (string | number)[] {
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems in the fields Pod Security reads; empty when the pod can be judged. */
 export function podShapeProblems(pod: { metadata?: unknown; spec?: unknown }, prefix = ''): ShapeProblem[] {

@@ -1,97 +1,30 @@
 /**
- * The slice of the Kubernetes Pod API that Pod Security reads, as plain data.
- * Field names are the API's own, so pods parsed from YAML or JSON fit as they are.
+ * Pod Security's own shapes: checks, their versions and failures. The pod it
+ * reads is the k8s layer's PodTemplateSpec, as plain data.
  */
 import type { PssLevel } from '../config/schema.js';
+import type { PodSpec, PodTemplateMetadata, PodTemplateSpec } from '../k8s/core.js';
 
 export type { PssLevel };
 
-export interface SeccompProfile {
-  type?: string;
-  localhostProfile?: string;
-}
-export interface AppArmorProfile {
-  type?: string;
-  localhostProfile?: string;
-}
-export interface SELinuxOptions {
-  user?: string;
-  role?: string;
-  type?: string;
-  level?: string;
-}
-export interface WindowsOptions {
-  hostProcess?: boolean;
-  [key: string]: unknown;
-}
-export interface Capabilities {
-  add?: string[];
-  drop?: string[];
-}
-export interface SecurityContext {
-  privileged?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  capabilities?: Capabilities;
-  runAsNonRoot?: boolean;
-  runAsUser?: number;
-  seccompProfile?: SeccompProfile;
-  appArmorProfile?: AppArmorProfile;
-  seLinuxOptions?: SELinuxOptions;
-  procMount?: string;
-  windowsOptions?: WindowsOptions;
-  [key: string]: unknown;
-}
-export interface PodSecurityContext {
-  runAsNonRoot?: boolean;
-  runAsUser?: number;
-  seccompProfile?: SeccompProfile;
-  appArmorProfile?: AppArmorProfile;
-  seLinuxOptions?: SELinuxOptions;
-  sysctls?: { name: string; value?: string }[];
-  windowsOptions?: WindowsOptions;
-  [key: string]: unknown;
-}
-export interface HostHandler {
-  httpGet?: { host?: string; [key: string]: unknown };
-  tcpSocket?: { host?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
-export interface Container {
-  name: string;
-  ports?: { containerPort?: number; hostPort?: number; [key: string]: unknown }[];
-  securityContext?: SecurityContext;
-  livenessProbe?: HostHandler;
-  readinessProbe?: HostHandler;
-  startupProbe?: HostHandler;
-  lifecycle?: { postStart?: HostHandler; preStop?: HostHandler; [key: string]: unknown };
-  [key: string]: unknown;
-}
-export interface Volume {
-  name: string;
-  [source: string]: unknown;
-}
-export interface PodSpec {
-  containers?: Container[];
-  initContainers?: Container[];
-  ephemeralContainers?: Container[];
-  securityContext?: PodSecurityContext;
-  volumes?: Volume[];
-  hostNetwork?: boolean;
-  hostPID?: boolean;
-  hostIPC?: boolean;
-  hostUsers?: boolean;
-  os?: { name?: string };
-  [key: string]: unknown;
-}
-export interface PodMetadata {
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
+// The pod types are the k8s layer's (src/k8s/core.ts): the same fields floe writes and reads.
+export type {
+  AppArmorProfile,
+  Capabilities,
+  Container,
+  HostHandler,
+  PodSecurityContext,
+  PodSpec,
+  SecurityContext,
+  SeccompProfile,
+  SELinuxOptions,
+  Volume,
+  WindowsOptions,
+} from '../k8s/core.js';
+/** A pod's or template's metadata: only the annotations older versions read matter here. */
+export type PodMetadata = PodTemplateMetadata;
 /** A pod, or a workload's pod template: `metadata` matters only for the annotations older versions read. */
-export interface PodLike {
-  metadata?: PodMetadata;
-  spec: PodSpec;
-}
+export type PodLike = PodTemplateSpec;
 
 /** Why one check refused a pod, worded as the API server words it. */
 export interface CheckFailure {

@@ -1,19 +1,8 @@
+import { podPath, podTemplateOf, POD_PATHS } from '../k8s/objects.js';
+import { isRecord } from '../util/shape.js';
 import type { PodLike } from './types.js';
 
-/** Where each kind keeps its pod, as the API server's Pod Security extractor reads it. */
-const TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  ReplicationController: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-export const PSS_WORKLOAD_KINDS: readonly string[] = Object.keys(TEMPLATE_PATHS);
+export const PSS_WORKLOAD_KINDS: readonly string[] = Object.keys(POD_PATHS);
 
 export interface PodSource {
   kind: string;
@@ -24,8 +13,6 @@ export interface PodSource {
   pod: PodLike;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The pod a Kubernetes object would create, for the kinds Pod Security judges
  * (Pod, PodTemplate and the workload controllers); undefined for any other kind or
@@ -33,12 +20,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function podOf(object: unknown): PodSource | undefined {
   if (!isRecord(object) || typeof object.kind !== 'string') return undefined;
-  // Own keys only: a kind named toString or constructor is no workload.
-  const path = Object.hasOwn(TEMPLATE_PATHS, object.kind) ? TEMPLATE_PATHS[object.kind] : undefined;
+  const path = podPath(object.kind);
   if (!path) return undefined;
-  let node: unknown = object;
-  for (const key of path) node = isRecord(node) ? node[key] : undefined;
-  if (!isRecord(node) || !isRecord(node.spec)) return undefined;
+  const node = podTemplateOf(object);
+  if (!node || !isRecord(node.spec)) return undefined;
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const podMetadata = isRecord(node.metadata) ? node.metadata : {};
   return {

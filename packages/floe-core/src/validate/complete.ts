@@ -2,9 +2,13 @@ import { PSS_LEVELS, type FloeManifest, type PssLevel } from '../config/schema.j
 import { managedNamespaces } from '../intent/build.js';
 import { podSecurityFor } from '../network/generator.js';
 import { sortProblems, type LoadedObject } from './files.js';
-import type { NamespaceObject, NetworkPolicyObject } from './k8s-schema.js';
+import { InputError } from '../errors.js';
+import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
+import type { NetworkPolicySpec } from '../k8s/networking.js';
+import { ruleAdmitsPod, ruleAdmitsPort } from '../policy/admit.js';
+import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
+import { isRecord } from '../util/shape.js';
 import { formatPath } from './source.js';
-import { peersAdmitPod, policyTypes, portsAdmit, selectsEverything } from './selector.js';
 import { problem, statusOf, type CheckResult, type Problem } from './types.js';
 import { templatePassesEnforce } from '../pss/evaluate.js';
 import type { PodLike } from '../pss/types.js';
@@ -12,25 +16,36 @@ import type { PodLike } from '../pss/types.js';
 const PSS_PREFIX = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'] as const;
 
-interface Policy {
-  obj: LoadedObject;
-  np: NetworkPolicyObject;
+/**
+ * A policy that isolates every pod in `direction` and allows nothing there: default-deny, by content.
+ * What the policy means is the engine's (compilePolicy: selection, policyTypes defaulting, rules).
+ */
+function deniesAll(policy: CompiledPolicy, direction: 'ingress' | 'egress'): boolean {
+  const rules = policy[direction];
+  return policy.podSelector.empty && rules !== null && rules.length === 0;
 }
 
-/** A policy that isolates every pod in `direction` and allows nothing there: default-deny, by content. */
-function deniesAll(np: NetworkPolicyObject, direction: 'Ingress' | 'Egress'): boolean {
-  const rules = direction === 'Ingress' ? np.spec.ingress : np.spec.egress;
-  return selectsEverything(np.spec.podSelector) && policyTypes(np.spec).has(direction) && (!rules || rules.length === 0);
+/** Does some policy let every pod of the namespace reach the DNS pods on `protocol`/53? The DNS namespace is judged by its name label only. */
+function allowsDns(policies: readonly CompiledPolicy[], dns: { namespace: string; pod_labels: Record<string, string> }, protocol: 'UDP' | 'TCP'): boolean {
+  const pod = { namespace: dns.namespace, namespaceLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace }, labels: dns.pod_labels };
+  return policies.some((p) => p.podSelector.empty && (p.egress ?? []).some((rule) => ruleAdmitsPod(rule, pod) && ruleAdmitsPort(rule, protocol, 53)));
 }
 
-/** Does some policy let every pod of the namespace reach the DNS pods on `protocol`/53? */
-function allowsDns(policies: readonly Policy[], ns: string, dns: { namespace: string; pod_labels: Record<string, string> }, protocol: 'UDP' | 'TCP'): boolean {
-  return policies.some(
-    ({ np }) =>
-      selectsEverything(np.spec.podSelector) &&
-      policyTypes(np.spec).has('Egress') &&
-      (np.spec.egress ?? []).some((rule) => peersAdmitPod(rule.to, ns, dns.namespace, dns.pod_labels) && portsAdmit(rule.ports, protocol, 53)),
-  );
+/** The namespace an object names; '' when it names none (no managed namespace is ''). */
+const namespaceOf = (obj: LoadedObject): string => (typeof obj.value.metadata?.namespace === 'string' ? obj.value.metadata.namespace : '');
+
+/** The engine's reading of a NetworkPolicy that passed the schema check; null when the engine refuses it too (it then does not count). */
+function compiled(obj: LoadedObject): CompiledPolicy | null {
+  const metadata = obj.value.metadata;
+  const spec = obj.value.spec;
+  if (!isRecord(spec) || typeof metadata?.name !== 'string' || typeof metadata.namespace !== 'string') return null;
+  try {
+    // The schema check passed, and compilePolicy checks the shape of every field it reads again.
+    return compilePolicy({ namespace: metadata.namespace, name: metadata.name, spec: spec as NetworkPolicySpec });
+  } catch (err) {
+    if (err instanceof InputError) return null;
+    throw err;
+  }
 }
 
 /** `latest` is the newest; `v1.N` compares by N. Null when the text is neither. */
@@ -42,7 +57,10 @@ function versionRank(v: string): number | null {
 
 function podSecurityProblems(obj: LoadedObject | undefined, ns: string, want: NonNullable<ReturnType<typeof podSecurityFor>>): Problem[] {
   if (!obj) return [problem({ message: `${ns}: no Namespace object in the directory, so nothing sets its Pod Security labels (floe writes 00-${ns}-namespace.yaml)` })];
-  const labels = (obj.value as NamespaceObject).metadata.labels ?? {};
+  const metadata: unknown = obj.value.metadata;
+  const raw = isRecord(metadata) ? metadata.labels : undefined;
+  const labels: Record<string, string> = {};
+  if (isRecord(raw)) for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') labels[k] = v;
   const out: Problem[] = [];
   const at = (key: string, exists: boolean) => ({
     file: obj.file,
@@ -120,19 +138,20 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     problems.push(problem({ severity: 'warning', path: 'security.pod_security.enabled', message: 'the manifest disables Pod Security labels: admission applies the cluster default (usually privileged)' }));
   }
   // One pass over the objects: thousands of namespaces must not mean namespaces x objects.
-  const policiesIn = new Map<string, Policy[]>();
+  const policiesIn = new Map<string, CompiledPolicy[]>();
   const brokenIn = new Map<string, string[]>();
   const namespaceObjects = new Map<string, LoadedObject>();
   const templatesIn = new Map<string, LoadedObject[]>();
   for (const obj of objects) {
     if (obj.kind === 'PodTemplate' && obj.valid) {
-      const key = String(obj.value.metadata?.namespace);
+      const key = namespaceOf(obj);
       templatesIn.set(key, [...(templatesIn.get(key) ?? []), obj]);
     }
     if (obj.kind === 'Namespace' && obj.valid && typeof obj.value.metadata?.name === 'string') namespaceObjects.set(obj.value.metadata.name, obj);
     if (obj.kind !== 'NetworkPolicy') continue;
-    const key = String(obj.value.metadata?.namespace);
-    if (obj.valid) policiesIn.set(key, [...(policiesIn.get(key) ?? []), { obj, np: obj.value as NetworkPolicyObject }]);
+    const key = namespaceOf(obj);
+    const policy = obj.valid ? compiled(obj) : null;
+    if (policy) policiesIn.set(key, [...(policiesIn.get(key) ?? []), policy]);
     else brokenIn.set(key, [...(brokenIn.get(key) ?? []), obj.file]);
   }
   for (const ns of namespaces) {
@@ -141,7 +160,7 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     const uncounted = broken.length ? ` (${broken.join(', ')} ${broken.length === 1 ? 'breaks' : 'break'} the API schema and ${broken.length === 1 ? 'does' : 'do'} not count)` : '';
     if (np.enabled && np.default_deny) {
       for (const direction of ['Ingress', 'Egress'] as const) {
-        if (!policies.some((p) => deniesAll(p.np, direction))) {
+        if (!policies.some((p) => deniesAll(p, direction === 'Ingress' ? 'ingress' : 'egress'))) {
           problems.push(
             problem({
               message: `${ns.name}: no default-deny for ${direction.toLowerCase()}: no NetworkPolicy selects every pod (podSelector {}), lists ${direction} in policyTypes and has no ${direction.toLowerCase()} rules${uncounted}`,
@@ -152,7 +171,7 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     }
     if (np.enabled) {
       for (const protocol of ['UDP', 'TCP'] as const) {
-        if (!allowsDns(policies, ns.name, np.dns, protocol)) {
+        if (!allowsDns(policies, np.dns, protocol)) {
           const labels = Object.entries(np.dns.pod_labels).map(([k, v]) => `${k}=${v}`).join(',');
           problems.push(
             problem({

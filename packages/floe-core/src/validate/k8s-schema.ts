@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { SELECTOR_OPERATORS } from '../k8s/meta.js';
+import { POLICY_TYPES, PROTOCOLS } from '../k8s/networking.js';
 import { cidrContains, embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { ANNOTATIONS_MAX_BYTES, dns1123Label, dns1123Subdomain, labelValue, portName, portNumber, qualifiedName } from './k8s-names.js';
 import type { PathSegment } from './source.js';
 import { valueAt } from '../util/path.js';
+import { isRecord } from '../util/shape.js';
 
 /**
  * zod schemas of the three kinds floe writes, mirroring the API server's
@@ -23,10 +26,6 @@ type Shape = Record<string, z.core.$ZodType>;
 
 /** Runs object-level refinements even when a field failed, so one run reports everything. */
 const always = { when: (payload: { value: unknown }) => isRecord(payload.value) };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const add = (ctx: Ctx, path: PathSegment[], message: string, atKey = false) =>
   ctx.addIssue({ code: 'custom', path, message, ...(atKey ? { params: { atKey: true } } : {}) });
@@ -92,9 +91,8 @@ function metadata(nameCheck: (v: string) => string[], namespaced: boolean) {
 
 // --- NetworkPolicy (networking.k8s.io/v1) ---
 
-export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-export const POLICY_TYPES = ['Ingress', 'Egress'] as const;
-export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+// The enumerations are the k8s layer's; re-exported where validate users have found them.
+export { POLICY_TYPES, PROTOCOLS, SELECTOR_OPERATORS };
 
 const selectorRequirement = fields({
   key: checkedString(qualifiedName),
@@ -321,10 +319,6 @@ export function isFloeKind(kind: unknown): kind is FloeKind {
   return typeof kind === 'string' && Object.hasOwn(FLOE_KINDS, kind);
 }
 
-export type NetworkPolicyObject = z.output<typeof NetworkPolicySchema>;
-export type NamespaceObject = z.output<typeof NamespaceSchema>;
-export type PodTemplateObject = z.output<typeof PodTemplateSchema>;
-export type LabelSelectorObject = z.output<typeof labelSelector>;
 
 export interface SchemaIssue {
   path: PathSegment[];

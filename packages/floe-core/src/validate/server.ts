@@ -1,7 +1,8 @@
 import type { FloeManifest } from '../config/schema.js';
 import { ClusterError } from '../cluster/errors.js';
 import { RESOURCES, resourceForKind } from '../cluster/resources.js';
-import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
+import type { ClusterClient, ResourceRef } from '../cluster/types.js';
+import { isKubeObject, type KubeObject } from '../k8s/meta.js';
 import type { CniVerdict } from '../cni/types.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
 import { sortProblems, type LoadedObject } from './files.js';
@@ -94,7 +95,11 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
       problems.push(problem({ file: obj.file, line: 1, col: 1, message: `not sent: the object needs metadata.name${ref.namespaced ? ' and metadata.namespace' : ''} to be addressed` }));
       return;
     }
-    let body = obj.value as unknown as KubeObject;
+    if (!isKubeObject(obj.value)) {
+      problems.push(problem({ file: obj.file, line: 1, col: 1, message: 'not sent: the object needs a string apiVersion to be addressed' }));
+      return;
+    }
+    let body: KubeObject = obj.value;
     let note = '';
     if (ref.namespaced && !(await exists(namespace as string))) {
       let standIn: string | undefined;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadObjectsFromDir, parseObjects } from '../../src/inventory/load-dir.js';
-import { buildInventory } from '../../src/inventory/model.js';
+import { buildInventory } from '../../src/policy/inventory.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
-import { pssSubjects } from '../../src/policy/pss-violations.js';
+import { pssSubjects } from '../../src/pss/violations.js';
 
 async function dirWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'floe-inv-'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInventory } from '../../src/inventory/model.js';
+import { buildInventory } from '../../src/policy/inventory.js';
 import { parseObjects } from '../../src/inventory/load-dir.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
 import { resolveEndpoint } from '../../src/policy/resolve.js';

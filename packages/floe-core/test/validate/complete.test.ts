@@ -141,4 +141,10 @@ describe('the complete check', () => {
       'floe-jobs: PodTemplate floe-hardened would be refused by its namespace\'s enforce level restricted at 12 versions (v1.25 to latest): allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)',
     ]);
   });
+  it('does not count, and does not crash on, a NetworkPolicy whose namespace is not a string', () => {
+    const odd = defaultDeny('floe-jobs', 'odd') as { metadata: Record<string, unknown> };
+    odd.metadata.namespace = [{ toString: 0 }];
+    const result = checkComplete(manifest(), tree([namespace('floe-jobs'), odd, networkPolicy('floe-jobs')]));
+    expect(messages(result)).toContain('floe-jobs: no default-deny for ingress: no NetworkPolicy selects every pod (podSelector {}), lists Ingress in policyTypes and has no ingress rules');
+  });
 });

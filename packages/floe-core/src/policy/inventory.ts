@@ -1,15 +1,12 @@
 import { InputError } from '../errors.js';
-import { compilePolicy } from '../policy/compile.js';
-import type { ClusterModel, ContainerPort, NamespaceInfo, PodInfo, PolicyObject } from '../policy/types.js';
+import type { ContainerPort } from '../k8s/core.js';
+import { PROTOCOLS, type Protocol } from '../k8s/networking.js';
+import { flattenLists, podTemplateOf, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
+import { compilePolicy } from './compile.js';
+import type { ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
 import { compareStrings } from '../util/compare.js';
+import { isRecord } from '../util/shape.js';
 
-/** An object read from a file or the cluster, with where it came from (`file:line`, or `cluster`). */
-export interface SourcedObject {
-  object: Record<string, unknown>;
-  source: string;
-}
-
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
 const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
 
 export interface Inventory {
@@ -23,7 +20,7 @@ export interface Inventory {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 /** Labels as the API stores them: scalar values as strings; a mapping or list as a label value is bad input, named by `where`. */
 const strMap = (v: unknown, where: () => string): Record<string, string> => {
   if (!isObj(v)) return {};
@@ -36,25 +33,6 @@ const strMap = (v: unknown, where: () => string): Record<string, string> => {
   return out;
 };
 const kindOf = (o: SourcedObject) => (typeof o.object.kind === 'string' ? o.object.kind : 'object');
-
-/** `kind: List` and typed lists (`PodList`, ...) flattened; items of typed lists take the list's kind, as the API omits it. */
-export function flattenLists(objects: readonly SourcedObject[]): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const visit = (o: SourcedObject) => {
-    const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
-    if (kind.endsWith('List') && Array.isArray(o.object.items)) {
-      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
-      for (const item of o.object.items) {
-        if (!isObj(item)) throw new InputError(`${o.source}: an item of ${kind} is not an object`);
-        visit({ object: itemKind && typeof item.kind !== 'string' ? { ...item, kind: itemKind } : item, source: o.source });
-      }
-      return;
-    }
-    out.push(o);
-  };
-  objects.forEach(visit);
-  return out;
-}
 
 function meta(o: SourcedObject): { name: string; namespace: string; labels: Record<string, string>; owners: Obj[] } {
   const m = o.object.metadata;
@@ -74,7 +52,9 @@ function containerPorts(podSpec: unknown): ContainerPort[] {
     if (!isObj(c) || !Array.isArray(c.ports)) continue;
     for (const p of c.ports) {
       if (!isObj(p) || typeof p.containerPort !== 'number') continue;
-      out.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+      // A port of a protocol NetworkPolicy does not know can never be named by a policy port: leaving it out changes no verdict.
+      if (p.protocol !== undefined && p.protocol !== null && !isProtocol(p.protocol)) continue;
+      out.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(isProtocol(p.protocol) ? { protocol: p.protocol } : {}) });
     }
   }
   return out;
@@ -89,15 +69,7 @@ function podIps(status: unknown): string[] {
   return typeof status.podIP === 'string' && status.podIP !== '' ? [status.podIP] : [];
 }
 
-function template(o: Obj): Obj | null {
-  const spec = o.spec;
-  if (!isObj(spec)) return null;
-  if (o.kind === 'CronJob') {
-    const jt = spec.jobTemplate;
-    return isObj(jt) && isObj(jt.spec) && isObj(jt.spec.template) ? jt.spec.template : null;
-  }
-  return isObj(spec.template) ? spec.template : null;
-}
+const isProtocol = (v: unknown): v is Protocol => (PROTOCOLS as readonly unknown[]).includes(v);
 
 const controllerOf = (owners: Obj[]): { kind: string; name: string } | null => {
   const c = owners.find((x) => x.controller === true && typeof x.kind === 'string' && typeof x.name === 'string');
@@ -179,7 +151,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     if (owner && workloads.has(`${owner.kind}\u0000${m.namespace}/${owner.name}`)) continue;
     const endpoint = `${m.namespace}/${m.name}[${kind}]`;
     if (represented.has(endpoint)) continue;
-    const t = template(o.object);
+    const t = podTemplateOf(o.object);
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
     pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels, () => `${o.source}: ${kind} ${m.namespace}/${m.name} pod template`), ips: [], ports: containerPorts(t.spec), endpoint, template: true });

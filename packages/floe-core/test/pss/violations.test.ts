@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildInventory, type SourcedObject } from '../../src/inventory/model.js';
-import { namespacePssPolicy, pssRemedy, pssSubjects, pssViolationFindings, type PssSubject } from '../../src/policy/pss-violations.js';
+import type { SourcedObject } from '../../src/k8s/objects.js';
+import { buildInventory } from '../../src/policy/inventory.js';
+import { namespacePssPolicy } from '../../src/pss/namespace-policy.js';
+import { pssRemedy, pssSubjects, pssViolationFindings, type PssSubject } from '../../src/pss/violations.js';
 
 const L = 'pod-security.kubernetes.io/';
 const ns = (name: string, labels: Record<string, string>) => ({ name, labels });

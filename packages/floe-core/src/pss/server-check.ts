@@ -1,10 +1,10 @@
 import { FloeError } from '../errors.js';
-import { evaluatePod } from '../pss/evaluate.js';
-import { formatLevelVersion, type LevelVersion } from '../pss/level.js';
-import { checksFor } from '../pss/registry.js';
-import type { PodLike } from '../pss/types.js';
 import { compareStrings } from '../util/compare.js';
-import type { ModePolicy, PssAdmissionMode } from './pss-violations.js';
+import { evaluatePod } from './evaluate.js';
+import { formatLevelVersion, type LevelVersion } from './level.js';
+import type { ModePolicy, PssAdmissionMode } from './namespace-policy.js';
+import { checksFor } from './registry.js';
+import type { PodLike } from './types.js';
 
 /**
  * One question to the API server: "what if this namespace's enforce label said `asked`?"

@@ -1,6 +1,6 @@
 import { compareStrings } from '../util/compare.js';
-import type { PolicyFinding } from './findings.js';
-import type { NamespaceInfo } from './types.js';
+import type { PolicyFinding } from '../policy/findings.js';
+import type { NamespaceInfo } from '../policy/types.js';
 
 /** The Pod Security labels a manifest configures for one namespace. */
 export interface ConfiguredPodSecurity {

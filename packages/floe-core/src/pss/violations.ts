@@ -1,77 +1,15 @@
-import { WORKLOAD_KINDS, flattenLists, type SourcedObject } from '../inventory/model.js';
+import { WORKLOAD_KINDS, flattenLists, type SourcedObject } from '../k8s/objects.js';
 import { InputError } from '../errors.js';
-import { evaluatePod } from '../pss/evaluate.js';
-import { formatLevelVersion, isPssLevel, policyMinor, type LevelVersion } from '../pss/level.js';
-import type { PodLike } from '../pss/types.js';
-import { podShapeProblems } from '../pss/shape.js';
-import { podOf, type PodSource } from '../pss/workloads.js';
+import type { FindingSeverity, PolicyFinding } from '../policy/findings.js';
+import type { NamespaceInfo } from '../policy/types.js';
 import { compareStrings } from '../util/compare.js';
-import type { FindingSeverity, PolicyFinding } from './findings.js';
-import type { NamespaceInfo } from './types.js';
-
-export const PSS_MODES = ['enforce', 'audit', 'warn'] as const;
-export type PssAdmissionMode = (typeof PSS_MODES)[number];
-
-/** What a namespace's Pod Security labels (or the cluster default) ask for in one mode. */
-export interface ModePolicy extends LevelVersion {
-  mode: PssAdmissionMode;
-  /** `label` when the namespace's level label decides the level, `default` when the cluster default does. */
-  from: 'label' | 'default';
-  /** Label values the API server cannot parse, judged as it judges them. */
-  invalid: string[];
-}
-
-/** The cluster's Pod Security defaults (AdmissionConfiguration `defaults`): `privileged:latest` unless told otherwise. */
-export interface PssDefaults {
-  enforce?: LevelVersion;
-  audit?: LevelVersion;
-  warn?: LevelVersion;
-}
-
-const PRIVILEGED: LevelVersion = { level: 'privileged', version: 'latest' };
-
-/**
- * The level and version each mode judges a namespace's pods at, as the API server's
- * PolicyToEvaluate reads the labels: an unparseable level is judged as `restricted`
- * (the most restrictive), an unparseable version as `latest`; a level label without a
- * version label means `latest`; a version label without a level label pins the default level.
- */
-export function namespacePssPolicy(labels: Readonly<Record<string, string>>, defaults: PssDefaults = {}): ModePolicy[] {
-  return PSS_MODES.map((mode) => {
-    const fallback = defaults[mode] ?? PRIVILEGED;
-    const levelLabel = labels[`pod-security.kubernetes.io/${mode}`];
-    const versionLabel = labels[`pod-security.kubernetes.io/${mode}-version`];
-    const invalid: string[] = [];
-    let level = fallback.level;
-    let version = fallback.version;
-    if (levelLabel !== undefined) {
-      if (isPssLevel(levelLabel)) {
-        level = levelLabel;
-        version = 'latest';
-      } else {
-        level = 'restricted';
-        invalid.push(`pod-security.kubernetes.io/${mode}=${levelLabel}`);
-      }
-    }
-    if (versionLabel !== undefined) {
-      if (validVersion(versionLabel)) version = versionLabel;
-      else {
-        version = 'latest';
-        invalid.push(`pod-security.kubernetes.io/${mode}-version=${versionLabel}`);
-      }
-    }
-    return { mode, level, version, from: levelLabel === undefined ? 'default' : 'label', invalid };
-  });
-}
-
-function validVersion(v: string): boolean {
-  try {
-    policyMinor(v);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isRecord } from '../util/shape.js';
+import { evaluatePod } from './evaluate.js';
+import { formatLevelVersion, type LevelVersion } from './level.js';
+import { namespacePssPolicy, PSS_MODES, type ModePolicy, type PssAdmissionMode, type PssDefaults } from './namespace-policy.js';
+import { podShapeProblems } from './shape.js';
+import type { PodLike } from './types.js';
+import { podOf, type PodSource } from './workloads.js';
 
 /** One pod or workload to judge, reported as `object` (the audit's endpoint, `ns/name[Kind]`). */
 export interface PssSubject {
@@ -87,7 +25,7 @@ export interface PssSubject {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isRecord;
 const WORKLOADS = new Set<string>(WORKLOAD_KINDS);
 
 function metaOf(o: Obj): { name: string; namespace: string; controller?: { kind: string; name: string } } | undefined {
@@ -306,4 +244,3 @@ export function pssRemedy(check: string, detail: string, template = false): stri
 }
 
 // The server cross-check only serves these findings; one export line in src/index.ts covers both.
-export * from './pss-server-check.js';

@@ -1,5 +1,6 @@
 import type { PodSecurityConfig } from '../config/schema.js';
-import type { Labels, Namespace, PodSecurityContext, PodTemplate, SecurityContext, Volume, VolumeMount } from '../plugin/k8s-types.js';
+import type { Namespace, PodSecurityContext, PodTemplate, SecurityContext, Volume, VolumeMount } from '../k8s/core.js';
+import type { Labels } from '../k8s/meta.js';
 import type { NamespacePlan } from '../plugin/plugin.js';
 import { compareStrings } from '../util/compare.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podSecurityLabelFindings } from '../../src/policy/pss-labels.js';
+import { podSecurityLabelFindings } from '../../src/pss/labels.js';
 
 const want = { namespace: 'jobs', enforce: 'restricted', audit: 'restricted', warn: 'restricted', version: 'latest' };
 const labels = (l: Record<string, string>) => [{ name: 'jobs', labels: l }];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { warningTexts } from '../../src/cluster/client.js';
-import { compareServerWarnings, expectedNamespaceWarnings, PssServerDisagreement, serverCheckTargets } from '../../src/policy/pss-server-check.js';
-import { namespacePssPolicy } from '../../src/policy/pss-violations.js';
+import { compareServerWarnings, expectedNamespaceWarnings, PssServerDisagreement, serverCheckTargets } from '../../src/pss/server-check.js';
+import { namespacePssPolicy } from '../../src/pss/namespace-policy.js';
 
 const L = 'pod-security.kubernetes.io/';
 const privileged = { spec: { containers: [{ name: 'c', securityContext: { privileged: true } }] } };

@@ -1,0 +1,603 @@
+import type { ContainerPort } from '../k8s/core.js';
+import { compareStrings } from '../util/compare.js';
+import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile.js';
+import { cidrRange, familyMax, formatRange, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
+import { PortSets, type Connection } from './ports.js';
+import type { CompiledSelector } from './selector.js';
+import type { ClusterModel, Direction, Endpoint, IpBlockPodIps, PodInfo } from './types.js';
+
+/**
+ * Connectivity between every workload endpoint and the external ranges that
+ * ipBlocks distinguish, computed in phases, one function each:
+ *
+ * 1. ipBlocks and external intervals (`indexIpBlocks`, `externalIntervals`);
+ * 2. pod classes: pods no selector or ipBlock can tell apart (`podClasses`);
+ * 3. each direction's admissions per class, sparse (`admissions`);
+ * 4. the class pairs with something allowed (`classPairs`);
+ * 5. endpoints, merged external ranges and the allowed pairs between them
+ *    (`endpointsOf`, `mergeExternals`, `allowedPairs`).
+ *
+ * Only the engine's answers are used (its compiled policies, namespace labels
+ * and rule port sets), so connectivity and a single `evaluate` cannot differ.
+ */
+
+export interface ConnectivityRow {
+  from: string;
+  to: string;
+  connections: 'all' | Connection[];
+}
+
+/** Allowed connections between workload endpoints and external ranges, as sparse (from, to, port set) triples. */
+export interface Connectivity {
+  /** Workload endpoints (`ns/name[Kind]`), then external ranges (`cidr[External]` / `first-last[External]`). */
+  endpoints: string[];
+  workloadCount: number;
+  /** Every allowed pair, from-major: `endpoints[from[k]]` may reach `endpoints[to[k]]` on port set `portSets[k]` of `ports`. */
+  from: Int32Array;
+  to: Int32Array;
+  portSets: Uint32Array;
+  ports: PortSets;
+  /** Pod equivalence classes the computation ran on (pods that no selector or ipBlock can tell apart share one). */
+  classCount: number;
+  /** The port set allowed from endpoint `i` to endpoint `j`; PortSets.NONE when nothing is. */
+  allowed(i: number, j: number): number;
+}
+
+/** Every allowed connection, from-major in endpoint order. */
+export function* connectivityRows(c: Connectivity): Generator<ConnectivityRow> {
+  for (let k = 0; k < c.from.length; k++) {
+    yield { from: c.endpoints[c.from[k] as number] as string, to: c.endpoints[c.to[k] as number] as string, connections: c.ports.connections(c.portSets[k] as number) };
+  }
+}
+
+/** What connectivity reads of the engine (PolicyEngine is one): its compiled policies and the answers it caches. */
+export interface ConnectivitySource {
+  readonly model: ClusterModel;
+  readonly ports: PortSets;
+  readonly ipBlockPodIps: IpBlockPodIps;
+  readonly externalCuts: readonly string[] | null;
+  readonly policies: readonly CompiledPolicy[];
+  namespaceNames(): string[];
+  namespaceLabels(name: string): Record<string, string>;
+  rulePortSet(rule: CompiledRule, destination: Endpoint): number;
+}
+
+export function computeConnectivity(engine: ConnectivitySource): Connectivity {
+  const ipBlocks = indexIpBlocks(engine.policies);
+  const externals = externalIntervals(ipBlocks.blocks, engine.externalCuts);
+  const classes = podClasses(engine.model.pods, ipBlocks.blocks, engine.ipBlockPodIps === 'match');
+  const rows = admissions(engine, ipBlocks, externals, classes);
+  const pairs = classPairs(engine.ports, rows, classes.classes.length);
+  const endpoints = endpointsOf(engine.model.pods, classes);
+  const merged = mergeExternals(engine.ports, rows, endpoints, externals.intervals, classes.classes.length, engine.externalCuts !== null);
+  return allowedPairs(engine.ports, pairs, endpoints, merged, classes.classes.length);
+}
+
+// --- 1. ipBlocks and external intervals ---
+
+interface IpBlocks {
+  /** Every distinct ipBlock (by text), indexed. */
+  blocks: CompiledIpBlock[];
+  peerBlock: Map<CompiledPeer, number>;
+}
+
+/** Every distinct ipBlock, indexed: a pod's class and the external intervals both depend on which blocks contain them. */
+function indexIpBlocks(policies: readonly CompiledPolicy[]): IpBlocks {
+  const blockIndex = new Map<string, number>();
+  const blocks: CompiledIpBlock[] = [];
+  const peerBlock = new Map<CompiledPeer, number>();
+  for (const p of policies) {
+    for (const d of ['ingress', 'egress'] as const) {
+      for (const r of p[d] ?? []) {
+        for (const peer of r.peers ?? []) {
+          if (peer.kind !== 'ipBlock') continue;
+          let i = blockIndex.get(peer.block.text);
+          if (i === undefined) {
+            i = blocks.length;
+            blockIndex.set(peer.block.text, i);
+            blocks.push(peer.block);
+          }
+          peerBlock.set(peer, i);
+        }
+      }
+    }
+  }
+  return { blocks, peerBlock };
+}
+
+interface Externals {
+  /** IPv4 intervals, then IPv6 ones, each family in address order. */
+  intervals: IpRange[];
+  /** Per block, the intervals it contains. */
+  blockExternals: number[][];
+}
+
+function lowerBound(ranges: readonly IpRange[], value: bigint): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ranges[mid] as IpRange).first < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** External intervals: the address space of each family cut at every ipBlock boundary (and at `externalCuts`). */
+function externalIntervals(blocks: readonly CompiledIpBlock[], externalCuts: readonly string[] | null): Externals {
+  const intervals: IpRange[] = [];
+  for (const family of [4, 6] as const) {
+    const cuts = new Set<bigint>([0n, familyMax(family) + 1n]);
+    for (const b of blocks) if (b.family === family) for (const r of [b.cidr, ...b.except]) { cuts.add(r.first); cuts.add(r.last + 1n); }
+    for (const text of externalCuts ?? []) {
+      const r = cidrRange(text, 'externalCuts');
+      if (r.family === family) { cuts.add(r.first); cuts.add(r.last + 1n); }
+    }
+    const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i + 1 < sorted.length; i++) intervals.push({ family, first: sorted[i] as bigint, last: (sorted[i + 1] as bigint) - 1n });
+  }
+  const v4 = intervals.filter((r) => r.family === 4);
+  const v6 = intervals.filter((r) => r.family === 6);
+  const blockExternals: number[][] = blocks.map((b) => {
+    const list = b.family === 4 ? v4 : v6;
+    const offset = b.family === 4 ? 0 : v4.length;
+    const out: number[] = [];
+    for (const r of b.ranges) for (let i = lowerBound(list, r.first); i < list.length && (list[i] as IpRange).last <= r.last; i++) out.push(offset + i);
+    return out;
+  });
+  return { intervals, blockExternals };
+}
+
+// --- 2. pod classes ---
+
+interface PodClass {
+  namespace: string;
+  labels: Record<string, string>;
+  ports: readonly ContainerPort[];
+  /** Classes with equal named container ports share this id. */
+  portsId: number;
+  rep: PodInfo;
+}
+
+interface PodClasses {
+  classes: PodClass[];
+  /** Per class, the blocks containing its pods' IPs. */
+  classHits: number[][];
+  classOfPod: Int32Array;
+  /** How many distinct sets of named container ports the classes have. */
+  portsIdCount: number;
+}
+
+const labelsKey = (labels: Record<string, string>): string =>
+  Object.keys(labels)
+    .sort(compareStrings)
+    .map((k) => `${k}=${labels[k]}`)
+    .join('\u0001');
+
+const portsKey = (ports: readonly ContainerPort[]): string =>
+  ports
+    .filter((p) => p.name)
+    .map((p) => `${p.name}/${p.protocol ?? 'TCP'}/${p.containerPort}`)
+    .sort(compareStrings)
+    .join(',');
+
+/** Per pod, the blocks containing one of its IPs (in block order). */
+function podBlockHits(pods: readonly PodInfo[], blocks: readonly CompiledIpBlock[]): number[][] {
+  const podHits: number[][] = pods.map(() => []);
+  const addrs: { family: 4 | 6; value: bigint; pod: number }[] = [];
+  pods.forEach((pod, i) => {
+    for (const text of pod.ips) {
+      const ip = parseIp(text);
+      if (ip) addrs.push({ ...ip, pod: i });
+    }
+  });
+  addrs.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const first = (family: 4 | 6, value: bigint): number => {
+    let lo = 0;
+    let hi = addrs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const a = addrs[mid] as (typeof addrs)[number];
+      if (a.family < family || (a.family === family && a.value < value)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  blocks.forEach((b, bi) => {
+    for (const r of b.ranges) {
+      for (let i = first(b.family, r.first); i < addrs.length; i++) {
+        const a = addrs[i] as (typeof addrs)[number];
+        if (a.family !== b.family || a.value > r.last) break;
+        const hits = podHits[a.pod] as number[];
+        if (hits[hits.length - 1] !== bi) hits.push(bi);
+      }
+    }
+  });
+  return podHits;
+}
+
+/** Pod classes: pods with the same namespace, labels, named ports and ipBlock hits are indistinguishable to every policy. */
+function podClasses(pods: readonly PodInfo[], blocks: readonly CompiledIpBlock[], matchPodIps: boolean): PodClasses {
+  const classes: PodClass[] = [];
+  const classHits: number[][] = [];
+  const classKey = new Map<string, number>();
+  const portsIds = new Map<string, number>();
+  const classOfPod = new Int32Array(pods.length);
+  const podHits = matchPodIps ? podBlockHits(pods, blocks) : pods.map(() => []);
+  pods.forEach((pod, i) => {
+    const hits = podHits[i] as number[];
+    const pk = portsKey(pod.ports);
+    const key = `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${pk}\u0000${hits.join(',')}`;
+    let c = classKey.get(key);
+    if (c === undefined) {
+      c = classes.length;
+      classKey.set(key, c);
+      let portsId = portsIds.get(pk);
+      if (portsId === undefined) {
+        portsId = portsIds.size;
+        portsIds.set(pk, portsId);
+      }
+      classes.push({ namespace: pod.namespace, labels: pod.labels, ports: pod.ports, portsId, rep: pod });
+      classHits.push(hits);
+    }
+    classOfPod[i] = c;
+  });
+  return { classes, classHits, classOfPod, portsIdCount: portsIds.size };
+}
+
+// --- 3. each direction's admissions ---
+
+/**
+ * One direction's admissions for one class, sparse: what whole-cluster rules
+ * admit (`allPods`, `allExternal`) plus per-column port sets. A class the
+ * direction does not isolate has no row (null: everything admitted). Memory
+ * and time follow the rules, not classes × classes.
+ */
+interface Row {
+  allPods: number;
+  allExternal: number;
+  cols: Map<number, number>;
+}
+
+interface Admissions {
+  egress: (Row | null)[];
+  ingress: (Row | null)[];
+}
+
+/** What a row admits toward column `col` (a class below `classCount`, else `classCount` + an external interval). */
+function rowValue(ports: PortSets, row: Row | null | undefined, col: number, classCount: number): number {
+  if (!row) return PortSets.ALL;
+  const base = col < classCount ? row.allPods : row.allExternal;
+  const own = row.cols.get(col);
+  return own === undefined ? base : ports.union(base, own);
+}
+
+/** Which columns a rule's peers match and which port set a rule admits toward a column, with indexes so selectors visit candidates only. */
+interface Columns {
+  /** The classes of namespace `ns` that `sel` selects. */
+  podsIn(ns: string, sel: CompiledSelector): number[];
+  /** Columns (classes, then classCount + interval) a rule's peers match, each once. */
+  ruleTargets(rule: CompiledRule): number[];
+  /** The port set `rule` admits toward column `column` (a class or an external interval). */
+  rulePortsFor(rule: CompiledRule, column: number): number;
+}
+
+function columnIndex(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: Externals, pc: PodClasses): Columns {
+  const { classes, classHits } = pc;
+  const C = classes.length;
+  const E = externals.intervals.length;
+  // Classes by namespace, and by namespace and `key=value` label.
+  const byNs = new Map<string, number[]>();
+  const postings = new Map<string, number[]>();
+  classes.forEach((c, i) => {
+    (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(i);
+    for (const [k, v] of Object.entries(c.labels)) {
+      const key = `${c.namespace}\u0000${k}=${v}`;
+      (postings.get(key) ?? postings.set(key, []).get(key)!).push(i);
+    }
+  });
+  const blockClasses: number[][] = ipBlocks.blocks.map(() => []);
+  classHits.forEach((hits, c) => hits.forEach((b) => blockClasses[b]?.push(c)));
+
+  const podsIn = (ns: string, sel: CompiledSelector): number[] => {
+    let candidates = byNs.get(ns) ?? [];
+    for (const eq of sel.equalities) {
+      const list = postings.get(`${ns}\u0000${eq}`) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
+    return sel.empty ? candidates : candidates.filter((c) => sel.matches((classes[c] as PodClass).labels));
+  };
+  const nsCache = new Map<string, string[]>();
+  const allNs = engine.namespaceNames();
+  const namespacesMatching = (sel: CompiledSelector): string[] => {
+    let r = nsCache.get(sel.key);
+    if (!r) {
+      r = allNs.filter((n) => sel.matches(engine.namespaceLabels(n)));
+      nsCache.set(sel.key, r);
+    }
+    return r;
+  };
+  const peerCache = new Map<string, { classes: number[]; externals: number[] }>();
+  const emptyList: number[] = [];
+  const peerTargets = (peer: CompiledPeer, policyNs: string) => {
+    if (peer.kind === 'ipBlock') {
+      const b = ipBlocks.peerBlock.get(peer) as number;
+      return { classes: blockClasses[b] ?? emptyList, externals: externals.blockExternals[b] ?? emptyList };
+    }
+    const key = `${peer.namespaces ? peer.namespaces.key : `@${policyNs}`}\u0000${peer.pods.key}`;
+    let r = peerCache.get(key);
+    if (!r) {
+      const nss = peer.namespaces ? namespacesMatching(peer.namespaces) : [policyNs];
+      r = { classes: nss.flatMap((n) => podsIn(n, peer.pods)), externals: emptyList };
+      peerCache.set(key, r);
+    }
+    return r;
+  };
+  const allClasses = Array.from({ length: C }, (_, i) => i);
+  const allExternals = Array.from({ length: E }, (_, i) => C + i);
+  const everyColumn = [...allClasses, ...allExternals];
+  const stamp = new Int32Array(C + E).fill(-1);
+  let stampNo = 0;
+  const ruleTargets = (rule: CompiledRule): number[] => {
+    if (!rule.peers) return everyColumn;
+    const mark = stampNo++;
+    const out: number[] = [];
+    for (const peer of rule.peers) {
+      const t = peerTargets(peer, rule.policy.namespace);
+      for (const c of t.classes) if (stamp[c] !== mark) { stamp[c] = mark; out.push(c); }
+      for (const e of t.externals) { const col = peer.kind === 'ipBlock' ? C + e : e; if (stamp[col] !== mark) { stamp[col] = mark; out.push(col); } }
+    }
+    return out;
+  };
+
+  const externalDest: Endpoint = { kind: 'external', family: 4, value: 0n, text: '' };
+  const namedCache = new Map<CompiledRule, Int32Array>();
+  const rulePortsFor = (rule: CompiledRule, column: number): number => {
+    if (!rule.hasNamedPorts || column >= C) return engine.rulePortSet(rule, externalDest);
+    const cls = classes[column] as PodClass;
+    let cache = namedCache.get(rule);
+    if (!cache) {
+      cache = new Int32Array(pc.portsIdCount).fill(-1);
+      namedCache.set(rule, cache);
+    }
+    let id = cache[cls.portsId] as number;
+    if (id < 0) {
+      id = engine.rulePortSet(rule, { kind: 'pod', pod: cls.rep });
+      cache[cls.portsId] = id;
+    }
+    return id;
+  };
+  return { podsIn, ruleTargets, rulePortsFor };
+}
+
+/**
+ * One direction's rows. `needed`: the subjects whose pod columns are ever read
+ * (all when null); the others keep only external columns.
+ */
+function directionRows(engine: ConnectivitySource, columns: Columns, selected: ReadonlyMap<CompiledPolicy, number[]>, classCount: number, direction: Direction, needed: Uint8Array | null): (Row | null)[] {
+  const C = classCount;
+  const ports = engine.ports;
+  const { ruleTargets, rulePortsFor } = columns;
+  const rows: (Row | null)[] = new Array<Row | null>(C).fill(null);
+  for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) rows[c] ??= { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols: new Map() };
+  for (const p of engine.policies) {
+    const rules = p[direction];
+    const subjects = selected.get(p) ?? [];
+    if (!rules || rules.length === 0 || subjects.length === 0) continue;
+    for (const rule of rules) {
+      // Egress named ports resolve per destination pod, so those rules keep explicit columns.
+      const perDestination = direction === 'egress' && rule.hasNamedPorts;
+      const everyPod = !perDestination && (!rule.peers || rule.peers.some((x) => x.kind === 'pods' && x.namespaces?.empty === true && x.pods.empty));
+      const everyExternal = !rule.peers;
+      const targets = everyPod ? ruleTargets(rule).filter((t) => t >= C && !everyExternal) : ruleTargets(rule).filter((t) => !(everyExternal && t >= C));
+      const podTargets = targets.filter((t) => t < C);
+      const externalTargets = podTargets.length === targets.length ? [] : targets.filter((t) => t >= C);
+      const fixed = rule.hasNamedPorts ? -1 : rulePortsFor(rule, C);
+      const external = rulePortsFor(rule, C);
+      for (const s of subjects) {
+        const row = rows[s] as Row;
+        // Ingress named ports resolve against the subject, the destination of ingress.
+        const subjectPorts = fixed >= 0 ? fixed : direction === 'ingress' ? rulePortsFor(rule, s) : -1;
+        const podColumns = !needed || needed[s] === 1;
+        if (everyPod && podColumns) row.allPods = ports.union(row.allPods, subjectPorts);
+        if (everyExternal) row.allExternal = ports.union(row.allExternal, direction === 'ingress' ? subjectPorts : external);
+        for (const t of podColumns ? targets : externalTargets) {
+          const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
+          const cur = row.cols.get(t) ?? PortSets.NONE;
+          if (cur !== pid && cur !== PortSets.ALL) row.cols.set(t, cur === PortSets.NONE ? pid : ports.union(cur, pid));
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** Egress rows, then ingress rows: when every source's egress is narrow, ingress needs pod columns only at the destinations egress admits. */
+function admissions(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: Externals, pc: PodClasses): Admissions {
+  const C = pc.classes.length;
+  const columns = columnIndex(engine, ipBlocks, externals, pc);
+  const selected = new Map<CompiledPolicy, number[]>();
+  for (const p of engine.policies) selected.set(p, columns.podsIn(p.namespace, p.podSelector));
+  const egress = directionRows(engine, columns, selected, C, 'egress', null);
+  let needed: Uint8Array | null = new Uint8Array(C);
+  for (const row of egress) {
+    if (!row || row.allPods !== PortSets.NONE) {
+      needed = null;
+      break;
+    }
+    for (const d of row.cols.keys()) if (d < C) needed[d] = 1;
+  }
+  return { egress, ingress: directionRows(engine, columns, selected, C, 'ingress', needed) };
+}
+
+// --- 4. class pairs ---
+
+/** Per source class, the destination classes it may reach and on which port set. */
+type ClassOut = { to: number[]; id: number[] }[];
+
+/** Class pairs with something allowed: candidates come from the sparse sides, never all C × C. */
+function classPairs(ports: PortSets, rows: Admissions, classCount: number): ClassOut {
+  const C = classCount;
+  const { egress: EG, ingress: IN } = rows;
+  const openIngress: number[] = [];
+  const wideIngress: number[] = [];
+  const ingressFrom: number[][] = Array.from({ length: C }, () => []);
+  IN.forEach((row, d) => {
+    if (!row) openIngress.push(d);
+    else {
+      if (row.allPods !== PortSets.NONE) wideIngress.push(d);
+      for (const s of row.cols.keys()) if (s < C) (ingressFrom[s] as number[]).push(d);
+    }
+  });
+  const classOut: ClassOut = [];
+  const seen = new Int32Array(C).fill(-1);
+  for (let s = 0; s < C; s++) {
+    const out = { to: [] as number[], id: [] as number[] };
+    const eg = EG[s];
+    const consider = (d: number) => {
+      if (seen[d] === s) return;
+      seen[d] = s;
+      const e = rowValue(ports, eg, d, C);
+      if (e === PortSets.NONE) return;
+      const id = ports.intersect(e, rowValue(ports, IN[d], s, C));
+      if (id !== PortSets.NONE) {
+        out.to.push(d);
+        out.id.push(id);
+      }
+    };
+    if (!eg || eg.allPods !== PortSets.NONE) {
+      for (const d of openIngress) consider(d);
+      for (const d of wideIngress) consider(d);
+      for (const d of ingressFrom[s] as number[]) consider(d);
+    } else {
+      for (const d of eg.cols.keys()) if (d < C) consider(d);
+    }
+    classOut.push(out);
+  }
+  return classOut;
+}
+
+// --- 5. endpoints, external ranges, allowed pairs ---
+
+interface Endpoints {
+  /** Workload endpoints (`ns/name[Kind]`), sorted. */
+  workloads: string[];
+  /** Per workload, its distinct classes. */
+  memberLists: number[][];
+  /** Per class, the workloads it stands in. */
+  classEndpoints: number[][];
+}
+
+/** Endpoints: workloads with their distinct classes; a class may stand in several endpoints. */
+function endpointsOf(pods: readonly PodInfo[], pc: PodClasses): Endpoints {
+  const members = new Map<string, Set<number>>();
+  pods.forEach((pod, i) => {
+    const set = members.get(pod.endpoint) ?? members.set(pod.endpoint, new Set()).get(pod.endpoint)!;
+    set.add(pc.classOfPod[i] as number);
+  });
+  const workloads = [...members.keys()].sort(compareStrings);
+  const memberLists = workloads.map((w) => [...(members.get(w) as Set<number>)]);
+  const classEndpoints: number[][] = Array.from({ length: pc.classes.length }, () => []);
+  memberLists.forEach((cs, a) => cs.forEach((c) => (classEndpoints[c] as number[]).push(a)));
+  return { workloads, memberLists, classEndpoints };
+}
+
+interface MergedExternals {
+  merged: { range: IpRange; interval: number }[];
+  /** Per merged range, per workload `w`: egress toward it at 2w, ingress from it at 2w + 1. */
+  mergedSig: Uint32Array[];
+}
+
+/**
+ * External ranges: merge adjacent intervals that every workload treats alike, in both
+ * directions; with `keepCuts` (externalCuts given) every elementary interval stays.
+ */
+function mergeExternals(ports: PortSets, rows: Admissions, endpoints: Endpoints, intervals: readonly IpRange[], classCount: number, keepCuts: boolean): MergedExternals {
+  const C = classCount;
+  const { egress: EG, ingress: IN } = rows;
+  const { memberLists } = endpoints;
+  const N = memberLists.length;
+  const merged: { range: IpRange; interval: number }[] = [];
+  const columnOf = (col: number, into: Uint32Array) => {
+    memberLists.forEach((cs, w) => {
+      let out: number = PortSets.NONE;
+      let inn: number = PortSets.NONE;
+      for (const c of cs) {
+        out = ports.union(out, rowValue(ports, EG[c], col, C));
+        inn = ports.union(inn, rowValue(ports, IN[c], col, C));
+      }
+      into[2 * w] = out;
+      into[2 * w + 1] = inn;
+    });
+  };
+  let prevSig = new Uint32Array(2 * N);
+  let sig = new Uint32Array(2 * N);
+  const mergedSig: Uint32Array[] = [];
+  for (let e = 0; e < intervals.length; e++) {
+    columnOf(C + e, sig);
+    const r = intervals[e] as IpRange;
+    const prev = merged[merged.length - 1];
+    let same = !keepCuts && prev !== undefined && prev.range.family === r.family && prev.range.last + 1n === r.first;
+    for (let i = 0; same && i < sig.length; i++) same = sig[i] === prevSig[i];
+    if (same && prev) prev.range = { ...prev.range, last: r.last };
+    else {
+      merged.push({ range: { ...r }, interval: e });
+      mergedSig.push(sig.slice());
+    }
+    [prevSig, sig] = [sig, prevSig];
+  }
+  return { merged, mergedSig };
+}
+
+/** Allowed pairs in from-major order: workload -> workloads, workload -> ranges, then range -> workloads. */
+function allowedPairs(ports: PortSets, classOut: ClassOut, endpoints: Endpoints, externals: MergedExternals, classCount: number): Connectivity {
+  const { workloads, memberLists, classEndpoints } = endpoints;
+  const { merged, mergedSig } = externals;
+  const N = workloads.length;
+  const X = merged.length;
+  const from: number[] = [];
+  const to: number[] = [];
+  const ids: number[] = [];
+  const push = (a: number, b: number, id: number) => {
+    from.push(a);
+    to.push(b);
+    ids.push(id);
+  };
+  const acc = new Map<number, number>();
+  for (let a = 0; a < N; a++) {
+    acc.clear();
+    for (const s of memberLists[a] as number[]) {
+      const out = classOut[s] as { to: number[]; id: number[] };
+      for (let k = 0; k < out.to.length; k++) {
+        const id = out.id[k] as number;
+        for (const b of classEndpoints[out.to[k] as number] as number[]) acc.set(b, ports.union(acc.get(b) ?? PortSets.NONE, id));
+      }
+    }
+    for (const b of [...acc.keys()].sort((x, y) => x - y)) push(a, b, acc.get(b) as number);
+    for (let x = 0; x < X; x++) {
+      const id = (mergedSig[x] as Uint32Array)[2 * a] as number;
+      if (id !== PortSets.NONE) push(a, N + x, id);
+    }
+  }
+  for (let x = 0; x < X; x++) {
+    const sigX = mergedSig[x] as Uint32Array;
+    for (let a = 0; a < N; a++) {
+      const id = sigX[2 * a + 1] as number;
+      if (id !== PortSets.NONE) push(N + x, a, id);
+    }
+  }
+  const M = N + X;
+  const index = new Map<number, number>();
+  ids.forEach((id, k) => index.set((from[k] as number) * M + (to[k] as number), id));
+  const externalNames = merged.map((m) => `${formatRange(m.range)}[External]`);
+  return {
+    endpoints: [...workloads, ...externalNames],
+    workloadCount: N,
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+    portSets: Uint32Array.from(ids),
+    ports,
+    classCount,
+    allowed: (i, j) => index.get(i * M + j) ?? PortSets.NONE,
+  };
+}
