@@ -197,7 +197,7 @@ function inBlock(ip: string, cidr: string, except: readonly string[]): boolean {
 
 function checkExact(m: FloeManifest): void {
   const result = generator.generate(m);
-  const policies = result.files.filter((f) => f.kind === 'NetworkPolicy').map((f) => f.object as unknown as NetworkPolicy);
+  const policies = result.files.filter((f) => f.kind === 'NetworkPolicy').map((f) => f.object as NetworkPolicy);
   const intents: NetworkIntent[] = [...result.intents];
   const extraPods = new Map<string, Labels[]>();
   const run = m.security.network_policies.job_run_pod_to_pod;
@@ -205,7 +205,7 @@ function checkExact(m: FloeManifest): void {
     // Two concurrent runs: each run's pods reach each other, never the other run's.
     for (const id of ['run-1', 'run-2']) {
       const { files } = generateJobRunPolicy(m, plugin, id);
-      policies.push(...files.map((f) => f.object as unknown as NetworkPolicy));
+      policies.push(...files.map((f) => f.object as NetworkPolicy));
       intents.push(jobRunIntent(m, id));
     }
     extraPods.set(m.namespaces.jobs, [{ [run.label]: 'run-1' }, { [run.label]: 'run-2' }]);

@@ -10,7 +10,7 @@ import { Cluster, type Pod } from '../netpol/evaluator.ts';
 const plugin = new K8sNetworkSecurityPlugin();
 const generate = (text: string): GenerationResult => new NetworkPolicyManifestGenerator(plugin).generate(parseManifest(text, 'manifest.yaml'));
 const summaryOf = (r: GenerationResult) => r.files.find((f) => f.path === 'NETWORK-POLICY-SUMMARY.md')?.content ?? '';
-const policiesOf = (r: GenerationResult) => r.files.filter((f) => f.kind === 'NetworkPolicy').map((f) => f.object as unknown as NetworkPolicy);
+const policiesOf = (r: GenerationResult) => r.files.filter((f) => f.kind === 'NetworkPolicy').map((f) => f.object as NetworkPolicy);
 const pod = (namespace: string, labels: Record<string, string> = {}): Pod => ({ kind: 'pod', namespace, labels, name: `${namespace}/${JSON.stringify(labels)}` });
 const clusterOf = (r: GenerationResult, others: string[] = []) =>
   new Cluster(policiesOf(r), new Map([...r.namespaces.map((n) => n.name), ...others].map((n) => [n, { 'kubernetes.io/metadata.name': n }])));
@@ -117,7 +117,7 @@ describe('job-run pod-to-pod policies', () => {
 
   it('let pods of one run talk to each other on any port, never to another run\'s pods or to unlabelled jobs', () => {
     const base = new NetworkPolicyManifestGenerator(plugin).generate(enabled);
-    const runPolicies = ['r1', 'r2'].flatMap((id) => generateJobRunPolicy(enabled, plugin, id).files.map((f) => f.object as unknown as NetworkPolicy));
+    const runPolicies = ['r1', 'r2'].flatMap((id) => generateJobRunPolicy(enabled, plugin, id).files.map((f) => f.object as NetworkPolicy));
     expect(runPolicies.map((p) => p.metadata.name)).toEqual(['floe-allow-egress-job-run-r1', 'floe-allow-ingress-job-run-r1', 'floe-allow-egress-job-run-r2', 'floe-allow-ingress-job-run-r2']);
     const c = new Cluster([...policiesOf(base), ...runPolicies], new Map(base.namespaces.map((n) => [n.name, { 'kubernetes.io/metadata.name': n.name }])));
     const r1a = pod('floe-jobs', { 'floe.dev/job-run': 'r1', role: 'driver' });

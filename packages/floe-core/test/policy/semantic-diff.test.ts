@@ -5,7 +5,7 @@ import { subtractRanges } from '../../src/policy/ports.js';
 
 const pod = (name: string, labels: Record<string, string>) => ({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'a', labels } }, source: 'cluster' });
 const policy = (name: string, spec: object): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'a' }, spec });
-const live = (o: KubeObject) => ({ object: o as unknown as Record<string, unknown>, source: 'cluster' });
+const live = (o: KubeObject) => ({ object: o, source: 'cluster' });
 
 const denyIngress = policy('floe-default-deny', { podSelector: {}, policyTypes: ['Ingress'] });
 const allowApi = policy('floe-allow', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 80 }] }] });
