@@ -1,6 +1,7 @@
-import type { EgressAllowRule, FloeManifest, ServiceKey } from '../config/schema.js';
+import type { EgressAllowRule, FloeManifest, NetworkPoliciesConfig, ServiceKey } from '../config/schema.js';
 import { domainNamespace } from '../config/schema.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
+import { compareStrings } from '../util/compare.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer, PortSpec } from './types.js';
 
 const tcp = (...ports: number[]): PortSpec[] => ports.map((port) => ({ protocol: 'TCP', port }));
@@ -63,10 +64,11 @@ const WORKLOAD_SERVICES: readonly ServiceKey[] = ['polaris', 'otel_collector', '
 export function buildIntents(m: FloeManifest): IntentPlan {
   const np = m.security.network_policies;
   const namespaces = managedNamespaces(m);
+  const namedNamespaces = namedByRules(np);
   const warnings: string[] = [];
   const intents: NetworkIntent[] = [];
   if (!np.enabled) {
-    return { namespaces, intents, warnings: ['security.network_policies.enabled is false: no NetworkPolicies are generated, so floe restricts no traffic'] };
+    return { namespaces, intents, warnings: ['security.network_policies.enabled is false: no NetworkPolicies are generated, so floe restricts no traffic'], namedNamespaces };
   }
 
   const platformNs = m.namespaces.platform;
@@ -171,7 +173,32 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       'security.network_policies.default_deny is false: no default-deny policies are written. Only the pods that an allow policy selects are isolated, and only in that policy\'s direction; every other pod (and every direction no policy covers) stays open',
     );
   }
-  return { namespaces, intents, warnings };
+  return { namespaces, intents, warnings, namedNamespaces };
+}
+
+function namedByRules(np: NetworkPoliciesConfig): string[] {
+  const named = new Set<string>([np.dns.namespace, np.ingress_controller_namespace]);
+  for (const r of [...np.jobs_egress_allow, ...np.platform_egress_allow, ...np.domain_egress_allow]) if (r.to_namespace) named.add(r.to_namespace);
+  return [...named].sort(compareStrings);
+}
+
+/**
+ * The intents of namespace `from` as buildIntents writes them for a namespace
+ * named `to` with the same role and settings: the name replaced where
+ * buildIntents puts it (either end, and the id it makes from them), nowhere
+ * else. Only for a namespace that no rule names (not in `namedNamespaces`),
+ * whose intents are its own.
+ */
+export function renameIntents(intents: readonly NetworkIntent[], from: string, to: string): NetworkIntent[] {
+  const rename = (p: PodsPeer): PodsPeer => (p.namespace === from ? { ...p, namespace: to } : p);
+  return intents.map((i) => {
+    // Every id is `${from.namespace}->${what}`; `what` is the destination namespace itself, or `${namespace}/${endpoint}`.
+    const sep = i.from.namespace.length;
+    let what = i.id.slice(sep + 2);
+    if (i.to.kind === 'pods' && i.to.namespace === from && (what === from || what.startsWith(`${from}/`))) what = to + what.slice(from.length);
+    const source = i.from.namespace === from ? to : i.from.namespace;
+    return { ...i, id: `${source}->${what}`, from: rename(i.from), to: i.to.kind === 'pods' ? rename(i.to) : i.to };
+  });
 }
 
 /** The label value of a job run must be a Kubernetes label value; checked by the caller's schema. */

@@ -4,4 +4,4 @@
  */
 
 export type { CidrPeer, IntentPlan, ManagedNamespace, NamespaceRole, NetworkIntent, Peer, PodsPeer, PortSpec } from './types.js';
-export { buildIntents, externalHttpsBlocks, jobRunIntent, managedNamespaces } from './build.js';
+export { buildIntents, externalHttpsBlocks, jobRunIntent, managedNamespaces, renameIntents } from './build.js';

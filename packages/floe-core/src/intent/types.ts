@@ -57,4 +57,9 @@ export interface IntentPlan {
   namespaces: ManagedNamespace[];
   intents: NetworkIntent[];
   warnings: string[];
+  /**
+   * The namespaces the manifest names as a peer of others (DNS, the ingress
+   * controller, every to_namespace), sorted: their intents are not theirs alone.
+   */
+  namedNamespaces: string[];
 }

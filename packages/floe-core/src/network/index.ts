@@ -4,7 +4,7 @@
  */
 
 export { generateJobRunPolicy, NetworkPolicyManifestGenerator, type GeneratedFile, type GenerationResult, type GeneratorOptions, type NamespaceReport } from './generator.js';
-export { enforceLevel, planFromIntents, planNetwork, podSecurityFor, type PlannedNetwork } from './plan.js';
+export { enforceLevel, namespacePodSecurity, planFromIntents, planNetwork, planSettings, podSecurityFor, type NetworkMode, type PlannedNetwork, type PlanSettings } from './plan.js';
 export { mergeAllowances, normalizePorts, type Allowance } from './merge.js';
 export { COMPONENT_LABEL, floeLabels, MANAGED_BY_LABEL } from './labels.js';
 export { GENERATED_HEADER, renderObjectYaml } from './render.js';

@@ -1,4 +1,4 @@
-import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import type { FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
 import type { Labels } from '../k8s/meta.js';
@@ -14,9 +14,44 @@ export function enforceLevel(role: ManagedNamespace['role'], ps: PodSecurityConf
 }
 
 export function podSecurityFor(ns: ManagedNamespace, m: FloeManifest): NamespacePodSecurity | null {
-  const ps = m.security.pod_security;
+  return namespacePodSecurity(ns.role, m.security.pod_security);
+}
+
+/** The Pod Security labels of a namespace with this role; null when pod security is disabled. */
+export function namespacePodSecurity(role: ManagedNamespace['role'], ps: PodSecurityConfig): NamespacePodSecurity | null {
   if (!ps.enabled) return null;
-  return { enforce: enforceLevel(ns.role, ps), audit: ps.audit_level, warn: ps.warn_level, version: ps.version };
+  return { enforce: enforceLevel(role, ps), audit: ps.audit_level, warn: ps.warn_level, version: ps.version };
+}
+
+/** What the NetworkPolicies guarantee: default-deny everywhere, allow policies only, or none at all. */
+export type NetworkMode = 'enforced' | 'no-default-deny' | 'disabled';
+
+/**
+ * What the stages after the plan (rendering, templating, the summary) need
+ * from the manifest, read from it once by `planSettings`: they take the plan
+ * and these, never the manifest.
+ */
+export interface PlanSettings {
+  /** The manifest's `name`. */
+  platform: string;
+  mode: NetworkMode;
+  /** security.pod_security: the levels per role and the hardened PodTemplate's settings. */
+  podSecurity: PodSecurityConfig;
+  /** The jobs namespace and its job-run pod-to-pod setting, which the summary states. */
+  jobs: { namespace: string; jobRun: NetworkPoliciesConfig['job_run_pod_to_pod'] };
+  /** Whether jobs and platform pods may call external HTTPS, and the ranges excepted. */
+  externalHttps: { allowed: boolean; except: string[] };
+}
+
+export function planSettings(m: FloeManifest): PlanSettings {
+  const np = m.security.network_policies;
+  return {
+    platform: m.name,
+    mode: !np.enabled ? 'disabled' : np.default_deny ? 'enforced' : 'no-default-deny',
+    podSecurity: m.security.pod_security,
+    jobs: { namespace: m.namespaces.jobs, jobRun: np.job_run_pod_to_pod },
+    externalHttps: { allowed: np.allow_external_https, except: np.external_https_except },
+  };
 }
 
 /** A pod group name that is a DNS label, so plugins can put it in object and file names. */
@@ -66,24 +101,37 @@ class Side {
   }
 }
 
-export interface PlannedNetwork {
-  plan: NetworkPlan;
-  intents: NetworkIntent[];
-  warnings: string[];
+/** The manifest planned: what every stage after the plan takes, instead of the manifest. */
+export interface PlannedNetwork extends IntentPlan {
+  /**
+   * The plugin-neutral plan of every managed namespace. Computed on first
+   * read: a generate that renders alike domains from one template plans
+   * only the namespaces it renders directly.
+   */
+  readonly plan: NetworkPlan;
+  settings: PlanSettings;
 }
 
 /**
  * The plugin-neutral plan from a manifest: every intent's egress side in the
  * source namespace and its ingress side in the destination namespace, each
- * grouped by the exact pods it applies to there. Pure.
+ * grouped by the exact pods it applies to there. Pure. The manifest is read
+ * here, once; the later stages take the result.
  */
 export function planNetwork(manifest: FloeManifest, intentPlan: IntentPlan = buildIntents(manifest)): PlannedNetwork {
-  const np = manifest.security.network_policies;
-  return { plan: planFromIntents(manifest, intentPlan.namespaces, intentPlan.intents, np.enabled && np.default_deny), intents: intentPlan.intents, warnings: intentPlan.warnings };
+  const settings = planSettings(manifest);
+  let plan: NetworkPlan | undefined;
+  const planned = { ...intentPlan, settings } as PlannedNetwork;
+  Object.defineProperty(planned, 'plan', { enumerable: true, get: () => (plan ??= planFromIntents(settings, intentPlan.namespaces, intentPlan.intents)) });
+  return planned;
 }
 
-/** The plan for `namespaces` implementing exactly `intents`; also used for one job run's policy. */
-export function planFromIntents(manifest: FloeManifest, namespaces: readonly ManagedNamespace[], intents: readonly NetworkIntent[], defaultDeny: boolean): NetworkPlan {
+/**
+ * The plan for `namespaces` implementing exactly `intents`; also used for one
+ * job run's policy (without default-deny: `mode` 'no-default-deny').
+ */
+export function planFromIntents(settings: PlanSettings, namespaces: readonly ManagedNamespace[], intents: readonly NetworkIntent[]): NetworkPlan {
+  const defaultDeny = settings.mode === 'enforced';
   const egress = new Map<string, Side>();
   const ingress = new Map<string, Side>();
   for (const ns of namespaces) {
@@ -95,15 +143,15 @@ export function planFromIntents(manifest: FloeManifest, namespaces: readonly Man
     if (intent.to.kind === 'pods') ingress.get(intent.to.namespace)?.add(intent.to, intent.from, intent);
   }
   return {
-    platform: manifest.name,
-    networkPoliciesEnabled: manifest.security.network_policies.enabled,
+    platform: settings.platform,
+    networkPoliciesEnabled: settings.mode !== 'disabled',
     namespaces: namespaces.map(
       (ns): NamespacePlan => ({
         name: ns.name,
         role: ns.role,
         ...(ns.domain ? { domain: ns.domain } : {}),
         labels: floeLabels(ns),
-        podSecurity: podSecurityFor(ns, manifest),
+        podSecurity: namespacePodSecurity(ns.role, settings.podSecurity),
         defaultDeny,
         egress: (egress.get(ns.name) as Side).build(ns.name),
         ingress: (ingress.get(ns.name) as Side).build(ns.name),

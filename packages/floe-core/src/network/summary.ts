@@ -1,7 +1,7 @@
-import type { FloeManifest } from '../config/schema.js';
 import type { NetworkIntent, Peer, PortSpec } from '../intent/types.js';
 import type { PluginMetadata } from '../plugin/plugin.js';
 import { escapeControl, escapeMarkdown } from '../util/escape.js';
+import type { NetworkMode, PlanSettings } from './plan.js';
 import type { NamespaceReport } from './report.js';
 
 export const SUMMARY_FILE = 'NETWORK-POLICY-SUMMARY.md';
@@ -45,7 +45,8 @@ const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 const freeText = (s: string) => (PLAIN_NAME.test(s) ? `\`${s}\`` : escapeMarkdown(s));
 
 interface SummaryInput {
-  manifest: FloeManifest;
+  /** The platform's name, the mode and the facts the summary states, as planned. */
+  settings: PlanSettings;
   namespaces: NamespaceReport[];
   intents: NetworkIntent[];
   warnings: string[];
@@ -136,9 +137,7 @@ function listNames(names: readonly string[], max: number, separator = ', '): str
   return `${names.slice(0, max).join(separator)} and ${names.length - max} more`;
 }
 
-type Mode = 'enforced' | 'no-default-deny' | 'disabled';
-
-function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefined, mode: Mode): string[] {
+function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefined, mode: NetworkMode): string[] {
   const ps = ns.podSecurity;
   const body = [
     ps
@@ -157,8 +156,7 @@ function namespaceBody(ns: NamespaceReport, flows: Map<string, FlowRow> | undefi
 }
 
 /** What the policies do and do not guarantee, said for the mode the manifest chose. */
-function modeStatement(mode: Mode, input: SummaryInput): string[] {
-  const np = input.manifest.security.network_policies;
+function modeStatement(mode: NetworkMode, settings: PlanSettings): string[] {
   if (mode === 'disabled') {
     return [
       '**NetworkPolicies are disabled** (`security.network_policies.enabled: false`): floe writes none, so it restricts no traffic.',
@@ -179,34 +177,34 @@ function modeStatement(mode: Mode, input: SummaryInput): string[] {
     );
   }
   lines.push('');
-  if (np.allow_external_https) {
-    lines.push(`External HTTPS (TCP 443) is allowed where listed, to any address except ${np.external_https_except.length ? np.external_https_except.join(', ') : 'none (external_https_except is empty)'}.`, '');
+  const https = settings.externalHttps;
+  if (https.allowed) {
+    lines.push(`External HTTPS (TCP 443) is allowed where listed, to any address except ${https.except.length ? https.except.join(', ') : 'none (external_https_except is empty)'}.`, '');
   }
-  const run = np.job_run_pod_to_pod;
+  const run = settings.jobs.jobRun;
   if (run.enabled) {
     lines.push(
-      `Pods of one job run in ${input.manifest.namespaces.jobs} (same \`${run.label}\` value) may talk to each other on ${run.ports ? run.ports.map((p) => `TCP ${p}`).join(', ') : 'all ports'} once that run's policy is applied (\`floe network job-run-policy --run-id ID\`); never across runs.`,
+      `Pods of one job run in ${settings.jobs.namespace} (same \`${run.label}\` value) may talk to each other on ${run.ports ? run.ports.map((p) => `TCP ${p}`).join(', ') : 'all ports'} once that run's policy is applied (\`floe network job-run-policy --run-id ID\`); never across runs.`,
       '',
     );
   } else {
-    lines.push(`Pods in ${input.manifest.namespaces.jobs} never talk to each other (\`job_run_pod_to_pod\` is off).`, '');
+    lines.push(`Pods in ${settings.jobs.namespace} never talk to each other (\`job_run_pod_to_pod\` is off).`, '');
   }
   return lines;
 }
 
 /** NETWORK-POLICY-SUMMARY.md: what each namespace may do, and why. Deterministic. */
 export function renderSummary(input: SummaryInput): string {
-  const { manifest, namespaces, intents, warnings, plugin } = input;
-  const np = manifest.security.network_policies;
-  const mode: Mode = !np.enabled ? 'disabled' : np.default_deny ? 'enforced' : 'no-default-deny';
+  const { settings, namespaces, intents, warnings, plugin } = input;
+  const mode = settings.mode;
   const policyCount = namespaces.reduce((n, ns) => n + ns.policies.length, 0);
   const out: string[] = [
     '# Network policy summary',
     '',
-    `Platform ${freeText(manifest.name)}, rendered by plugin \`${plugin.name}\` ${plugin.version} (floe plugin API ${plugin.floeApiVersion}).`,
+    `Platform ${freeText(settings.platform)}, rendered by plugin \`${plugin.name}\` ${plugin.version} (floe plugin API ${plugin.floeApiVersion}).`,
     `${namespaces.length} namespaces, ${policyCount} network policy objects, ${intents.length} allowed flows.`,
     '',
-    ...modeStatement(mode, input),
+    ...modeStatement(mode, settings),
   ];
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');
