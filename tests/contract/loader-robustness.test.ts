@@ -15,10 +15,8 @@ import { FloeError } from '@floe/core/errors';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { parseObjects } from '@floe/core/inventory';
 import { auditFindings, buildInventory, PolicyEngine, summarisePolicies } from '@floe/core/policy';
-import { pssSubjects, pssViolationFindings } from '@floe/core/pss';
-import { parseLevelVersion } from '@floe/core/pss';
+import { checkObjects, parseLevelVersion, pssSubjects, pssViolationFindings } from '@floe/core/pss';
 import { validateOffline, type DirEntry } from '@floe/core/validate';
-import { checkObjects } from '../../packages/floe-cli/src/commands/pss.ts';
 import { REPO } from '../cli/run.ts';
 
 const manifest = parseManifest(readFileSync(join(REPO, 'examples/manifest.yaml'), 'utf8'), 'manifest.yaml');

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationResult } from '@floe/core/network';
-import { parseLevelVersion } from '@floe/core/pss';
+import { parseLevelVersion, pssCheckText, type PssCheckReport } from '@floe/core/pss';
 import { textReport } from '../src/commands/generate.js';
-import { pssCheckText, type PssCheckReport } from '../src/commands/pss.js';
 
 /** More entries than a call can take as spread arguments (V8 overflows its stack near 10^5). */
 const MANY = 200_000;

@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
-import { FindingError, InputError } from '@floe/core/errors';
-import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
-import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
-import { maxOf } from '@floe/core/util';
+import { readStreamText } from '@floe/core/manifests';
+import { checkObjects, formatLevelVersion, parseLevelVersion, pssCheckJson, pssCheckOutcome, pssCheckText, readPssInputs } from '@floe/core/pss';
 import type { GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
 
@@ -10,157 +8,6 @@ interface PssCheckOptions {
   filename: string[];
   level: string;
   output: 'text' | 'json';
-}
-
-/** One pod or workload judged, with where it came from. */
-export interface PssCheckedObject {
-  file: string;
-  line: number;
-  kind: string;
-  namespace: string | null;
-  name: string;
-  templatePath: string;
-  result: PssResult;
-}
-
-export interface PssSkippedObject {
-  file: string;
-  line: number;
-  kind: string;
-  name: string;
-}
-
-export interface PssCheckReport {
-  level: LevelVersion;
-  checked: PssCheckedObject[];
-  skipped: PssSkippedObject[];
-}
-
-/** The stable JSON shape of `pss check --output json`; add fields, never rename them. */
-export function pssCheckJson(report: PssCheckReport) {
-  const refused = report.checked.filter((c) => !c.result.allowed);
-  return {
-    level: report.level.level,
-    version: report.level.version,
-    allowed: refused.length === 0,
-    counts: { checked: report.checked.length, refused: refused.length, skipped: report.skipped.length },
-    results: report.checked.map((c) => ({
-      file: c.file,
-      line: c.line,
-      kind: c.kind,
-      namespace: c.namespace,
-      name: c.name,
-      templatePath: c.templatePath,
-      allowed: c.result.allowed,
-      message: admissionMessage(c.result) ?? null,
-      violations: c.result.violations.map((v) => ({ check: v.check, reason: v.reason, detail: v.detail })),
-    })),
-    skipped: report.skipped,
-  };
-}
-
-function refusedPhrase(refused: number, checked: number, lv: string): string {
-  return `refused at ${lv}: ${refused} of ${checked} pods and pod templates`;
-}
-
-function describeObject(c: { kind: string; namespace?: string | null; name: string }): string {
-  return `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name || '(no name)'}`;
-}
-
-export function pssCheckText(report: PssCheckReport): string {
-  const lv = formatLevelVersion(report.level);
-  const lines: string[] = [];
-  for (const c of report.checked) {
-    const where = `${c.file}:${c.line} ${describeObject(c)}`;
-    if (c.result.allowed) {
-      lines.push(`${where}: allowed at ${lv}`);
-      continue;
-    }
-    const n = c.result.violations.length;
-    lines.push(`${where}: refused at ${lv} (${n} check${n === 1 ? '' : 's'})`);
-    const width = maxOf(c.result.violations, (v) => v.check.length);
-    for (const v of c.result.violations) lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
-  }
-  const refused = report.checked.filter((c) => !c.result.allowed).length;
-  const skipped = report.skipped.length ? `; ${report.skipped.length} object${report.skipped.length === 1 ? '' : 's'} of other kinds skipped` : '';
-  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${refusedPhrase(refused, report.checked.length, lv)}${skipped}`);
-  return lines.join('\n') + '\n';
-}
-
-/** The finding "the API server would refuse these": exit 1, after the report is on stdout. */
-export class PodSecurityViolations extends FindingError {}
-
-/** stdin (`-f -`), capped like a file. */
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > LIMITS.fileBytes) throw new InputError(`<stdin>: more than ${LIMITS.fileBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** `-f` takes files, directories (their .yaml/.yml/.json files, not recursive, as kubectl -f) and `-` for stdin, through the one reader. */
-async function readInputs(paths: readonly string[]): Promise<InputText[]> {
-  const out: InputText[] = [];
-  for (const path of paths) {
-    const texts = await readInputTexts([path], { stdin: readStdin });
-    if (texts.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
-    out.push(...texts);
-  }
-  return out;
-}
-
-/** Parses every input, then judges every pod and workload; all input problems are reported together (exit 2). */
-export function checkObjects(inputs: readonly { file: string; text: string }[], level: LevelVersion): PssCheckReport {
-  const problems: ManifestProblem[] = [];
-  const objects: ManifestObject[] = [];
-  for (const { file, text } of inputs) {
-    const parsed = parseManifestObjects(text, file);
-    objects.push(...parsed.objects);
-    problems.push(...parsed.problems);
-  }
-  const report: PssCheckReport = { level, checked: [], skipped: [] };
-  for (const o of objects) {
-    const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
-    const source = podOf(o.object);
-    if (!source) {
-      const rawName = (o.object.metadata as { name?: unknown } | undefined)?.name;
-      const name = typeof rawName === 'string' ? rawName : '';
-      if (PSS_WORKLOAD_KINDS.includes(kind)) {
-        const where = kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : kind === 'PodTemplate' ? 'template.spec' : 'spec.template.spec';
-        problems.push({ file: o.file, line: o.line, col: 1, message: `${kind} ${name}: no pod spec at ${where}` });
-      } else {
-        report.skipped.push({ file: o.file, line: o.line, kind: kind || '(no kind)', name });
-      }
-      continue;
-    }
-    const prefix = source.templatePath ? pathSegments(source.templatePath) : [];
-    const shape = podShapeProblems(source.pod);
-    for (const p of shape) {
-      const full = source.templatePath ? `${source.templatePath}.${p.path}` : p.path;
-      problems.push({ file: o.file, line: o.lineOf([...prefix, ...pathSegments(p.path)]), col: 1, message: `${describeObject(source)}: ${full} ${p.message}` });
-    }
-    // A malformed pod is reported, not judged: the evaluator reads the fields the shape check vouches for.
-    if (shape.length > 0) continue;
-    report.checked.push({
-      file: o.file,
-      line: o.line,
-      kind: source.kind,
-      namespace: source.namespace ?? null,
-      name: source.name,
-      templatePath: source.templatePath,
-      result: evaluatePod(source.pod, level, { template: source.templatePath !== '' }),
-    });
-  }
-  if (problems.length) {
-    const order = new Map(inputs.map((input, i) => [input.file, i]));
-    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
-    throw new ManifestInputError(problems);
-  }
-  return report;
 }
 
 function checkCommand(globals: () => GlobalOptions): Command {
@@ -204,16 +51,9 @@ Examples:
       const level = parseLevelVersion(opts.level);
       const lv = formatLevelVersion(level);
       await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
-        const r = checkObjects(await readInputs(opts.filename), level);
-        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));
-        const refused = r.checked.filter((c) => !c.result.allowed);
-        return {
-          audit: {
-            counts: { checked: r.checked.length, refused: refused.length, skipped: r.skipped.length },
-            refused: refused.length <= 50 ? refused.map((c) => `${c.file}:${c.line} ${describeObject(c)}`) : `${refused.length} objects`,
-          },
-          finding: refused.length ? new PodSecurityViolations(`Pod Security: ${refusedPhrase(refused.length, r.checked.length, lv)}`) : undefined,
-        };
+        const report = checkObjects(await readPssInputs(opts.filename, () => readStreamText(process.stdin)), level);
+        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(report), null, 2)}\n` : pssCheckText(report));
+        return pssCheckOutcome(report);
       });
     });
 }

@@ -25,6 +25,18 @@ export interface ReadInputsOptions {
   label?: string;
 }
 
+/** A stream's text (stdin for `-f -`), capped like a file. */
+export async function readStreamText(stream: AsyncIterable<Uint8Array>, name = '<stdin>', maxBytes: number = LIMITS.fileBytes): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) throw new InputError(`${name}: more than ${maxBytes} bytes`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * The texts of `paths`: files as given, directories as their `.yaml`, `.yml`
  * and `.json` files (sorted; recursive when asked), `-` as stdin. Every file

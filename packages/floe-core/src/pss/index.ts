@@ -22,5 +22,8 @@ export { namespacePssPolicy, PSS_MODES, type ModePolicy, type PssAdmissionMode, 
 export { PSS_MODE_SEVERITY, pssRemedy, pssSubjects, pssViolationFindings, type PssFindingOptions, type PssSubject, type PssViolationFinding } from './violations.js';
 export { compareServerWarnings, expectedNamespaceWarnings, PssServerDisagreement, serverCheckTargets, type ServerCheckResult, type ServerCheckTarget } from './server-check.js';
 export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './labels.js';
+// `floe network pss check`: inputs -> report, and its text and JSON.
+export { checkObjects, describeObject, PodSecurityViolations, pssCheckOutcome, readPssInputs, refusedPhrase, type PssCheckedObject, type PssCheckReport, type PssSkippedObject } from './check.js';
+export { pssCheckJson, pssCheckText } from './check-output.js';
 // The core renders Pod Security (Namespace labels, the hardened PodTemplate); network/ re-exports these for generate.
 export { containerSecurityContext, PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, podSecurityContext, renderNamespace, renderPodTemplate, writableVolumes } from './render.js';
