@@ -33,6 +33,7 @@ const LAYERS = {
   cni: ['k8s', 'util', 'errors', 'cluster'],
   diff: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster'],
   validate: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster', 'cni', 'report'],
+  audit: ['k8s', 'util', 'errors', 'config', 'intent', 'network', 'policy', 'pss', 'cluster'],
   testing: ['k8s', 'util', 'errors', 'config', 'intent', 'plugin', 'network'],
 };
 

@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { RESOURCES, type ClusterClient } from '@floe/core/cluster';
-import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
-import { managedNamespaces } from '@floe/core/intent';
-import { podSecurityFor } from '@floe/core/network';
-import type { SourcedObject } from '@floe/core/k8s';
-import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, summarisePolicies, type Inventory, type PolicyFinding } from '@floe/core/policy';
-import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
-import { compareStrings } from '@floe/core/util';
+import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
+import { InputError } from '@floe/core/errors';
+import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText } from '@floe/core/policy';
+import { parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
@@ -18,26 +14,11 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 interface AuditOptions extends PolicyInputFlags {
   namespace: string[];
   output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
-  failOn: 'error' | 'warning' | 'never';
+  failOn: FailOn;
   connectivity?: boolean;
   manifest?: string;
   pssLevel?: LevelVersion;
   pssServerCheck?: boolean;
-}
-
-/** The finding "the audit found something at or above --fail-on": exit 1 after the report. */
-export class AuditFindings extends FindingError {}
-
-/** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
-export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
-  if (f.object.startsWith('NetworkPolicy ')) return inv.policySources[f.object.slice('NetworkPolicy '.length)];
-  if (f.object.startsWith('Namespace ')) {
-    const first = (sources: Record<string, string>) => Object.keys(sources).sort().find((k) => k.startsWith(`${f.namespace}/`));
-    const policy = first(inv.policySources);
-    const endpoint = first(inv.sources);
-    return inv.sources[f.object] ?? (policy ? inv.policySources[policy] : undefined) ?? (endpoint ? inv.sources[endpoint] : undefined);
-  }
-  return inv.sources[f.object];
 }
 
 /** Graphviz compiled to WebAssembly, in-process; loaded only for --output svg (it is 5 MB). */
@@ -48,40 +29,6 @@ async function renderSvg(dot: string): Promise<string> {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
-
-/**
- * `--pss-server-check`: for each namespace in scope with pods, a server-side dry-run of
- * its enforce label set to each of its levels; the admission warnings the server returns
- * are compared with the ones floe's evaluator predicts for the same pods.
- */
-async function pssServerCheck(client: ClusterClient, namespaces: readonly { name: string; labels: Record<string, string> }[], objects: readonly SourcedObject[], defaults: PssDefaults, inScope: (ns: string) => boolean): Promise<ServerCheckResult[]> {
-  const reported = await client.version();
-  const serverMinor = Number.parseInt(reported.minor, 10);
-  if (!Number.isFinite(serverMinor)) throw new EnvironmentError(`--pss-server-check: the API server reports minor version ${JSON.stringify(reported.minor)} (${reported.gitVersion}), which is not a number`);
-  const podsByNs = new Map<string, { name: string; pod: { metadata?: Record<string, unknown>; spec: Record<string, unknown> } }[]>();
-  for (const { object } of objects) {
-    if (object.kind !== 'Pod') continue;
-    const m = object.metadata as { name?: string; namespace?: string } | undefined;
-    if (!m?.name || !m.namespace || typeof object.spec !== 'object' || object.spec === null) continue;
-    const list = podsByNs.get(m.namespace) ?? [];
-    list.push({ name: m.name, pod: { metadata: object.metadata as Record<string, unknown>, spec: object.spec as Record<string, unknown> } });
-    podsByNs.set(m.namespace, list);
-  }
-  const results: ServerCheckResult[] = [];
-  for (const ns of [...namespaces].sort((a, b) => compareStrings(a.name, b.name))) {
-    const pods = podsByNs.get(ns.name);
-    if (!pods || !inScope(ns.name)) continue;
-    const { targets, unchecked } = serverCheckTargets(ns.name, namespacePssPolicy(ns.labels, defaults), serverMinor);
-    for (const u of unchecked) process.stderr.write(`floe: Pod Security server check skipped: ${u}\n`);
-    for (const target of targets) {
-      const warnings: string[] = [];
-      const labels = { 'pod-security.kubernetes.io/enforce': target.asked.level, 'pod-security.kubernetes.io/enforce-version': target.asked.version };
-      await client.dryRunApply(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels } }, 'floe-pss-server-check', { force: true, warnings });
-      results.push(compareServerWarnings(target, expectedNamespaceWarnings(ns.name, pods, target.asked), warnings));
-    }
-  }
-  return results;
-}
 
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
@@ -142,12 +89,11 @@ Examples:
           const { pods, policies } = input.inventory.model;
           status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
-          const only = new Set(opts.namespace);
-          const inScope = (ns: string) => only.size === 0 || only.has(ns);
+          const inScope = namespaceScope(opts.namespace);
           if (opts.connectivity) {
             const c = engine.connectivity();
             status.done();
-            const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
+            const keep = connectivityScope(inScope);
             const text =
               opts.output === 'json'
                 ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
@@ -161,30 +107,19 @@ Examples:
             process.stdout.write(text);
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
           }
-          let configured: ConfiguredPodSecurity[] = [];
-          if (opts.manifest) {
-            const { config } = await resolveManifest(opts.manifest);
-            configured = managedNamespaces(config).flatMap((ns) => {
-              const ps = podSecurityFor(ns, config);
-              return ps ? [{ namespace: ns.name, ...ps }] : [];
-            });
-          }
+          const configured: ConfiguredPodSecurity[] = opts.manifest ? configuredPodSecurity((await resolveManifest(opts.manifest)).config) : [];
           const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};
-          const pss = pssViolationFindings(input.inventory.model.namespaces, pssSubjects(input.objects), { defaults });
-          let serverCheck: ServerCheckResult[] = [];
+          let serverCheck: ServerCheckResult[] | undefined;
           if (opts.pssServerCheck) {
             status.step('floe: asking the API server to judge the pods at each namespace\'s Pod Security levels…');
             const client = await clusterFromFlags(opts, 'floe network audit', run.log);
             try {
-              serverCheck = await pssServerCheck(client, input.inventory.model.namespaces, input.objects, defaults, inScope);
+              serverCheck = await pssServerCheck(client, input.inventory.model.namespaces, input.objects, defaults, inScope, (why) => process.stderr.write(`floe: Pod Security server check skipped: ${why}\n`));
             } finally {
               await client.close();
             }
           }
-          const findings = [...auditFindings(engine), ...podSecurityLabelFindings(input.inventory.model.namespaces, configured), ...pss]
-            .filter((f) => inScope(f.namespace))
-            .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
-          const report = { policies: summarisePolicies(engine).filter((p) => inScope(p.namespace)), findings };
+          const report = auditReport(engine, input, { inScope, configured, defaults });
           status.done();
           const render = {
             text: () => auditText(report),
@@ -193,18 +128,9 @@ Examples:
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
           }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
           // A disagreement means floe's verdicts cannot be trusted: no report, only the error.
-          if (opts.pssServerCheck) {
-            if (serverCheck.some((r) => r.onlyFloe.length > 0 || r.onlyServer.length > 0)) throw new PssServerDisagreement(serverCheck);
-            const partial = serverCheck.filter((r) => !r.complete).length;
-            process.stderr.write(`floe: Pod Security: the API server agrees with floe on ${serverCheck.length - partial} namespace check${serverCheck.length - partial === 1 ? '' : 's'} (${serverCheck.reduce((n, r) => n + r.compared, 0)} server warnings compared)${partial ? ` (${partial} not compared: the server judged only some of the pods)` : ''}\n`);
-          }
+          if (serverCheck) process.stderr.write(serverCheckVerdict(serverCheck));
           process.stdout.write(render());
-          const failing = report.findings.filter((f) => opts.failOn !== 'never' && (f.severity === 'error' || opts.failOn === 'warning'));
-          const errors = report.findings.filter((f) => f.severity === 'error').length;
-          return {
-            audit: { counts: { policies: report.policies.length, findings: report.findings.length, errors, warnings: report.findings.length - errors, pssViolations: report.findings.filter((f) => f.id === 'pss-violation').length, ...(opts.pssServerCheck ? { pssServerChecks: serverCheck.length } : {}) } },
-            finding: failing.length > 0 ? new AuditFindings(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above --fail-on ${opts.failOn}`) : undefined,
-          };
+          return auditOutcome(report, opts.failOn, serverCheck);
         } finally {
           status.done();
         }
