@@ -94,7 +94,7 @@ export function orphanLines(check: OrphanCheck, orphaned: readonly OrphanedObjec
   if (!check.checked) return check.note ? [`note: ${check.note}`] : [];
   const out = orphaned.map((o) => `orphaned: ${o.kind}/${o.namespace}/${o.name} (labelled managed-by floe, no longer in the intent)`);
   if (orphaned.length) {
-    out.push(`note: ${plural(orphaned.length, 'orphaned object still applies', 'orphaned objects still apply')}; remove ${orphaned.length === 1 ? 'it' : 'them'} with:`);
+    out.push(`note: ${plural(orphaned.length, 'orphaned object still applies', 'orphaned objects still apply')}; remove ${orphaned.length === 1 ? 'it' : 'them'} with the prune flow (docs/pruning.md) or:`);
     for (const c of check.removeCommands) out.push(`  ${c}`);
   }
   for (const n of orphanedNamespaces) {
