@@ -12,6 +12,7 @@ import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, floe as floeOk } from '../harness/floe.ts';
 import { itemsOf } from '../harness/kube.ts';
 import { deleteNamespace, uniqueName } from '../harness/namespaces.ts';
+import { createUser, READ_ONLY_RULES } from '../harness/users.ts';
 
 const APPLYSET = 'applysets.floe.dev/floe-network';
 const CRD = join(REPO_ROOT, 'examples/applyset/applyset-crd.yaml');
@@ -24,9 +25,9 @@ let dir: string;
 const names = { platform: uniqueName('prune-platform'), jobs: uniqueName('prune-jobs'), sales: uniqueName('prune-sales'), marketing: uniqueName('prune-marketing') };
 const savedApplySet = process.env.KUBECTL_APPLYSET;
 
-function floe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function floe(args: string[], kubeconfig = conn.info.kubeconfig): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [FLOE_BIN, '--log-level', 'silent', ...args], { cwd, env: { ...process.env, KUBECONFIG: conn.info.kubeconfig, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [FLOE_BIN, '--log-level', 'silent', ...args], { cwd, env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) =>
       done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -129,5 +130,21 @@ describe('pruning a removed domain with kubectl ApplySet (docs/pruning.md)', () 
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/^no drift: /m);
+  });
+
+  it('a user with per-namespace rights only gets the rest of the diff and a note that orphans were not checked (403 on the cluster-wide list)', async () => {
+    const manifest = join(work, 'manifest.yaml');
+    const managed = [names.platform, names.jobs, names.sales];
+    const user = await createUser(conn, names.jobs, READ_ONLY_RULES, { onlyIn: managed, clusterWide: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }] });
+    try {
+      const text = await floe(['network', 'diff', '-m', manifest], user.kubeconfig);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('note: orphans were not checked: listing floe\'s objects needs "list" on namespaces, networkpolicies.networking.k8s.io, podtemplates in all namespaces');
+      expect(text.stdout).toMatch(/^no drift: /m);
+      const json = JSON.parse((await floe(['network', 'diff', '-m', manifest, '-o', 'json'], user.kubeconfig)).stdout) as { orphans: { checked: boolean; note: string } };
+      expect(json.orphans.checked).toBe(false);
+    } finally {
+      await user.remove();
+    }
   });
 });
