@@ -54,11 +54,11 @@ Examples:
         try {
           const facts = await discoverCluster(client);
           try {
-            await writeFile(opts.output, renderStarterManifest(facts), { encoding: 'utf8', flag: opts.force ? 'w' : 'wx' });
+            await writeFile(opts.output, renderStarterManifest(facts, opts.output), { encoding: 'utf8', flag: opts.force ? 'w' : 'wx' });
           } catch (err) {
             throw new EnvironmentError(`cannot write ${opts.output}: ${(err as Error).message}`, { cause: err });
           }
-          process.stderr.write(`floe: wrote ${opts.output} from ${client.server} (Kubernetes ${facts.kubernetes.version}; check-cni: ${facts.cni.verdict})\n`);
+          process.stdout.write(`wrote ${opts.output} from ${client.server} (Kubernetes ${facts.kubernetes.version}; check-cni: ${facts.cni.verdict}${facts.ingress.length ? `; ingress controller: ${facts.ingress.map((i) => i.name).join(', ')}` : ''})\n`);
           return { audit: { context: client.context, output: opts.output, verdict: facts.cni.verdict, ingress: facts.ingress.map((i) => i.name) } };
         } finally {
           await client.close();

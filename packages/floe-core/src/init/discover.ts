@@ -33,7 +33,7 @@ export interface ClusterFacts {
   dns: { namespace: string; podLabels: Record<string, string>; from: string } | null;
   nodeLocalDns: Found<string> | null;
   ingress: IngressFound[];
-  services: Partial<Record<'polaris' | 'otel_collector' | 'minio' | 'dagster', Found<Record<string, string>>>>;
+  services: Partial<Record<'polaris' | 'otel_collector' | 'minio' | 'dagster', Found<Record<string, string>> & { namespace: string }>>;
   cni: Pick<CniReport, 'verdict' | 'summary'>;
 }
 
@@ -101,7 +101,7 @@ export async function discoverCluster(client: ClusterClient): Promise<ClusterFac
   for (const d of [...deployments, ...daemonSets]) {
     const labels = selectorLabels(d);
     const p = PLATFORM.find((x) => x.match(templateLabels(d)));
-    if (p && !services[p.key] && Object.keys(labels).length) services[p.key] = { value: labels, from: where(d) };
+    if (p && !services[p.key] && Object.keys(labels).length) services[p.key] = { value: labels, from: where(d), namespace: d.metadata.namespace as string };
   }
   const cni = detectCni(cniSnapshot);
   return {

@@ -18,19 +18,29 @@ const MEANING = {
   unknown: 'floe cannot confirm that NetworkPolicies are enforced here; run `floe network check-cni` for what to look at',
 } as const;
 
-export function renderStarterManifest(f: ClusterFacts): string {
+/** The platform services' namespace when they already run in one, else floe's default. */
+function platformLine(f: ClusterFacts): string {
+  const running = Object.values(f.services).filter((v) => v !== undefined);
+  const namespaces = [...new Set(running.map((v) => v.namespace))];
+  if (namespaces.length === 1) return `  platform: ${yamlString(namespaces[0] as string)}   # where ${running.map((v) => v.from).join(', ')} already run`;
+  if (namespaces.length > 1) return `  platform: floe-platform   # platform services run in several namespaces (${namespaces.join(', ')}): floe expects them in one`;
+  return '  platform: floe-platform';
+}
+
+/** `path`: where the file goes, for the commands its header shows. */
+export function renderStarterManifest(f: ClusterFacts, path = 'manifest.yaml'): string {
   const out: string[] = [];
   const push = (...l: string[]) => out.push(...l);
   push(
     `# Written by \`floe network init\` from the cluster at ${f.server}.`,
     '# Every value read from the cluster says where it came from; review, then',
-    '#   floe network generate -m manifest.yaml && floe network validate --server',
+    `#   floe network generate -m ${path} && floe network validate -m ${path} --server`,
     `# Kubernetes ${f.kubernetes.version}. check-cni: ${f.cni.verdict}: ${f.cni.summary}`,
     `#   ${MEANING[f.cni.verdict]}`,
     'name: my-data-platform',
     '',
     'namespaces:',
-    '  platform: floe-platform',
+    platformLine(f),
     '  jobs: floe-jobs',
     '',
     'domains: []                # e.g. [{ name: sales }]: one namespace per data domain',
