@@ -43,7 +43,10 @@ async function writeManifest(withMarketing: boolean): Promise<string> {
 /** The documented flow (docs/pruning.md): Namespaces on their own, never pruned; then the prune set with an ApplySet. */
 async function applyAndPrune(): Promise<string> {
   await conn.kubectl.ok(['apply', '--server-side', '--field-manager=floe', '-f', join(dir, '00-*-namespace.yaml')]);
-  return conn.kubectl.ok(['apply', '--server-side', '--field-manager=floe', '--prune', `--applyset=${APPLYSET}`, '-k', dir]);
+  const r = await conn.kubectl.run(['apply', '--server-side', '--field-manager=floe', '--prune', `--applyset=${APPLYSET}`, '-k', dir]);
+  expect(r.stderr, 'kubectl warns of nothing (no field conflict on the parent)').toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout;
 }
 
 const floeObjectsIn = async (ns: string) =>
@@ -59,7 +62,8 @@ beforeAll(async () => {
   dir = join(work, 'network');
   await conn.kubectl.ok(['apply', '--server-side', '-f', CRD]);
   await conn.kubectl.ok(['wait', '--for=condition=established', '--timeout=30s', 'crd/applysets.floe.dev']);
-  await conn.kubectl.ok(['apply', '--server-side', '-f', PARENT]);
+  // As docs/pruning.md: kubectl's own ApplySet field manager, so its later updates meet no conflict.
+  await conn.kubectl.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', PARENT]);
 });
 
 afterAll(async () => {
