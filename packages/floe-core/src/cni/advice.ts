@@ -29,7 +29,7 @@ const NOT_ENFORCING: Record<string, Omit<CniAdvice, 'plugin'>> = {
     docs: 'https://github.com/kubernetes-sigs/kindnet',
   },
   flannel: {
-    step: 'flannel alone never enforces NetworkPolicy: add a policy engine beside it, Calico as Canal (flannel networking, Calico policy) or kube-network-policies',
+    step: 'flannel alone never enforces NetworkPolicy: add a policy engine beside it, Calico as Canal (flannel networking, Calico policy; docs below) or kube-network-policies (https://github.com/kubernetes-sigs/kube-network-policies)',
     docs: 'https://docs.tigera.io/calico/latest/getting-started/kubernetes/flannel/install-for-flannel',
   },
   k3s: {
