@@ -31,6 +31,8 @@ const LAYERS = {
   inventory: ['k8s', 'util', 'errors', 'manifests', 'cluster'],
   // The commands' logic over the model: they ask policy/ and pss/, never re-implement them.
   cni: ['k8s', 'util', 'errors', 'cluster'],
+  // floe network init: reads the cluster (and asks cni/), writes a starter manifest.
+  init: ['k8s', 'util', 'errors', 'config', 'cluster', 'cni'],
   diff: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster'],
   validate: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster', 'cni', 'report'],
   audit: ['k8s', 'util', 'errors', 'config', 'intent', 'network', 'policy', 'pss', 'cluster'],

@@ -33,7 +33,7 @@ describe('floe network validate (offline)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`floe network validate: ${out} against ${EXAMPLE}`);
     expect(r.stdout).toMatch(/^ {2}PASS {2}files +24 object files, one object each$/m);
-    expect(r.stdout).toMatch(/^ {2}PASS {2}current +all 25 files are what floe generates from /m);
+    expect(r.stdout).toMatch(/^ {2}PASS {2}current +all 26 files are what floe generates from /m);
     expect(r.stdout).toMatch(/^ {2}SKIP {2}server-dry-run +not run: pass --server to check against a cluster$/m);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 5 passed, 3 skipped');
     expect(r.stderr).toContain('"operation":"network.validate","result":"success"');

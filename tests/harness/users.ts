@@ -26,7 +26,14 @@ export interface TestUser {
 }
 
 /** A user that may do exactly `rules`, cluster-wide. The ServiceAccount lives in `namespace`. */
-export async function createUser(conn: Connection, namespace: string, rules: PolicyRule[]): Promise<TestUser> {
+export interface UserScope {
+  /** Bind `rules` only in these namespaces (RoleBindings), as a per-namespace grant does. */
+  onlyIn: string[];
+  /** Rules granted cluster-wide besides (a second ClusterRole and ClusterRoleBinding). */
+  clusterWide: PolicyRule[];
+}
+
+export async function createUser(conn: Connection, namespace: string, rules: PolicyRule[], scope?: UserScope): Promise<TestUser> {
   const { api, kubectl, info } = conn;
   const name = uniqueName('floe-it-user');
   const must = async (method: string, path: string, body: unknown) => {
@@ -35,12 +42,26 @@ export async function createUser(conn: Connection, namespace: string, rules: Pol
   };
   await must('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
   await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });
+  const subjects = [{ kind: 'ServiceAccount', name, namespace }];
+  if (scope) {
+    for (const ns of scope.onlyIn) {
+      await must('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects,
+      });
+    }
+  }
+  const wideRole = scope ? `${name}-wide` : name;
+  if (scope) await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: wideRole }, rules: scope.clusterWide });
   await must('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-    subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: wideRole },
+    subjects,
   });
   const token = (await kubectl.ok(['create', 'token', name, '-n', namespace, '--duration=1h'])).trim();
   const flat = JSON.parse(await kubectl.ok(['config', 'view', '--raw', '--minify', '--flatten', '-o', 'json'])) as {
@@ -67,6 +88,7 @@ export async function createUser(conn: Connection, namespace: string, rules: Pol
     async remove() {
       await api.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${name}`);
       await api.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${name}`);
+      if (scope) await api.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${wideRole}`);
     },
   };
 }

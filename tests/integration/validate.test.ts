@@ -190,7 +190,7 @@ describe('the kubernetes-api-egress check', () => {
     const api = check(JSON.parse(r.stdout) as Report, 'kubernetes-api-egress');
     expect(api.status).toBe('fail');
     expect(api.problems.map((p) => p.message)).toContainEqual(
-      `the API server endpoint ${address} (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs ([${clusterIp}/32]): platform pods cannot reach the API server once default-deny applies; add ${address}/32. It covers the Service ClusterIP ${clusterIp}, but CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address.`,
+      `the API server endpoint ${address} (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs ([${clusterIp}/32]): platform pods cannot reach the API server once default-deny applies; add ${address}/32. It covers the Service ClusterIP ${clusterIp}, but CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address. For this cluster: kubernetes_api.cidrs: [${address}/32, ${clusterIp}/32] (floe network init writes it).`,
     );
   });
 

@@ -12,6 +12,7 @@ type CommandFactory = (globals: () => GlobalOptions) => Command;
  */
 const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandFactory>]> = [
   ['generate', async () => (await import('./commands/generate.js')).generateCommand],
+  ['init', async () => (await import('./commands/init.js')).initCommand],
   ['check-cni', async () => (await import('./commands/check-cni.js')).checkCniCommand],
   ['diff', async () => (await import('./commands/diff.js')).diffCommand],
   ['schema', async () => (await import('./commands/schema.js')).schemaCommand],

@@ -45,8 +45,16 @@ is listed as unverified, with the checks it failed, and decides nothing.
 Verdicts: enforced (some plugin enforces NetworkPolicy), not-enforced (plugins
 found, none enforces), unknown (nothing recognised, a plugin whose setting
 cannot be read, or only unverified matches; the output lists what was looked at).
+For not-enforced, one next step per plugin found (the AWS VPC CNI's policy
+agent, Cilium's enforcement mode, a newer kindnet, Canal or kube-network-policies
+beside flannel, the k3s flag, GKE Dataplane V2 or its Network Policy add-on,
+AKS's network policy option); for unknown, what to look at; each with the
+plugin's documentation (JSON: advice). The Kubernetes version is always
+reported, with a finding when it is older than 1.25 (Pod Security labels do
+nothing) or than the oldest minor floe supports.
 
-Exit codes: 0 enforced, 1 not-enforced or unknown, 2 bad flags, 3 cluster
+Exit codes: 0 enforced on a supported version, 1 not-enforced, unknown or a
+version finding, 2 bad flags, 3 cluster
 unreachable, credentials rejected, forbidden or timed out.
 
 Examples:
@@ -69,7 +77,7 @@ Examples:
               verdict: report.verdict,
               plugins: report.plugins.map((p) => ({ name: p.name, version: p.version, enforcesPolicy: p.enforcesPolicy })),
             },
-            finding: report.verdict !== 'enforced' ? new CniNotEnforced(report.verdict) : undefined,
+            finding: report.verdict !== 'enforced' ? new CniNotEnforced(report.verdict) : report.kubernetes?.findings.length ? new OldKubernetes(report.kubernetes.findings.map((f) => f.message).join('; ')) : undefined,
           };
         } finally {
           await client.close();
@@ -82,6 +90,13 @@ Examples:
  * The finding "policies will not (or may not) be enforced": exit 1, after the
  * report is on stdout.
  */
+/** The finding "this Kubernetes is too old for what floe writes": exit 1, after the report. */
+export class OldKubernetes extends FindingError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 export class CniNotEnforced extends FindingError {
   readonly verdict: string;
   constructor(verdict: string) {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { ClusterClient } from '@floe/core/cluster';
-import { diffIntent, intentFromGeneration, loadIntentDir, readLiveState, renderDiffText, summaryLine, type DiffReport, type Intent } from '@floe/core/diff';
+import { diffIntent, intentFromGeneration, loadIntentDir, readFloeManaged, readLiveState, renderDiffText, summaryLine, type DiffReport, type Intent } from '@floe/core/diff';
 import { FindingError, InputError } from '@floe/core/errors';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { readLiveObjects } from '@floe/core/inventory';
@@ -27,6 +27,8 @@ interface DiffOptions extends KubeFlags {
   output: 'text' | 'json';
   plugin: string;
   semantic?: boolean;
+  /** commander's --no-orphans: false skips the cluster-wide read of floe's objects. */
+  orphans: boolean;
 }
 
 /** --semantic: the live cluster allows access the intent does not. Always exit 1. */
@@ -55,6 +57,9 @@ export function diffJson(report: DiffReport, intent: Intent, cluster: Pick<Clust
     changed: report.changed,
     extra: report.extra,
     namespaces: report.namespaces,
+    orphaned: report.orphaned,
+    orphanedNamespaces: report.orphanedNamespaces,
+    orphans: report.orphans,
   };
 }
 
@@ -77,7 +82,8 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
     .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
-    .option('--semantic', 'also compare what the policies allow: connections the cluster allows that the intent does not (access widened, always exit 1) and those it blocks that the intent allows; reads pods and workloads cluster-wide');
+    .option('--semantic', 'also compare what the policies allow: connections the cluster allows that the intent does not (access widened, always exit 1) and those it blocks that the intent allows; reads pods and workloads cluster-wide')
+    .option('--no-orphans', 'do not list floe\'s objects cluster-wide to find orphans (e.g. several floe platforms share the cluster)');
   return addKubeFlags(cmd)
     .addHelpText(
       'after',
@@ -91,6 +97,11 @@ What counts as drift, in every namespace the intent manages:
             -version (a stricter level is noted, not drift)
   extra     a NetworkPolicy the intent does not have, whoever owns it: policies
             only add allowances, so one with a rule widens access
+  orphaned  anywhere else in the cluster, a NetworkPolicy or PodTemplate labelled
+            app.kubernetes.io/managed-by=floe that the intent no longer has (a
+            removed domain's policies); the output names the kubectl delete that
+            removes them. A floe Namespace the intent no longer has is reported
+            and kept, never drift: deleting it would delete its workloads
 Not drift: what the API server fills in (uid, resourceVersion, managedFields,
 defaulted protocol and policyTypes, empty lists), labels and annotations others
 add, and the order of rules, peers and ports.
@@ -99,7 +110,10 @@ Text output is a unified diff per object (--- live, +++ intent), coloured on a
 terminal unless NO_COLOR is set, then one "changed:" line per field (path, live
 and intended value), notes and a summary line. --output json is documented in
 docs/json-output.md. Reads only (get, list): namespaces, and networkpolicies and
-podtemplates in the managed namespaces.
+podtemplates in the managed namespaces; for orphans, list with the label selector
+app.kubernetes.io/managed-by=floe on namespaces, networkpolicies and podtemplates
+in all namespaces (a ClusterRole: examples/rbac/). Refused (403), the report says
+orphans were not checked and the rest of the diff stands.
 
 Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
 3 cluster unreachable, credentials rejected, forbidden or timed out.
@@ -121,8 +135,9 @@ Examples:
         const client = await clusterFromFlags(opts, COMMAND, run.log);
         run.note({ server: client.server });
         try {
-          const live = await readLiveState(client, intent);
-          const result = diffIntent(intent, live);
+          const [live, managed] = await Promise.all([readLiveState(client, intent), opts.orphans ? readFloeManaged(client) : Promise.resolve(undefined)]);
+          if (managed && !managed.checked) run.log.warn(managed.reason);
+          const result = diffIntent(intent, live, managed);
           const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
           process.stdout.write(
             opts.output === 'json'

@@ -1,3 +1,5 @@
+import { cniAdvice } from './advice.js';
+import { kubernetesVersionFindings, parseKubernetesVersion } from './kubernetes-version.js';
 import { compareStrings } from '../util/compare.js';
 import { containerField, workloadEvidence } from './components.js';
 import { parseImage } from './image.js';
@@ -196,5 +198,13 @@ export function detectCni(snapshot: CniSnapshot): CniReport {
     evidence: plugins.flatMap((p) => p.evidence),
     notes,
     lookedAt: s.lookedAt,
+    advice: cniAdvice({ verdict, plugins }, s),
+    kubernetes: kubernetesOf(snapshot),
   };
+}
+
+function kubernetesOf(snapshot: CniSnapshot): CniReport['kubernetes'] {
+  if (!snapshot.serverVersion) return null;
+  const v = parseKubernetesVersion(snapshot.serverVersion);
+  return { version: v.gitVersion, minor: Number.isNaN(v.minor) ? null : v.minor, findings: kubernetesVersionFindings(v) };
 }

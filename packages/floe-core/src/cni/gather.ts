@@ -78,13 +78,14 @@ function customObject(o: KubeObject): CustomObjectInfo {
  */
 export async function gatherCniSnapshot(client: ClusterClient): Promise<CniSnapshot> {
   const crdNames = Object.keys(CNI_CRDS).sort();
-  const [daemonSets, deployments, configMapLists, crds, nodes, installations] = await Promise.all([
+  const [daemonSets, deployments, configMapLists, crds, nodes, installations, serverVersion] = await Promise.all([
     client.list(RESOURCES.daemonSets),
     client.list(RESOURCES.deployments),
     Promise.all(CNI_CONFIGMAPS.map((name) => client.list(RESOURCES.configMaps, { fieldSelector: `metadata.name=${name}` }))),
     Promise.all(crdNames.map((name) => client.get(RESOURCES.customResourceDefinitions, name))),
     client.list(RESOURCES.nodes),
     client.list(TIGERA_INSTALLATIONS, { optional: true }),
+    client.version(),
   ]);
   const presentCrds = crds.flatMap((c) => (c ? [c.metadata.name] : []));
   const lookedAt: LookedAt[] = [
@@ -103,5 +104,6 @@ export async function gatherCniSnapshot(client: ClusterClient): Promise<CniSnaps
     nodes: nodes.map(node),
     customObjects: installations.map(customObject),
     lookedAt,
+    serverVersion: { gitVersion: serverVersion.gitVersion, major: serverVersion.major, minor: serverVersion.minor },
   };
 }

@@ -16,3 +16,5 @@ export { gatherCniSnapshot, CNI_CONFIGMAPS, TIGERA_INSTALLATIONS } from './gathe
 export { cniJson, cniText, type CniCluster, type CniJson } from './render.js';
 export { parseImage, imageVersion, type ImageRef } from './image.js';
 export { KINDNET_FIRST_ENFORCING_DATE } from './detectors/kindnet.js';
+export { cniAdvice, type CniAdvice } from './advice.js';
+export { kubernetesVersionFindings, parseKubernetesVersion, OLDEST_SUPPORTED_MINOR, POD_SECURITY_MINOR, type KubernetesVersion, type VersionFinding } from './kubernetes-version.js';

@@ -31,6 +31,8 @@ export function cniJson(report: CniReport, cluster: CniCluster) {
     evidence: report.evidence.map(evidence),
     notes: report.notes,
     lookedAt: report.lookedAt,
+    advice: report.advice,
+    kubernetes: report.kubernetes,
     cluster: { server: cluster.server, context: cluster.context },
   };
 }
@@ -66,6 +68,8 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
   const x = escapeControl;
   const v = VERDICT_LINE[report.verdict];
   const out: string[] = [`${paint(`${SGR.bold};${v.color}`, v.word)}  ${x(report.summary)}`, paint(SGR.dim, `cluster: ${x(cluster.server)} (context ${x(cluster.context)})`)];
+  if (report.kubernetes) out.push(`kubernetes: ${x(report.kubernetes.version)}${report.kubernetes.findings.length ? '' : ' (Pod Security labels apply; floe supports it)'}`);
+  for (const f of report.kubernetes?.findings ?? []) out.push(`${paint(SGR.red, 'finding')}: ${x(f.message)}`);
 
   if (report.plugins.length) {
     out.push('', 'plugins:');
@@ -98,6 +102,10 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
   if (report.notes.length) {
     out.push('', 'notes:');
     for (const n of report.notes) out.push(`  - ${x(n)}`);
+  }
+  if (report.advice.length) {
+    out.push('', report.verdict === 'unknown' ? 'what to look at:' : 'next step:');
+    for (const a of report.advice) out.push(`  ${a.plugin}: ${x(a.step)}`, `    ${paint(SGR.dim, `docs: ${a.docs}`)}`);
   }
   if (report.verdict === 'unknown') {
     out.push('', 'looked at:');

@@ -1,3 +1,5 @@
+import type { VersionFinding } from './kubernetes-version.js';
+
 /**
  * What `check-cni` reads from a cluster, as plain data, and what it concludes.
  * The snapshot is built at the edge (gather.ts); detection is pure.
@@ -85,6 +87,18 @@ export interface CniSnapshot {
   nodes: NodeInfo[];
   customObjects: CustomObjectInfo[];
   lookedAt: LookedAt[];
+  /** The API server's version (GET /version); absent when not read. */
+  serverVersion?: { gitVersion: string; major: string; minor: string };
+}
+
+/** One next step of `check-cni` (advice.ts). */
+export interface CniAdvice {
+  /** The plugin (or platform: gke, aks; or unknown) the step is for. */
+  plugin: string;
+  /** One concrete next step. */
+  step: string;
+  /** The plugin's own documentation for that step. */
+  docs: string;
 }
 
 export type CniVerdict = 'enforced' | 'not-enforced' | 'unknown';
@@ -144,4 +158,8 @@ export interface CniReport {
   /** How several plugins combine, and signals that decided nothing (CRDs or controllers without an agent). */
   notes: string[];
   lookedAt: LookedAt[];
+  /** What to do next: empty when enforced; one step per plugin otherwise, with its documentation (advice.ts). */
+  advice: CniAdvice[];
+  /** The server's Kubernetes version and what is wrong with it for floe; null when not read. */
+  kubernetes: { version: string; minor: number | null; findings: VersionFinding[] } | null;
 }

@@ -207,6 +207,11 @@ export const NetworkPoliciesSchema = z
       .strictObject({
         namespace: namespaceName.default('kube-system'),
         pod_labels: podLabels.default({ 'k8s-app': 'kube-dns' }),
+        /**
+         * DNS by address, beside the pod-selector rule: NodeLocal DNSCache listens on a
+         * link-local address on every node (host network), which no pod selector matches.
+         */
+        cidrs: z.array(cidr).default([]),
       })
       .prefault({}),
     kubernetes_api: z

@@ -14,6 +14,9 @@
  * labels on a Namespace, a stricter Pod Security level, list order inside a
  * NetworkPolicy spec, and anything the API server fills in (normalize.ts).
  * PodTemplates other than floe's are not reported: they grant nothing.
+ * - orphaned (orphans.ts): floe-labelled objects anywhere else in the cluster
+ *   that the intent no longer has; floe's Namespaces among them are reported
+ *   and kept, never drift.
  */
 import type { KubeObject } from '../cluster/types.js';
 import { MANAGED_BY_LABEL } from '../network/labels.js';
@@ -21,6 +24,7 @@ import { compareStrings } from '../util/compare.js';
 import { childPath, compare } from './compare.js';
 import { jsonEqual, type JsonObject } from './json.js';
 import { allowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
+import { findOrphans, type FloeManagedObjects } from './orphans.js';
 import { comparePodSecurity, isPssLabel, levelDrifts, pssLevelLabel, pssVersionLabel, versionDrifts } from './pss.js';
 import type { ChangedObject, DiffPair, DiffResult, Difference, ExtraObject, Intent, LiveState, MissingObject, NamespaceStatus, ObjectRef } from './types.js';
 
@@ -92,7 +96,8 @@ function namespaceDifferences(intended: KubeObject, live: KubeObject, status: Na
   return out;
 }
 
-export function diffIntent(intent: Intent, live: LiveState): DiffResult {
+/** `floeObjects`: floe's objects cluster-wide (readFloeManaged); undefined when orphans are not looked for. */
+export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeManagedObjects): DiffResult {
   const liveNamespaces = new Map(live.namespaces.map((n) => [n.metadata.name, n]));
   const liveByKind: Record<string, Map<string, KubeObject>> = {
     NetworkPolicy: index(live.networkPolicies),
@@ -195,15 +200,19 @@ export function diffIntent(intent: Intent, live: LiveState): DiffResult {
   changed.sort(byPlace);
   extra.sort(byPlace);
   pairs.sort(byPlace);
-  const drift = missing.length + changed.length + extra.length > 0 || namespaces.some((n) => n.drift);
+  const { check, orphaned, orphanedNamespaces } = findOrphans(intent, floeObjects);
+  const drift = missing.length + changed.length + extra.length + orphaned.length > 0 || namespaces.some((n) => n.drift);
   return {
     report: {
       drift,
-      counts: { missing: missing.length, changed: changed.length, extra: extra.length, extraWidening: extra.filter((e) => e.widensAccess).length, unchanged },
+      counts: { missing: missing.length, changed: changed.length, extra: extra.length, extraWidening: extra.filter((e) => e.widensAccess).length, unchanged, orphaned: orphaned.length },
       missing,
       changed,
       extra,
       namespaces,
+      orphaned,
+      orphanedNamespaces,
+      orphans: check,
     },
     pairs,
   };

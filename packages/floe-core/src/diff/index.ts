@@ -12,6 +12,9 @@ export {
   type MissingObject,
   type NamespaceStatus,
   type ObjectRef,
+  type OrphanCheck,
+  type OrphanedNamespace,
+  type OrphanedObject,
   type PssLevelStatus,
   type PssMode,
   type PssModeStatus,
@@ -24,3 +27,4 @@ export { normalizeNetworkPolicySpec, normalizeIntended, normalizeLive } from './
 export { compare, canonicalKey, childPath, type Comparison } from './compare.js';
 export { comparePodSecurity, levelStatus, versionStatus } from './pss.js';
 export { renderDiffText, summaryLine, notes, changedLines, unifiedDiff, objectPath, type DiffTextOptions } from './render.js';
+export { readFloeManaged, findOrphans, orphanLines, removeCommands, FLOE_SELECTOR, NAMESPACE_KEPT_REASON, type FloeManagedObjects } from './orphans.js';

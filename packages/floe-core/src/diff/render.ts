@@ -5,6 +5,7 @@
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { emitYaml } from '../util/yaml-emit.js';
+import { orphanLines } from './orphans.js';
 import type { DiffPair, DiffReport, DiffResult } from './types.js';
 
 export interface DiffTextOptions {
@@ -53,13 +54,14 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** "3 objects differ: 1 missing, 1 changed, 1 extra (widens access)", or the no-drift line. */
 export function summaryLine(report: DiffReport): string {
-  const { missing, changed, extra, extraWidening, unchanged } = report.counts;
-  const differing = missing + changed + extra;
+  const { missing, changed, extra, extraWidening, unchanged, orphaned } = report.counts;
+  const differing = missing + changed + extra + orphaned;
   if (!report.drift) {
     return `no drift: ${plural(unchanged, 'object', 'objects')} in ${plural(report.namespaces.length, 'namespace', 'namespaces')} match the intent`;
   }
   const parts = [`${missing} missing`, `${changed} changed`, `${extra} extra`];
   if (extraWidening > 0) parts[2] += extraWidening === extra ? ' (widens access)' : ` (${extraWidening} widen access)`;
+  if (orphaned > 0) parts.push(`${orphaned} orphaned`);
   return `${plural(differing, 'object differs', 'objects differ')}: ${parts.join(', ')}`;
 }
 
@@ -110,6 +112,7 @@ export function changedLines(report: DiffReport): string[] {
 
 export function renderDiffText(result: DiffResult, options: DiffTextOptions): string {
   const chunks = result.pairs.map((p) => (options.color ? colorize(unifiedDiff(p)) : unifiedDiff(p)));
-  const tail = [...changedLines(result.report), ...notes(result.report).map((n) => `note: ${n}`), summaryLine(result.report)];
+  const r = result.report;
+  const tail = [...changedLines(r), ...notes(r).map((n) => `note: ${n}`), ...orphanLines(r.orphans, r.orphaned, r.orphanedNamespaces), summaryLine(r)];
   return `${chunks.join('')}${chunks.length ? '\n' : ''}${tail.join('\n')}\n`;
 }

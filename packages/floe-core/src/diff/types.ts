@@ -82,14 +82,44 @@ export interface NamespaceStatus {
   podSecurity: PssModeStatus[] | null;
 }
 
+/**
+ * A floe-labelled NetworkPolicy or PodTemplate that the intent no longer has,
+ * outside the namespaces the intent manages (inside them, a policy is `extra`).
+ */
+export interface OrphanedObject extends ObjectRef {
+  namespace: string;
+}
+
+/** A floe-labelled Namespace the intent no longer manages: reported, never deleted, not drift. */
+export interface OrphanedNamespace {
+  name: string;
+  /** The `floe.dev/domain` label: the removed domain it was created for. */
+  domain?: string;
+  kept: true;
+  reason: string;
+}
+
+/** Whether orphans were looked for, and how to remove those found. */
+export interface OrphanCheck {
+  /** false when the cluster-wide list was refused (403) or skipped (--no-orphans). */
+  checked: boolean;
+  /** Why orphans were not checked. */
+  note?: string;
+  /** One `kubectl delete -n NS kind/name ...` per namespace holding orphans. */
+  removeCommands: string[];
+}
+
 /** Everything `floe network diff` reports; the JSON output is this object. */
 export interface DiffReport {
   drift: boolean;
-  counts: { missing: number; changed: number; extra: number; extraWidening: number; unchanged: number };
+  counts: { missing: number; changed: number; extra: number; extraWidening: number; unchanged: number; orphaned: number };
   missing: MissingObject[];
   changed: ChangedObject[];
   extra: ExtraObject[];
   namespaces: NamespaceStatus[];
+  orphaned: OrphanedObject[];
+  orphanedNamespaces: OrphanedNamespace[];
+  orphans: OrphanCheck;
 }
 
 /** The normalised pair behind each reported object, for the text renderer's unified diffs. */

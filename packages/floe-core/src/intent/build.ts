@@ -139,6 +139,9 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       ports: dnsPorts,
       reason: 'DNS resolution (always allowed: blocking DNS breaks service discovery)',
     });
+    for (const c of np.dns.cidrs) {
+      intents.push({ id: `${ns.name}->dns:${c}`, from: self, to: { kind: 'cidr', cidr: c, except: [] }, ports: dnsPorts, reason: 'DNS resolution by address (dns.cidrs: NodeLocal DNSCache on the node, which no pod selector matches)' });
+    }
 
     if (ns.role === 'platform') {
       for (const key of [...new Set(ic.platform_services)]) {
@@ -147,7 +150,7 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'platform services talk to each other' });
       if (np.kubernetes_api.cidrs.length === 0) {
         warnings.push(
-          `${ns.name}: security.network_policies.kubernetes_api.cidrs is empty, so no egress to the Kubernetes API is generated; platform pods that call the API server (operators, Dagster) will be blocked. Set it to the API server's address(es), e.g. [10.96.0.1/32, 172.18.0.2/32].`,
+          `${ns.name}: security.network_policies.kubernetes_api.cidrs is empty, so no egress to the Kubernetes API is generated; platform pods that call the API server (operators, Dagster) will be blocked. Set it to the API server's endpoint address(es) and its Service IP, e.g. [172.18.0.2/32, 10.96.0.1/32] (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes): CNIs that filter after DNAT (Calico, Cilium) see the endpoint address, not the Service IP. \`floe network init\` writes them from the cluster, and \`floe network validate --server\` prints the exact list.`,
         );
       }
       for (const c of np.kubernetes_api.cidrs) {

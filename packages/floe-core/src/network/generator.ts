@@ -11,6 +11,7 @@ import { namespacePodSecurity, planFromIntents, planNetwork, planSettings, type 
 
 // Where they were before the plan module existed; validate imports them from here.
 export { enforceLevel, podSecurityFor } from './plan.js';
+import { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';
 import { YamlRenderer } from './render.js';
 import type { NamespaceReport } from './report.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
@@ -107,6 +108,8 @@ export class NetworkPolicyManifestGenerator {
     let summaryText: string | undefined;
     const summary = () => (summaryText ??= renderSummary({ settings, namespaces, intents, warnings, plugin, ...(alike ? { alike } : {}) }));
     files.push(lazyFile(SUMMARY_FILE, 'Summary', null, SUMMARY_FILE, summary, () => null));
+    const objectFiles = files.map((f) => ({ path: f.path, kind: f.kind })).sort((a, b) => compareStrings(a.path, b.path));
+    files.push(lazyFile(KUSTOMIZATION_FILE, 'Kustomization', null, KUSTOMIZATION_FILE, () => renderKustomization(objectFiles), () => null));
     files.sort((a, b) => compareStrings(a.path, b.path));
     const result = { files, namespaces, warnings, intents } as GenerationResult;
     Object.defineProperty(result, 'plan', { enumerable: true, get: () => planned.plan });
@@ -124,7 +127,7 @@ export class NetworkPolicyManifestGenerator {
       add(`00-${ns.name}-namespace.yaml`, renderNamespace(ns));
       add(`${ns.name}-pod-template.yaml`, renderPodTemplate(ns, ps));
     }
-    const reserved = new Set([...files.map((f) => f.path), SUMMARY_FILE]);
+    const reserved = new Set([...files.map((f) => f.path), SUMMARY_FILE, KUSTOMIZATION_FILE]);
     const objects = this.plugin.render(plan);
     checkPluginOutput(this.plugin, plan, objects, reserved);
     const policiesByNs = new Map<string, string[]>();

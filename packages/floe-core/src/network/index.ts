@@ -11,3 +11,4 @@ export { GENERATED_HEADER, renderObjectYaml } from './render.js';
 export { describePeer, describePorts, renderSummary, SUMMARY_FILE } from './summary.js';
 export { OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from './writer.js';
 export { PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, renderNamespace, renderPodTemplate } from '../pss/render.js';
+export { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';

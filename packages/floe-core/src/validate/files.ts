@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { OWNERSHIP_FILE } from '../network/writer.js';
+import { KUSTOMIZATION_FILE } from '../network/kustomization.js';
 import { SUMMARY_FILE } from '../network/summary.js';
 import { FLOE_KINDS, isFloeKind, schemaIssues, type FloeKind } from './k8s-schema.js';
 import { formatPath, parseSource, SourceDocument, type ParsedSource } from './source.js';
@@ -29,7 +30,7 @@ export interface LoadedObject {
 /** The extensions kubectl reads from a directory (`kubectl apply -f DIR`). */
 export const OBJECT_FILE = /\.(ya?ml|json)$/;
 /** Files floe writes that hold no Kubernetes object. */
-export const NON_OBJECT_FILES: readonly string[] = [SUMMARY_FILE, OWNERSHIP_FILE];
+export const NON_OBJECT_FILES: readonly string[] = [SUMMARY_FILE, KUSTOMIZATION_FILE, OWNERSHIP_FILE];
 
 const byPosition = (a: Problem, b: Problem) =>
   (a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);

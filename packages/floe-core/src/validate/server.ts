@@ -238,11 +238,13 @@ export async function checkKubernetesApiEgress(client: ClusterClient, manifest: 
     const hint = viaClusterIp.length
       ? ` It covers the Service ClusterIP ${viaClusterIp.join(', ')}, but CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address.`
       : '';
+    // The whole list that works here: every endpoint address, then the Service IP(s) pods dial.
+    const exact = [...new Set([...addresses, ...clusterIps].map(hostCidr))].join(', ');
     for (const address of uncovered) {
       problems.push(
         problem({
           path: API_CIDRS_PATH,
-          message: `the API server endpoint ${address} (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs (${listed}): platform pods cannot reach the API server once default-deny applies; add ${hostCidr(address)}.${hint}`,
+          message: `the API server endpoint ${address} (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs (${listed}): platform pods cannot reach the API server once default-deny applies; add ${hostCidr(address)}.${hint} For this cluster: kubernetes_api.cidrs: [${exact}] (floe network init writes it).`,
         }),
       );
     }

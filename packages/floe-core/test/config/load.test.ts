@@ -119,7 +119,7 @@ describe('defaults', () => {
         default_deny: true,
         allow_external_https: true,
         ingress_controller_namespace: 'ingress-nginx',
-        dns: { namespace: 'kube-system', pod_labels: { 'k8s-app': 'kube-dns' } },
+        dns: { namespace: 'kube-system', pod_labels: { 'k8s-app': 'kube-dns' }, cidrs: [] },
         kubernetes_api: { cidrs: [], ports: [443, 6443] },
         services: {
           polaris: { ports: [8181], pod_labels: { 'app.kubernetes.io/component': 'polaris' } },
@@ -183,6 +183,6 @@ describe('defaults', () => {
 
   it('keeps the other dns default when only dns.namespace is set', () => {
     const m = parse(yaml('security:', '  network_policies:', '    dns: {namespace: dns-system}'));
-    expect(m.security.network_policies.dns).toEqual({ namespace: 'dns-system', pod_labels: { 'k8s-app': 'kube-dns' } });
+    expect(m.security.network_policies.dns).toEqual({ namespace: 'dns-system', pod_labels: { 'k8s-app': 'kube-dns' }, cidrs: [] });
   });
 });

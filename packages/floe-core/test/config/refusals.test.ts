@@ -120,7 +120,7 @@ describe('the DNS namespace and selector', () => {
 
   it('accepts a DNS namespace floe does not manage, with labels', () => {
     const m = parse(networkPolicies('dns: {namespace: coredns, pod_labels: {app: coredns}}'));
-    expect(m.security.network_policies.dns).toEqual({ namespace: 'coredns', pod_labels: { app: 'coredns' } });
+    expect(m.security.network_policies.dns).toEqual({ namespace: 'coredns', pod_labels: { app: 'coredns' }, cidrs: [] });
   });
 });
 

@@ -15,7 +15,7 @@ describe('diffIntent: no drift', () => {
   it('reports nothing when the cluster holds the intent as the API server stores it', () => {
     const { report, pairs } = diffIntent(intentOf(...all()), liveOf(...all()));
     expect(report.drift).toBe(false);
-    expect(report.counts).toEqual({ missing: 0, changed: 0, extra: 0, extraWidening: 0, unchanged: 3 });
+    expect(report.counts).toEqual({ missing: 0, changed: 0, extra: 0, extraWidening: 0, unchanged: 3, orphaned: 0 });
     expect(pairs).toEqual([]);
     expect(report.namespaces).toEqual([expect.objectContaining({ name: NS, exists: true, terminating: false, drift: false })]);
   });

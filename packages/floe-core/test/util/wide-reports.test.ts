@@ -18,7 +18,7 @@ describe('text reports over very long lists (a manifest with 30,000 domains has 
   it('renders check-cni with 200,000 plugins and 200,000 looked-at resources', () => {
     const plugins = Array.from({ length: MANY }, (_, i) => ({ name: i === 3 ? 'kube-router' : 'x', title: 'X', version: null, enforcesPolicy: null, reason: 'r', evidence: [] }));
     const lookedAt = Array.from({ length: MANY }, (_, i) => ({ resource: i === 5 ? 'daemonsets.apps' : 'r', scope: 'all namespaces', found: 0 }));
-    const report = { verdict: 'unknown', summary: 's', enforcedBy: [], plugins, evidence: [], notes: [], lookedAt } as unknown as CniReport;
+    const report = { verdict: 'unknown', summary: 's', enforcedBy: [], plugins, evidence: [], notes: [], lookedAt, advice: [], kubernetes: null } as unknown as CniReport;
     const text = cniText(report, { server: 'https://127.0.0.1:6443', context: 'c' });
     expect(text).toContain('\n  kube-router  -  ');
     expect(text).toContain('\n  x            -  ');

@@ -156,7 +156,7 @@ describe('the kubernetes-api-egress check', () => {
     const result = await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [10.96.0.1/32] }'));
     expect(result.status).toBe('fail');
     expect(result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'security.network_policies.kubernetes_api.cidrs: the API server endpoint 172.18.0.2 (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs ([10.96.0.1/32]): platform pods cannot reach the API server once default-deny applies; add 172.18.0.2/32. It covers the Service ClusterIP 10.96.0.1, but CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address.',
+      'security.network_policies.kubernetes_api.cidrs: the API server endpoint 172.18.0.2 (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs ([10.96.0.1/32]): platform pods cannot reach the API server once default-deny applies; add 172.18.0.2/32. It covers the Service ClusterIP 10.96.0.1, but CNIs that apply policy after DNAT (Calico, Cilium) see the endpoint address. For this cluster: kubernetes_api.cidrs: [172.18.0.2/32, 10.96.0.1/32] (floe network init writes it).',
       'security.network_policies.kubernetes_api.ports: the API server endpoints listen on TCP 16443, which is not in kubernetes_api.ports [443, 6443]; add 16443',
     ]);
   });
