@@ -15,6 +15,21 @@ interface GenerateJson {
 }
 
 describe('floe network generate', () => {
+  it('refuses domain: (a typo of domains:) with exit 2 and did you mean, keeps compute:, and refuses compute: with --strict', async () => {
+    const dir = await tempDir();
+    const typo = join(dir, 'typo.yaml');
+    await writeFile(typo, 'domain:\n  - name: sales\n');
+    const r = await floe(['network', 'generate', '-m', typo, '-d', join(dir, 'a'), '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${typo}:1:1 domain: unknown top-level field: did you mean domains?`);
+    const other = join(dir, 'other.yaml');
+    await writeFile(other, 'compute: {kind: k8s}\ndomains:\n  - name: sales\n');
+    expect((await floe(['network', 'generate', '-m', other, '-d', join(dir, 'b'), '--dry-run'])).code).toBe(0);
+    const strict = await floe(['network', 'generate', '-m', other, '-d', join(dir, 'c'), '--dry-run', '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/compute: unknown top-level field \(strict mode/);
+  });
+
   it('uses the built-in defaults when there is no manifest, says so on stderr, and writes target/network/', async () => {
     const cwd = await tempDir();
     const r = await floe(['network', 'generate'], { cwd });

@@ -8,7 +8,7 @@ import type { SourcedObject } from '@floe/core/k8s';
 import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, summarisePolicies, type Inventory, type PolicyFinding } from '@floe/core/policy';
 import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
-import { resolveManifest, type GlobalOptions } from '../context.js';
+import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
@@ -21,6 +21,7 @@ interface AuditOptions extends PolicyInputFlags {
   failOn: 'error' | 'warning' | 'never';
   connectivity?: boolean;
   manifest?: string;
+  strict?: boolean;
   pssLevel?: LevelVersion;
   pssServerCheck?: boolean;
 }
@@ -91,6 +92,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
+    .option(...STRICT_FLAG)
     .option('--pss-server-check', "live cluster only: ask the API server to judge each namespace's existing pods at its Pod Security levels (server-side dry-run of the enforce label change) and fail with exit 4 if it disagrees with floe's evaluator")
     .option('--pss-level <level[:version]>', "the cluster's default Pod Security enforce level for namespaces without a pod-security.kubernetes.io/enforce label (privileged:latest, as the API server's default, unless given), e.g. baseline or restricted:v1.30", (v: string) => parseLevelVersion(v));
   addPolicyInputFlags(cmd);
@@ -163,7 +165,7 @@ Examples:
           }
           let configured: ConfiguredPodSecurity[] = [];
           if (opts.manifest) {
-            const { config } = await resolveManifest(opts.manifest);
+            const { config } = await resolveManifest(opts.manifest, Boolean(opts.strict));
             configured = managedNamespaces(config).flatMap((ns) => {
               const ps = podSecurityFor(ns, config);
               return ps ? [{ namespace: ns.name, ...ps }] : [];

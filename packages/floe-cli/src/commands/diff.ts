@@ -5,7 +5,7 @@ import { FindingError, InputError } from '@floe/core/errors';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { readLiveObjects } from '@floe/core/inventory';
 import { connectionsText, semanticDiff, type SemanticDiff } from '@floe/core/policy';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
 
@@ -23,6 +23,7 @@ export class DriftFound extends FindingError {
 
 interface DiffOptions extends KubeFlags {
   manifest?: string;
+  strict?: boolean;
   dir?: string;
   output: 'text' | 'json';
   plugin: string;
@@ -65,7 +66,7 @@ function useColor(): boolean {
 
 async function loadIntent(opts: DiffOptions): Promise<{ intent: Intent; manifestSha256?: string }> {
   if (opts.dir !== undefined) return { intent: await loadIntentDir(opts.dir.replace(/(.)\/+$/, '$1')) };
-  const manifest = await resolveManifest(opts.manifest);
+  const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
   const plugin = await loadNetworkPlugin(opts.plugin);
   return { intent: intentFromGeneration(new NetworkPolicyManifestGenerator(plugin).generate(manifest.config), manifest.source), manifestSha256: manifest.sha256 };
 }
@@ -74,6 +75,7 @@ export function diffCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('diff')
     .description('Compare the intent (manifest.yaml or a generated directory) with the live cluster: missing, changed and extra objects, Pod Security label drift')
     .option('-m, --manifest <path>', 'platform manifest to generate the intent from, in memory (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
     .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')

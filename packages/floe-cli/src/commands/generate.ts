@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
 import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
 import { maxOf } from '@floe/core/util';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
 
 interface GenerateOptions {
   manifest?: string;
+  strict?: boolean;
   outputDir: string;
   dryRun?: boolean;
   output: 'text' | 'json';
@@ -36,6 +37,7 @@ export function generateCommand(globals: () => GlobalOptions): Command {
   return new Command('generate')
     .description('Write NetworkPolicies, Namespaces with Pod Security labels, hardened PodTemplates and a summary from manifest.yaml')
     .option('-m, --manifest <path>', 'platform manifest (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .option('-d, --output-dir <dir>', 'directory to replace with the generated files', 'target/network')
     .option('--dry-run', 'print what would be written; write nothing')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
@@ -63,7 +65,7 @@ Examples:
       const outputDir = opts.outputDir.replace(/\/+$/, '') || '/';
       const dryRun = Boolean(opts.dryRun);
       await runCommand(globals(), { operation: 'network.generate', attributes: { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, audit: { outputDir } }, async (run) => {
-        const manifest = await resolveManifest(opts.manifest);
+        const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         run.note({ manifestSha256: manifest.sha256 });
         const plugin = await loadNetworkPlugin(opts.plugin);
         const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);

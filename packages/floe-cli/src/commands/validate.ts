@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
 
@@ -17,6 +17,7 @@ const cniCheck: CniCheck = async (client) => {
 
 interface ValidateOptions extends KubeFlags {
   manifest?: string;
+  strict?: boolean;
   dir: string;
   server?: boolean;
   output: 'text' | 'json' | 'sarif';
@@ -33,6 +34,7 @@ export function validateCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('validate')
     .description('Check target/network/: well-formed, valid for the Kubernetes API, current with manifest.yaml, complete; with --server, accepted by the API server and enforceable')
     .option('-m, --manifest <path>', 'platform manifest to compare with (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .option('-d, --dir <dir>', 'directory written by `floe network generate`', 'target/network')
     .option('--server', 'also check against the cluster: server-side dry-run apply, CNI enforcement, Kubernetes API egress')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'sarif']).default('text'))
@@ -74,7 +76,7 @@ Examples:
       const dir = opts.dir.replace(/\/+$/, '') || '.';
       const server = Boolean(opts.server);
       await runCommand(globals(), { operation: 'network.validate', attributes: { 'floe.dir': dir, 'floe.server': server, 'floe.output': opts.output }, audit: { dir } }, async (run) => {
-        const manifest = await resolveManifest(opts.manifest);
+        const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         run.note({ manifestSha256: manifest.sha256 });
         const plugin = await loadNetworkPlugin(opts.plugin);
         const expected = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config).files;

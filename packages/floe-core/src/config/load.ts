@@ -6,7 +6,7 @@ import { LIMITS } from '../manifests/limits.js';
 import { InputFileError, readInputText } from '../manifests/read.js';
 import { documentValue, locateNode, parseYaml, positionOf } from '../manifests/yaml.js';
 import { codeOfIssue, problemCode } from './problem-codes.js';
-import { ManifestSchema, type FloeManifest } from './schema.js';
+import { ManifestSchema, STRICT_KEY, type FloeManifest } from './schema.js';
 import { valueAt } from '../util/path.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
@@ -77,6 +77,31 @@ function unknownFieldMessage(key: string, allowed: string[]): string {
   return `unknown field (${hint}allowed: ${allowed.join(', ')})`;
 }
 
+/**
+ * Top-level keys floe network reads, with where they belong: a key within edit
+ * distance 2 of one of them is a typo that would silently drop a section
+ * (`domain:` erases every domain), so it is an error. Other top-level keys belong
+ * to the rest of floe and stay allowed unless strict mode is on.
+ */
+const NEAR_MISS_TARGETS: ReadonlyArray<readonly [string, string]> = [
+  ['domains', 'domains'],
+  ['namespaces', 'namespaces'],
+  ['security', 'security'],
+  ['network_policies', 'security.network_policies'],
+  ['pod_security', 'security.pod_security'],
+];
+const NEAR_MISS_DISTANCE = 2;
+
+function topLevelProblem(key: string, strict: boolean): string | undefined {
+  if (allowedKeys([]).includes(key)) return undefined;
+  const near = NEAR_MISS_TARGETS.map(([k, where]) => ({ where, d: distance(key.toLowerCase(), k) }))
+    .filter((c) => c.d <= NEAR_MISS_DISTANCE)
+    .sort((a, b) => a.d - b.d)[0];
+  if (near) return `unknown top-level field: did you mean ${near.where}? (floe network would ignore this section)`;
+  if (strict) return `unknown top-level field (strict mode: --strict or ${STRICT_KEY}: true; floe network reads ${allowedKeys([]).filter((k) => k !== STRICT_KEY).join(', ')})`;
+  return undefined;
+}
+
 function scalarPreview(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -110,7 +135,12 @@ function article(expected: string): string {
  * Parses and validates manifest text. Every problem is reported at once, each
  * with file:line:col and the field's path; throws ManifestError.
  */
-export function parseManifest(text: string, file: string): FloeManifest {
+export interface ParseOptions {
+  /** Refuse every unknown top-level key (`--strict`); `floe.dev/strict: true` in the manifest does the same. */
+  strict?: boolean;
+}
+
+export function parseManifest(text: string, file: string, options: ParseOptions = {}): FloeManifest {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
     throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
   }
@@ -136,10 +166,23 @@ export function parseManifest(text: string, file: string): FloeManifest {
     throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('not_a_mapping'), message: 'the manifest must be a mapping (key: value pairs) at the top level' }]);
   }
 
-  const result = ManifestSchema.safeParse(data);
-  if (result.success) return result.data;
-
+  const record = data as Record<string, unknown>;
+  const strict = options.strict === true || record[STRICT_KEY] === true;
   const issues: ManifestIssue[] = [];
+  for (const key of Object.keys(record)) {
+    const message = topLevelProblem(key, strict);
+    if (message === undefined) continue;
+    const { keyNode, node } = doc ? locateNode(doc.doc, [key]) : { node: undefined, keyNode: undefined };
+    issues.push({ file, ...pos(keyNode ?? node), path: key, code: problemCode('unknown_key'), message });
+  }
+
+  const result = ManifestSchema.safeParse(data);
+  if (result.success && issues.length === 0) return result.data;
+  if (result.success) {
+    issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));
+    throw new ManifestError(issues);
+  }
+
   for (const issue of result.error.issues) {
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
@@ -172,7 +215,7 @@ export function defaultManifest(): LoadedManifest {
   return { config: parseManifest('', '<built-in defaults>'), source: '<built-in defaults>', sha256: sha256('') };
 }
 
-export async function loadManifestFile(path: string): Promise<LoadedManifest> {
+export async function loadManifestFile(path: string, options: ParseOptions = {}): Promise<LoadedManifest> {
   let text: string;
   try {
     text = readInputText(path, { maxBytes: MAX_MANIFEST_BYTES });
@@ -182,5 +225,5 @@ export async function loadManifestFile(path: string): Promise<LoadedManifest> {
     const code = problemCode(err.reason === 'too-large' ? 'too_large' : 'not_a_file');
     throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code, message: err.reason === 'too-large' ? `file is larger than ${MAX_MANIFEST_BYTES} bytes` : err.message.replace(`${path}: `, '') }]);
   }
-  return { config: parseManifest(text, path), source: path, sha256: sha256(text) };
+  return { config: parseManifest(text, path, options), source: path, sha256: sha256(text) };
 }

@@ -311,9 +311,14 @@ export const NamespacesSchema = z
   })
   .prefault({});
 
+/** `floe.dev/strict: true` in the manifest: every unknown top-level key is an error (for CI). */
+export const STRICT_KEY = 'floe.dev/strict';
+
 /**
  * The whole manifest. Top-level keys other than these belong to the rest of
- * floe and are ignored; everything under security, namespaces and domains is strict.
+ * floe and are ignored, unless they are near misses of a key floe network reads
+ * (load.ts: topLevelProblems) or strict mode is on; everything under security,
+ * namespaces and domains is strict.
  */
 export const ManifestSchema = z
   .looseObject({
@@ -321,6 +326,7 @@ export const ManifestSchema = z
     namespaces: NamespacesSchema,
     domains: z.array(DomainSchema).default([]),
     security: SecuritySchema,
+    [STRICT_KEY]: z.boolean().optional(),
   })
   // Runs even when some fields are invalid, so one run reports every problem;
   // it reads the partly parsed value defensively and skips what is malformed.
