@@ -37,11 +37,19 @@ export class AccessWidened extends FindingError {
   }
 }
 
-/** The --semantic section of the text output. */
+/**
+ * The --semantic section of the text output, in the unified diff's signs (--- live, +++ intent):
+ * "-" is what applying the intent closes, "+" what it opens.
+ */
 export function semanticText(d: SemanticDiff): string {
-  const lines = [`semantic: ${d.widened.length} connection${d.widened.length === 1 ? '' : 's'} widened (the cluster allows, the intent does not), ${d.narrowed.length} narrowed (the intent allows, the cluster blocks)`];
-  for (const c of d.widened) lines.push(`  + ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
-  for (const c of d.narrowed) lines.push(`  - ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  const n = (k: number) => `${k} connection${k === 1 ? '' : 's'}`;
+  const lines = [
+    `semantic: applying the intent closes ${n(d.widened.length)} (the cluster allows, the intent does not: access widened) and opens ${n(d.narrowed.length)} (the intent allows, the cluster blocks)`,
+    'legend: - applying closes (the cluster allows it, the intent does not); + applying opens (the intent allows it, the cluster blocks it)',
+  ];
+  if (d.basis === 'selectors') lines.push("note: no pods in the managed namespaces to compare: comparing the policies' own rules, by namespace and selector");
+  for (const c of d.widened) lines.push(`  - applying closes ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  for (const c of d.narrowed) lines.push(`  + applying opens ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,7 +87,7 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
     .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
-    .option('--semantic', 'also compare what the policies allow: connections the cluster allows that the intent does not (access widened, always exit 1) and those it blocks that the intent allows; reads pods and workloads cluster-wide');
+    .option('--semantic', 'also compare what the policies allow, as what applying the intent does: "- applying closes" a connection the cluster allows and the intent does not (access widened, always exit 1), "+ applying opens" one the intent allows; with no pods, the policies\' rules by namespace and selector; reads pods and workloads cluster-wide');
   return addKubeFlags(cmd)
     .addHelpText(
       'after',

@@ -6,6 +6,7 @@ import { cidrRange, formatRange, parseIp, type IpRange } from './ip.js';
 import { PolicyEngine, type Connectivity } from './engine.js';
 import { PortSets, subtractRanges, type Connection, type PortRange } from './ports.js';
 import type { IpBlockPodIps, NetworkPolicySpec } from './types.js';
+import { SELECTOR_KIND, selectorStandIns, withStandIns } from './semantic-selectors.js';
 
 export interface SemanticChange {
   from: string;
@@ -19,6 +20,12 @@ export interface SemanticDiff {
   widened: SemanticChange[];
   /** Access the intent allows that the live cluster blocks. */
   narrowed: SemanticChange[];
+  /**
+   * What was compared: the cluster's pods and workloads (`pods`), or, when the
+   * managed namespaces hold none, the policies' own rules by namespace and
+   * selector (`selectors`; endpoints read `ns/{app=web}[Selector]`).
+   */
+  basis: 'pods' | 'selectors';
 }
 
 type Obj = Record<string, unknown>;
@@ -58,8 +65,18 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
   ];
   const externalCuts = ipBlockCidrs([...live.map((o) => o.object), ...intent]);
   const connectivity = (objects: readonly SourcedObject[]) => new PolicyEngine(buildInventory(objects).model, { ...options, externalCuts }).connectivity();
-  const liveRows = rowsOf(connectivity(live));
-  const intendedRows = rowsOf(connectivity(intended));
+  // No pod or workload in a managed namespace: every connection would compare equal, which reads as "no access change".
+  const hasPods = buildInventory(live).model.pods.some((p) => managed.has(p.namespace));
+  let liveSet: readonly SourcedObject[] = live;
+  let intendedSet: readonly SourcedObject[] = intended;
+  if (!hasPods) {
+    const isManagedPolicy = (o: SourcedObject) => o.object.kind === 'NetworkPolicy' && managed.has(meta(o.object).namespace ?? 'default');
+    const standIns = selectorStandIns([...live.filter(isManagedPolicy), ...intended.filter(isManagedPolicy)]);
+    liveSet = withStandIns(live, standIns);
+    intendedSet = withStandIns(intended, standIns);
+  }
+  const liveRows = rowsOf(connectivity(liveSet));
+  const intendedRows = rowsOf(connectivity(intendedSet));
   const render = new PortSets();
   const changes = (a: Map<string, readonly PortRange[]>, b: Map<string, readonly PortRange[]>): SemanticChange[] => {
     const out: SemanticChange[] = [];
@@ -71,7 +88,12 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
     }
     return mergeExternal(out).sort((x, y) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to));
   };
-  return { widened: changes(liveRows, intendedRows), narrowed: changes(intendedRows, liveRows) };
+  const widened = changes(liveRows, intendedRows);
+  const narrowed = changes(intendedRows, liveRows);
+  if (hasPods) return { widened, narrowed, basis: 'pods' };
+  const rename = (e: string) => (e.endsWith('[Pod]') ? `${e.slice(0, -'[Pod]'.length)}[${SELECTOR_KIND}]` : e);
+  const renamed = (list: SemanticChange[]) => list.map((c) => ({ ...c, from: rename(c.from), to: rename(c.to) }));
+  return { widened: renamed(widened), narrowed: renamed(narrowed), basis: 'selectors' };
 }
 
 /** `10.0.0.0/8[External]` or `first-last[External]` back to its range. */
