@@ -118,7 +118,14 @@ Examples:
   floe network diff                                  # ./manifest.yaml against the current context
   floe network diff --dir target/network -o json
   floe network diff -m platform/manifest.yaml --context prod --request-timeout 10s
-  floe network diff && kubectl apply --server-side --field-manager=floe -f target/network/`,
+
+Review, then apply (exit 1 means drift, so never diff && apply):
+  floe network diff --dir target/network
+  kubectl apply --server-side --field-manager=floe -f target/network/
+In CI (0 and 1 go on, 2 and above stop):
+  rc=0; floe network diff --dir target/network || rc=$?   # 0 no drift, 1 drift: both go on to the apply
+  [ "$rc" -le 1 ] || exit "$rc"                           # 2 bad input, 3 cluster unreachable: stop
+  kubectl apply --server-side --field-manager=floe -f target/network/`,
     )
     .action(async (opts: DiffOptions) => {
       if (opts.manifest !== undefined && opts.dir !== undefined) {
