@@ -10,7 +10,7 @@ import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
-import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
+import { addPolicyInputFlags, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -87,7 +87,7 @@ async function pssServerCheck(client: ClusterClient, namespaces: readonly { name
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
-    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read', collect, [])
+    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated; one the input lacks is an error, exit 2); the whole input is still read', collect, [])
     .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
@@ -141,6 +141,7 @@ Examples:
           status.step(`floe: reading ${opts.fromDir ?? 'the cluster'}…`);
           const input = await loadPolicyInput(opts, 'floe network audit', run.log);
           run.note({ source: input.source });
+          requireNamespaces(input, opts.namespace);
           const { pods, policies } = input.inventory.model;
           status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
