@@ -5,7 +5,7 @@ import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
 import { managedNamespaces } from '@floe/core/intent';
 import { podSecurityFor } from '@floe/core/network';
 import type { SourcedObject } from '@floe/core/k8s';
-import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, summarisePolicies, type Inventory, type PolicyFinding } from '@floe/core/policy';
+import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, hostNetworkNote, summarisePolicies, type Inventory, type PodInfo, type PolicyFinding } from '@floe/core/policy';
 import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
@@ -84,6 +84,12 @@ async function pssServerCheck(client: ClusterClient, namespaces: readonly { name
   return results;
 }
 
+/** One note per hostNetwork endpoint in scope: connectivity lists it like a pod, but it is its node. */
+function hostNetworkNotes(pods: readonly PodInfo[], keep: (endpoint: string) => boolean): string {
+  const endpoints = [...new Set(pods.filter((p) => p.hostNetwork && keep(p.endpoint)).map((p) => p.endpoint))].sort(compareStrings);
+  return endpoints.map((e) => `note: ${hostNetworkNote(e)}\n`).join('');
+}
+
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
@@ -160,7 +166,7 @@ Examples:
                     ? await renderSvg(connectivityDot(c, keep))
                     : opts.output === 'mermaid'
                       ? connectivityMermaid(c, keep)
-                      : connectivityText(c, keep);
+                      : connectivityText(c, keep) + hostNetworkNotes(input.inventory.model.pods, keep);
             process.stdout.write(text);
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
           }

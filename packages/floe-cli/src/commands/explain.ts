@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
-import { PolicyEngine, connectionsText, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
+import { PolicyEngine, connectionsText, hostNetworkNote, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
 import type { GlobalOptions } from '../context.js';
 import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
@@ -105,7 +105,10 @@ Examples:
         const from = resolveEndpoint(input.inventory.model, opts.from);
         const to = resolveEndpoint(input.inventory.model, opts.to);
         const verdict = engine.evaluate(from.endpoint, to.endpoint, query);
-        const notes = [from, to].flatMap((e) => (e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []));
+        const notes = [from, to].flatMap((e) => [
+          ...(e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []),
+          ...(e.endpoint.kind === 'pod' && e.endpoint.pod.hostNetwork ? [hostNetworkNote(e.endpoint.pod.endpoint)] : []),
+        ]);
         process.stdout.write(
           opts.output === 'json' ? `${JSON.stringify(explainJson(verdict, engine, from.name, to.name, query), null, 2)}\n` : explainText(verdict, engine, from.name, to.name, query, notes),
         );

@@ -157,6 +157,11 @@ export function connectivityJson(c: Connectivity, keep: (endpoint: string) => bo
   return { connectivity };
 }
 
+/** What a hostNetwork endpoint is, for explain and connectivity: the node, not a pod policies select. */
+export function hostNetworkNote(endpoint: string): string {
+  return `${endpoint} uses hostNetwork: it is its node's address, not a policy subject: no NetworkPolicy isolates it, and peers see its traffic as the node's IP, which only an ipBlock matches`;
+}
+
 export function connectivityText(c: Connectivity, keep: (endpoint: string) => boolean = () => true): string {
   const out: string[] = [];
   for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) out.push(`${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);

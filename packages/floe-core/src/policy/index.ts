@@ -35,6 +35,7 @@ export {
   connectivityJson,
   connectivityMermaid,
   connectivityText,
+  hostNetworkNote,
   namespaceGraph,
 } from './audit-report.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
