@@ -8,6 +8,7 @@ import { documentValue, locateNode, parseYaml, positionOf } from '../manifests/y
 import { codeOfIssue, problemCode } from './problem-codes.js';
 import { ManifestSchema, STRICT_KEY, type FloeManifest } from './schema.js';
 import { valueAt } from '../util/path.js';
+import { distance } from '../util/distance.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
 export const MAX_MANIFEST_BYTES = LIMITS.manifestBytes;
@@ -53,21 +54,6 @@ function allowedKeys(path: readonly PathSegment[]): string[] {
   }
   const def = unwrap(schema)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-/** Levenshtein distance, for "did you mean". Inputs are short keys. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }
 
 function unknownFieldMessage(key: string, allowed: string[]): string {

@@ -33,6 +33,7 @@ export const MANIFEST_PROBLEM_CODES = {
   namespace_conflict: 'two parts of the manifest manage the same namespace',
   level_order: 'an audit or warn level weaker than an enforced level',
   cross_domain: 'a domain rule reaching another domain',
+  unknown_domain: 'a domain endpoint scoped to a domain the manifest does not declare',
   // Manifests floe refuses because it could not honour them.
   system_namespace: 'a managed namespace that Kubernetes itself uses',
   ingress_controller_in_managed_namespace: 'the ingress controller namespace is a managed namespace',

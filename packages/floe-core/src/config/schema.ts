@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { isRecord } from '../util/shape.js';
+import { nearest } from '../util/distance.js';
 import { addProblem, coded } from './problem-codes.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
@@ -148,6 +149,8 @@ export const ExposedEndpointSchema = z.strictObject({
   name: groupName,
   pod_labels: podLabels,
   ports: z.array(port).min(1, { error: 'must list at least one port' }),
+  /** The domains (names under `domains`) whose namespaces hold this endpoint; every domain when omitted. */
+  domains: z.array(z.string()).min(1, { error: 'must list at least one domain (omit it for every domain)' }).optional(),
 });
 
 export const IngressControllerSchema = z
@@ -369,6 +372,15 @@ function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
   });
   const security = isRecord(m.security) ? m.security : {};
   const np = isRecord(security.network_policies) ? security.network_policies : {};
+  const ic = isRecord(np.ingress_controller) ? np.ingress_controller : {};
+  (Array.isArray(ic.domain_endpoints) ? ic.domain_endpoints : []).forEach((e: unknown, i) => {
+    const scoped = isRecord(e) && Array.isArray(e.domains) ? e.domains : [];
+    scoped.forEach((d: unknown, j) => {
+      if (typeof d !== 'string' || names.has(d)) return;
+      const near = nearest(d, [...names]);
+      addProblem(ctx, 'unknown_domain', ['security', 'network_policies', 'ingress_controller', 'domain_endpoints', i, 'domains', j], `${d} is not a domain of this manifest (${near ? `did you mean ${near}? ` : ''}domains: ${[...names].join(', ') || 'none'})`);
+    });
+  });
   (Array.isArray(np.domain_egress_allow) ? np.domain_egress_allow : []).forEach((rule: unknown, i) => {
     const target = isRecord(rule) ? str(rule.to_namespace) : undefined;
     if (target !== undefined && owners.get(target)?.startsWith('domains[')) {
