@@ -59,6 +59,8 @@ export function summaryLine(report: DiffReport): string {
     return `no drift: ${plural(unchanged, 'object', 'objects')} in ${plural(report.namespaces.length, 'namespace', 'namespaces')} match the intent`;
   }
   const parts = [`${missing} missing`, `${changed} changed`, `${extra} extra`];
+  const changedWidening = report.changed.filter((c) => c.widensAccess).length;
+  if (changedWidening > 0) parts[1] += changedWidening === changed ? ' (widens access)' : ` (${changedWidening} widen access)`;
   if (extraWidening > 0) parts[2] += extraWidening === extra ? ' (widens access)' : ` (${extraWidening} widen access)`;
   return `${plural(differing, 'object differs', 'objects differ')}: ${parts.join(', ')}`;
 }
@@ -78,6 +80,9 @@ export function notes(report: DiffReport): string[] {
         out.push(`namespace ${ns.name}: Pod Security ${ps.mode} is ${ps.level.live}, stricter than the intent's ${ps.level.expected} (not drift)`);
       }
     }
+  }
+  for (const c of report.changed) {
+    if (c.widensAccess) out.push(`changed NetworkPolicy ${c.namespace}/${c.name} admits more than the intent: it widens access`);
   }
   for (const e of report.extra) {
     const owner = e.managedByFloe ? 'labelled managed-by floe but no longer in the intent' : 'not floe\'s';

@@ -138,3 +138,13 @@ function mergeExternal(changes: SemanticChange[]): SemanticChange[] {
   }
   return out;
 }
+
+/**
+ * Does the live version of one policy admit something its intended version does
+ * not? Each is evaluated alone over stand-ins for the selectors both name, so a
+ * tampered default deny (`ingress: [{}]`, a dropped policy type) or an added port widens.
+ */
+export function policyWidens(live: KubeObject, intended: KubeObject): boolean {
+  const namespace = intended.metadata.namespace ?? 'default';
+  return semanticDiff([{ object: live, source: 'cluster' }], [intended], [namespace]).widened.length > 0;
+}
