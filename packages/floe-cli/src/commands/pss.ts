@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
 import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
-import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
+import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult, pssFix, pssRemedy } from '@floe/core/pss';
 import { maxOf } from '@floe/core/util';
 import type { GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -21,6 +21,15 @@ export interface PssCheckedObject {
   name: string;
   templatePath: string;
   result: PssResult;
+  /** Per violation, in order: the field's line and path, the remedy and a snippet to paste. */
+  fixes: PssViolationFix[];
+}
+
+export interface PssViolationFix {
+  line: number;
+  path: string;
+  remedy: string;
+  snippet: string | null;
 }
 
 export interface PssSkippedObject {
@@ -53,7 +62,7 @@ export function pssCheckJson(report: PssCheckReport) {
       templatePath: c.templatePath,
       allowed: c.result.allowed,
       message: admissionMessage(c.result) ?? null,
-      violations: c.result.violations.map((v) => ({ check: v.check, reason: v.reason, detail: v.detail })),
+      violations: c.result.violations.map((v, i) => ({ check: v.check, reason: v.reason, detail: v.detail, ...c.fixes[i] })),
     })),
     skipped: report.skipped,
   };
@@ -79,11 +88,18 @@ export function pssCheckText(report: PssCheckReport): string {
     const n = c.result.violations.length;
     lines.push(`${where}: refused at ${lv} (${n} check${n === 1 ? '' : 's'})`);
     const width = maxOf(c.result.violations, (v) => v.check.length);
-    for (const v of c.result.violations) lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
+    c.result.violations.forEach((v, i) => {
+      lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
+      const fix = c.fixes[i];
+      if (!fix) return;
+      lines.push(`    at ${c.file}:${fix.line} ${fix.path}`, `    fix: ${fix.remedy}`);
+      if (fix.snippet) lines.push(...fix.snippet.trimEnd().split('\n').map((l) => `      ${l}`));
+    });
   }
   const refused = report.checked.filter((c) => !c.result.allowed).length;
   const skipped = report.skipped.length ? `; ${report.skipped.length} object${report.skipped.length === 1 ? '' : 's'} of other kinds skipped` : '';
-  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${refusedPhrase(refused, report.checked.length, lv)}${skipped}`);
+  const verdict = refused === 0 ? `allowed at ${lv}: all ${report.checked.length} pods and pod templates` : refusedPhrase(refused, report.checked.length, lv);
+  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${verdict}${skipped}`);
   return lines.join('\n') + '\n';
 }
 
@@ -145,6 +161,11 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
     }
     // A malformed pod is reported, not judged: the evaluator reads the fields the shape check vouches for.
     if (shape.length > 0) continue;
+    const result = evaluatePod(source.pod, level, { template: source.templatePath !== '' });
+    const fixes = result.violations.map((v) => {
+      const fix = pssFix(v.check, v.detail, source.pod, source.templatePath);
+      return { line: o.lineOf(pathSegments(fix.path)), path: fix.path, remedy: pssRemedy(v.check, v.detail, source.templatePath !== ''), snippet: fix.snippet };
+    });
     report.checked.push({
       file: o.file,
       line: o.line,
@@ -152,7 +173,8 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
       namespace: source.namespace ?? null,
       name: source.name,
       templatePath: source.templatePath,
-      result: evaluatePod(source.pod, level, { template: source.templatePath !== '' }),
+      result,
+      fixes,
     });
   }
   if (problems.length) {

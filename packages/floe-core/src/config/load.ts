@@ -186,6 +186,12 @@ export function parseManifest(text: string, file: string, options: ParseOptions 
     const atKey = input === undefined || issue.code === 'invalid_key';
     const at = pos(atKey ? keyNode ?? node : node);
     let message = describeIssue(issue, input);
+    // `version: 1.30` is the number 1.3 to YAML: quote what was written.
+    if (issue.code === 'invalid_type' && typeof input === 'number' && path[path.length - 1] === 'version') {
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      const written = range ? text.slice(range[0], range[1]).trim() : String(input);
+      message = `must be a string: YAML reads ${written} as a number; write "v${written.replace(/^v/, '')}" (quoted, with the v)`;
+    }
     const preview = scalarPreview(input);
     // Only scalars are compared: a mapping's String() can throw (a key named toString), and mappings are never previewed.
     const named = preview !== undefined && ((typeof input === 'string' && input.length > 2 && message.includes(input)) || message.startsWith(`must not be ${String(input)}:`));

@@ -544,6 +544,12 @@ describe('version', () => {
     expect(issue.message).toMatch(/must be "latest" or a Kubernetes minor version/);
   });
 
+  it.each([['1.30', 'v1.30'], ['1.9', 'v1.9']])('hints how to write the version %s that YAML reads as a number', (written, hint) => {
+    const issue = onlyIssue(podSecurity(`version: ${written}`));
+    expect(issue.path).toBe(`${PS}.version`);
+    expect(issue.message).toBe(`must be a string: YAML reads ${written} as a number; write "${hint}" (quoted, with the v) (got ${Number(written)})`);
+  });
+
   it.each(['latest', 'v1.35', 'v1.9'])('accepts the version %j', (v) => {
     expect(parse(podSecurity(`version: ${v}`)).security.pod_security.version).toBe(v);
   });
