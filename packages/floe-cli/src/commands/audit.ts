@@ -12,12 +12,13 @@ import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js'
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 interface AuditOptions extends PolicyInputFlags {
   namespace: string[];
-  output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
+  output: 'text' | 'json' | 'yaml' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
   failOn: 'error' | 'warning' | 'never';
   connectivity?: boolean;
   manifest?: string;
@@ -94,7 +95,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
     .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated; one the input lacks is an error, exit 2); the whole input is still read', collect, [])
-    .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text, json, yaml, markdown or sarif; with --connectivity: text, json, yaml, dot, mermaid or svg').choices(['text', 'json', 'yaml', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
@@ -137,7 +138,7 @@ Examples:
     )
     .action(async (opts: AuditOptions) => {
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
-      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
+      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, yaml, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
       const attributes = { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' };
@@ -158,8 +159,8 @@ Examples:
             status.done();
             const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
             const text =
-              opts.output === 'json'
-                ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
+              opts.output === 'json' || opts.output === 'yaml'
+                ? structured(opts.output, connectivityJson(c, keep))
                 : opts.output === 'dot'
                   ? connectivityDot(c, keep)
                   : opts.output === 'svg'
@@ -197,10 +198,11 @@ Examples:
           status.done();
           const render = {
             text: () => auditText(report),
-            json: () => `${JSON.stringify(auditJson(report), null, 2)}\n`,
+            json: () => structured('json', auditJson(report)),
+            yaml: () => structured('yaml', auditJson(report)),
             markdown: () => auditMarkdown(report),
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
-          }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
+          }[opts.output as 'text' | 'json' | 'yaml' | 'markdown' | 'sarif'];
           // A disagreement means floe's verdicts cannot be trusted: no report, only the error.
           if (opts.pssServerCheck) {
             if (serverCheck.some((r) => r.onlyFloe.length > 0 || r.onlyServer.length > 0)) throw new PssServerDisagreement(serverCheck);

@@ -8,6 +8,7 @@ import { connectionsText, semanticDiff, type SemanticDiff } from '@floe/core/pol
 import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 const COMMAND = 'floe network diff';
 
@@ -25,9 +26,10 @@ interface DiffOptions extends KubeFlags {
   manifest?: string;
   strict?: boolean;
   dir?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   plugin: string;
   semantic?: boolean;
+  namespace: string[];
 }
 
 /** --semantic: the live cluster allows access the intent does not. Always exit 1. */
@@ -72,6 +74,21 @@ function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
+/** -n: the intent narrowed to these managed namespaces; one it does not manage is exit 2. */
+export function onlyNamespaces(intent: Intent, wanted: readonly string[]): Intent {
+  if (wanted.length === 0) return intent;
+  const unknown = wanted.filter((n) => !intent.namespaces.includes(n));
+  if (unknown.length) {
+    throw new InputError(`namespace${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not managed by the intent (it manages ${intent.namespaces.join(', ')})`, { code: 'input.unknown_namespace' });
+  }
+  const keep = new Set(wanted);
+  return {
+    ...intent,
+    namespaces: intent.namespaces.filter((n) => keep.has(n)),
+    objects: intent.objects.filter((o) => keep.has((o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) ?? '')),
+  };
+}
+
 async function loadIntent(opts: DiffOptions): Promise<{ intent: Intent; manifestSha256?: string }> {
   if (opts.dir !== undefined) return { intent: await loadIntentDir(opts.dir.replace(/(.)\/+$/, '$1')) };
   const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
@@ -84,8 +101,9 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .description('Compare the intent (manifest.yaml or a generated directory) with the live cluster: missing, changed and extra objects, Pod Security label drift')
     .option('-m, --manifest <path>', 'platform manifest to generate the intent from, in memory (default: ./manifest.yaml, else the built-in defaults)')
     .option(...STRICT_FLAG)
+    .option('-n, --namespace <ns>', 'compare only these managed namespaces (repeatable, or comma-separated; one the intent does not manage is exit 2)', (v: string, all: string[]) => [...all, ...v.split(',').filter(Boolean)], [])
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
     .option('--semantic', 'also compare what the policies allow, as what applying the intent does: "- applying closes" a connection the cluster allows and the intent does not (access widened, always exit 1), "+ applying opens" one the intent allows; with no pods, the policies\' rules by namespace and selector; reads pods and workloads cluster-wide');
   return addKubeFlags(cmd)
@@ -117,6 +135,7 @@ Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
 Examples:
   floe network diff                                  # ./manifest.yaml against the current context
   floe network diff --dir target/network -o json
+  floe network diff -n floe-jobs                     # one managed namespace
   floe network diff -m platform/manifest.yaml --context prod --request-timeout 10s
 
 Review, then apply (exit 1 means drift, so never diff && apply):
@@ -133,7 +152,9 @@ In CI (0 and 1 go on, 2 and above stop):
       }
       const mode = opts.dir !== undefined ? 'dir' : 'manifest';
       await runCommand(globals(), { operation: 'network.diff', attributes: { 'floe.intent_source': mode, 'floe.output': opts.output } }, async (run) => {
-        const { intent, manifestSha256 } = await loadIntent(opts);
+        const loaded = await loadIntent(opts);
+        const intent = onlyNamespaces(loaded.intent, opts.namespace);
+        const manifestSha256 = loaded.manifestSha256;
         run.note({ source: intent.source });
         const client = await clusterFromFlags(opts, COMMAND, run.log);
         run.note({ server: client.server });
@@ -142,8 +163,8 @@ In CI (0 and 1 go on, 2 and above stop):
           const result = diffIntent(intent, live);
           const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
           process.stdout.write(
-            opts.output === 'json'
-              ? `${JSON.stringify({ ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) }, null, 2)}\n`
+            opts.output !== 'text'
+              ? structured(opts.output, { ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) })
               : renderDiffText(result, { color: useColor() }) + (semantic ? semanticText(semantic) : ''),
           );
           const widened = semantic?.widened.length ?? 0;

@@ -3,13 +3,14 @@ import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult
 import { maxOf } from '@floe/core/util';
 import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 interface GenerateOptions {
   manifest?: string;
   strict?: boolean;
   outputDir: string;
   dryRun?: boolean;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   plugin: string;
 }
 
@@ -40,7 +41,7 @@ export function generateCommand(globals: () => GlobalOptions): Command {
     .option(...STRICT_FLAG)
     .option('-d, --output-dir <dir>', 'directory to replace with the generated files', 'target/network')
     .option('--dry-run', 'print what would be written; write nothing')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .option('--plugin <name>', 'network security plugin to render with', 'k8s')
     .addHelpText(
       'after',
@@ -71,7 +72,7 @@ Examples:
         const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);
         if (!dryRun) await replaceOutputDir(outputDir, result.files);
         for (const w of result.warnings) process.stderr.write(`floe: warning: ${w}\n`);
-        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(generateJson(result, outputDir, dryRun), null, 2)}\n` : textReport(result, outputDir, dryRun));
+        process.stdout.write(opts.output !== 'text' ? structured(opts.output, generateJson(result, outputDir, dryRun)) : textReport(result, outputDir, dryRun));
         return {
           result: dryRun ? 'dry-run' : 'success',
           audit: {

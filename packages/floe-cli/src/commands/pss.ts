@@ -5,11 +5,12 @@ import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, 
 import { maxOf } from '@floe/core/util';
 import type { GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 interface PssCheckOptions {
   filename: string[];
   level: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
 }
 
 /** One pod or workload judged, with where it came from. */
@@ -190,7 +191,7 @@ function checkCommand(globals: () => GlobalOptions): Command {
     .description('Which pods and workloads would Pod Security admission refuse at a level and version, and why? Offline, as the API server judges')
     .requiredOption('-f, --filename <path...>', 'YAML or JSON files, directories of them, or - for stdin (repeatable)')
     .option('-l, --level <LEVEL[:VERSION]>', 'level and policy version, written as the API server writes them', 'restricted:latest')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .addHelpText(
       'after',
       `
@@ -227,7 +228,7 @@ Examples:
       const lv = formatLevelVersion(level);
       await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
         const r = checkObjects(await readInputs(opts.filename), level);
-        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));
+        process.stdout.write(opts.output !== 'text' ? structured(opts.output, pssCheckJson(r)) : pssCheckText(r));
         const refused = r.checked.filter((c) => !c.result.allowed);
         return {
           audit: {

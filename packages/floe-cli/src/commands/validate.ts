@@ -6,6 +6,7 @@ import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetwork
 import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,12 +21,13 @@ interface ValidateOptions extends KubeFlags {
   strict?: boolean;
   dir: string;
   server?: boolean;
-  output: 'text' | 'json' | 'sarif';
+  output: 'text' | 'json' | 'yaml' | 'sarif';
   plugin: string;
 }
 
 function render(report: ValidationReport, output: ValidateOptions['output']): string {
   if (output === 'json') return renderJson(report);
+  if (output === 'yaml') return structured('yaml', report);
   if (output === 'sarif') return renderSarif(report, version);
   return renderText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
 }
@@ -37,7 +39,7 @@ export function validateCommand(globals: () => GlobalOptions): Command {
     .option(...STRICT_FLAG)
     .option('-d, --dir <dir>', 'directory written by `floe network generate`', 'target/network')
     .option('--server', 'also check against the cluster: server-side dry-run apply, CNI enforcement, Kubernetes API egress')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml', 'sarif']).default('text'))
     .option('--plugin <name>', 'network security plugin the directory was generated with', 'k8s');
   addKubeFlags(cmd);
   return cmd
