@@ -147,7 +147,7 @@ describe('floe network pss check', () => {
   });
 
   it('exits 2 for a missing file and a workload without a pod template', async () => {
-    expect((await floe(['network', 'pss', 'check', '-f', '/nonexistent/deploy.yaml'])).stderr).toContain('/nonexistent/deploy.yaml: no such file or directory');
+    expect((await floe(['network', 'pss', 'check', '-f', '/nonexistent/deploy.yaml'])).stderr).toContain('floe: error: cannot read /nonexistent/deploy.yaml: no such file or directory');
     const file = await write('empty.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: empty}\nspec: {}\n');
     const r = await floe(['network', 'pss', 'check', '-f', file]);
     expect(r.code).toBe(2);

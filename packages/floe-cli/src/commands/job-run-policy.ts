@@ -47,7 +47,7 @@ Examples:
         }
         const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         const plugin = await loadNetworkPlugin(opts.plugin);
-        const { files, intent } = generateJobRunPolicy(manifest.config, plugin, opts.runId);
+        const { files, intent } = generateJobRunPolicy(manifest.config, plugin, opts.runId, manifest.source);
         if (opts.output === 'json') {
           const objects = files.map((f) => f.object);
           process.stdout.write(`${JSON.stringify({ runId: opts.runId, namespace: intent.from.namespace, podLabels: intent.from.podLabels, objects }, null, 2)}\n`);

@@ -97,9 +97,17 @@ export function notes(report: DiffReport): string[] {
 
 const MAX_VALUE_CHARS = 120;
 
+/** The value as JSON, or, when that is long, its shape: never JSON cut in the middle of a value. */
 function shortValue(v: unknown): string {
   const text = JSON.stringify(v);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  if (text.length <= MAX_VALUE_CHARS) return text;
+  const there = 'in the diff above';
+  if (Array.isArray(v)) return `[${plural(v.length, 'item', 'items')}; ${there}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return `{${plural(keys.length, 'field', 'fields')}: ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}; ${there}}`;
+  }
+  return typeof v === 'string' ? `a string of ${v.length} characters (${there})` : text;
 }
 
 /** One line per changed field, so a CI log names the path and both values without reading the diff. */

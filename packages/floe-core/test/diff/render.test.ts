@@ -77,6 +77,18 @@ describe('changedLines', () => {
   });
 });
 
+describe('changed: lines', () => {
+  it('never cut a JSON value in the middle: a long value is named by its shape and points at the diff', () => {
+    const values = Array.from({ length: 12 }, (_, i) => `finance-data-${i}`);
+    const live = { ...allowEgress(), spec: { ...(allowEgress().spec as object), podSelector: { matchExpressions: [{ key: 'team', operator: 'In', values }] } } } as KubeObject;
+    const text = renderDiffText(diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny(), live)), { color: false });
+    const line = text.split('\n').find((l) => l.startsWith('changed: ') && l.includes('spec.podSelector'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain('…');
+    expect(line).toMatch(/live \{1 field: matchExpressions; in the diff above\}|live \[1 item; in the diff above\]/);
+  });
+});
+
 describe('summaryLine', () => {
   it('says how many of the extra policies widen access when not all do', () => {
     const deny = { ...defaultDeny(), metadata: { name: 'team-deny', namespace: NS } };
