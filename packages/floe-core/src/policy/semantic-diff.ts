@@ -2,7 +2,7 @@ import type { KubeObject } from '../k8s/meta.js';
 import type { SourcedObject } from '../k8s/objects.js';
 import { buildInventory } from './inventory.js';
 import { compareStrings } from '../util/compare.js';
-import { cidrRange, formatRange, parseIp, type IpRange } from './ip.js';
+import { mergeExternalRows } from './external-ranges.js';
 import { PolicyEngine, type Connectivity } from './engine.js';
 import { PortSets, subtractRanges, type Connection, type PortRange } from './ports.js';
 import type { IpBlockPodIps, NetworkPolicySpec } from './types.js';
@@ -86,7 +86,7 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
       const [from = '', to = ''] = key.split('\u0000');
       out.push({ from, to, connections: render.connections(render.intern(rest)) });
     }
-    return mergeExternal(out).sort((x, y) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to));
+    return mergeExternalRows(out).sort((x, y) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to));
   };
   const widened = changes(liveRows, intendedRows);
   const narrowed = changes(intendedRows, liveRows);
@@ -94,49 +94,6 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
   const rename = (e: string) => (e.endsWith('[Pod]') ? `${e.slice(0, -'[Pod]'.length)}[${SELECTOR_KIND}]` : e);
   const renamed = (list: SemanticChange[]) => list.map((c) => ({ ...c, from: rename(c.from), to: rename(c.to) }));
   return { widened: renamed(widened), narrowed: renamed(narrowed), basis: 'selectors' };
-}
-
-/** `10.0.0.0/8[External]` or `first-last[External]` back to its range. */
-function rangeOf(name: string): IpRange | null {
-  if (!name.endsWith('[External]')) return null;
-  const text = name.slice(0, -'[External]'.length);
-  if (text.includes('/')) return cidrRange(text, 'range');
-  const dash = text.indexOf('-', text.includes(':') ? text.indexOf(':') : 0);
-  const a = parseIp(text.slice(0, dash));
-  const b = parseIp(text.slice(dash + 1));
-  return a && b ? { family: a.family, first: a.value, last: b.value } : null;
-}
-
-/** Adjacent external ranges with the same change to the same workload become one range, as connectivity reports them. */
-function mergeExternal(changes: SemanticChange[]): SemanticChange[] {
-  const groups = new Map<string, { range: IpRange; change: SemanticChange; external: 'from' | 'to' }[]>();
-  const out: SemanticChange[] = [];
-  for (const c of changes) {
-    const external = rangeOf(c.from) ? 'from' : rangeOf(c.to) ? 'to' : null;
-    if (!external) {
-      out.push(c);
-      continue;
-    }
-    const range = rangeOf(c[external]) as IpRange;
-    const key = `${external}\u0000${external === 'from' ? c.to : c.from}\u0000${range.family}\u0000${JSON.stringify(c.connections)}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push({ range, change: c, external });
-  }
-  for (const list of groups.values()) {
-    list.sort((a, b) => (a.range.first < b.range.first ? -1 : 1));
-    let cur: (typeof list)[number] | undefined;
-    const flush = () => {
-      if (cur) out.push({ ...cur.change, [cur.external]: `${formatRange(cur.range)}[External]` });
-    };
-    for (const item of list) {
-      if (cur && cur.range.last + 1n === item.range.first) cur = { ...cur, range: { ...cur.range, last: item.range.last } };
-      else {
-        flush();
-        cur = item;
-      }
-    }
-    flush();
-  }
-  return out;
 }
 
 /**
