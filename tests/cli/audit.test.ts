@@ -55,6 +55,15 @@ beforeAll(async () => {
 });
 
 describe('floe network audit', () => {
+  it('refuses -n with a namespace the input does not have (exit 2), naming it and the namespaces there are, also with --connectivity', async () => {
+    for (const extra of [[], ['--connectivity']]) {
+      const r = await floe(['network', 'audit', '--from-dir', open, '-n', 'does-not-exist', '-n', 'shop', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`floe: error: namespace does-not-exist is not in ${open} (its namespaces: shop)`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('gives valid SARIF 2.1.0 for a directory with an allow-all policy, the finding located at its file and line (exit 1)', async () => {
     const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'sarif']);
     expect(r.code).toBe(1);
@@ -99,15 +108,15 @@ describe('floe network audit', () => {
     expect(r.stdout).not.toContain('namespace-without-default-deny');
   });
 
-  it('gives the stable JSON {policies, findings} and filters with -n', async () => {
+  it('gives the stable JSON {policies, findings}, filters with -n, and gives the JSON error for a namespace the input lacks', async () => {
     const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'shop']);
     const json = JSON.parse(r.stdout) as { policies: { id: string }[]; findings: Record<string, unknown>[] };
     expect(Object.keys(json)).toEqual(['policies', 'findings']);
     expect(json.policies.map((p) => p.id)).toEqual(['shop/allow-everything', 'shop/deny']);
     expect(Object.keys(json.findings[0] ?? {})).toEqual(['id', 'severity', 'namespace', 'object', 'rule', 'message', 'remedy']);
     const other = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'elsewhere']);
-    expect(other.code).toBe(0);
-    expect(JSON.parse(other.stdout)).toEqual({ policies: [], findings: [] });
+    expect(other.code).toBe(2);
+    expect(JSON.parse(other.stdout)).toMatchObject({ error: { code: 'input.unknown_namespace' } });
   });
 
   it('lists the allowed connections with --connectivity: jobs reach Polaris on 8181, never each other', async () => {

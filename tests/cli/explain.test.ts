@@ -153,3 +153,28 @@ spec:
     for (const s of ['--from <endpoint>', '--ipblock-pod-ips <mode>', '--kubeconfig', 'Exit codes: 0 allowed, 1 denied', 'Examples:']) expect(r.stdout).toContain(s);
   });
 });
+
+describe('floe network explain and audit --connectivity with a hostNetwork DaemonSet', () => {
+  const FLANNEL = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-flannel-ds, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: flannel}}
+  template:
+    metadata: {labels: {app: flannel}}
+    spec: {hostNetwork: true, containers: [{name: c, image: x}]}
+`;
+  let hostDir: string;
+  beforeAll(async () => {
+    hostDir = await tempDir('floe-explain-host-');
+    await writeFile(join(hostDir, 'flannel.yaml'), FLANNEL);
+    await writeFile(join(hostDir, 'pods.yaml'), STAND_INS);
+  });
+
+  it('says a hostNetwork endpoint is the node\'s address, not a policy subject, in explain and in connectivity', async () => {
+    const r = await floe(['network', 'explain', '--from-dir', hostDir, '--from', 'kube-system/kube-flannel-ds[DaemonSet]', '--to', 'floe-jobs/b', '--port', '8080']);
+    expect(r.stdout).toContain("(kube-system/kube-flannel-ds[DaemonSet] uses hostNetwork: it is its node's address, not a policy subject: no NetworkPolicy isolates it, and peers see its traffic as the node's IP, which only an ipBlock matches)");
+    const c = await floe(['network', 'audit', '--from-dir', hostDir, '--connectivity']);
+    expect(c.stdout).toContain("note: kube-system/kube-flannel-ds[DaemonSet] uses hostNetwork: it is its node's address, not a policy subject");
+  });
+});

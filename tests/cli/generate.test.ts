@@ -15,6 +15,37 @@ interface GenerateJson {
 }
 
 describe('floe network generate', () => {
+  it('lists the files it removed, in text and JSON, also in a dry run', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'net');
+    const two = join(dir, 'two.yaml');
+    await writeFile(two, 'domains: [{name: sales}, {name: marketing}]\n');
+    const one = join(dir, 'one.yaml');
+    await writeFile(one, 'domains: [{name: sales}]\n');
+    expect((await floe(['network', 'generate', '-m', two, '-d', out])).code).toBe(0);
+    const dry = await floe(['network', 'generate', '-m', one, '-d', out, '--dry-run', '-o', 'json']);
+    expect((JSON.parse(dry.stdout) as { removed: string[] }).removed).toEqual(expect.arrayContaining(['00-floe-marketing-domain-namespace.yaml', 'floe-marketing-domain-default-deny.yaml']));
+    const r = await floe(['network', 'generate', '-m', one, '-d', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nremoved \d+ files no longer generated:\n {2}00-floe-marketing-domain-namespace\.yaml\n/);
+    expect(r.stdout).toContain('  floe-marketing-domain-default-deny.yaml\n');
+  });
+
+  it('refuses domain: (a typo of domains:) with exit 2 and did you mean, keeps compute:, and refuses compute: with --strict', async () => {
+    const dir = await tempDir();
+    const typo = join(dir, 'typo.yaml');
+    await writeFile(typo, 'domain:\n  - name: sales\n');
+    const r = await floe(['network', 'generate', '-m', typo, '-d', join(dir, 'a'), '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${typo}:1:1 domain: unknown top-level field: did you mean domains?`);
+    const other = join(dir, 'other.yaml');
+    await writeFile(other, 'compute: {kind: k8s}\ndomains:\n  - name: sales\n');
+    expect((await floe(['network', 'generate', '-m', other, '-d', join(dir, 'b'), '--dry-run'])).code).toBe(0);
+    const strict = await floe(['network', 'generate', '-m', other, '-d', join(dir, 'c'), '--dry-run', '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/compute: unknown top-level field \(strict mode/);
+  });
+
   it('uses the built-in defaults when there is no manifest, says so on stderr, and writes target/network/', async () => {
     const cwd = await tempDir();
     const r = await floe(['network', 'generate'], { cwd });

@@ -28,9 +28,10 @@ describe('floe network job-run-policy', () => {
   });
 
   it('exits 2 when job_run_pod_to_pod is off, and on a run id that is not a label value', async () => {
-    const off = await floe(['network', 'job-run-policy', '-m', await manifest('name: x\n'), '--run-id', 'r1']);
+    const file = await manifest('name: x\n');
+    const off = await floe(['network', 'job-run-policy', '-m', file, '--run-id', 'r1']);
     expect(off.code).toBe(2);
-    expect(off.stderr).toContain('job_run_pod_to_pod.enabled is false');
+    expect(off.stderr).toContain(`floe: error: pod-to-pod traffic of job runs is off in ${file}: set security.network_policies.job_run_pod_to_pod.enabled: true there (and run floe network generate) to enable it`);
     const bad = await floe(['network', 'job-run-policy', '-m', await manifest('security: { network_policies: { job_run_pod_to_pod: { enabled: true } } }\n'), '--run-id', 'no/slash']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('must be a Kubernetes label value');

@@ -60,6 +60,21 @@ describe('floe network pss check', () => {
     expect(r.stderr).toContain('floe: Pod Security: refused at restricted:latest: 1 of 1 pods and pod templates');
   });
 
+  it('points each violation at its field\'s line, with a remedy and a YAML snippet to paste, in text and JSON', async () => {
+    const file = await write('deploy.yaml', PRIVILEGED_DEPLOYMENT);
+    const r = await floe(['network', 'pss', 'check', '-f', file]);
+    // The securityContext of container "agent" is on line 16 of the Deployment, its pod spec on line 12.
+    expect(r.stdout).toContain(`    at ${file}:16 spec.template.spec.containers[0].securityContext\n    fix: set securityContext.allowPrivilegeEscalation=false in container "agent" of the pod template\n`);
+    expect(r.stdout).toContain('      allowPrivilegeEscalation: false\n');
+    const json = JSON.parse((await floe(['network', 'pss', 'check', '-f', file, '-o', 'json'])).stdout) as PssJson;
+    const ape = json.results[0]?.violations.find((v) => v.check === 'allowPrivilegeEscalation') as unknown as Record<string, unknown>;
+    expect(ape).toMatchObject({ line: 16, path: 'spec.template.spec.containers[0].securityContext', remedy: 'set securityContext.allowPrivilegeEscalation=false in container "agent" of the pod template' });
+    expect(ape.snippet).toBe('# in spec.template.spec.containers[0] (container "agent")\nsecurityContext:\n  allowPrivilegeEscalation: false\n');
+    const seccomp = json.results[0]?.violations.find((v) => v.check === 'seccompProfile_restricted') as unknown as Record<string, unknown>;
+    expect(seccomp).toMatchObject({ line: 12, path: 'spec.template.spec' });
+    expect(seccomp.snippet).toBe('# in spec.template.spec (the pod)\nsecurityContext:\n  seccompProfile:\n    type: RuntimeDefault\n');
+  });
+
   it('defaults to restricted:latest and judges baseline at the version given', async () => {
     const file = await write('deploy.yaml', PRIVILEGED_DEPLOYMENT);
     expect((await floe(['network', 'pss', 'check', '-f', file])).stdout).toContain('refused at restricted:latest (5 checks)');
@@ -72,7 +87,7 @@ describe('floe network pss check', () => {
     const file = await write('ok.yaml', `${JSON.stringify(HARDENED_POD)}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n`);
     const r = await floe(['network', 'pss', 'check', '-f', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`${file}:1 Pod hardened: allowed at restricted:latest\nrefused at restricted:latest: 0 of 1 pods and pod templates; 1 object of other kinds skipped\n`);
+    expect(r.stdout).toBe(`${file}:1 Pod hardened: allowed at restricted:latest\nallowed at restricted:latest: all 1 pods and pod templates; 1 object of other kinds skipped\n`);
   });
 
   it('reads kind: List, several documents, directories and stdin, and keeps the stable JSON shape', async () => {
@@ -132,7 +147,7 @@ describe('floe network pss check', () => {
   });
 
   it('exits 2 for a missing file and a workload without a pod template', async () => {
-    expect((await floe(['network', 'pss', 'check', '-f', '/nonexistent/deploy.yaml'])).stderr).toContain('/nonexistent/deploy.yaml: no such file or directory');
+    expect((await floe(['network', 'pss', 'check', '-f', '/nonexistent/deploy.yaml'])).stderr).toContain('floe: error: cannot read /nonexistent/deploy.yaml: no such file or directory');
     const file = await write('empty.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: empty}\nspec: {}\n');
     const r = await floe(['network', 'pss', 'check', '-f', file]);
     expect(r.code).toBe(2);

@@ -142,7 +142,7 @@ describe('floe network validate (offline)', () => {
     const r2 = await validate(join(dir, 'nope'));
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain(`floe: error: cannot read ${join(dir, 'nope')}: no such directory`);
-    expect((await validate(out, '-o', 'yaml')).code).toBe(2);
+    expect((await validate(out, '-o', 'xml')).code).toBe(2);
     const r4 = await validate(out, '--server', '--request-timeout', 'soon');
     expect(r4.code).toBe(2);
     expect(r4.stderr).toContain('--request-timeout: invalid duration "soon"');

@@ -112,7 +112,7 @@ describe('job-run pod-to-pod policies', () => {
 
   it('are refused when job_run_pod_to_pod is off (the default)', () => {
     expect(() => generateJobRunPolicy(parseManifest('', 'm'), plugin, 'r1')).toThrow(InputError);
-    expect(() => generateJobRunPolicy(parseManifest('', 'm'), plugin, 'r1')).toThrow(/job_run_pod_to_pod.enabled is false/);
+    expect(() => generateJobRunPolicy(parseManifest('', 'm'), plugin, 'r1')).toThrow(/pod-to-pod traffic of job runs is off in the manifest: set security.network_policies.job_run_pod_to_pod.enabled: true/);
   });
 
   it('let pods of one run talk to each other on any port, never to another run\'s pods or to unlabelled jobs', () => {

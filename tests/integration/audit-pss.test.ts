@@ -74,6 +74,12 @@ afterAll(async () => {
 });
 
 describe('floe network audit: pss-violation on the live cluster', () => {
+  it('refuses -n with a namespace the cluster does not have (exit 2), naming it and the namespaces there are', async () => {
+    const r = await floe(['network', 'audit', '--kubeconfig', conn.info.kubeconfig, '-n', 'does-not-exist']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/floe: error: namespace does-not-exist is not in cluster .* \(its namespaces: default, /);
+  });
+
   it('reports the restricted violations of pods and workloads that pass baseline as warn warnings, as the API server warned at creation', async () => {
     const r = await floe(['network', 'audit', '--kubeconfig', conn.info.kubeconfig, '-n', namespace, '--output', 'json', '--fail-on', 'warning']);
     expect(r.code, r.stderr).toBe(1);

@@ -130,12 +130,27 @@ describe('floe network diff on an applied intent', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`changed: NetworkPolicy/${jobs}/floe-allow-egress spec.egress[${rule}].ports[0].port: live ${port + 1}, intent ${port}\n`);
     expect(text.stdout).toContain(`-          port: ${port + 1}\n+          port: ${port}\n`);
+    // The next port is already allowed: the change narrows (loses one port), it does not widen.
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('1 object differs: 0 missing, 1 changed, 0 extra');
 
     const { code, json } = await diffJson();
     expect(code).toBe(1);
-    expect(json.changed).toEqual([{ kind: 'NetworkPolicy', namespace: jobs, name: 'floe-allow-egress', differences: [{ path: `spec.egress[${rule}].ports[0].port`, expected: port, live: port + 1 }] }]);
+    expect(json.changed).toEqual([{ kind: 'NetworkPolicy', namespace: jobs, name: 'floe-allow-egress', differences: [{ path: `spec.egress[${rule}].ports[0].port`, expected: port, live: port + 1 }], widensAccess: false }]);
     expect([json.missing, json.extra]).toEqual([[], []]);
+  });
+
+  it('marks floe-default-deny patched to ingress: [{}] as widening access in plain diff', async () => {
+    onTestFinished(async () => {
+      // The patch owns spec.ingress: floe's apply would keep it, so remove it first.
+      await kubectl('patch', 'networkpolicy', '-n', jobs, 'floe-default-deny', '--type=json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/ingress' }]));
+      await restore();
+    });
+    await kubectl('patch', 'networkpolicy', '-n', jobs, 'floe-default-deny', '--type=merge', '-p', JSON.stringify({ spec: { ingress: [{}] } }));
+    const text = await diff();
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`note: changed NetworkPolicy ${jobs}/floe-default-deny admits more than the intent: it widens access\n`);
+    const { json } = await diffJson();
+    expect(json.changed).toEqual([expect.objectContaining({ name: 'floe-default-deny', widensAccess: true })]);
   });
 
   it('reports an added rule with its value, and exits 1', async () => {
@@ -145,7 +160,7 @@ describe('floe network diff on an applied intent', () => {
     await kubectl('patch', 'networkpolicy', '-n', sales, 'floe-allow-egress', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/egress/-', value: rule }]));
     const { code, json } = await diffJson();
     expect(code).toBe(1);
-    expect(json.changed).toEqual([{ kind: 'NetworkPolicy', namespace: sales, name: 'floe-allow-egress', differences: [{ path: `spec.egress[${live.spec.egress.length}]`, live: rule }] }]);
+    expect(json.changed).toEqual([{ kind: 'NetworkPolicy', namespace: sales, name: 'floe-allow-egress', differences: [{ path: `spec.egress[${live.spec.egress.length}]`, live: rule }], widensAccess: true }]);
   });
 
   it('reports a field added to the hardened PodTemplate that is neither floe\'s nor a server default, and exits 1', async () => {

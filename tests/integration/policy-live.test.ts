@@ -10,7 +10,7 @@ import { Namespaces } from '../harness/namespaces.ts';
 import { createUser } from '../harness/users.ts';
 import { serverSideApply } from '../harness/apply.ts';
 import { generate, writeUniqueManifest } from '../harness/floe.ts';
-import { mkdtemp } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 let conn: Connection;
@@ -152,14 +152,35 @@ describe('floe network diff --semantic against the live cluster', () => {
     }
     const clean = await floe(['network', 'diff', '--semantic', '--dir', gen.dir, '--kubeconfig', conn.info.kubeconfig, '-o', 'json']);
     expect(clean.code, clean.stderr + clean.stdout).toBe(0);
-    expect((JSON.parse(clean.stdout) as { semantic: unknown }).semantic).toEqual({ widened: [], narrowed: [] });
+    expect((JSON.parse(clean.stdout) as { semantic: unknown }).semantic).toEqual({ widened: [], narrowed: [], basis: 'pods' });
 
     await create(policyPath(jobs), { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'team-open' }, spec: { podSelector: { matchLabels: { app: 'job-b' } }, ingress: [{}] } });
     const widened = await floe(['network', 'diff', '--semantic', '--dir', gen.dir, '--kubeconfig', conn.info.kubeconfig]);
     expect(widened.code).toBe(1);
-    expect(widened.stdout).toMatch(new RegExp(`semantic: \\d+ connections widened`));
+    expect(widened.stdout).toMatch(/semantic: applying the intent closes \d+ connections/);
     // From outside the cluster job-b is now open; job-a still cannot reach it: its egress stays isolated (egress AND ingress).
-    expect(widened.stdout).toContain(`  + 0.0.0.0/0[External] -> ${jobs}/job-b[Pod]: all ports`);
+    expect(widened.stdout).toContain(`  - applying closes 0.0.0.0/0[External] -> ${jobs}/job-b[Pod]: all ports`);
     expect(widened.stdout).not.toContain(`${jobs}/job-a[Pod] -> ${jobs}/job-b[Pod]`);
+  });
+
+  it('with no pods, says so and shows that applying a manifest without port 8443 closes it, by namespace and selector', async () => {
+    const work = await mkdtemp(join(conn.info.workDir, 'semantic-sel-'));
+    const platform = ns.reserve('floe-it-ssel-platform');
+    const jobs = ns.reserve('floe-it-ssel-jobs');
+    const sales = ns.reserve('floe-it-ssel-sales');
+    const manifest = await writeUniqueManifest(work, { platform, jobs, domains: [{ name: 'sales', namespace: sales }] });
+    const endpoint = (ports: string) => `security:\n  network_policies:\n    ingress_controller:\n      domain_endpoints:\n        - name: sales-api\n          pod_labels: {app: sales-api}\n          ports: ${ports}\n`;
+    await appendFile(manifest, endpoint('[80, 8443]'));
+    const gen = await generate(conn.kubectl, work, manifest);
+    expect((await serverSideApply(conn.kubectl, gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file))).code).toBe(0);
+    expect((await serverSideApply(conn.kubectl, gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file))).code).toBe(0);
+    const narrower = join(work, 'narrower.yaml');
+    await writeFile(narrower, (await readFile(manifest, 'utf8')).replace('[80, 8443]', '[80]'));
+    const r = await floe(['network', 'diff', '--semantic', '-m', narrower, '--kubeconfig', conn.info.kubeconfig]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('-          port: 8443');
+    expect(r.stdout).toContain("note: no pods in the managed namespaces to compare: comparing the policies' own rules, by namespace and selector");
+    expect(r.stdout).toContain(`  - applying closes ingress-nginx/{app.kubernetes.io/name=ingress-nginx}[Selector] -> ${sales}/{app=sales-api}[Selector]: TCP/8443`);
+    expect(r.stdout).not.toMatch(/^ {2}\+ /m);
   });
 });

@@ -38,6 +38,8 @@ beforeAll(async () => {
   work = await mkdtemp(join(conn.info.workDir, 'validate-'));
   names = { platform: ns.reserve('floe-it-vplat'), jobs: ns.reserve('floe-it-vjobs'), domain: ns.reserve('floe-it-vdom') };
   liveApiCidrs = (await apiEndpointAddresses()).map((a) => (a.includes(':') ? `${a}/128` : `${a}/32`));
+  // The local control plane publishes no endpoint (see below): then the ClusterIP is what the check compares.
+  if (liveApiCidrs.length === 0) liveApiCidrs = [`${(await conn.kubectl.ok(['get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}'])).trim()}/32`];
 });
 
 afterAll(async () => {
@@ -155,6 +157,19 @@ describe('floe network validate --server', () => {
     expect(refused[1]?.message).toMatch(/^the API server refused it \(422 Invalid\): NetworkPolicy\.networking\.k8s\.io "floe-allow-egress" is invalid: .*Invalid value: 70000: must be between 1 and 65535, inclusive/);
     expect(refused[1]?.message).toContain(`(sent to namespace default: ${names.platform} does not exist yet)`);
     await expectNothingLeftBehind();
+  });
+});
+
+describe('the kubernetes-api-egress check without an endpoint', () => {
+  it('fails when the kubernetes Service ClusterIP lies outside kubernetes_api.cidrs', async () => {
+    const clusterIp = (await conn.kubectl.ok(['get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    expect(await apiEndpointAddresses()).toEqual([]);
+    const m = await manifest(['10.96.0.1/32' === `${clusterIp}/32` ? '10.96.0.2/32' : '10.96.0.1/32']);
+    const r = await validateServer(m, await generated(m));
+    expect(r.code).toBe(1);
+    const api = check(JSON.parse(r.stdout) as Report, 'kubernetes-api-egress');
+    expect(api.status).toBe('fail');
+    expect(api.problems[0]?.message).toMatch(new RegExp(`^the kubernetes Service ClusterIP ${clusterIp.replace(/\./g, '\\.')} is not inside kubernetes_api.cidrs`));
   });
 });
 
@@ -312,7 +327,7 @@ describe('the cni check (check-cni\'s verdict)', () => {
     expect(inert.code).toBe(1);
     const cni = check(JSON.parse(inert.stdout) as Report, 'cni');
     expect(cni.status).toBe('fail');
-    expect(cni.problems[0]?.message).toMatch(/^the network plugin does not enforce NetworkPolicy, so every policy in the directory would be inert: /);
+    expect(cni.problems[0]?.message).toMatch(/flannel.* \(details: floe network check-cni\)$/);
     await run('kube-system', 'calico-node', 'quay.io/calico/node:v3.29.1', true);
     const enforced = await validateServer(m, dir);
     expect(enforced.code, enforced.stdout).toBe(0);

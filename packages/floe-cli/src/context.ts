@@ -16,8 +16,11 @@ export function logger(opts: GlobalOptions): Logger {
   return createLogger(level, format === 'text' ? textToStderr : undefined);
 }
 
+/** The --strict option of every command that reads manifest.yaml. */
+export const STRICT_FLAG = ['--strict', 'refuse every unknown top-level key of the manifest, not only near misses of floe network\'s (recommended in CI; or floe.dev/strict: true in the manifest)'] as const;
+
 /** --manifest PATH, else ./manifest.yaml, else the built-in defaults (said on stderr). */
-export async function resolveManifest(path: string | undefined): Promise<LoadedManifest> {
+export async function resolveManifest(path: string | undefined, strict = false): Promise<LoadedManifest> {
   const file = path ?? 'manifest.yaml';
   const size = await stat(resolve(file)).then((info) => (info.isFile() ? info.size : 0), () => undefined);
   if (size === undefined && !path) {
@@ -26,7 +29,7 @@ export async function resolveManifest(path: string | undefined): Promise<LoadedM
   }
   // Before parsing: the YAML document of a large manifest is what first grows the heap.
   if (size !== undefined && size >= LARGE_MANIFEST_BYTES) boundYoungGeneration();
-  return loadManifestFile(file);
+  return loadManifestFile(file, { strict });
 }
 
 /** Plugins are looked up from the CLI's own install and from the working directory. */

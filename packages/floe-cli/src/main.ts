@@ -46,6 +46,22 @@ export function commandsFor(argv: readonly string[]): readonly string[] {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
+/** `floe network gen`: commander suggests by edit distance only; a unique prefix of a command is what was meant. */
+class NetworkCommand extends Command {
+  unknownCommand(): void {
+    const typed = String(this.args[0] ?? '');
+    const matches = typed ? this.commands.map((c) => c.name()).filter((n) => n.startsWith(typed)) : [];
+    if (matches.length !== 1) {
+      (Command.prototype as unknown as { unknownCommand(this: Command): void }).unknownCommand.call(this);
+      return;
+    }
+    this.error(`error: unknown command '${typed}'\n(Did you mean ${matches[0]}?)`, { code: 'commander.unknownCommand' });
+  }
+}
+
+/** Commander's own messages (unknown option, missing argument) carry floe's prefix, as every other error does. */
+const OUTPUT = { outputError: (text: string, write: (s: string) => void) => write(`floe: ${text}`) };
+
 /**
  * The program with the commands `argv` needs; with no argv, every command
  * (scripts/gen-docs.ts renders docs/cli/ from that). `name` is `kubectl floe` under kubectl.
@@ -60,7 +76,7 @@ export async function buildProgram(argv: readonly string[] = [], name = 'floe'):
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  const network = new Command('network')
+  const network = new NetworkCommand('network')
     .description('generate and check NetworkPolicies and Pod Security for the platform')
     .addHelpText(
       'after',
@@ -73,9 +89,30 @@ With -o json, a failure (2, 3, 4) is also printed on stdout as
   const factories = await Promise.all(COMMANDS.filter(([name]) => needed.has(name)).map(([, load]) => load()));
   for (const factory of factories) network.addCommand(factory(globals));
   program.addCommand(network);
-  // Subcommands inherit exitOverride only when set on each of them.
-  for (const cmd of [network, ...network.commands]) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  if (needed.size === COMMANDS.length) program.addCommand(completionCommand(name));
+  // Subcommands inherit exitOverride and the output configuration only when set on each of them.
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput(OUTPUT);
   return program;
+}
+
+/** `floe completion bash|zsh|fish`: a script generated from the command definitions (src/completion.ts). */
+function completionCommand(name: string): Command {
+  return new Command('completion')
+    .description('Print a shell completion script for bash, zsh or fish, generated from the commands')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  source <(floe completion bash)                      # bash, this shell; add it to ~/.bashrc to keep it
+  source <(floe completion zsh)                       # zsh
+  floe completion fish > ~/.config/fish/completions/floe.fish`,
+    )
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(shell, await buildProgram([], name)));
+    });
 }
 
 /**

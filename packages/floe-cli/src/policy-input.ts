@@ -3,6 +3,7 @@ import { loadObjectsFromDir, readLiveObjects } from '@floe/core/inventory';
 import type { SourcedObject } from '@floe/core/k8s';
 import { buildInventory, type Inventory, type IpBlockPodIps } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
+import { InputError } from '@floe/core/errors';
 import { compareStrings } from '@floe/core/util';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from './kube-flags.js';
 
@@ -55,6 +56,22 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
     process.stderr.write(`floe: skipped ${total} object${total === 1 ? '' : 's'} that do not affect NetworkPolicy (${skipped.map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
   }
   return result;
+}
+
+const LISTED_NAMESPACES = 20;
+
+/**
+ * `-n NS` must name a namespace of the input: a mistyped one in a CI gate would
+ * otherwise pass with 0 findings. Exit 2, naming it and the namespaces there are.
+ */
+export function requireNamespaces(input: PolicyInput, wanted: readonly string[]): void {
+  const { namespaces, pods, policies } = input.inventory.model;
+  const known = new Set([...namespaces.map((n) => n.name), ...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)]);
+  const missing = wanted.filter((n) => !known.has(n));
+  if (missing.length === 0) return;
+  const all = [...known].sort(compareStrings);
+  const listed = all.length === 0 ? 'it has none' : `its namespaces: ${all.slice(0, LISTED_NAMESPACES).join(', ')}${all.length > LISTED_NAMESPACES ? ` and ${all.length - LISTED_NAMESPACES} more` : ''}`;
+  throw new InputError(`namespace${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${input.source} (${listed})`, { code: 'input.unknown_namespace' });
 }
 
 /** One overwritten status line on stderr while long work runs, only when stderr is a terminal (never in logs or CI). */

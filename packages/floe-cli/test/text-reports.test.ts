@@ -19,7 +19,7 @@ describe('CLI text reports over very long lists', () => {
     const violations = Array.from({ length: MANY }, (_, i) => ({ check: i === 1 ? 'runAsNonRoot' : 'x', reason: 'r', detail: 'd' }));
     const report = {
       level: parseLevelVersion('restricted:latest'),
-      checked: [{ file: 'f.yaml', line: 1, kind: 'Pod', namespace: 'ns', name: 'p', result: { allowed: false, violations } }],
+      checked: [{ file: 'f.yaml', line: 1, kind: 'Pod', namespace: 'ns', name: 'p', result: { allowed: false, violations }, fixes: [] }],
       skipped: [],
     } as unknown as PssCheckReport;
     expect(pssCheckText(report)).toContain('\n  x             r (d)\n');

@@ -41,6 +41,7 @@ export {
   MAX_MANIFEST_BYTES,
   type NetworkPoliciesConfig,
   parseManifest,
+  type ParseOptions,
   type PodSecurityConfig,
   problemCode,
   type Protocol,
@@ -49,6 +50,7 @@ export {
   type SecurityConfig,
   SERVICE_KEYS,
   type ServiceKey,
+  STRICT_KEY,
 } from './config/index.js';
 
 // The plugin API: NetworkSecurityPlugin, the plan it renders, discovery, and the Kubernetes types it renders.

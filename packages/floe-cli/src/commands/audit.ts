@@ -2,21 +2,24 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
 import { InputError } from '@floe/core/errors';
-import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText } from '@floe/core/policy';
+import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, hostNetworkNote, type PodInfo } from '@floe/core/policy';
 import { parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
-import { resolveManifest, type GlobalOptions } from '../context.js';
+import { compareStrings } from '@floe/core/util';
+import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
-import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
+import { structured } from '../output.js';
+import { addPolicyInputFlags, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 interface AuditOptions extends PolicyInputFlags {
   namespace: string[];
-  output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
+  output: 'text' | 'json' | 'yaml' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
   failOn: FailOn;
   connectivity?: boolean;
   manifest?: string;
+  strict?: boolean;
   pssLevel?: LevelVersion;
   pssServerCheck?: boolean;
 }
@@ -28,16 +31,23 @@ async function renderSvg(dot: string): Promise<string> {
   return viz.renderString(dot, { format: 'svg', engine: 'dot' });
 }
 
+/** One note per hostNetwork endpoint in scope: connectivity lists it like a pod, but it is its node. */
+function hostNetworkNotes(pods: readonly PodInfo[], keep: (endpoint: string) => boolean): string {
+  const endpoints = [...new Set(pods.filter((p) => p.hostNetwork && keep(p.endpoint)).map((p) => p.endpoint))].sort(compareStrings);
+  return endpoints.map((e) => `note: ${hostNetworkNote(e)}\n`).join('');
+}
+
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)];
 
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
-    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read', collect, [])
-    .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
+    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated; one the input lacks is an error, exit 2); the whole input is still read', collect, [])
+    .addOption(new Option('-o, --output <format>', 'text, json, yaml, markdown or sarif; with --connectivity: text, json, yaml, dot, mermaid or svg').choices(['text', 'json', 'yaml', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
+    .option(...STRICT_FLAG)
     .option('--pss-server-check', "live cluster only: ask the API server to judge each namespace's existing pods at its Pod Security levels (server-side dry-run of the enforce label change) and fail with exit 4 if it disagrees with floe's evaluator")
     .option('--pss-level <level[:version]>', "the cluster's default Pod Security enforce level for namespaces without a pod-security.kubernetes.io/enforce label (privileged:latest, as the API server's default, unless given), e.g. baseline or restricted:v1.30", (v: string) => parseLevelVersion(v));
   addPolicyInputFlags(cmd);
@@ -76,7 +86,7 @@ Examples:
     )
     .action(async (opts: AuditOptions) => {
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
-      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
+      if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, yaml, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
       const attributes = { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' };
@@ -86,6 +96,7 @@ Examples:
           status.step(`floe: reading ${opts.fromDir ?? 'the cluster'}…`);
           const input = await loadPolicyInput(opts, 'floe network audit', run.log);
           run.note({ source: input.source });
+          requireNamespaces(input, opts.namespace);
           const { pods, policies } = input.inventory.model;
           status.step(`floe: evaluating ${policies.length} NetworkPolicies over ${pods.length} pods and workloads…`);
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
@@ -95,19 +106,19 @@ Examples:
             status.done();
             const keep = connectivityScope(inScope);
             const text =
-              opts.output === 'json'
-                ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
+              opts.output === 'json' || opts.output === 'yaml'
+                ? structured(opts.output, connectivityJson(c, keep))
                 : opts.output === 'dot'
                   ? connectivityDot(c, keep)
                   : opts.output === 'svg'
                     ? await renderSvg(connectivityDot(c, keep))
                     : opts.output === 'mermaid'
                       ? connectivityMermaid(c, keep)
-                      : connectivityText(c, keep);
+                      : connectivityText(c, keep) + hostNetworkNotes(input.inventory.model.pods, keep);
             process.stdout.write(text);
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
           }
-          const configured: ConfiguredPodSecurity[] = opts.manifest ? configuredPodSecurity((await resolveManifest(opts.manifest)).config) : [];
+          const configured: ConfiguredPodSecurity[] = opts.manifest ? configuredPodSecurity((await resolveManifest(opts.manifest, Boolean(opts.strict))).config) : [];
           const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};
           let serverCheck: ServerCheckResult[] | undefined;
           if (opts.pssServerCheck) {
@@ -123,10 +134,11 @@ Examples:
           status.done();
           const render = {
             text: () => auditText(report),
-            json: () => `${JSON.stringify(auditJson(report), null, 2)}\n`,
+            json: () => structured('json', auditJson(report)),
+            yaml: () => structured('yaml', auditJson(report)),
             markdown: () => auditMarkdown(report),
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
-          }[opts.output as 'text' | 'json' | 'markdown' | 'sarif'];
+          }[opts.output as 'text' | 'json' | 'yaml' | 'markdown' | 'sarif'];
           // A disagreement means floe's verdicts cannot be trusted: no report, only the error.
           if (serverCheck) process.stderr.write(serverCheckVerdict(serverCheck));
           process.stdout.write(render());

@@ -4,9 +4,10 @@ import { FindingError } from '@floe/core/errors';
 import type { GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 interface CheckCniOptions extends KubeFlags {
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
 }
 
 const COMMAND = 'floe network check-cni';
@@ -17,7 +18,7 @@ const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 export function checkCniCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('check-cni')
     .description('Will NetworkPolicies be enforced on this cluster? Detects the network plugin(s), their versions and the evidence')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'));
   addKubeFlags(cmd);
   return cmd
     .addHelpText(
@@ -70,7 +71,7 @@ Examples:
         try {
           const report = detectCni(await gatherCniSnapshot(client));
           const cluster = { server: client.server, context: client.context };
-          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(cniJson(report, cluster), null, 2)}\n` : cniText(report, cluster, { color: useColor() }));
+          process.stdout.write(opts.output !== 'text' ? structured(opts.output, cniJson(report, cluster)) : cniText(report, cluster, { color: useColor() }));
           return {
             audit: {
               context: client.context,

@@ -5,9 +5,10 @@ import { FindingError, InputError } from '@floe/core/errors';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { readLiveObjects } from '@floe/core/inventory';
 import { connectionsText, semanticDiff, type SemanticDiff } from '@floe/core/policy';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 const COMMAND = 'floe network diff';
 
@@ -23,12 +24,14 @@ export class DriftFound extends FindingError {
 
 interface DiffOptions extends KubeFlags {
   manifest?: string;
+  strict?: boolean;
   dir?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   plugin: string;
   semantic?: boolean;
   /** commander's --no-orphans: false skips the cluster-wide read of floe's objects. */
   orphans: boolean;
+  namespace: string[];
 }
 
 /** --semantic: the live cluster allows access the intent does not. Always exit 1. */
@@ -38,11 +41,19 @@ export class AccessWidened extends FindingError {
   }
 }
 
-/** The --semantic section of the text output. */
+/**
+ * The --semantic section of the text output, in the unified diff's signs (--- live, +++ intent):
+ * "-" is what applying the intent closes, "+" what it opens.
+ */
 export function semanticText(d: SemanticDiff): string {
-  const lines = [`semantic: ${d.widened.length} connection${d.widened.length === 1 ? '' : 's'} widened (the cluster allows, the intent does not), ${d.narrowed.length} narrowed (the intent allows, the cluster blocks)`];
-  for (const c of d.widened) lines.push(`  + ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
-  for (const c of d.narrowed) lines.push(`  - ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  const n = (k: number) => `${k} connection${k === 1 ? '' : 's'}`;
+  const lines = [
+    `semantic: applying the intent closes ${n(d.widened.length)} (the cluster allows, the intent does not: access widened) and opens ${n(d.narrowed.length)} (the intent allows, the cluster blocks)`,
+    'legend: - applying closes (the cluster allows it, the intent does not); + applying opens (the intent allows it, the cluster blocks it)',
+  ];
+  if (d.basis === 'selectors') lines.push("note: no pods in the managed namespaces to compare: comparing the policies' own rules, by namespace and selector");
+  for (const c of d.widened) lines.push(`  - applying closes ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
+  for (const c of d.narrowed) lines.push(`  + applying opens ${c.from} -> ${c.to}: ${connectionsText(c.connections)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -68,9 +79,24 @@ function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
+/** -n: the intent narrowed to these managed namespaces; one it does not manage is exit 2. */
+export function onlyNamespaces(intent: Intent, wanted: readonly string[]): Intent {
+  if (wanted.length === 0) return intent;
+  const unknown = wanted.filter((n) => !intent.namespaces.includes(n));
+  if (unknown.length) {
+    throw new InputError(`namespace${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not managed by the intent (it manages ${intent.namespaces.join(', ')})`, { code: 'input.unknown_namespace' });
+  }
+  const keep = new Set(wanted);
+  return {
+    ...intent,
+    namespaces: intent.namespaces.filter((n) => keep.has(n)),
+    objects: intent.objects.filter((o) => keep.has((o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) ?? '')),
+  };
+}
+
 async function loadIntent(opts: DiffOptions): Promise<{ intent: Intent; manifestSha256?: string }> {
   if (opts.dir !== undefined) return { intent: await loadIntentDir(opts.dir.replace(/(.)\/+$/, '$1')) };
-  const manifest = await resolveManifest(opts.manifest);
+  const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
   const plugin = await loadNetworkPlugin(opts.plugin);
   return { intent: intentFromGeneration(new NetworkPolicyManifestGenerator(plugin).generate(manifest.config), manifest.source), manifestSha256: manifest.sha256 };
 }
@@ -79,10 +105,12 @@ export function diffCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('diff')
     .description('Compare the intent (manifest.yaml or a generated directory) with the live cluster: missing, changed and extra objects, Pod Security label drift')
     .option('-m, --manifest <path>', 'platform manifest to generate the intent from, in memory (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
+    .option('-n, --namespace <ns>', 'compare only these managed namespaces (repeatable, or comma-separated; one the intent does not manage is exit 2)', (v: string, all: string[]) => [...all, ...v.split(',').filter(Boolean)], [])
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
-    .option('--semantic', 'also compare what the policies allow: connections the cluster allows that the intent does not (access widened, always exit 1) and those it blocks that the intent allows; reads pods and workloads cluster-wide')
+    .option('--semantic', 'also compare what the policies allow, as what applying the intent does: "- applying closes" a connection the cluster allows and the intent does not (access widened, always exit 1), "+ applying opens" one the intent allows; with no pods, the policies\' rules by namespace and selector; reads pods and workloads cluster-wide')
     .option('--no-orphans', 'do not list floe\'s objects cluster-wide to find orphans (e.g. several floe platforms share the cluster)');
   return addKubeFlags(cmd)
     .addHelpText(
@@ -121,8 +149,16 @@ Exit codes: 0 no drift, 1 drift, 2 bad input (manifest, directory, flags),
 Examples:
   floe network diff                                  # ./manifest.yaml against the current context
   floe network diff --dir target/network -o json
+  floe network diff -n floe-jobs                     # one managed namespace
   floe network diff -m platform/manifest.yaml --context prod --request-timeout 10s
-  floe network diff && kubectl apply --server-side --field-manager=floe -f target/network/`,
+
+Review, then apply (exit 1 means drift, so never diff && apply):
+  floe network diff --dir target/network
+  kubectl apply --server-side --field-manager=floe -f target/network/
+In CI (0 and 1 go on, 2 and above stop):
+  rc=0; floe network diff --dir target/network || rc=$?   # 0 no drift, 1 drift: both go on to the apply
+  [ "$rc" -le 1 ] || exit "$rc"                           # 2 bad input, 3 cluster unreachable: stop
+  kubectl apply --server-side --field-manager=floe -f target/network/`,
     )
     .action(async (opts: DiffOptions) => {
       if (opts.manifest !== undefined && opts.dir !== undefined) {
@@ -130,7 +166,9 @@ Examples:
       }
       const mode = opts.dir !== undefined ? 'dir' : 'manifest';
       await runCommand(globals(), { operation: 'network.diff', attributes: { 'floe.intent_source': mode, 'floe.output': opts.output } }, async (run) => {
-        const { intent, manifestSha256 } = await loadIntent(opts);
+        const loaded = await loadIntent(opts);
+        const intent = onlyNamespaces(loaded.intent, opts.namespace);
+        const manifestSha256 = loaded.manifestSha256;
         run.note({ source: intent.source });
         const client = await clusterFromFlags(opts, COMMAND, run.log);
         run.note({ server: client.server });
@@ -140,8 +178,8 @@ Examples:
           const result = diffIntent(intent, live, managed);
           const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;
           process.stdout.write(
-            opts.output === 'json'
-              ? `${JSON.stringify({ ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) }, null, 2)}\n`
+            opts.output !== 'text'
+              ? structured(opts.output, { ...diffJson(result.report, intent, client), ...(semantic ? { semantic } : {}) })
               : renderDiffText(result, { color: useColor() }) + (semantic ? semanticText(semantic) : ''),
           );
           const widened = semantic?.widened.length ?? 0;

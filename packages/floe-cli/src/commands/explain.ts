@@ -1,19 +1,46 @@
 import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
-import { PolicyEngine, connectionsText, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
+import { PolicyEngine, connectionsText, hostNetworkNote, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
 import type { GlobalOptions } from '../context.js';
 import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 interface ExplainOptions extends PolicyInputFlags {
   from: string;
   to: string;
+  namespace?: string;
   port?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
 }
 
 /** The finding "this connection is denied": exit 1, after the explanation is on stdout. */
 export class ConnectionDenied extends FindingError {}
+
+/** kubectl's resource words (singular and short forms: a plural like `jobs/x` is read as a namespace). */
+const KINDS: Record<string, string> = {
+  pod: 'Pod', po: 'Pod',
+  deployment: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', ds: 'DaemonSet',
+  replicaset: 'ReplicaSet', rs: 'ReplicaSet',
+  job: 'Job', cronjob: 'CronJob', cj: 'CronJob',
+  replicationcontroller: 'ReplicationController', rc: 'ReplicationController',
+};
+
+/**
+ * kubectl's forms to floe's: `deployment/web` and `web[Deployment]` (in -n's namespace,
+ * else default) become `ns/web[Deployment]`, `pod/a` and `a` become `ns/a`; `ns/name`,
+ * `ns/name[Kind]` and IP addresses stay as they are.
+ */
+export function endpointText(text: string, namespace = 'default'): string {
+  if (parseIp(text)) return text;
+  const parts = text.split('/');
+  if (parts.length === 1) return `${namespace}/${text}`;
+  const kind = parts.length === 2 ? KINDS[(parts[0] ?? '').toLowerCase()] : undefined;
+  if (!kind) return text;
+  return kind === 'Pod' ? `${namespace}/${parts[1]}` : `${namespace}/${parts[1]}[${kind}]`;
+}
 
 /** `8080`, `53/UDP`, `9/sctp` → a port query; anything else is exit 2. */
 export function parsePortQuery(text: string): PortQuery {
@@ -69,10 +96,11 @@ export function explainText(v: Verdict, engine: PolicyEngine, from: string, to: 
 export function explainCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('explain')
     .description('Can FROM reach TO (on PORT), and which NetworkPolicy rules decide? Egress at the source AND ingress at the destination')
-    .requiredOption('--from <endpoint>', 'source: ns/pod, ns/name[Kind] (a workload stands for its pods) or an IP address')
-    .requiredOption('--to <endpoint>', 'destination: ns/pod, ns/name[Kind] or an IP address')
+    .requiredOption('--from <endpoint>', 'source: ns/pod, ns/name[Kind] (a workload stands for its pods), kubectl\'s kind/name (deployment/web) or an IP address')
+    .requiredOption('--to <endpoint>', 'destination: ns/pod, ns/name[Kind], kind/name or an IP address')
+    .option('-n, --namespace <ns>', 'the namespace of an endpoint given without one (web, deployment/web, web[Deployment]); default: default')
     .option('--port <port>', 'N or N/PROTO (TCP, UDP, SCTP; default TCP); without it, every allowed port is listed')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'));
   addPolicyInputFlags(cmd);
   return cmd
     .addHelpText(
@@ -89,11 +117,14 @@ files), 3 environment (cluster unreachable, not authorised).
 Examples:
   floe network explain --from floe-jobs/a --to floe-platform/polaris --port 8181
   floe network explain --from shop/web[Deployment] --to 10.0.0.5 --port 5432 --from-dir dump/
+  floe network explain -n shop --from deployment/web --to deployment/db --port 5432
   floe network explain --from floe-jobs/a --to kube-system/coredns[Deployment] --port 53/UDP --context prod
   floe network generate -d out && floe network explain --from-dir out --from floe-jobs/a --to floe-jobs/b --port 8080`,
     )
     .action(async (opts: ExplainOptions) => {
       const query = opts.port !== undefined ? parsePortQuery(opts.port) : undefined;
+      opts.from = endpointText(opts.from, opts.namespace);
+      opts.to = endpointText(opts.to, opts.namespace);
       const attributes = { 'floe.from': opts.from, 'floe.to': opts.to, 'floe.port': opts.port ?? '', 'floe.source': opts.fromDir ? 'files' : 'cluster' };
       await runCommand(globals(), { operation: 'network.explain', attributes }, async (run) => {
         // Two pods' verdict needs only their namespaces' pods, workloads and policies (plus every namespace's labels);
@@ -105,9 +136,12 @@ Examples:
         const from = resolveEndpoint(input.inventory.model, opts.from);
         const to = resolveEndpoint(input.inventory.model, opts.to);
         const verdict = engine.evaluate(from.endpoint, to.endpoint, query);
-        const notes = [from, to].flatMap((e) => (e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []));
+        const notes = [from, to].flatMap((e) => [
+          ...(e.representative ? [`${e.name} has pods that policies tell apart; evaluated ${e.representative}`] : []),
+          ...(e.endpoint.kind === 'pod' && e.endpoint.pod.hostNetwork ? [hostNetworkNote(e.endpoint.pod.endpoint)] : []),
+        ]);
         process.stdout.write(
-          opts.output === 'json' ? `${JSON.stringify(explainJson(verdict, engine, from.name, to.name, query), null, 2)}\n` : explainText(verdict, engine, from.name, to.name, query, notes),
+          opts.output !== 'text' ? structured(opts.output, explainJson(verdict, engine, from.name, to.name, query)) : explainText(verdict, engine, from.name, to.name, query, notes),
         );
         return {
           audit: { verdict: verdict.allowed ? 'allowed' : 'denied', from: from.name, to: to.name, port: query ? `${query.port}/${query.protocol}` : 'any', policies: input.inventory.model.policies.length },

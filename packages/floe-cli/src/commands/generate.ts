@@ -1,34 +1,42 @@
 import { Command, Option } from 'commander';
-import { NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
+import { filesRemovedBy, NetworkPolicyManifestGenerator, replaceOutputDir, type GenerationResult } from '@floe/core/network';
 import { maxOf } from '@floe/core/util';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 interface GenerateOptions {
   manifest?: string;
+  strict?: boolean;
   outputDir: string;
   dryRun?: boolean;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   plugin: string;
 }
 
 /** The stable JSON shape of `generate --output json`; add fields, never rename them. */
-export function generateJson(result: GenerationResult, outputDir: string, dryRun: boolean) {
+export function generateJson(result: GenerationResult, outputDir: string, dryRun: boolean, removed: readonly string[] = []) {
   return {
     outputDir,
     dryRun,
     files: result.files.map(({ path, kind, namespace, name, sha256 }) => ({ path, kind, namespace, name, sha256 })),
     namespaces: result.namespaces,
     warnings: result.warnings,
+    /** Files an earlier run wrote that this one no longer generates (removed, or with --dry-run would be). */
+    removed: [...removed],
   };
 }
 
-export function textReport(result: GenerationResult, outputDir: string, dryRun: boolean): string {
+export function textReport(result: GenerationResult, outputDir: string, dryRun: boolean, removed: readonly string[] = []): string {
   const lines = [
     `${dryRun ? 'would write' : 'wrote'} ${result.files.length} files to ${outputDir}/ for ${result.namespaces.length} namespaces${dryRun ? ' (dry run: nothing written)' : ''}`,
   ];
   const width = maxOf(result.files, (f) => f.path.length);
   for (const f of result.files) lines.push(`  ${f.path.padEnd(width)}  ${f.kind}${f.namespace ? ` ${f.namespace}/${f.name}` : ''}`);
+  if (removed.length) {
+    lines.push(`${dryRun ? 'would remove' : 'removed'} ${removed.length} file${removed.length === 1 ? '' : 's'} no longer generated:`);
+    for (const f of removed) lines.push(`  ${f}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -36,9 +44,10 @@ export function generateCommand(globals: () => GlobalOptions): Command {
   return new Command('generate')
     .description('Write NetworkPolicies, Namespaces with Pod Security labels, hardened PodTemplates and a summary from manifest.yaml')
     .option('-m, --manifest <path>', 'platform manifest (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .option('-d, --output-dir <dir>', 'directory to replace with the generated files', 'target/network')
     .option('--dry-run', 'print what would be written; write nothing')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .option('--plugin <name>', 'network security plugin to render with', 'k8s')
     .addHelpText(
       'after',
@@ -63,13 +72,14 @@ Examples:
       const outputDir = opts.outputDir.replace(/\/+$/, '') || '/';
       const dryRun = Boolean(opts.dryRun);
       await runCommand(globals(), { operation: 'network.generate', attributes: { 'floe.dry_run': dryRun, 'floe.output_dir': outputDir }, audit: { outputDir } }, async (run) => {
-        const manifest = await resolveManifest(opts.manifest);
+        const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         run.note({ manifestSha256: manifest.sha256 });
         const plugin = await loadNetworkPlugin(opts.plugin);
         const result = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config);
+        const removed = filesRemovedBy(outputDir, result.files);
         if (!dryRun) await replaceOutputDir(outputDir, result.files);
         for (const w of result.warnings) process.stderr.write(`floe: warning: ${w}\n`);
-        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(generateJson(result, outputDir, dryRun), null, 2)}\n` : textReport(result, outputDir, dryRun));
+        process.stdout.write(opts.output !== 'text' ? structured(opts.output, generateJson(result, outputDir, dryRun, removed)) : textReport(result, outputDir, dryRun, removed));
         return {
           result: dryRun ? 'dry-run' : 'success',
           audit: {

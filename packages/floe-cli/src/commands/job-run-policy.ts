@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
 import { InputError } from '@floe/core/errors';
 import { generateJobRunPolicy } from '@floe/core/network';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
 
 interface JobRunPolicyOptions {
   manifest?: string;
+  strict?: boolean;
   runId: string;
   output: 'yaml' | 'json';
   plugin: string;
@@ -23,6 +24,7 @@ export function jobRunPolicyCommand(globals: () => GlobalOptions): Command {
     .description("Print the policies that let the pods of one job run talk to each other (job_run_pod_to_pod), for the run launcher to apply")
     .requiredOption('--run-id <id>', 'the run: pods labelled <job_run_pod_to_pod.label>=<id> in the jobs namespace')
     .option('-m, --manifest <path>', 'platform manifest (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .addOption(new Option('-o, --output <format>', 'objects as YAML documents or a JSON object').choices(['yaml', 'json']).default('yaml'))
     .option('--plugin <name>', 'network security plugin to render with', 'k8s')
     .addHelpText(
@@ -43,9 +45,9 @@ Examples:
         if (!LABEL_VALUE.test(opts.runId) || opts.runId === '' || opts.runId.length > 63) {
           throw new InputError(`--run-id ${JSON.stringify(opts.runId)}: must be a Kubernetes label value (1-63 characters of [A-Za-z0-9-_.], alphanumeric at both ends)`);
         }
-        const manifest = await resolveManifest(opts.manifest);
+        const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         const plugin = await loadNetworkPlugin(opts.plugin);
-        const { files, intent } = generateJobRunPolicy(manifest.config, plugin, opts.runId);
+        const { files, intent } = generateJobRunPolicy(manifest.config, plugin, opts.runId, manifest.source);
         if (opts.output === 'json') {
           const objects = files.map((f) => f.object);
           process.stdout.write(`${JSON.stringify({ runId: opts.runId, namespace: intent.from.namespace, podLabels: intent.from.podLabels, objects }, null, 2)}\n`);

@@ -2,12 +2,13 @@ import { Command, Option } from 'commander';
 import { readStreamText } from '@floe/core/manifests';
 import { checkObjects, formatLevelVersion, parseLevelVersion, pssCheckJson, pssCheckOutcome, pssCheckText, readPssInputs } from '@floe/core/pss';
 import type { GlobalOptions } from '../context.js';
+import { structured } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 interface PssCheckOptions {
   filename: string[];
   level: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
 }
 
 function checkCommand(globals: () => GlobalOptions): Command {
@@ -15,7 +16,7 @@ function checkCommand(globals: () => GlobalOptions): Command {
     .description('Which pods and workloads would Pod Security admission refuse at a level and version, and why? Offline, as the API server judges')
     .requiredOption('-f, --filename <path...>', 'YAML or JSON files, directories of them, or - for stdin (repeatable)')
     .option('-l, --level <LEVEL[:VERSION]>', 'level and policy version, written as the API server writes them', 'restricted:latest')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
     .addHelpText(
       'after',
       `
@@ -52,7 +53,7 @@ Examples:
       const lv = formatLevelVersion(level);
       await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
         const report = checkObjects(await readPssInputs(opts.filename, () => readStreamText(process.stdin)), level);
-        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(report), null, 2)}\n` : pssCheckText(report));
+        process.stdout.write(opts.output !== 'text' ? structured(opts.output, pssCheckJson(report)) : pssCheckText(report));
         return pssCheckOutcome(report);
       });
     });

@@ -3,9 +3,10 @@ import { Command, Option } from 'commander';
 import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
 import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
-import { loadNetworkPlugin, resolveManifest, type GlobalOptions } from '../context.js';
+import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
+import { structured } from '../output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -17,14 +18,16 @@ const cniCheck: CniCheck = async (client) => {
 
 interface ValidateOptions extends KubeFlags {
   manifest?: string;
+  strict?: boolean;
   dir: string;
   server?: boolean;
-  output: 'text' | 'json' | 'sarif';
+  output: 'text' | 'json' | 'yaml' | 'sarif';
   plugin: string;
 }
 
 function render(report: ValidationReport, output: ValidateOptions['output']): string {
   if (output === 'json') return renderJson(report);
+  if (output === 'yaml') return structured('yaml', report);
   if (output === 'sarif') return renderSarif(report, version);
   return renderText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
 }
@@ -33,9 +36,10 @@ export function validateCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('validate')
     .description('Check target/network/: well-formed, valid for the Kubernetes API, current with manifest.yaml, complete; with --server, accepted by the API server and enforceable')
     .option('-m, --manifest <path>', 'platform manifest to compare with (default: ./manifest.yaml, else the built-in defaults)')
+    .option(...STRICT_FLAG)
     .option('-d, --dir <dir>', 'directory written by `floe network generate`', 'target/network')
     .option('--server', 'also check against the cluster: server-side dry-run apply, CNI enforcement, Kubernetes API egress')
-    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml', 'sarif']).default('text'))
     .option('--plugin <name>', 'network security plugin the directory was generated with', 'k8s');
   addKubeFlags(cmd);
   return cmd
@@ -74,7 +78,7 @@ Examples:
       const dir = opts.dir.replace(/\/+$/, '') || '.';
       const server = Boolean(opts.server);
       await runCommand(globals(), { operation: 'network.validate', attributes: { 'floe.dir': dir, 'floe.server': server, 'floe.output': opts.output }, audit: { dir } }, async (run) => {
-        const manifest = await resolveManifest(opts.manifest);
+        const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         run.note({ manifestSha256: manifest.sha256 });
         const plugin = await loadNetworkPlugin(opts.plugin);
         const expected = new NetworkPolicyManifestGenerator(plugin).generate(manifest.config).files;

@@ -10,6 +10,7 @@ export {
   ManifestSchema,
   PSS_LEVELS,
   SERVICE_KEYS,
+  STRICT_KEY,
   type EgressAllowRule,
   type FloeManifest,
   type NetworkPoliciesConfig,
@@ -19,6 +20,6 @@ export {
   type SecurityConfig,
   type ServiceKey,
 } from './schema.js';
-export { defaultManifest, loadManifestFile, MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, parseManifest, type LoadedManifest } from './load.js';
+export { defaultManifest, loadManifestFile, MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, parseManifest, type LoadedManifest, type ParseOptions } from './load.js';
 export { manifestJsonSchema } from './json-schema.js';
 export { MANIFEST_PROBLEM_CODES, problemCode, type ManifestProblemCode } from './problem-codes.js';

@@ -6,8 +6,9 @@ import { LIMITS } from '../manifests/limits.js';
 import { InputFileError, readInputText } from '../manifests/read.js';
 import { documentValue, locateNode, parseYaml, positionOf } from '../manifests/yaml.js';
 import { codeOfIssue, problemCode } from './problem-codes.js';
-import { ManifestSchema, type FloeManifest } from './schema.js';
+import { ManifestSchema, STRICT_KEY, type FloeManifest } from './schema.js';
 import { valueAt } from '../util/path.js';
+import { distance } from '../util/distance.js';
 
 /** A manifest larger than this is refused before parsing: it is a config file, not a data set. */
 export const MAX_MANIFEST_BYTES = LIMITS.manifestBytes;
@@ -55,26 +56,36 @@ function allowedKeys(path: readonly PathSegment[]): string[] {
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
-/** Levenshtein distance, for "did you mean". Inputs are short keys. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
-}
-
 function unknownFieldMessage(key: string, allowed: string[]): string {
   if (allowed.length === 0) return 'unknown field';
   const best = allowed.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d)[0];
   const hint = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean ${best.k}? ` : '';
   return `unknown field (${hint}allowed: ${allowed.join(', ')})`;
+}
+
+/**
+ * Top-level keys floe network reads, with where they belong: a key within edit
+ * distance 2 of one of them is a typo that would silently drop a section
+ * (`domain:` erases every domain), so it is an error. Other top-level keys belong
+ * to the rest of floe and stay allowed unless strict mode is on.
+ */
+const NEAR_MISS_TARGETS: ReadonlyArray<readonly [string, string]> = [
+  ['domains', 'domains'],
+  ['namespaces', 'namespaces'],
+  ['security', 'security'],
+  ['network_policies', 'security.network_policies'],
+  ['pod_security', 'security.pod_security'],
+];
+const NEAR_MISS_DISTANCE = 2;
+
+function topLevelProblem(key: string, strict: boolean): string | undefined {
+  if (allowedKeys([]).includes(key)) return undefined;
+  const near = NEAR_MISS_TARGETS.map(([k, where]) => ({ where, d: distance(key.toLowerCase(), k) }))
+    .filter((c) => c.d <= NEAR_MISS_DISTANCE)
+    .sort((a, b) => a.d - b.d)[0];
+  if (near) return `unknown top-level field: did you mean ${near.where}? (floe network would ignore this section)`;
+  if (strict) return `unknown top-level field (strict mode: --strict or ${STRICT_KEY}: true; floe network reads ${allowedKeys([]).filter((k) => k !== STRICT_KEY).join(', ')})`;
+  return undefined;
 }
 
 function scalarPreview(value: unknown): string | undefined {
@@ -110,7 +121,12 @@ function article(expected: string): string {
  * Parses and validates manifest text. Every problem is reported at once, each
  * with file:line:col and the field's path; throws ManifestError.
  */
-export function parseManifest(text: string, file: string): FloeManifest {
+export interface ParseOptions {
+  /** Refuse every unknown top-level key (`--strict`); `floe.dev/strict: true` in the manifest does the same. */
+  strict?: boolean;
+}
+
+export function parseManifest(text: string, file: string, options: ParseOptions = {}): FloeManifest {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) {
     throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('too_large'), message: `file is larger than ${MAX_MANIFEST_BYTES} bytes` }]);
   }
@@ -136,10 +152,23 @@ export function parseManifest(text: string, file: string): FloeManifest {
     throw new ManifestError([{ file, line: 1, col: 1, path: '', code: problemCode('not_a_mapping'), message: 'the manifest must be a mapping (key: value pairs) at the top level' }]);
   }
 
-  const result = ManifestSchema.safeParse(data);
-  if (result.success) return result.data;
-
+  const record = data as Record<string, unknown>;
+  const strict = options.strict === true || record[STRICT_KEY] === true;
   const issues: ManifestIssue[] = [];
+  for (const key of Object.keys(record)) {
+    const message = topLevelProblem(key, strict);
+    if (message === undefined) continue;
+    const { keyNode, node } = doc ? locateNode(doc.doc, [key]) : { node: undefined, keyNode: undefined };
+    issues.push({ file, ...pos(keyNode ?? node), path: key, code: problemCode('unknown_key'), message });
+  }
+
+  const result = ManifestSchema.safeParse(data);
+  if (result.success && issues.length === 0) return result.data;
+  if (result.success) {
+    issues.sort((a, b) => a.line - b.line || a.col - b.col || compareStrings(a.path, b.path));
+    throw new ManifestError(issues);
+  }
+
   for (const issue of result.error.issues) {
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
@@ -157,6 +186,12 @@ export function parseManifest(text: string, file: string): FloeManifest {
     const atKey = input === undefined || issue.code === 'invalid_key';
     const at = pos(atKey ? keyNode ?? node : node);
     let message = describeIssue(issue, input);
+    // `version: 1.30` is the number 1.3 to YAML: quote what was written.
+    if (issue.code === 'invalid_type' && typeof input === 'number' && path[path.length - 1] === 'version') {
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      const written = range ? text.slice(range[0], range[1]).trim() : String(input);
+      message = `must be a string: YAML reads ${written} as a number; write "v${written.replace(/^v/, '')}" (quoted, with the v)`;
+    }
     const preview = scalarPreview(input);
     // Only scalars are compared: a mapping's String() can throw (a key named toString), and mappings are never previewed.
     const named = preview !== undefined && ((typeof input === 'string' && input.length > 2 && message.includes(input)) || message.startsWith(`must not be ${String(input)}:`));
@@ -172,7 +207,7 @@ export function defaultManifest(): LoadedManifest {
   return { config: parseManifest('', '<built-in defaults>'), source: '<built-in defaults>', sha256: sha256('') };
 }
 
-export async function loadManifestFile(path: string): Promise<LoadedManifest> {
+export async function loadManifestFile(path: string, options: ParseOptions = {}): Promise<LoadedManifest> {
   let text: string;
   try {
     text = readInputText(path, { maxBytes: MAX_MANIFEST_BYTES });
@@ -182,5 +217,5 @@ export async function loadManifestFile(path: string): Promise<LoadedManifest> {
     const code = problemCode(err.reason === 'too-large' ? 'too_large' : 'not_a_file');
     throw new ManifestError([{ file: path, line: 1, col: 1, path: '', code, message: err.reason === 'too-large' ? `file is larger than ${MAX_MANIFEST_BYTES} bytes` : err.message.replace(`${path}: `, '') }]);
   }
-  return { config: parseManifest(text, path), source: path, sha256: sha256(text) };
+  return { config: parseManifest(text, path, options), source: path, sha256: sha256(text) };
 }

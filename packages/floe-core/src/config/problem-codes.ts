@@ -15,7 +15,7 @@ export const MANIFEST_PROBLEM_CODES = {
   too_deep: 'collections nested too deep',
   not_a_mapping: 'the top level is not a mapping',
   // Field shapes (derived from the schema's issue kinds).
-  unknown_key: 'a key the schema does not define (under namespaces, domains or security)',
+  unknown_key: 'a key the schema does not define (under namespaces, domains or security), a top-level near miss of one (domain:), or any unknown top-level key in strict mode',
   required: 'a required field is missing',
   invalid_type: 'a value of the wrong type',
   invalid_choice: 'a value outside the allowed list',
@@ -33,6 +33,7 @@ export const MANIFEST_PROBLEM_CODES = {
   namespace_conflict: 'two parts of the manifest manage the same namespace',
   level_order: 'an audit or warn level weaker than an enforced level',
   cross_domain: 'a domain rule reaching another domain',
+  unknown_domain: 'a domain endpoint scoped to a domain the manifest does not declare',
   // Manifests floe refuses because it could not honour them.
   system_namespace: 'a managed namespace that Kubernetes itself uses',
   ingress_controller_in_managed_namespace: 'the ingress controller namespace is a managed namespace',

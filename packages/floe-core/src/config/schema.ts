@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { isRecord } from '../util/shape.js';
+import { nearest } from '../util/distance.js';
 import { addProblem, coded } from './problem-codes.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
@@ -148,6 +149,8 @@ export const ExposedEndpointSchema = z.strictObject({
   name: groupName,
   pod_labels: podLabels,
   ports: z.array(port).min(1, { error: 'must list at least one port' }),
+  /** The domains (names under `domains`) whose namespaces hold this endpoint; every domain when omitted. */
+  domains: z.array(z.string()).min(1, { error: 'must list at least one domain (omit it for every domain)' }).optional(),
 });
 
 export const IngressControllerSchema = z
@@ -316,9 +319,14 @@ export const NamespacesSchema = z
   })
   .prefault({});
 
+/** `floe.dev/strict: true` in the manifest: every unknown top-level key is an error (for CI). */
+export const STRICT_KEY = 'floe.dev/strict';
+
 /**
  * The whole manifest. Top-level keys other than these belong to the rest of
- * floe and are ignored; everything under security, namespaces and domains is strict.
+ * floe and are ignored, unless they are near misses of a key floe network reads
+ * (load.ts: topLevelProblems) or strict mode is on; everything under security,
+ * namespaces and domains is strict.
  */
 export const ManifestSchema = z
   .looseObject({
@@ -326,6 +334,7 @@ export const ManifestSchema = z
     namespaces: NamespacesSchema,
     domains: z.array(DomainSchema).default([]),
     security: SecuritySchema,
+    [STRICT_KEY]: z.boolean().optional(),
   })
   // Runs even when some fields are invalid, so one run reports every problem;
   // it reads the partly parsed value defensively and skips what is malformed.
@@ -368,6 +377,15 @@ function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
   });
   const security = isRecord(m.security) ? m.security : {};
   const np = isRecord(security.network_policies) ? security.network_policies : {};
+  const ic = isRecord(np.ingress_controller) ? np.ingress_controller : {};
+  (Array.isArray(ic.domain_endpoints) ? ic.domain_endpoints : []).forEach((e: unknown, i) => {
+    const scoped = isRecord(e) && Array.isArray(e.domains) ? e.domains : [];
+    scoped.forEach((d: unknown, j) => {
+      if (typeof d !== 'string' || names.has(d)) return;
+      const near = nearest(d, [...names]);
+      addProblem(ctx, 'unknown_domain', ['security', 'network_policies', 'ingress_controller', 'domain_endpoints', i, 'domains', j], `${d} is not a domain of this manifest (${near ? `did you mean ${near}? ` : ''}domains: ${[...names].join(', ') || 'none'})`);
+    });
+  });
   (Array.isArray(np.domain_egress_allow) ? np.domain_egress_allow : []).forEach((rule: unknown, i) => {
     const target = isRecord(rule) ? str(rule.to_namespace) : undefined;
     if (target !== undefined && owners.get(target)?.startsWith('domains[')) {

@@ -21,6 +21,7 @@
 import type { KubeObject } from '../cluster/types.js';
 import { MANAGED_BY_LABEL } from '../network/labels.js';
 import { compareStrings } from '../util/compare.js';
+import { policyWidens } from '../policy/semantic-diff.js';
 import { childPath, compare } from './compare.js';
 import { jsonEqual, type JsonObject } from './json.js';
 import { allowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
@@ -127,12 +128,12 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
     missing.push({ ...ref(o), namespaceMissing });
     pairs.push({ ...ref(o), status: 'missing', expected: normalizeIntended(o), live: null });
   };
-  const reportChanged = (o: KubeObject, differences: Difference[], expected: JsonObject, aligned: JsonObject) => {
+  const reportChanged = (o: KubeObject, differences: Difference[], expected: JsonObject, aligned: JsonObject, found?: KubeObject) => {
     if (differences.length === 0) {
       unchanged++;
       return;
     }
-    changed.push({ ...ref(o), differences });
+    changed.push({ ...ref(o), differences, ...(o.kind === 'NetworkPolicy' && found ? { widensAccess: policyWidens(found, o) } : {}) });
     pairs.push({ ...ref(o), status: 'changed', expected, live: aligned });
   };
 
@@ -173,7 +174,7 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
       const liveForm = normalizeLive(found, expected, ownedKeys(o));
       const { differences, aligned } = compare(expected, liveForm, '', unorderedIn(o.kind));
       if (differences.length) status.drift = true;
-      reportChanged(o, differences, expected, aligned as JsonObject);
+      reportChanged(o, differences, expected, aligned as JsonObject, found);
     }
   }
 

@@ -60,6 +60,8 @@ export function summaryLine(report: DiffReport): string {
     return `no drift: ${plural(unchanged, 'object', 'objects')} in ${plural(report.namespaces.length, 'namespace', 'namespaces')} match the intent`;
   }
   const parts = [`${missing} missing`, `${changed} changed`, `${extra} extra`];
+  const changedWidening = report.changed.filter((c) => c.widensAccess).length;
+  if (changedWidening > 0) parts[1] += changedWidening === changed ? ' (widens access)' : ` (${changedWidening} widen access)`;
   if (extraWidening > 0) parts[2] += extraWidening === extra ? ' (widens access)' : ` (${extraWidening} widen access)`;
   if (orphaned > 0) parts.push(`${orphaned} orphaned`);
   return `${plural(differing, 'object differs', 'objects differ')}: ${parts.join(', ')}`;
@@ -81,6 +83,9 @@ export function notes(report: DiffReport): string[] {
       }
     }
   }
+  for (const c of report.changed) {
+    if (c.widensAccess) out.push(`changed NetworkPolicy ${c.namespace}/${c.name} admits more than the intent: it widens access`);
+  }
   for (const e of report.extra) {
     const owner = e.managedByFloe ? 'labelled managed-by floe but no longer in the intent' : 'not floe\'s';
     out.push(
@@ -94,9 +99,17 @@ export function notes(report: DiffReport): string[] {
 
 const MAX_VALUE_CHARS = 120;
 
+/** The value as JSON, or, when that is long, its shape: never JSON cut in the middle of a value. */
 function shortValue(v: unknown): string {
   const text = JSON.stringify(v);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  if (text.length <= MAX_VALUE_CHARS) return text;
+  const there = 'in the diff above';
+  if (Array.isArray(v)) return `[${plural(v.length, 'item', 'items')}; ${there}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return `{${plural(keys.length, 'field', 'fields')}: ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', ...' : ''}; ${there}}`;
+  }
+  return typeof v === 'string' ? `a string of ${v.length} characters (${there})` : text;
 }
 
 /** One line per changed field, so a CI log names the path and both values without reading the diff. */

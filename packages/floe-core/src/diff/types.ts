@@ -45,6 +45,11 @@ export interface MissingObject extends ObjectRef {
 
 export interface ChangedObject extends ObjectRef {
   differences: Difference[];
+  /**
+   * NetworkPolicies only: the live policy admits something the intended one does
+   * not (a tampered default deny, an added port or peer, a dropped policy type).
+   */
+  widensAccess?: boolean;
 }
 
 export interface ExtraObject extends ObjectRef {

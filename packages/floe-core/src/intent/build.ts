@@ -165,6 +165,7 @@ export function buildIntents(m: FloeManifest): IntentPlan {
     } else {
       intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'pods of the domain talk to each other' });
       for (const e of ic.domain_endpoints) {
+        if (e.domains && !(ns.domain !== undefined && e.domains.includes(ns.domain))) continue;
         intents.push({ id: `${ingressController.namespace}->${ns.name}/${e.name}`, from: ingressController, to: pods(ns.name, e.pod_labels, e.name), ports: tcp(...e.ports), reason: `the ingress controller serves the domain endpoint "${e.name}"` });
       }
       toPlatformServices(self, 'domain workloads');

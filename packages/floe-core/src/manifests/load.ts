@@ -56,7 +56,7 @@ export async function readInputTexts(paths: readonly string[], options: ReadInpu
       // stat only decides file or directory; the reader below refuses what it must (links out of the input, FIFOs, /proc).
       isDir = statSync(path).isDirectory();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputFileError(path, 'missing', `${options.label ? `${options.label} ` : ''}${path}: no such file or directory`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputFileError(path, 'missing', `cannot read ${options.label ? `${options.label} ` : ''}${path}: no such file or directory`, { cause: err });
       throw new InputFileError(path, 'unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
     if (!isDir) {

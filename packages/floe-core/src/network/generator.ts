@@ -150,10 +150,14 @@ export class NetworkPolicyManifestGenerator {
  * (see specs/network-pod-security/spec.md). Apply them when the run starts,
  * delete them when it ends.
  */
-export function generateJobRunPolicy(manifest: FloeManifest, plugin: NetworkSecurityPlugin, runId: string): { files: GeneratedFile[]; intent: NetworkIntent } {
+export function generateJobRunPolicy(manifest: FloeManifest, plugin: NetworkSecurityPlugin, runId: string, source = 'the manifest'): { files: GeneratedFile[]; intent: NetworkIntent } {
   const cfg = manifest.security.network_policies.job_run_pod_to_pod;
-  if (!manifest.security.network_policies.enabled || !cfg.enabled) {
-    throw new InputError('security.network_policies.job_run_pod_to_pod.enabled is false in the manifest: pod-to-pod traffic of job runs is not allowed');
+  // Name the setting that enables it, and where: the built-in defaults have it off.
+  if (!manifest.security.network_policies.enabled) {
+    throw new InputError(`NetworkPolicies are off in ${source} (security.network_policies.enabled: false), so there is no job run policy: set it to true, and security.network_policies.job_run_pod_to_pod.enabled: true`);
+  }
+  if (!cfg.enabled) {
+    throw new InputError(`pod-to-pod traffic of job runs is off in ${source}: set security.network_policies.job_run_pod_to_pod.enabled: true there (and run floe network generate) to enable it`);
   }
   const intent = jobRunIntent(manifest, runId);
   const jobs: ManagedNamespace = { name: manifest.namespaces.jobs, role: 'jobs' };

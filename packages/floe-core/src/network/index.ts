@@ -9,6 +9,6 @@ export { mergeAllowances, normalizePorts, type Allowance } from './merge.js';
 export { COMPONENT_LABEL, floeLabels, MANAGED_BY_LABEL } from './labels.js';
 export { GENERATED_HEADER, renderObjectYaml } from './render.js';
 export { describePeer, describePorts, renderSummary, SUMMARY_FILE } from './summary.js';
-export { OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from './writer.js';
+export { filesRemovedBy, OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from './writer.js';
 export { PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, renderNamespace, renderPodTemplate } from '../pss/render.js';
 export { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';

@@ -212,6 +212,23 @@ function writeNew(path: string, content: string): void {
  * directories holding the working directory are refused (InputError), and so is
  * a parent directory every user can write (EnvironmentError).
  */
+/**
+ * The files an earlier run recorded writing in `outDir` that `files` no longer
+ * holds: what replacing it removes (for the report; nothing is changed here).
+ */
+export function filesRemovedBy(outDir: string, files: readonly FileToWrite[]): string[] {
+  const target = resolve(outDir);
+  let owned: Set<string> | null;
+  try {
+    owned = lstatOrUndefined(target)?.isDirectory() ? ownedFiles(target, outDir) : null;
+  } catch (err) {
+    if (err instanceof FloeError) throw err;
+    throw fsError('read', outDir, err);
+  }
+  const kept = new Set(files.map((f) => f.path));
+  return [...(owned ?? [])].filter((f) => !kept.has(f)).sort();
+}
+
 export async function replaceOutputDir(outDir: string, files: readonly FileToWrite[]): Promise<void> {
   const target = resolve(outDir);
   refuseRootOrCwd(target, outDir);

@@ -1,7 +1,8 @@
 import { artifactUri, renderSarifLog, type SarifLocation } from '../report/sarif.js';
 import { compareStrings } from '../util/compare.js';
 import type { Connectivity } from './engine.js';
-import { connectivityRows } from './engine.js';
+import { connectivityRows, type ConnectivityRow } from './engine.js';
+import { mergeExternalRows } from './external-ranges.js';
 import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
 import { connectionsText } from './ports.js';
 
@@ -152,31 +153,46 @@ export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (
 
 /** `audit --connectivity --output json`: every allowed connection between workloads and external ranges. */
 export function connectivityJson(c: Connectivity, keep: (endpoint: string) => boolean = () => true) {
-  const connectivity = [];
-  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) connectivity.push(row);
-  return { connectivity };
+  return { connectivity: renderedRows(c, keep) };
+}
+
+/** The rows as shown: those `keep` concerns, external ranges merged per endpoint and direction. */
+function renderedRows(c: Connectivity, keep: (endpoint: string) => boolean): ConnectivityRow[] {
+  const rows: ConnectivityRow[] = [];
+  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) rows.push(row);
+  return mergeExternalRows(rows);
+}
+
+/** What a hostNetwork endpoint is, for explain and connectivity: the node, not a pod policies select. */
+export function hostNetworkNote(endpoint: string): string {
+  return `${endpoint} uses hostNetwork: it is its node's address, not a policy subject: no NetworkPolicy isolates it, and peers see its traffic as the node's IP, which only an ipBlock matches`;
 }
 
 export function connectivityText(c: Connectivity, keep: (endpoint: string) => boolean = () => true): string {
-  const out: string[] = [];
-  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) out.push(`${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);
+  const out = renderedRows(c, keep).map((row) => `${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);
   return out.length ? `${out.join('\n')}\n` : 'no connection is allowed\n';
 }
 
 /** Namespace-level edges: `A -> B` when some endpoint of A may reach some endpoint of B; external ranges collapse to `External`. */
-export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => boolean = () => true): { nodes: string[]; edges: [string, string][] } {
+export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => boolean = () => true): { nodes: string[]; edges: [string, string][]; labels: string[] } {
   const nsOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
-  const edges = new Set<string>();
+  // Per edge, the union of the ports of the connections behind it: an allow-all edge must not look like a TCP/443 one.
+  const edges = new Map<string, number>();
   const nodes = new Set<string>();
   for (const e of c.endpoints) nodes.add(nsOf(e));
   for (let k = 0; k < c.from.length; k++) {
     const a = c.endpoints[c.from[k] as number] as string;
     const b = c.endpoints[c.to[k] as number] as string;
-    if (keep(a) || keep(b)) edges.add(`${nsOf(a)}\u0000${nsOf(b)}`);
+    if (!keep(a) && !keep(b)) continue;
+    const key = `${nsOf(a)}\u0000${nsOf(b)}`;
+    const before = edges.get(key);
+    edges.set(key, before === undefined ? (c.portSets[k] as number) : c.ports.union(before, c.portSets[k] as number));
   }
+  const sorted = [...edges.keys()].sort(compareStrings);
   return {
     nodes: [...nodes].sort(compareStrings),
-    edges: [...edges].sort(compareStrings).map((e) => e.split('\u0000') as [string, string]),
+    edges: sorted.map((e) => e.split('\u0000') as [string, string]),
+    labels: sorted.map((e) => connectionsText(c.ports.connections(edges.get(e) as number))),
   };
 }
 
@@ -184,11 +200,11 @@ const dotId = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
 
 export function connectivityDot(c: Connectivity, keep?: (endpoint: string) => boolean): string {
   const g = namespaceGraph(c, keep);
-  return `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n${g.edges.map(([a, b]) => `  ${dotId(a)} -> ${dotId(b)};`).join('\n')}\n}\n`;
+  return `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n${g.edges.map(([a, b], i) => `  ${dotId(a)} -> ${dotId(b)} [label=${dotId(g.labels[i] ?? '')}];`).join('\n')}\n}\n`;
 }
 
 export function connectivityMermaid(c: Connectivity, keep?: (endpoint: string) => boolean): string {
   const g = namespaceGraph(c, keep);
   const id = new Map(g.nodes.map((x, i) => [x, `n${i}`]));
-  return `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x)}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n${g.edges.map(([a, b]) => `  ${id.get(a)} --> ${id.get(b)}`).join('\n')}\n`;
+  return `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x)}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n${g.edges.map(([a, b], i) => `  ${id.get(a)} -->|"${(g.labels[i] ?? '').replace(/"/g, '#quot;')}"| ${id.get(b)}`).join('\n')}\n`;
 }

@@ -119,6 +119,8 @@ export class PolicyEngine {
 
   /** Selection: the policies that isolate `pod` for `direction` (selected by podSelector in its namespace, direction in policyTypes). */
   isolating(pod: PodInfo, direction: Direction): CompiledPolicy[] {
+    // NetworkPolicy does not apply to hostNetwork pods: they are the node, not policy subjects.
+    if (pod.hostNetwork) return [];
     return this.policiesIn(pod.namespace).filter((p) => p[direction] !== null && p.podSelector.matches(pod.labels));
   }
 
@@ -141,6 +143,7 @@ export class PolicyEngine {
     }
     if (other.kind === 'external') return [`${other.text} is not a pod: ${peer.text} matches pods only`];
     const pod = other.pod;
+    if (pod.hostNetwork) return [`${pod.endpoint} uses hostNetwork: its traffic has the node's address, which no podSelector matches (an ipBlock of the node's IP does)`];
     const reasons: string[] = [];
     if (!peer.namespaces) {
       if (pod.namespace !== policyNs) reasons.push(`namespace ${pod.namespace} is not ${policyNs} (a podSelector without namespaceSelector means the policy's own namespace)`);

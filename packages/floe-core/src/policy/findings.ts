@@ -1,4 +1,5 @@
 import { compareStrings } from '../util/compare.js';
+import { systemNamespaceReason } from '../config/refusals.js';
 import { describeRule, type CompiledRule } from './compile.js';
 import { NAMESPACE_NAME_LABEL, type PolicyEngine } from './engine.js';
 import type { Direction, PodInfo } from './types.js';
@@ -83,6 +84,12 @@ function allowAll(rule: CompiledRule): string | null {
   return null;
 }
 
+/** Advice that is safe in a namespace Kubernetes itself uses, where floe never writes a default deny. */
+function systemRemedy(ns: string, why: string): string {
+  if (ns === 'default') return `default is a system namespace (${why}): move these workloads into a namespace of their own and isolate them there; floe never manages default`;
+  return `${ns} is a system namespace (${why}): a default deny there cuts off cluster add-ons unless every flow they need is allowed first; floe never manages it. Leave it, or allow each add-on's known flows with a policy that selects only its pods, and test before denying the rest`;
+}
+
 /**
  * The audit's findings over the engine's model: isolation decided by
  * selection (never by policy names), DNS reachability, allow-all rules,
@@ -94,7 +101,9 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
   const namespacesWithPods = [...podsByNs.keys()].sort(compareStrings);
 
   for (const ns of namespacesWithPods) {
-    const pods = podsByNs.get(ns) ?? [];
+    // hostNetwork pods are the node, not policy subjects: no NetworkPolicy isolates them, so none is advised.
+    const pods = (podsByNs.get(ns) ?? []).filter((p) => !p.hostNetwork);
+    const system = systemNamespaceReason(ns);
     for (const direction of ['ingress', 'egress'] as const) {
       const open = uniqueSorted(pods.filter((p) => engine.isolating(p, direction).length === 0).map((p) => p.endpoint));
       if (open.length === 0) continue;
@@ -104,7 +113,9 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
         namespace: ns,
         object: `Namespace ${ns}`,
         message: `${open.length} endpoint${open.length === 1 ? ' is' : 's are'} not isolated for ${direction} (no NetworkPolicy selects ${open.length === 1 ? 'it' : 'them'} with ${direction === 'ingress' ? 'Ingress' : 'Egress'} in policyTypes): ${list(open)}`,
-        remedy: `add a default-deny NetworkPolicy to ${ns}: podSelector: {} with policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}], then allow what is needed`,
+        remedy: system
+          ? systemRemedy(ns, system)
+          : `add a default-deny NetworkPolicy to ${ns}: podSelector: {} with policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}], then allow what is needed`,
         endpoints: open,
       });
     }
@@ -118,7 +129,7 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
           namespace: ns,
           object: endpoint,
           message: `${endpoint} is selected by none of the ${policies.length} NetworkPolicies of ${ns}: its traffic is not restricted in either direction`,
-          remedy: `select it with a policy of ${ns} (a default deny with podSelector: {} covers every pod), or label it for an existing policy`,
+          remedy: system ? systemRemedy(ns, system) : `select it with a policy of ${ns} (a default deny with podSelector: {} covers every pod), or label it for an existing policy`,
           endpoints: [endpoint],
         });
       }

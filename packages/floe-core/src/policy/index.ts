@@ -35,7 +35,8 @@ export {
   connectivityJson,
   connectivityMermaid,
   connectivityText,
+  hostNetworkNote,
   namespaceGraph,
 } from './audit-report.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
-export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';
+export { policyWidens, semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

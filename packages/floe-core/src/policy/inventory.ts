@@ -7,6 +7,9 @@ import type { ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types
 import { compareStrings } from '../util/compare.js';
 import { isRecord } from '../util/shape.js';
 
+/** `{ hostNetwork: true }` for a pod spec on the node's network, else nothing (the field stays absent). */
+const hostNetworkOf = (spec: unknown): { hostNetwork?: true } => (isRecord(spec) && spec.hostNetwork === true ? { hostNetwork: true } : {});
+
 const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
 
 export interface Inventory {
@@ -144,7 +147,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const endpoint = `${m.namespace}/${as.name}[${as.kind}]`;
     represented.add(endpoint);
     sources[endpoint] ??= o.source;
-    pods.push({ namespace: m.namespace, name: m.name, labels: m.labels, ips: podIps(o.object.status), ports: containerPorts(o.object.spec), endpoint });
+    pods.push({ namespace: m.namespace, name: m.name, labels: m.labels, ips: podIps(o.object.status), ports: containerPorts(o.object.spec), endpoint, ...hostNetworkOf(o.object.spec) });
   }
   for (const { o, m, kind } of workloads.values()) {
     const owner = controllerOf(m.owners);
@@ -154,7 +157,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const t = podTemplateOf(o.object);
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
-    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels, () => `${o.source}: ${kind} ${m.namespace}/${m.name} pod template`), ips: [], ports: containerPorts(t.spec), endpoint, template: true });
+    pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels, () => `${o.source}: ${kind} ${m.namespace}/${m.name} pod template`), ips: [], ports: containerPorts(t.spec), endpoint, template: true, ...hostNetworkOf(t.spec) });
     sources[endpoint] = o.source;
   }
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));

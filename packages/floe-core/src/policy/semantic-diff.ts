@@ -2,10 +2,11 @@ import type { KubeObject } from '../k8s/meta.js';
 import type { SourcedObject } from '../k8s/objects.js';
 import { buildInventory } from './inventory.js';
 import { compareStrings } from '../util/compare.js';
-import { cidrRange, formatRange, parseIp, type IpRange } from './ip.js';
+import { mergeExternalRows } from './external-ranges.js';
 import { PolicyEngine, type Connectivity } from './engine.js';
 import { PortSets, subtractRanges, type Connection, type PortRange } from './ports.js';
 import type { IpBlockPodIps, NetworkPolicySpec } from './types.js';
+import { SELECTOR_KIND, selectorStandIns, withStandIns } from './semantic-selectors.js';
 
 export interface SemanticChange {
   from: string;
@@ -19,6 +20,12 @@ export interface SemanticDiff {
   widened: SemanticChange[];
   /** Access the intent allows that the live cluster blocks. */
   narrowed: SemanticChange[];
+  /**
+   * What was compared: the cluster's pods and workloads (`pods`), or, when the
+   * managed namespaces hold none, the policies' own rules by namespace and
+   * selector (`selectors`; endpoints read `ns/{app=web}[Selector]`).
+   */
+  basis: 'pods' | 'selectors';
 }
 
 type Obj = Record<string, unknown>;
@@ -58,8 +65,18 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
   ];
   const externalCuts = ipBlockCidrs([...live.map((o) => o.object), ...intent]);
   const connectivity = (objects: readonly SourcedObject[]) => new PolicyEngine(buildInventory(objects).model, { ...options, externalCuts }).connectivity();
-  const liveRows = rowsOf(connectivity(live));
-  const intendedRows = rowsOf(connectivity(intended));
+  // No pod or workload in a managed namespace: every connection would compare equal, which reads as "no access change".
+  const hasPods = buildInventory(live).model.pods.some((p) => managed.has(p.namespace));
+  let liveSet: readonly SourcedObject[] = live;
+  let intendedSet: readonly SourcedObject[] = intended;
+  if (!hasPods) {
+    const isManagedPolicy = (o: SourcedObject) => o.object.kind === 'NetworkPolicy' && managed.has(meta(o.object).namespace ?? 'default');
+    const standIns = selectorStandIns([...live.filter(isManagedPolicy), ...intended.filter(isManagedPolicy)]);
+    liveSet = withStandIns(live, standIns);
+    intendedSet = withStandIns(intended, standIns);
+  }
+  const liveRows = rowsOf(connectivity(liveSet));
+  const intendedRows = rowsOf(connectivity(intendedSet));
   const render = new PortSets();
   const changes = (a: Map<string, readonly PortRange[]>, b: Map<string, readonly PortRange[]>): SemanticChange[] => {
     const out: SemanticChange[] = [];
@@ -69,50 +86,22 @@ export function semanticDiff(live: readonly SourcedObject[], intent: readonly Ku
       const [from = '', to = ''] = key.split('\u0000');
       out.push({ from, to, connections: render.connections(render.intern(rest)) });
     }
-    return mergeExternal(out).sort((x, y) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to));
+    return mergeExternalRows(out).sort((x, y) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to));
   };
-  return { widened: changes(liveRows, intendedRows), narrowed: changes(intendedRows, liveRows) };
+  const widened = changes(liveRows, intendedRows);
+  const narrowed = changes(intendedRows, liveRows);
+  if (hasPods) return { widened, narrowed, basis: 'pods' };
+  const rename = (e: string) => (e.endsWith('[Pod]') ? `${e.slice(0, -'[Pod]'.length)}[${SELECTOR_KIND}]` : e);
+  const renamed = (list: SemanticChange[]) => list.map((c) => ({ ...c, from: rename(c.from), to: rename(c.to) }));
+  return { widened: renamed(widened), narrowed: renamed(narrowed), basis: 'selectors' };
 }
 
-/** `10.0.0.0/8[External]` or `first-last[External]` back to its range. */
-function rangeOf(name: string): IpRange | null {
-  if (!name.endsWith('[External]')) return null;
-  const text = name.slice(0, -'[External]'.length);
-  if (text.includes('/')) return cidrRange(text, 'range');
-  const dash = text.indexOf('-', text.includes(':') ? text.indexOf(':') : 0);
-  const a = parseIp(text.slice(0, dash));
-  const b = parseIp(text.slice(dash + 1));
-  return a && b ? { family: a.family, first: a.value, last: b.value } : null;
-}
-
-/** Adjacent external ranges with the same change to the same workload become one range, as connectivity reports them. */
-function mergeExternal(changes: SemanticChange[]): SemanticChange[] {
-  const groups = new Map<string, { range: IpRange; change: SemanticChange; external: 'from' | 'to' }[]>();
-  const out: SemanticChange[] = [];
-  for (const c of changes) {
-    const external = rangeOf(c.from) ? 'from' : rangeOf(c.to) ? 'to' : null;
-    if (!external) {
-      out.push(c);
-      continue;
-    }
-    const range = rangeOf(c[external]) as IpRange;
-    const key = `${external}\u0000${external === 'from' ? c.to : c.from}\u0000${range.family}\u0000${JSON.stringify(c.connections)}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push({ range, change: c, external });
-  }
-  for (const list of groups.values()) {
-    list.sort((a, b) => (a.range.first < b.range.first ? -1 : 1));
-    let cur: (typeof list)[number] | undefined;
-    const flush = () => {
-      if (cur) out.push({ ...cur.change, [cur.external]: `${formatRange(cur.range)}[External]` });
-    };
-    for (const item of list) {
-      if (cur && cur.range.last + 1n === item.range.first) cur = { ...cur, range: { ...cur.range, last: item.range.last } };
-      else {
-        flush();
-        cur = item;
-      }
-    }
-    flush();
-  }
-  return out;
+/**
+ * Does the live version of one policy admit something its intended version does
+ * not? Each is evaluated alone over stand-ins for the selectors both name, so a
+ * tampered default deny (`ingress: [{}]`, a dropped policy type) or an added port widens.
+ */
+export function policyWidens(live: KubeObject, intended: KubeObject): boolean {
+  const namespace = intended.metadata.namespace ?? 'default';
+  return semanticDiff([{ object: live, source: 'cluster' }], [intended], [namespace]).widened.length > 0;
 }

@@ -38,6 +38,11 @@ export interface PodInfo {
   endpoint: string;
   /** True for a workload's pod template standing for pods that are not in the input. */
   template?: boolean;
+  /**
+   * spec.hostNetwork: the pod has its node's address. NetworkPolicy does not
+   * select it, and its traffic is the node's, which no podSelector matches.
+   */
+  hostNetwork?: boolean;
 }
 
 /** Everything the engine needs; namespaces referenced by pods or policies but absent here exist implicitly. */

@@ -20,7 +20,7 @@ export function pssCheckJson(report: PssCheckReport) {
       templatePath: c.templatePath,
       allowed: c.result.allowed,
       message: admissionMessage(c.result) ?? null,
-      violations: c.result.violations.map((v) => ({ check: v.check, reason: v.reason, detail: v.detail })),
+      violations: c.result.violations.map((v, i) => ({ check: v.check, reason: v.reason, detail: v.detail, ...c.fixes[i] })),
     })),
     skipped: report.skipped,
   };
@@ -38,10 +38,17 @@ export function pssCheckText(report: PssCheckReport): string {
     const n = c.result.violations.length;
     lines.push(`${where}: refused at ${lv} (${n} check${n === 1 ? '' : 's'})`);
     const width = maxOf(c.result.violations, (v) => v.check.length);
-    for (const v of c.result.violations) lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
+    c.result.violations.forEach((v, i) => {
+      lines.push(`  ${v.check.padEnd(width)}  ${v.reason} (${v.detail})`);
+      const fix = c.fixes[i];
+      if (!fix) return;
+      lines.push(`    at ${c.file}:${fix.line} ${fix.path}`, `    fix: ${fix.remedy}`);
+      if (fix.snippet) lines.push(...fix.snippet.trimEnd().split('\n').map((l) => `      ${l}`));
+    });
   }
   const refused = report.checked.filter((c) => !c.result.allowed).length;
   const skipped = report.skipped.length ? `; ${report.skipped.length} object${report.skipped.length === 1 ? '' : 's'} of other kinds skipped` : '';
-  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${refusedPhrase(refused, report.checked.length, lv)}${skipped}`);
+  const verdict = refused === 0 ? `allowed at ${lv}: all ${report.checked.length} pods and pod templates` : refusedPhrase(refused, report.checked.length, lv);
+  lines.push(report.checked.length === 0 ? `no pods or pod templates found${skipped}` : `${verdict}${skipped}`);
   return lines.join('\n') + '\n';
 }

@@ -2,6 +2,8 @@ import { FindingError, InputError } from '../errors.js';
 import { readInputTexts, type InputText } from '../manifests/load.js';
 import { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
 import { evaluatePod, type PssResult } from './evaluate.js';
+import { pssFix } from './fix.js';
+import { pssRemedy } from './violations.js';
 import { formatLevelVersion, type LevelVersion } from './level.js';
 import { pathSegments, podShapeProblems } from './shape.js';
 import { PSS_WORKLOAD_KINDS, podOf } from './workloads.js';
@@ -20,6 +22,15 @@ export interface PssCheckedObject {
   name: string;
   templatePath: string;
   result: PssResult;
+  /** Per violation, in order: the field's line and path, the remedy and a snippet to paste. */
+  fixes: PssViolationFix[];
+}
+
+export interface PssViolationFix {
+  line: number;
+  path: string;
+  remedy: string;
+  snippet: string | null;
 }
 
 export interface PssSkippedObject {
@@ -94,6 +105,11 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
     }
     // A malformed pod is reported, not judged: the evaluator reads the fields the shape check vouches for.
     if (shape.length > 0) continue;
+    const result = evaluatePod(source.pod, level, { template: source.templatePath !== '' });
+    const fixes = result.violations.map((v) => {
+      const fix = pssFix(v.check, v.detail, source.pod, source.templatePath);
+      return { line: o.lineOf(pathSegments(fix.path)), path: fix.path, remedy: pssRemedy(v.check, v.detail, source.templatePath !== ''), snippet: fix.snippet };
+    });
     report.checked.push({
       file: o.file,
       line: o.line,
@@ -101,7 +117,8 @@ export function checkObjects(inputs: readonly { file: string; text: string }[], 
       namespace: source.namespace ?? null,
       name: source.name,
       templatePath: source.templatePath,
-      result: evaluatePod(source.pod, level, { template: source.templatePath !== '' }),
+      result,
+      fixes,
     });
   }
   if (problems.length) {

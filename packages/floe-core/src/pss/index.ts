@@ -19,6 +19,7 @@ export { pathSegments, podShapeProblems, type ShapeProblem } from './shape.js';
 export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
 export { namespacePssPolicy, PSS_MODES, type ModePolicy, type PssAdmissionMode, type PssDefaults } from './namespace-policy.js';
 // Pod Security findings for audit: judged by the evaluator, reported as policy findings.
+export { pssFix, type PssFix } from './fix.js';
 export { PSS_MODE_SEVERITY, pssRemedy, pssSubjects, pssViolationFindings, type PssFindingOptions, type PssSubject, type PssViolationFinding } from './violations.js';
 export { compareServerWarnings, expectedNamespaceWarnings, PssServerDisagreement, serverCheckTargets, type ServerCheckResult, type ServerCheckTarget } from './server-check.js';
 export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './labels.js';

@@ -9,3 +9,4 @@ export { maxOf } from './max.js';
 export { cidrContains, parseCidr, type Cidr, type CidrParse } from './cidr.js';
 export { compareStrings } from './compare.js';
 export { isRecord } from './shape.js';
+export { emitYaml } from './yaml-emit.js';

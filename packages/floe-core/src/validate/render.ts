@@ -57,7 +57,7 @@ export function renderText(report: ValidationReport, opts: TextOptions): string 
   const tally = [`${count('pass')} passed`, count('warn') && `${count('warn')} warned`, count('skip') && `${count('skip')} skipped`].filter(Boolean).join(', ');
   out.push(
     failed.length
-      ? paint(opts.color, 'red', `FAILED: ${failed.map((c) => c.id).join(', ')} (${failed.length} of ${report.checks.length - count('skip')} checks run; ${tally})`)
+      ? paint(opts.color, 'red', `FAILED: ${failed.map((c) => c.id).join(', ')} (${report.checks.length - count('skip')} checks run: ${[`${failed.length} failed`, `${count('pass')} passed`, count('warn') && `${count('warn')} warned`].filter(Boolean).join(', ')}${count('skip') ? `; ${count('skip')} skipped` : ''})`)
       : paint(opts.color, 'green', `OK: ${tally}`),
   );
   return `${out.join('\n')}\n`;

@@ -174,9 +174,8 @@ export async function checkCni(client: ClusterClient, cni: CniCheck | undefined)
     problems: [
       problem({
         severity: inert ? 'error' : 'warning',
-        message: inert
-          ? `the network plugin does not enforce NetworkPolicy, so every policy in the directory would be inert: ${outcome.summary}`
-          : `unknown network plugin; run \`floe network check-cni\` for what was looked at: ${outcome.summary}`,
+        // The summary says what it means; the problem says what was found.
+        message: `${outcome.summary} (details: floe network check-cni)`,
       }),
     ],
   };
@@ -211,25 +210,34 @@ export async function checkKubernetesApiEgress(client: ClusterClient, manifest: 
     ...new Set(slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses ?? []))),
   ].sort();
   const ports = [...new Set(slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number)))].sort((a, b) => a - b);
-  if (addresses.length === 0) {
-    return {
-      id,
-      status: 'warn',
-      summary: 'no ready endpoint of the kubernetes Service in namespace default',
-      problems: [problem({ severity: 'warning', path: API_CIDRS_PATH, message: 'the EndpointSlices of service default/kubernetes list no ready address, so kubernetes_api.cidrs cannot be checked' })],
-    };
-  }
   const cidrs = np.kubernetes_api.cidrs.map((c) => parseCidr(c)).flatMap((p) => (p.ok ? [p.cidr] : []));
-  // The Service only sharpens the message (a ClusterIP that is allowed but not enough); it is not worth a permission.
+  // The Service sharpens the message (a ClusterIP that is allowed but not enough) and, without endpoints, is all
+  // there is to check; it is not worth a permission.
   const service = await client.get(RESOURCES.services, 'kubernetes', 'default').catch((err: unknown) => {
     if (err instanceof ClusterError && err.fault === 'forbidden') return null;
     throw err;
   });
-  const clusterIps = ((service?.spec as { clusterIPs?: string[]; clusterIP?: string } | undefined)?.clusterIPs ?? []).filter((ip) => ip && ip !== 'None');
+  const spec = service?.spec as { clusterIPs?: string[]; clusterIP?: string } | undefined;
+  const clusterIps = (spec?.clusterIPs ?? (spec?.clusterIP ? [spec.clusterIP] : [])).filter((ip) => ip && ip !== 'None');
   const covered = (ip: string) => {
     const host = parseCidr(hostCidr(ip));
     return host.ok && cidrs.some((c) => cidrContains(c, host.cidr));
   };
+  if (addresses.length === 0) {
+    const listed = np.kubernetes_api.cidrs.length ? `[${np.kubernetes_api.cidrs.join(', ')}]` : 'empty';
+    const outside = clusterIps.filter((ip) => !covered(ip));
+    return {
+      id,
+      status: outside.length ? 'fail' : 'warn',
+      summary: outside.length ? `kubernetes_api does not cover the kubernetes Service ClusterIP ${outside.join(', ')} (no ready endpoint to check)` : 'no ready endpoint of the kubernetes Service in namespace default',
+      problems: [
+        ...outside.map((ip) =>
+          problem({ path: API_CIDRS_PATH, message: `the kubernetes Service ClusterIP ${ip} is not inside kubernetes_api.cidrs (${listed}): platform pods cannot reach the API server through it once default-deny applies; add ${hostCidr(ip)}` }),
+        ),
+        problem({ severity: 'warning', path: API_CIDRS_PATH, message: 'the EndpointSlices of service default/kubernetes list no ready address, so the endpoints behind the ClusterIP cannot be checked' }),
+      ],
+    };
+  }
   const problems: Problem[] = [];
   const uncovered = addresses.filter((a) => !covered(a));
   if (uncovered.length > 0) {

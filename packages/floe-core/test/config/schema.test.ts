@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FILE, issueAt, issuesOf, onlyIssue, parse, yaml } from '../helpers.js';
+import { ManifestError } from '../../src/errors.js';
+import { parseManifest } from '../../src/config/load.js';
 
 /** One jobs_egress_allow rule; its first field is on line 4, every field starts at column 9. */
 const jobsRule = (...fields: string[]) =>
@@ -42,6 +44,36 @@ describe('unknown keys', () => {
     const m = parse(yaml('name: acme', 'version: "2.3"', 'orchestrator: {kind: dagster}'));
     expect(m.name).toBe('acme');
     expect(m.namespaces.platform).toBe('floe-platform');
+  });
+
+  it.each([
+    ['domain', 'domains'],
+    ['namespace', 'namespaces'],
+    ['securty', 'security'],
+    ['Domains', 'domains'],
+  ])('rejects the top-level key %s, a typo of %s that would silently drop its section', (typo, meant) => {
+    const issue = onlyIssue(yaml('name: acme', `${typo}: []`));
+    expect(issue).toMatchObject({ line: 2, col: 1, path: typo, code: 'manifest.unknown_key' });
+    expect(issue.message).toContain(`did you mean ${meant}?`);
+  });
+
+  it('rejects a key of the security section written at the top level, naming where it belongs', () => {
+    const issue = onlyIssue(yaml('network_policies: {}'));
+    expect(issue).toMatchObject({ line: 1, col: 1, path: 'network_policies' });
+    expect(issue.message).toContain('did you mean security.network_policies?');
+    expect(onlyIssue(yaml('pod_securty: {}')).message).toContain('did you mean security.pod_security?');
+  });
+
+  it('keeps accepting a top-level key that is no typo of a key floe network reads (compute:)', () => {
+    expect(parse(yaml('compute: {kind: k8s}', 'domains: [{name: sales}]')).domains).toHaveLength(1);
+  });
+
+  it('refuses every unknown top-level key in strict mode (the option, or floe.dev/strict: true in the manifest)', () => {
+    expect(() => parseManifest(yaml('compute: {}'), FILE, { strict: true })).toThrow(ManifestError);
+    const issue = onlyIssue(yaml('floe.dev/strict: true', 'compute: {}'));
+    expect(issue).toMatchObject({ line: 2, col: 1, path: 'compute', code: 'manifest.unknown_key' });
+    expect(issue.message).toMatch(/strict mode/);
+    expect(parse(yaml('floe.dev/strict: false', 'compute: {}')).name).toBe('floe');
   });
 });
 
@@ -510,6 +542,12 @@ describe('version', () => {
     const issue = onlyIssue(podSecurity(`version: "${v}"`));
     expect(issue).toMatchObject({ line: 3, col: 14, path: `${PS}.version` });
     expect(issue.message).toMatch(/must be "latest" or a Kubernetes minor version/);
+  });
+
+  it.each([['1.30', 'v1.30'], ['1.9', 'v1.9']])('hints how to write the version %s that YAML reads as a number', (written, hint) => {
+    const issue = onlyIssue(podSecurity(`version: ${written}`));
+    expect(issue.path).toBe(`${PS}.version`);
+    expect(issue.message).toBe(`must be a string: YAML reads ${written} as a number; write "${hint}" (quoted, with the v) (got ${Number(written)})`);
   });
 
   it.each(['latest', 'v1.35', 'v1.9'])('accepts the version %j', (v) => {

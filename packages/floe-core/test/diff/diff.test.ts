@@ -64,7 +64,7 @@ describe('diffIntent: changed', () => {
       ((o.spec.egress as { ports: { port: number }[] }[])[0]?.ports[0] as { port: number }).port = 8182;
     });
     const { report } = diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny(), live));
-    expect(report.changed).toEqual([{ kind: 'NetworkPolicy', namespace: NS, name: 'floe-allow-egress', differences: [{ path: 'spec.egress[0].ports[0].port', expected: 8181, live: 8182 }] }]);
+    expect(report.changed).toEqual([{ kind: 'NetworkPolicy', namespace: NS, name: 'floe-allow-egress', differences: [{ path: 'spec.egress[0].ports[0].port', expected: 8181, live: 8182 }], widensAccess: true }]);
   });
 
   it('reports an added rule with its value', () => {
@@ -82,6 +82,25 @@ describe('diffIntent: changed', () => {
     });
     const { report } = diffIntent(intentOf(...all()), liveOf(namespace(), live, allowEgress()));
     expect(report.changed[0]?.differences).toEqual([{ path: 'spec.policyTypes[1]', expected: 'Egress' }]);
+  });
+
+  it('marks a tampered floe policy that admits more than the intent as widening access, like an extra policy', () => {
+    const opened = edit(defaultDeny(), (o) => {
+      o.spec.ingress = [{}];
+    });
+    const one = diffIntent(intentOf(...all()), liveOf(namespace(), opened, allowEgress())).report;
+    expect(one.changed).toEqual([expect.objectContaining({ name: 'floe-default-deny', widensAccess: true })]);
+    const noEgress = edit(defaultDeny(), (o) => {
+      o.spec.policyTypes = ['Ingress'];
+    });
+    expect(diffIntent(intentOf(...all()), liveOf(namespace(), noEgress, allowEgress())).report.changed[0]?.widensAccess).toBe(true);
+  });
+
+  it('does not mark a changed policy that admits less than the intent as widening access', () => {
+    const fewer = edit(allowEgress(), (o) => {
+      (o.spec.egress as unknown[]).pop();
+    });
+    expect(diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny(), fewer)).report.changed).toEqual([expect.objectContaining({ name: 'floe-allow-egress', widensAccess: false })]);
   });
 
   it("reports a floe label removed from a policy, and not someone else's", () => {

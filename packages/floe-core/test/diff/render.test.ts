@@ -24,7 +24,7 @@ describe('renderDiffText', () => {
     expect(text).toContain(`--- live/NetworkPolicy/${NS}/allow-all\n+++ intent/NetworkPolicy/${NS}/allow-all\n@@ -1,`);
     expect(text).toContain(`note: extra NetworkPolicy ${NS}/allow-all (not floe's) allows traffic: policies only add allowances, so it widens access\n`);
     expect(text).toContain(`changed: NetworkPolicy/${NS}/floe-allow-egress spec.egress[0].ports[0].port: live 8182, intent 8181\n`);
-    expect(text.endsWith('3 objects differ: 1 missing, 1 changed, 1 extra (widens access)\n')).toBe(true);
+    expect(text.endsWith('3 objects differ: 1 missing, 1 changed (widens access), 1 extra (widens access)\n')).toBe(true);
   });
 
   it('prints only the summary when nothing differs', () => {
@@ -77,11 +77,30 @@ describe('changedLines', () => {
   });
 });
 
+describe('changed: lines', () => {
+  it('never cut a JSON value in the middle: a long value is named by its shape and points at the diff', () => {
+    const values = Array.from({ length: 12 }, (_, i) => `finance-data-${i}`);
+    const live = { ...allowEgress(), spec: { ...(allowEgress().spec as object), podSelector: { matchExpressions: [{ key: 'team', operator: 'In', values }] } } } as KubeObject;
+    const text = renderDiffText(diffIntent(intentOf(...all()), liveOf(namespace(), defaultDeny(), live)), { color: false });
+    const line = text.split('\n').find((l) => l.startsWith('changed: ') && l.includes('spec.podSelector'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain('…');
+    expect(line).toMatch(/live \{1 field: matchExpressions; in the diff above\}|live \[1 item; in the diff above\]/);
+  });
+});
+
 describe('summaryLine', () => {
   it('says how many of the extra policies widen access when not all do', () => {
     const deny = { ...defaultDeny(), metadata: { name: 'team-deny', namespace: NS } };
     const result = diffIntent(intentOf(...all()), liveOf(...all(), deny, allowAll()));
     expect(summaryLine(result.report)).toBe('2 objects differ: 0 missing, 0 changed, 2 extra (1 widen access)');
+  });
+
+  it('says a changed floe policy widens access, with a note naming it, as for an extra policy', () => {
+    const opened = { ...defaultDeny(), spec: { ...(defaultDeny().spec as object), ingress: [{}] } } as KubeObject;
+    const result = diffIntent(intentOf(...all()), liveOf(namespace(), opened, allowEgress()));
+    expect(summaryLine(result.report)).toBe('1 object differs: 0 missing, 1 changed (widens access), 0 extra');
+    expect(renderDiffText(result, { color: false })).toContain(`note: changed NetworkPolicy ${NS}/floe-default-deny admits more than the intent: it widens access\n`);
   });
 
   it('uses the singular for one object', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIntents, externalHttpsBlocks, jobRunIntent } from '../../src/intent/build.js';
 import type { NetworkIntent } from '../../src/intent/types.js';
-import { fixture, parse, yaml } from '../helpers.js';
+import { fixture, issueAt, parse, yaml } from '../helpers.js';
 
 const DEFAULTS = parse('');
 const TWO_DOMAINS = parse(fixture('two-domains.yaml'));
@@ -173,6 +173,17 @@ describe('buildIntents options', () => {
     expect(fromController.map((i) => [i.from.podLabels, i.to, i.ports])).toEqual([
       [{ app: 'nginx' }, { kind: 'pods', namespace: 'floe-sales-domain', podLabels: { app: 'api' }, group: 'api' }, [{ protocol: 'TCP', port: 8080 }]],
     ]);
+  });
+
+  it('lets a domain endpoint name its domains: the ingress controller reaches it only there (every domain when domains is omitted)', () => {
+    const m = parse(yaml('domains: [{name: sales}, {name: marketing}]', 'security:', '  network_policies:', '    ingress_controller:', '      platform_services: []', '      domain_endpoints:', '        - {name: sales-api, pod_labels: {app: sales-api}, ports: [8443], domains: [sales]}', '        - {name: web, pod_labels: {app: web}, ports: [80]}'));
+    const targets = buildIntents(m).intents.filter((i) => i.from.namespace === 'ingress-nginx' && i.to.kind === 'pods' && i.to.namespace.endsWith('-domain')).map((i) => i.id).sort();
+    expect(targets).toEqual(['ingress-nginx->floe-marketing-domain/web', 'ingress-nginx->floe-sales-domain/sales-api', 'ingress-nginx->floe-sales-domain/web']);
+  });
+
+  it('refuses a domain endpoint naming a domain the manifest does not declare, with did you mean', () => {
+    const issue = issueAt(yaml('domains: [{name: sales}]', 'security:', '  network_policies:', '    ingress_controller:', '      domain_endpoints:', '        - {name: api, pod_labels: {app: api}, ports: [80], domains: [sale]}'), 'security.network_policies.ingress_controller.domain_endpoints[0].domains[0]');
+    expect(issue.message).toBe('sale is not a domain of this manifest (did you mean sales? domains: sales)');
   });
 
   it('describes one job run\'s pods talking to each other on every port, by their shared label value', () => {

@@ -87,3 +87,35 @@ describe('audit findings', () => {
     });
   });
 });
+
+describe('hostNetwork pods and system namespaces', () => {
+  const flannel = { ...pod('kube-system/kube-flannel-ds-x', { app: 'flannel' }), endpoint: 'kube-system/kube-flannel-ds[DaemonSet]', hostNetwork: true };
+  const coredns = { ...pod('kube-system/coredns-x', { 'k8s-app': 'kube-dns' }), endpoint: 'kube-system/coredns[Deployment]' };
+
+  it('never advises a default-deny NetworkPolicy for a hostNetwork DaemonSet: NetworkPolicy does not isolate it', () => {
+    const f = auditFindings(new PolicyEngine(model({ pods: [flannel] })));
+    expect(f.filter((x) => x.endpoints?.includes(flannel.endpoint))).toEqual([]);
+    expect(f.map((x) => x.remedy).join('\n')).not.toContain('add a default-deny NetworkPolicy to kube-system');
+  });
+
+  it('gives findings on a system namespace advice that is safe there, not a default deny for kube-system', () => {
+    const f = auditFindings(new PolicyEngine(model({ pods: [coredns, flannel] }))).filter((x) => x.id.startsWith('namespace-without-default-deny'));
+    expect(f.length).toBe(2);
+    for (const x of f) {
+      expect(x.endpoints).toEqual([coredns.endpoint]);
+      expect(x.remedy).not.toContain('add a default-deny NetworkPolicy to kube-system');
+      expect(x.remedy).toMatch(/kube-system is a system namespace/);
+    }
+  });
+
+  it('does not count a hostNetwork pod as isolated by a policy of its namespace, nor as a pod a podSelector admits', () => {
+    const fromFlannel = np('kube-system/from-flannel', { podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'flannel' } } }] }] });
+    const m = model({ pods: [flannel, coredns], policies: [np('kube-system/deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), fromFlannel] });
+    const engine = new PolicyEngine(m);
+    expect(engine.isolating(flannel, 'egress')).toEqual([]);
+    const v = engine.evaluate({ kind: 'pod', pod: flannel }, { kind: 'pod', pod: coredns });
+    expect(v.egress.isolated).toBe(false);
+    expect(v.ingress.allowed).toBe(false);
+    expect(v.ingress.closest?.reasons.join(' ')).toContain('kube-system/kube-flannel-ds[DaemonSet] uses hostNetwork: its traffic has the node\'s address, which no podSelector matches');
+  });
+});

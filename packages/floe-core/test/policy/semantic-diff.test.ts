@@ -33,7 +33,25 @@ describe('semantic diff: what the live policies allow against what the intent al
   });
 
   it('finds no difference when the live policies are the intent, and ignores policies of unmanaged namespaces', () => {
-    expect(semanticDiff([...pods, live(denyIngress), live(allowApi)], [denyIngress, allowApi], ['a'])).toEqual({ widened: [], narrowed: [] });
+    expect(semanticDiff([...pods, live(denyIngress), live(allowApi)], [denyIngress, allowApi], ['a'])).toEqual({ widened: [], narrowed: [], basis: 'pods' });
+  });
+
+  it('compares with the real pods when there are pods (basis pods)', () => {
+    expect(semanticDiff([...pods, live(denyIngress), live(allowApi)], [denyIngress, allowApi], ['a']).basis).toBe('pods');
+  });
+
+  it('with no pods in the managed namespaces, compares the policies\' own rules by namespace and selector', () => {
+    const nsObj = (name: string) => ({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } }, source: 'cluster' });
+    const fromIngress = (ports: number[]) =>
+      policy('floe-allow-ingress-web', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }], ports: ports.map((port) => ({ port })) }],
+      });
+    const d = semanticDiff([nsObj('a'), nsObj('ingress-nginx'), live(denyIngress), live(fromIngress([80, 8443]))], [denyIngress, fromIngress([80])], ['a']);
+    expect(d.basis).toBe('selectors');
+    expect(d.narrowed).toEqual([]);
+    expect(d.widened).toEqual([{ from: 'ingress-nginx/{app.kubernetes.io/name=ingress-nginx}[Selector]', to: 'a/{app=web}[Selector]', connections: [{ protocol: 'TCP', port: 8443 }] }]);
   });
 
   it('subtracts port ranges', () => {

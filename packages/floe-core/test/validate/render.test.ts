@@ -43,7 +43,7 @@ describe('validate output', () => {
       '  SKIP  cni                    not run: pass --server to check against a cluster',
       '  SKIP  kubernetes-api-egress  not run: pass --server to check against a cluster',
       '  PASS  intent-proof           intent-proof ok',
-      'FAILED: schema, current (2 of 5 checks run; 2 passed, 1 warned, 3 skipped)',
+      'FAILED: schema, current (5 checks run: 2 failed, 2 passed, 1 warned; 3 skipped)',
       '',
     ]);
   });

@@ -126,7 +126,9 @@ describe('the cni check', () => {
     expect(await checkCni(cluster, async () => ({ verdict: 'enforced', summary: 'calico v3.29.1' }))).toMatchObject({ status: 'pass', summary: 'NetworkPolicies are enforced: calico v3.29.1' });
     const inert = await checkCni(cluster, async () => ({ verdict: 'not-enforced', summary: 'flannel only' }));
     expect(inert.status).toBe('fail');
-    expect(inert.problems[0]?.message).toBe('the network plugin does not enforce NetworkPolicy, so every policy in the directory would be inert: flannel only');
+    expect(inert.summary).toBe('NetworkPolicies are NOT enforced: every policy would be inert');
+    // The problem adds what the summary does not say, instead of repeating it.
+    expect(inert.problems[0]?.message).toBe('flannel only (details: floe network check-cni)');
     expect((await checkCni(cluster, async () => ({ verdict: 'unknown', summary: 'no known plugin' }))).status).toBe('warn');
     expect((await checkCni(cluster, undefined)).status).toBe('skip');
   });
@@ -161,13 +163,24 @@ describe('the kubernetes-api-egress check', () => {
     ]);
   });
 
-  it('fails with empty cidrs, ignores endpoints that are not ready, and warns when there is no endpoint at all', async () => {
+  it('without an EndpointSlice, fails when the kubernetes Service ClusterIP lies outside kubernetes_api.cidrs', async () => {
+    const cluster = new FakeCluster();
+    cluster.slices = [];
+    cluster.clusterIps = ['10.0.0.1'];
+    const result = await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [10.96.0.1/32] }'));
+    expect(result.status).toBe('fail');
+    expect(result.problems.map((p) => p.message)).toContain('the kubernetes Service ClusterIP 10.0.0.1 is not inside kubernetes_api.cidrs ([10.96.0.1/32]): platform pods cannot reach the API server through it once default-deny applies; add 10.0.0.1/32');
+    cluster.clusterIps = ['10.96.0.1'];
+    expect((await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [10.96.0.1/32] }'))).status).toBe('warn');
+  });
+
+  it('fails with empty cidrs, ignores endpoints that are not ready, and warns when there is no endpoint at all (the ClusterIP covered)', async () => {
     const cluster = new FakeCluster();
     cluster.slices = [slice(['172.18.0.2']), slice(['172.18.0.9'], 6443, false)];
     const empty = await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [] }'));
     expect(empty.problems.map((p) => p.message)).toEqual([expect.stringContaining('endpoint 172.18.0.2 (EndpointSlice of default/kubernetes) is not inside kubernetes_api.cidrs (empty)')]);
     cluster.slices = [];
-    expect((await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [] }'))).status).toBe('warn');
+    expect((await checkKubernetesApiEgress(cluster, manifest('{ cidrs: [10.96.0.1/32] }'))).status).toBe('warn');
     expect((await checkKubernetesApiEgress(cluster, parseManifest('security: { network_policies: { enabled: false } }\n', 'm.yaml'))).status).toBe('skip');
   });
 });
