@@ -111,7 +111,8 @@ export type Container = {
 /** A volume: its name and one source (floe writes emptyDir). */
 export type Volume = {
   name: string;
-  emptyDir?: { medium?: string; sizeLimit?: string };
+  /** sizeLimit is a quantity: 64Mi, or a plain number of bytes. */
+  emptyDir?: { medium?: string; sizeLimit?: string | number };
   [source: string]: unknown;
 };
 

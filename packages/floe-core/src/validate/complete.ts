@@ -7,6 +7,7 @@ import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
 import type { NetworkPolicySpec } from '../k8s/networking.js';
 import { ruleAdmitsPod, ruleAdmitsPort } from '../policy/admit.js';
 import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
+import { compileSelector } from '../policy/selector.js';
 import { isRecord } from '../util/shape.js';
 import { formatPath } from './source.js';
 import { problem, statusOf, type CheckResult, type Problem } from './types.js';
@@ -34,16 +35,23 @@ function allowsDns(policies: readonly CompiledPolicy[], dns: { namespace: string
 /** The namespace an object names; '' when it names none (no managed namespace is ''). */
 const namespaceOf = (obj: LoadedObject): string => (typeof obj.value.metadata?.namespace === 'string' ? obj.value.metadata.namespace : '');
 
-/** The engine's reading of a NetworkPolicy that passed the schema check; null when the engine refuses it too (it then does not count). */
-function compiled(obj: LoadedObject): CompiledPolicy | null {
+/**
+ * The engine's reading of a NetworkPolicy that passed the schema check, for the policies that can
+ * count here: only one that selects every pod of its namespace can be its default-deny or its DNS
+ * allowance, so selection is asked first and other policies are not compiled ('partial'). `refused`
+ * when the engine refuses it too: it then does not count, like one that breaks the schema.
+ */
+function compiled(obj: LoadedObject): CompiledPolicy | 'partial' | 'refused' {
   const metadata = obj.value.metadata;
   const spec = obj.value.spec;
-  if (!isRecord(spec) || typeof metadata?.name !== 'string' || typeof metadata.namespace !== 'string') return null;
+  if (!isRecord(spec) || typeof metadata?.name !== 'string' || typeof metadata.namespace !== 'string') return 'refused';
+  // The schema check passed, and the engine checks the shape of every field it reads again.
+  const policy = { namespace: metadata.namespace, name: metadata.name, spec: spec as NetworkPolicySpec };
   try {
-    // The schema check passed, and compilePolicy checks the shape of every field it reads again.
-    return compilePolicy({ namespace: metadata.namespace, name: metadata.name, spec: spec as NetworkPolicySpec });
+    if (!compileSelector(policy.spec.podSelector, `NetworkPolicy ${metadata.namespace}/${metadata.name} podSelector`).empty) return 'partial';
+    return compilePolicy(policy);
   } catch (err) {
-    if (err instanceof InputError) return null;
+    if (err instanceof InputError) return 'refused';
     throw err;
   }
 }
@@ -150,9 +158,9 @@ export function checkComplete(manifest: FloeManifest, objects: readonly LoadedOb
     if (obj.kind === 'Namespace' && obj.valid && typeof obj.value.metadata?.name === 'string') namespaceObjects.set(obj.value.metadata.name, obj);
     if (obj.kind !== 'NetworkPolicy') continue;
     const key = namespaceOf(obj);
-    const policy = obj.valid ? compiled(obj) : null;
-    if (policy) policiesIn.set(key, [...(policiesIn.get(key) ?? []), policy]);
-    else brokenIn.set(key, [...(brokenIn.get(key) ?? []), obj.file]);
+    const policy = obj.valid ? compiled(obj) : 'refused';
+    if (policy === 'refused') brokenIn.set(key, [...(brokenIn.get(key) ?? []), obj.file]);
+    else if (policy !== 'partial') policiesIn.set(key, [...(policiesIn.get(key) ?? []), policy]);
   }
   for (const ns of namespaces) {
     const policies = policiesIn.get(ns.name) ?? [];

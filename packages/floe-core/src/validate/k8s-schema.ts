@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SELECTOR_OPERATORS } from '../k8s/meta.js';
-import { POLICY_TYPES, PROTOCOLS } from '../k8s/networking.js';
+import { POLICY_TYPES, PROTOCOLS, type NetworkPolicy } from '../k8s/networking.js';
+import type { PodTemplate } from '../k8s/core.js';
 import { cidrContains, embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { ANNOTATIONS_MAX_BYTES, dns1123Label, dns1123Subdomain, labelValue, portName, portNumber, qualifiedName } from './k8s-names.js';
 import type { PathSegment } from './source.js';
@@ -77,16 +78,18 @@ const clusterScoped = z.unknown().optional().superRefine((v, ctx) => {
   if (v !== undefined && v !== null && v !== '') add(ctx, [], 'Forbidden: not allowed on this type (a Namespace is cluster-scoped)');
 });
 
+function metadata(nameCheck: (v: string) => string[], namespaced: true): ReturnType<typeof namespacedMetadata>;
+function metadata(nameCheck: (v: string) => string[], namespaced: false): ReturnType<typeof clusterMetadata>;
 function metadata(nameCheck: (v: string) => string[], namespaced: boolean) {
-  return fields(
-    {
-      name: checkedString(nameCheck),
-      namespace: namespaced ? checkedString(dns1123Label) : clusterScoped,
-      labels: labels.nullish(),
-      annotations: annotations.nullish(),
-    },
-    true,
-  );
+  return namespaced ? namespacedMetadata(nameCheck) : clusterMetadata(nameCheck);
+}
+
+function namespacedMetadata(nameCheck: (v: string) => string[]) {
+  return fields({ name: checkedString(nameCheck), namespace: checkedString(dns1123Label), labels: labels.nullish(), annotations: annotations.nullish() }, true);
+}
+
+function clusterMetadata(nameCheck: (v: string) => string[]) {
+  return fields({ name: checkedString(nameCheck), namespace: clusterScoped, labels: labels.nullish(), annotations: annotations.nullish() }, true);
 }
 
 // --- NetworkPolicy (networking.k8s.io/v1) ---
@@ -375,3 +378,12 @@ export function schemaIssues(kind: FloeKind, value: unknown): SchemaIssue[] {
   }
   return issues;
 }
+
+/** null is absent to the API: the schemas accept it where the k8s/ types leave the field out. */
+type Absent<T> = T extends null ? undefined : T extends readonly (infer U)[] ? Absent<U>[] : T extends object ? { [K in keyof T]: Absent<T[K]> } : T;
+/**
+ * The schemas and the k8s/ types describe the same objects: an object the schema of a kind accepts
+ * is an object of that kind's type. Checked when this module compiles, so the two cannot drift.
+ */
+const conforming = (np: Absent<z.output<typeof NetworkPolicySchema>>, pt: Absent<z.output<typeof PodTemplateSchema>>): [NetworkPolicy, PodTemplate] => [np, pt];
+void conforming;
