@@ -147,7 +147,7 @@ describe('floe installed with npm', () => {
       const cwd = await tempDir('floe-empty-');
       const r = await run(install.floe, ['network', 'generate', '--dry-run'], cwd);
       expect(r.code, `${install.layout}: ${r.stderr}`).toBe(0);
-      expect(r.stdout, install.layout).toMatch(/^would write 14 files to target\/network\/ for 2 namespaces \(dry run: nothing written\)/);
+      expect(r.stdout, install.layout).toMatch(/^would write 15 files to target\/network\/ for 2 namespaces \(dry run: nothing written\)/);
       expect(await readdir(cwd), install.layout).toEqual([]);
     }
   });
