@@ -43,6 +43,37 @@ metadata:
   labels: {app.kubernetes.io/name: polaris, app.kubernetes.io/component: polaris}
 `;
 
+/** `kubectl get pods,replicasets,deployments,daemonsets -n kube-system -o json` of a two-node kubeadm control plane. */
+function kubeadmDump(): string {
+  const mirror = (component: string, node: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${component}-${node}`,
+      namespace: 'kube-system',
+      labels: { component, tier: 'control-plane' },
+      annotations: { 'kubernetes.io/config.mirror': `${component}${node}`, 'kubernetes.io/config.source': 'file' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: `uid-${node}`, controller: true }],
+    },
+    spec: { nodeName: node, hostNetwork: true, containers: [{ name: component, image: `registry.k8s.io/${component}:v1.35.4` }] },
+    status: { phase: 'Running', podIP: node === 'cp-1' ? '192.168.0.11' : '192.168.0.12' },
+  });
+  const owned = (name: string, labels: Record<string, string>, kind: string, owner: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kube-system', labels, ownerReferences: [{ apiVersion: 'apps/v1', kind, name: owner, uid: `uid-${owner}`, controller: true }] },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+  });
+  const items = [
+    ...['cp-1', 'cp-2'].flatMap((node) => ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => mirror(c, node))),
+    owned('coredns-668d6bf9bc-5xk2p', { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc'),
+    owned('coredns-668d6bf9bc-q8wzt', { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc'),
+    owned('kube-proxy-7tqzl', { 'k8s-app': 'kube-proxy' }, 'DaemonSet', 'kube-proxy'),
+    owned('kube-proxy-b2m4x', { 'k8s-app': 'kube-proxy' }, 'DaemonSet', 'kube-proxy'),
+  ];
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+}
+
 let open: string;
 let generated: string;
 beforeAll(async () => {
@@ -124,6 +155,26 @@ describe('floe network audit', () => {
     const svg = await floe(['network', 'audit', '--from-dir', generated, '--connectivity', '-o', 'svg']);
     expect(svg.code, svg.stderr).toBe(0);
     expect(svg.stdout).toMatch(/<svg[^>]*>[\s\S]*>floe&#45;jobs<[\s\S]*>floe&#45;platform<[\s\S]*<\/svg>/);
+  });
+
+  it('names every static pod of a kubeadm-style dump its own [Pod] workload, never the Node', async () => {
+    const dir = await tempDir('floe-audit-kubeadm-');
+    await writeFile(join(dir, 'kube-system.json'), kubeadmDump());
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--connectivity', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    expect([...new Set(rows.flatMap((x) => [x.from, x.to]).filter((e) => !e.endsWith('[External]')))].sort()).toEqual([
+      'kube-system/coredns[Deployment]',
+      'kube-system/etcd-cp-1[Pod]',
+      'kube-system/etcd-cp-2[Pod]',
+      'kube-system/kube-apiserver-cp-1[Pod]',
+      'kube-system/kube-apiserver-cp-2[Pod]',
+      'kube-system/kube-controller-manager-cp-1[Pod]',
+      'kube-system/kube-controller-manager-cp-2[Pod]',
+      'kube-system/kube-proxy[DaemonSet]',
+      'kube-system/kube-scheduler-cp-1[Pod]',
+      'kube-system/kube-scheduler-cp-2[Pod]',
+    ]);
   });
 
   it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {
