@@ -186,9 +186,21 @@ describe('floe network audit', () => {
     const r = await floe(['network', 'audit', '--from-dir', dir, '--manifest', join(REPO, 'examples/manifest.yaml'), '-o', 'json']);
     expect(r.code).toBe(1);
     const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
-    expect(findings).toEqual([
+    expect(findings.filter((f) => String(f.id).startsWith('pss-'))).toEqual([
       expect.objectContaining({ id: 'pss-level-weaker-than-configured', severity: 'error', namespace: 'floe-jobs', label: 'pod-security.kubernetes.io/enforce', expected: 'restricted', actual: 'baseline' }),
     ]);
+  });
+
+  it('flags a namespace with no pods and no default deny, and not one with a default deny', async () => {
+    const dir = await tempDir('floe-audit-empty-');
+    await writeFile(
+      join(dir, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: guarded}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: guarded}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n',
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'json', '--fail-on', 'warning']);
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as { findings: { id: string; object: string }[] };
+    expect(findings.map((f) => `${f.id} ${f.object}`)).toEqual(['namespace-without-default-deny-egress Namespace empty', 'namespace-without-default-deny-ingress Namespace empty']);
   });
 
   it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {

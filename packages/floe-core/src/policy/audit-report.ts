@@ -8,13 +8,13 @@ import { connectionsText } from './ports.js';
 /** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
 export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
   'namespace-without-default-deny-ingress': {
-    title: 'Pods not isolated for ingress',
-    help: 'Some pod of the namespace is selected by no NetworkPolicy with Ingress in policyTypes, so any pod and address can connect to it. Decided by selection, not by policy names. Add a default deny: podSelector {} with policyTypes [Ingress].',
+    title: 'Namespace without default deny for ingress',
+    help: 'No NetworkPolicy of the namespace selects every pod (podSelector {}) with Ingress in policyTypes, so a pod no narrower policy selects (today, or created later: an empty namespace is judged too) accepts connections from any pod and address. Decided by the policies\' selectors, not by their names; the finding lists the endpoints open today. Add a default deny: podSelector {} with policyTypes [Ingress].',
     severity: 'warning',
   },
   'namespace-without-default-deny-egress': {
-    title: 'Pods not isolated for egress',
-    help: 'Some pod of the namespace is selected by no NetworkPolicy with Egress in policyTypes, so it can connect anywhere. Add a default deny: podSelector {} with policyTypes [Egress], then allow DNS and what is needed.',
+    title: 'Namespace without default deny for egress',
+    help: 'No NetworkPolicy of the namespace selects every pod (podSelector {}) with Egress in policyTypes, so a pod no narrower policy selects (today, or created later: an empty namespace is judged too) can connect anywhere. Add a default deny: podSelector {} with policyTypes [Egress], then allow DNS and what is needed.',
     severity: 'warning',
   },
   'dns-egress-blocked': {
