@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifLog } from '../../packages/floe-core/test/policy/sarif-shape.ts';
-import { REPO, floe, tempDir } from './run.ts';
+import { FLOE_BIN, REPO, floe, tempDir } from './run.ts';
 
 const ALLOW_ALL = `apiVersion: v1
 kind: Pod
@@ -73,6 +74,16 @@ function kubeadmDump(): string {
   ];
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
+
+/** Three namespaces of open pods (`shop` also has a policy): tens of thousands of pairs, megabytes of JSON. */
+function crowd(): string {
+  const pods = ['shop', 'blog', 'ops'].flatMap((ns) => Array.from({ length: 60 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: ns, labels: { app: i % 2 ? 'web' : 'db' } } })));
+  const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] } };
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...pods, policy] });
+}
+
+/** The audit event's counts, from the JSON log lines on stderr. */
+const auditCounts = (stderr: string) => (stderr.split('\n').filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l) as { audit: { counts: Record<string, number> } })[0]?.audit.counts);
 
 let open: string;
 let generated: string;
@@ -175,6 +186,36 @@ describe('floe network audit', () => {
       'kube-system/kube-scheduler-cp-1[Pod]',
       'kube-system/kube-scheduler-cp-2[Pod]',
     ]);
+  });
+
+  it('writes the connectivity at the reader\'s pace: a reader that stops for a while still gets every row, as valid JSON', async () => {
+    const dir = await tempDir('floe-audit-crowd-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = spawn(process.execPath, [FLOE_BIN, '--log-level', 'silent', 'network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const parts: Buffer[] = [];
+      child.stdout.pause();
+      // The pipe fills (64 KiB) long before the output ends: floe must wait, not buffer it all or drop it.
+      setTimeout(() => child.stdout.on('data', (b: Buffer) => parts.push(b)).resume(), 1500);
+      child.once('close', (c) => done({ code: c, stdout: Buffer.concat(parts).toString('utf8') }));
+    });
+    expect(code).toBe(0);
+    expect(stdout.length).toBeGreaterThan(1 << 20);
+    const rows = (JSON.parse(stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    // 180 pods: all pairs but the 150 pods other than shop's web pods toward shop's 30 db pods; plus 0.0.0.0/0 and ::/0 both ways (not into shop's db pods).
+    expect(rows).toHaveLength(180 * 180 - 150 * 30 + 180 * 2 + 150 * 2);
+  });
+
+  it('computes only the pairs that touch --namespace (fewer class pairs), the same rows as filtering the whole output', async () => {
+    const dir = await tempDir('floe-audit-scope-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const all = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json']);
+    const shop = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json', '-n', 'shop']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(shop.code, shop.stderr).toBe(0);
+    const rows = (r: { stdout: string }) => (JSON.parse(r.stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    expect(rows(shop)).toEqual(rows(all).filter((r) => r.from.startsWith('shop/') || r.to.startsWith('shop/')));
+    expect(auditCounts(shop.stderr)?.classPairs).toBeLessThan(auditCounts(all.stderr)?.classPairs ?? 0);
   });
 
   it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {

@@ -5,13 +5,30 @@ import { EnvironmentError, FindingError, InputError } from '@floe/core/errors';
 import { managedNamespaces } from '@floe/core/intent';
 import { podSecurityFor } from '@floe/core/network';
 import type { SourcedObject } from '@floe/core/k8s';
-import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, summarisePolicies, type Inventory, type PolicyFinding } from '@floe/core/policy';
+import {
+  AUDIT_RULES,
+  PolicyEngine,
+  auditFindings,
+  auditJson,
+  auditMarkdown,
+  auditSarif,
+  auditText,
+  connectivityDot,
+  connectivityDotChunks,
+  connectivityJsonChunks,
+  connectivityMermaidChunks,
+  connectivityTextChunks,
+  summarisePolicies,
+  type Inventory,
+  type PolicyFinding,
+} from '@floe/core/policy';
 import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
+import { writeChunks } from '../write-out.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -86,7 +103,7 @@ async function pssServerCheck(client: ClusterClient, namespaces: readonly { name
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
-    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read', collect, [])
+    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated); the whole input is still read, and with --connectivity only the pairs with a workload of these namespaces are computed', collect, [])
     .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
@@ -111,7 +128,8 @@ MODE-version labels) is reported per failed check with "check", "level", "versio
 Isolation is decided by selection (which policies select each pod), never by
 policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
-{"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]}.
+{"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
+one connection per line, written as it is computed (any size, valid JSON).
 dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
 
@@ -124,7 +142,7 @@ Examples:
   floe network audit -n floe-jobs -n floe-platform --fail-on warning
   floe network audit --from-dir manifests/ --pss-level baseline        # judge unlabelled namespaces at baseline
   floe network audit --pss-server-check -n floe-jobs                  # and have the API server confirm the verdicts
-  floe network audit --connectivity -o json --context prod
+  floe network audit --connectivity -o json --context prod > connections.json
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
     .action(async (opts: AuditOptions) => {
@@ -145,21 +163,15 @@ Examples:
           const only = new Set(opts.namespace);
           const inScope = (ns: string) => only.size === 0 || only.has(ns);
           if (opts.connectivity) {
-            const c = engine.connectivity();
+            // The scope is computed, not only printed: pairs with no workload of these namespaces are never produced.
+            const c = engine.connectivity({ namespaces: opts.namespace });
             status.done();
-            const keep = (endpoint: string) => !endpoint.endsWith('[External]') && inScope(endpoint.slice(0, endpoint.indexOf('/')));
-            const text =
-              opts.output === 'json'
-                ? `${JSON.stringify(connectivityJson(c, keep), null, 2)}\n`
-                : opts.output === 'dot'
-                  ? connectivityDot(c, keep)
-                  : opts.output === 'svg'
-                    ? await renderSvg(connectivityDot(c, keep))
-                    : opts.output === 'mermaid'
-                      ? connectivityMermaid(c, keep)
-                      : connectivityText(c, keep);
-            process.stdout.write(text);
-            return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
+            if (opts.output === 'svg') await writeChunks([await renderSvg(connectivityDot(c))]);
+            else {
+              const render = { json: connectivityJsonChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'text' | 'dot' | 'mermaid'];
+              await writeChunks(render(c));
+            }
+            return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };
           }
           let configured: ConfiguredPodSecurity[] = [];
           if (opts.manifest) {

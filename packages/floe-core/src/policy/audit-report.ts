@@ -1,9 +1,6 @@
 import { artifactUri, renderSarifLog, type SarifLocation } from '../report/sarif.js';
 import { compareStrings } from '../util/compare.js';
-import type { Connectivity } from './engine.js';
-import { connectivityRows } from './engine.js';
 import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
-import { connectionsText } from './ports.js';
 
 /** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
 export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
@@ -148,47 +145,4 @@ export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (
     partialFingerprints: { floeFinding: `${f.id}/${f.object}/${f.rule ?? ''}` },
   }));
   return renderSarifLog(toolVersion, rules, results);
-}
-
-/** `audit --connectivity --output json`: every allowed connection between workloads and external ranges. */
-export function connectivityJson(c: Connectivity, keep: (endpoint: string) => boolean = () => true) {
-  const connectivity = [];
-  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) connectivity.push(row);
-  return { connectivity };
-}
-
-export function connectivityText(c: Connectivity, keep: (endpoint: string) => boolean = () => true): string {
-  const out: string[] = [];
-  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) out.push(`${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);
-  return out.length ? `${out.join('\n')}\n` : 'no connection is allowed\n';
-}
-
-/** Namespace-level edges: `A -> B` when some endpoint of A may reach some endpoint of B; external ranges collapse to `External`. */
-export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => boolean = () => true): { nodes: string[]; edges: [string, string][] } {
-  const nsOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
-  const edges = new Set<string>();
-  const nodes = new Set<string>();
-  for (const e of c.endpoints) nodes.add(nsOf(e));
-  for (let k = 0; k < c.from.length; k++) {
-    const a = c.endpoints[c.from[k] as number] as string;
-    const b = c.endpoints[c.to[k] as number] as string;
-    if (keep(a) || keep(b)) edges.add(`${nsOf(a)}\u0000${nsOf(b)}`);
-  }
-  return {
-    nodes: [...nodes].sort(compareStrings),
-    edges: [...edges].sort(compareStrings).map((e) => e.split('\u0000') as [string, string]),
-  };
-}
-
-const dotId = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
-
-export function connectivityDot(c: Connectivity, keep?: (endpoint: string) => boolean): string {
-  const g = namespaceGraph(c, keep);
-  return `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n${g.edges.map(([a, b]) => `  ${dotId(a)} -> ${dotId(b)};`).join('\n')}\n}\n`;
-}
-
-export function connectivityMermaid(c: Connectivity, keep?: (endpoint: string) => boolean): string {
-  const g = namespaceGraph(c, keep);
-  const id = new Map(g.nodes.map((x, i) => [x, `n${i}`]));
-  return `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x)}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n${g.edges.map(([a, b]) => `  ${id.get(a)} --> ${id.get(b)}`).join('\n')}\n`;
 }

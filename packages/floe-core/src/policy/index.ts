@@ -7,6 +7,7 @@ export {
   type ClosestRule,
   type Connectivity,
   type ConnectivityRow,
+  type ConnectivityScope,
   connectivityRows,
   type Endpoint,
   endpointName,
@@ -16,6 +17,7 @@ export {
   type PortQuery,
   type RuleVerdict,
   type SideVerdict,
+  type SourceRow,
   type Verdict,
 } from './engine.js';
 export { buildInventory, type Inventory } from './inventory.js';
@@ -31,11 +33,14 @@ export {
   type AuditReport,
   auditSarif,
   auditText,
-  connectivityDot,
-  connectivityJson,
-  connectivityMermaid,
-  connectivityText,
-  namespaceGraph,
 } from './audit-report.js';
+export {
+  connectivityDot,
+  connectivityDotChunks,
+  connectivityJsonChunks,
+  connectivityMermaidChunks,
+  connectivityTextChunks,
+  namespaceGraph,
+} from './connectivity-report.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

@@ -1,7 +1,9 @@
 import { BlockList, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PolicyEngine, externalEndpoint, type Endpoint } from '../../src/policy/engine.js';
+import { connectivityJsonChunks, connectivityTextChunks, namespaceGraph } from '../../src/policy/connectivity-report.js';
+import { PolicyEngine, connectivityRows, externalEndpoint, type Endpoint } from '../../src/policy/engine.js';
+import { PortSets, connectionsText } from '../../src/policy/ports.js';
 import type { ClusterModel, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
 import { referenceAllows, type RefEndpoint } from './reference.js';
 
@@ -190,3 +192,37 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
     );
   });
 });
+
+/** The chunks of a renderer as one string (they may be strings or bytes). */
+const joined = (chunks: Iterable<string | Uint8Array>): string => [...chunks].map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'))).join('');
+const namespaceOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
+
+describe('connectivity outputs agree with the allowed pairs, at every size and scope', () => {
+  it('rows match allowed(); JSON and text stream exactly the rows; a namespace scope computes exactly the rows that touch it', () => {
+    fc.assert(
+      fc.property(clusterModel, fc.subarray(NAMESPACES), (m, scope) => {
+        const c = new PolicyEngine(m).connectivity();
+        const rows = [...connectivityRows(c)];
+        const cell = new Map(rows.map((r) => [`${r.from}>${r.to}`, r.connections]));
+        for (let i = 0; i < c.endpoints.length; i++) {
+          for (let j = 0; j < c.endpoints.length; j++) {
+            const id = c.allowed(i, j);
+            expect(cell.get(`${c.endpoints[i]}>${c.endpoints[j]}`) ?? null).toEqual(id === PortSets.NONE ? null : c.ports.connections(id));
+          }
+        }
+        expect(JSON.parse(joined(connectivityJsonChunks(c)))).toEqual({ connectivity: rows });
+        expect(joined(connectivityTextChunks(c))).toBe(rows.length === 0 ? 'no connection is allowed\n' : rows.map((r) => `${r.from} -> ${r.to}: ${connectionsText(r.connections)}\n`).join(''));
+
+        const keep = (e: string) => !e.endsWith('[External]') && (scope.length === 0 || scope.includes(namespaceOf(e)));
+        const scoped = new PolicyEngine(m).connectivity({ namespaces: scope });
+        const inScope = rows.filter((r) => keep(r.from) || keep(r.to));
+        expect([...connectivityRows(scoped)]).toEqual(inScope);
+        const edges = [...new Set(inScope.map((r) => `${namespaceOf(r.from)}>${namespaceOf(r.to)}`))].sort();
+        expect(namespaceGraph(scoped).edges.map(([a, b]) => `${a}>${b}`).sort()).toEqual(edges);
+
+      }),
+      { numRuns: 400, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
+    );
+  });
+});
+

@@ -1,0 +1,169 @@
+import { compareStrings } from '../util/compare.js';
+import type { Connectivity } from './connectivity.js';
+import { connectionsText, type PortSets } from './ports.js';
+
+/**
+ * `audit --connectivity` output, produced as it is computed: every renderer is
+ * a generator of chunks (strings, or bytes for the per-pair formats) of about
+ * CHUNK bytes, taken one at a time by a writer that waits for the output to
+ * drain between them. Nothing is assembled whole, so the output may be larger
+ * than any one string can be, and the JSON is valid at every size.
+ */
+
+const CHUNK = 1 << 20;
+
+/** Port set ids rendered once each (a cluster has few distinct sets). */
+function portText(ports: PortSets, render: (c: ReturnType<PortSets['connections']>) => string): (id: number) => string {
+  const cache = new Map<number, string>();
+  return (id) => {
+    let t = cache.get(id);
+    if (t === undefined) {
+      t = render(ports.connections(id));
+      cache.set(id, t);
+    }
+    return t;
+  };
+}
+
+/** Joins small strings into chunks of about CHUNK characters. */
+class Chunker {
+  private parts: string[] = [];
+  private size = 0;
+  add(s: string): string | null {
+    this.parts.push(s);
+    this.size += s.length;
+    return this.size >= CHUNK ? this.take() : null;
+  }
+  take(): string {
+    const out = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    return out;
+  }
+}
+
+/**
+ * Copies encoded pieces into chunks of CHUNK bytes: a pair's line is three
+ * copies of bytes encoded once (the source's head, the destination's name, the
+ * port set's text), never a string per pair. A chunk handed out is never written again.
+ */
+class ByteChunker {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private n = 0;
+  /** Makes room for `len` more bytes; returns the full chunk to write first, if any. */
+  room(len: number): Buffer | null {
+    if (this.n + len <= this.buf.length) return null;
+    const out = this.take();
+    if (len > this.buf.length) this.buf = Buffer.allocUnsafe(len);
+    return out.length > 0 ? out : null;
+  }
+  append(b: Uint8Array): void {
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.n);
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** Every pair as `head(from) name(to) tail(port set)`, in bytes. */
+function* pairLines(c: Connectivity, head: (from: number, first: boolean) => string, name: (to: number) => string, tail: (portSet: number) => string): Generator<Buffer> {
+  const names = new Map<number, Buffer>();
+  const tails = new Map<number, Buffer>();
+  const out = new ByteChunker();
+  let first = true;
+  for (const row of c.rows()) {
+    const h = Buffer.from(head(row.from, first));
+    const rest = first ? Buffer.from(head(row.from, false)) : h;
+    first = false;
+    for (let k = 0; k < row.to.length; k++) {
+      const to = row.to[k] as number;
+      const ps = row.portSets[k] as number;
+      let n = names.get(to);
+      if (!n) names.set(to, (n = Buffer.from(name(to))));
+      let t = tails.get(ps);
+      if (!t) tails.set(ps, (t = Buffer.from(tail(ps))));
+      const lead = k === 0 ? h : rest;
+      const full = out.room(lead.length + n.length + t.length);
+      if (full) yield full;
+      out.append(lead);
+      out.append(n);
+      out.append(t);
+    }
+  }
+  const last = out.take();
+  if (last.length > 0) yield last;
+}
+
+/**
+ * `--output json`: `{"connectivity": [{"from", "to", "connections"}]}`, one
+ * connection per line, in endpoint order (from-major).
+ */
+export function* connectivityJsonChunks(c: Connectivity): Generator<string | Uint8Array> {
+  const conn = portText(c.ports, (x) => JSON.stringify(x));
+  let any = false;
+  yield '{\n  "connectivity": [';
+  for (const chunk of pairLines(
+    c,
+    (from, first) => `${first ? '' : ','}\n    {"from":${JSON.stringify(c.endpoints[from])},"to":`,
+    (to) => JSON.stringify(c.endpoints[to]),
+    (ps) => `,"connections":${conn(ps)}}`,
+  )) {
+    any = true;
+    yield chunk;
+  }
+  yield `${any ? '\n  ' : ''}]\n}\n`;
+}
+
+/** `--output text`: `from -> to: ports`, one per line. */
+export function* connectivityTextChunks(c: Connectivity): Generator<string | Uint8Array> {
+  const conn = portText(c.ports, connectionsText);
+  let any = false;
+  for (const chunk of pairLines(c, (from) => `${c.endpoints[from] as string} -> `, (to) => c.endpoints[to] as string, (ps) => `: ${conn(ps)}\n`)) {
+    any = true;
+    yield chunk;
+  }
+  if (!any) yield 'no connection is allowed\n';
+}
+
+/** Namespace-level edges: `A -> B` when some endpoint of A may reach some endpoint of B; external ranges are `External`. */
+export function namespaceGraph(c: Connectivity): { nodes: string[]; edges: [string, string][] } {
+  const nodes = new Set<string>();
+  c.endpoints.forEach((_, i) => nodes.add(c.namespaceOf(i) ?? 'External'));
+  return { nodes: [...nodes].sort(compareStrings), edges: c.namespaceEdges() };
+}
+
+const dotId = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
+/** `--output dot`: the namespace graph (its size follows namespaces, never pairs). */
+export function* connectivityDotChunks(c: Connectivity): Generator<string> {
+  const g = namespaceGraph(c);
+  yield `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n`;
+  const out = new Chunker();
+  for (const [a, b] of g.edges) {
+    const chunk = out.add(`  ${dotId(a)} -> ${dotId(b)};\n`);
+    if (chunk !== null) yield chunk;
+  }
+  yield `${out.take()}}\n`;
+}
+
+/** `--output mermaid`: the namespace graph. */
+export function* connectivityMermaidChunks(c: Connectivity): Generator<string> {
+  const g = namespaceGraph(c);
+  const id = new Map(g.nodes.map((x, i) => [x, `n${i}`]));
+  yield `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x) as string}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n`;
+  const out = new Chunker();
+  for (const [a, b] of g.edges) {
+    const chunk = out.add(`  ${id.get(a) as string} --> ${id.get(b) as string}\n`);
+    if (chunk !== null) yield chunk;
+  }
+  yield out.take();
+}
+
+/** The whole dot text, for renderers that need it at once (svg: Graphviz lays out the namespace graph whole). */
+export function connectivityDot(c: Connectivity): string {
+  return [...connectivityDotChunks(c)].join('');
+}
