@@ -218,6 +218,23 @@ describe('floe network audit', () => {
     expect(auditCounts(shop.stderr)?.classPairs).toBeLessThan(auditCounts(all.stderr)?.classPairs ?? 0);
   });
 
+  it('--compact groups the endpoints every policy treats alike, in text and JSON', async () => {
+    const dir = await tempDir('floe-audit-compact-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const text = await floe(['network', 'audit', '--connectivity', '--compact', '--from-dir', dir]);
+    expect(text.code, text.stderr).toBe(0);
+    // blog's and ops' pods, shop's db pods, shop's web pods, and the external ranges.
+    expect(text.stdout).toMatch(/^4 groups of endpoints that every policy treats alike \(180 workloads, 2 external ranges\):\n {2}g1: blog\/p0\[Pod\], /);
+    expect(text.stdout).toContain(`standing for ${180 * 180 - 150 * 30 + 180 * 2 + 150 * 2} allowed pairs`);
+    const json = await floe(['network', 'audit', '--connectivity', '--compact', '--from-dir', dir, '-o', 'json']);
+    const parsed = JSON.parse(json.stdout) as { groups: { id: string; endpoints: string[] }[]; connectivity: { from: string[]; to: string[]; connections: unknown }[]; pairs: number };
+    expect(parsed.groups.map((g) => g.endpoints.length)).toEqual([120, 30, 30, 2]);
+    // shop's web pods (g3) reach its db pods (g2) on 5432 only.
+    expect(parsed.connectivity).toContainEqual({ from: ['g3'], to: ['g2'], connections: [{ protocol: 'TCP', port: 5432 }] });
+    expect((await floe(['network', 'audit', '--compact', '--from-dir', dir])).code).toBe(2);
+    expect((await floe(['network', 'audit', '--connectivity', '--compact', '-o', 'dot', '--from-dir', dir])).code).toBe(2);
+  });
+
   it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {
     const dir = await tempDir('floe-audit-pss-');
     await writeFile(

@@ -13,6 +13,8 @@ import {
   auditMarkdown,
   auditSarif,
   auditText,
+  compactJsonChunks,
+  compactTextChunks,
   connectivityDot,
   connectivityDotChunks,
   connectivityJsonChunks,
@@ -37,6 +39,7 @@ interface AuditOptions extends PolicyInputFlags {
   output: 'text' | 'json' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
   failOn: 'error' | 'warning' | 'never';
   connectivity?: boolean;
+  compact?: boolean;
   manifest?: string;
   pssLevel?: LevelVersion;
   pssServerCheck?: boolean;
@@ -107,6 +110,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('-o, --output <format>', 'text, json, markdown or sarif; with --connectivity: text, json, dot, mermaid or svg').choices(['text', 'json', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
+    .option('--compact', 'with --connectivity (text or json): group the endpoints that every policy treats alike and print one line per group and port set instead of one per pair')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
     .option('--pss-server-check', "live cluster only: ask the API server to judge each namespace's existing pods at its Pod Security levels (server-side dry-run of the enforce label change) and fail with exit 4 if it disagrees with floe's evaluator")
     .option('--pss-level <level[:version]>', "the cluster's default Pod Security enforce level for namespaces without a pod-security.kubernetes.io/enforce label (privileged:latest, as the API server's default, unless given), e.g. baseline or restricted:v1.30", (v: string) => parseLevelVersion(v));
@@ -129,7 +133,8 @@ Isolation is decided by selection (which policies select each pod), never by
 policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
 {"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
-one connection per line, written as it is computed (any size, valid JSON).
+one connection per line, written as it is computed (any size, valid JSON); with --compact
+{"groups": [{"id", "endpoints"}], "connectivity": [{"from": [ids], "to": [ids], "connections"}], "pairs"}.
 dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
 
@@ -143,12 +148,15 @@ Examples:
   floe network audit --from-dir manifests/ --pss-level baseline        # judge unlabelled namespaces at baseline
   floe network audit --pss-server-check -n floe-jobs                  # and have the API server confirm the verdicts
   floe network audit --connectivity -o json --context prod > connections.json
+  floe network audit --connectivity --compact --from-dir dump/          # groups, not millions of pairs
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
     .action(async (opts: AuditOptions) => {
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
       if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
+      if (opts.compact && !opts.connectivity) throw new InputError('--compact groups the connectivity: add --connectivity');
+      if (opts.compact && graph) throw new InputError(`--compact groups the text and json connectivity; --output ${opts.output} already draws namespaces, not pairs`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
       const attributes = { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' };
       await runCommand(globals(), { operation: 'network.audit', attributes }, async (run) => {
@@ -168,7 +176,9 @@ Examples:
             status.done();
             if (opts.output === 'svg') await writeChunks([await renderSvg(connectivityDot(c))]);
             else {
-              const render = { json: connectivityJsonChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'text' | 'dot' | 'mermaid'];
+              const render = opts.compact
+                ? { json: compactJsonChunks, text: compactTextChunks }[opts.output as 'json' | 'text']
+                : { json: connectivityJsonChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'text' | 'dot' | 'mermaid'];
               await writeChunks(render(c));
             }
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };

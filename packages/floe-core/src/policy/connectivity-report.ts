@@ -1,4 +1,5 @@
 import { compareStrings } from '../util/compare.js';
+import { compactConnectivity, type CompactConnectivity } from './compact.js';
 import type { Connectivity } from './connectivity.js';
 import { connectionsText, type PortSets } from './ports.js';
 
@@ -166,4 +167,43 @@ export function* connectivityMermaidChunks(c: Connectivity): Generator<string> {
 /** The whole dot text, for renderers that need it at once (svg: Graphviz lays out the namespace graph whole). */
 export function connectivityDot(c: Connectivity): string {
   return [...connectivityDotChunks(c)].join('');
+}
+
+/**
+ * `--compact --output json`: `{"groups": [{"id", "endpoints"}], "connectivity":
+ * [{"from": [groups], "to": [groups], "connections"}], "pairs"}`.
+ */
+export function* compactJsonChunks(c: Connectivity, compact: CompactConnectivity = compactConnectivity(c)): Generator<string> {
+  const out = new Chunker();
+  const conn = portText(c.ports, (x) => JSON.stringify(x));
+  yield '{\n  "groups": [';
+  for (const [i, g] of compact.groups.entries()) {
+    const chunk = out.add(`${i === 0 ? '' : ','}\n    {"id": "${g.id}", "endpoints": ${JSON.stringify(g.endpoints)}}`);
+    if (chunk !== null) yield chunk;
+  }
+  yield `${out.take()}${compact.groups.length > 0 ? '\n  ' : ''}],\n  "connectivity": [`;
+  for (const [i, r] of compact.rows.entries()) {
+    const chunk = out.add(`${i === 0 ? '' : ','}\n    {"from": ${JSON.stringify(r.from.map((h) => compact.groups[h]?.id))}, "to": ${JSON.stringify(r.to.map((h) => compact.groups[h]?.id))}, "connections": ${conn(r.portSet)}}`);
+    if (chunk !== null) yield chunk;
+  }
+  yield `${out.take()}${compact.rows.length > 0 ? '\n  ' : ''}],\n  "pairs": ${compact.pairs}\n}\n`;
+}
+
+/** `--compact --output text`: the groups and their members, then one line per group and port set. */
+export function* compactTextChunks(c: Connectivity, compact: CompactConnectivity = compactConnectivity(c)): Generator<string> {
+  const conn = portText(c.ports, connectionsText);
+  const workloads = compact.groups.reduce((n, g) => n + g.endpoints.filter((e) => !e.endsWith('[External]')).length, 0);
+  const ranges = compact.groups.reduce((n, g) => n + g.endpoints.length, 0) - workloads;
+  const out = new Chunker();
+  yield `${compact.groups.length} groups of endpoints that every policy treats alike (${workloads} workloads, ${ranges} external ranges):\n`;
+  for (const g of compact.groups) {
+    const chunk = out.add(`  ${g.id}: ${g.endpoints.join(', ')}\n`);
+    if (chunk !== null) yield chunk;
+  }
+  yield `${out.take()}\n${compact.rows.length === 0 ? 'no connection is allowed' : `${compact.rows.length} connections between groups, standing for ${compact.pairs} allowed pairs (every endpoint of each group on the left may reach every endpoint of each group on the right):`}\n`;
+  for (const r of compact.rows) {
+    const chunk = out.add(`  ${r.from.map((h) => compact.groups[h]?.id as string).join(', ')} -> ${r.to.map((h) => compact.groups[h]?.id as string).join(', ')}: ${conn(r.portSet)}\n`);
+    if (chunk !== null) yield chunk;
+  }
+  yield out.take();
 }

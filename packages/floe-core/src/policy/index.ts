@@ -35,6 +35,8 @@ export {
   auditText,
 } from './audit-report.js';
 export {
+  compactJsonChunks,
+  compactTextChunks,
   connectivityDot,
   connectivityDotChunks,
   connectivityJsonChunks,
@@ -42,5 +44,6 @@ export {
   connectivityTextChunks,
   namespaceGraph,
 } from './connectivity-report.js';
+export { compactConnectivity, type CompactConnectivity, type CompactGroup, type CompactRow } from './compact.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

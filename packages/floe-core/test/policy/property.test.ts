@@ -1,8 +1,9 @@
 import { BlockList, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectivityJsonChunks, connectivityTextChunks, namespaceGraph } from '../../src/policy/connectivity-report.js';
-import { PolicyEngine, connectivityRows, externalEndpoint, type Endpoint } from '../../src/policy/engine.js';
+import { compactConnectivity } from '../../src/policy/compact.js';
+import { compactJsonChunks, compactTextChunks, connectivityJsonChunks, connectivityTextChunks, namespaceGraph } from '../../src/policy/connectivity-report.js';
+import { PolicyEngine, connectivityRows, externalEndpoint, type ConnectivityRow, type Endpoint } from '../../src/policy/engine.js';
 import { PortSets, connectionsText } from '../../src/policy/ports.js';
 import type { ClusterModel, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
 import { referenceAllows, type RefEndpoint } from './reference.js';
@@ -198,7 +199,7 @@ const joined = (chunks: Iterable<string | Uint8Array>): string => [...chunks].ma
 const namespaceOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
 
 describe('connectivity outputs agree with the allowed pairs, at every size and scope', () => {
-  it('rows match allowed(); JSON and text stream exactly the rows; a namespace scope computes exactly the rows that touch it', () => {
+  it('rows match allowed(); JSON and text stream exactly the rows; compact groups expand to exactly them; a namespace scope computes exactly the rows that touch it', () => {
     fc.assert(
       fc.property(clusterModel, fc.subarray(NAMESPACES), (m, scope) => {
         const c = new PolicyEngine(m).connectivity();
@@ -220,6 +221,20 @@ describe('connectivity outputs agree with the allowed pairs, at every size and s
         const edges = [...new Set(inScope.map((r) => `${namespaceOf(r.from)}>${namespaceOf(r.to)}`))].sort();
         expect(namespaceGraph(scoped).edges.map(([a, b]) => `${a}>${b}`).sort()).toEqual(edges);
 
+        for (const [conn, expected] of [[c, rows], [scoped, inScope]] as const) {
+          const compact = compactConnectivity(conn);
+          const expanded: ConnectivityRow[] = [];
+          for (const r of compact.rows) {
+            for (const g of r.from) for (const h of r.to) for (const a of compact.groups[g]!.endpoints) for (const b of compact.groups[h]!.endpoints) expanded.push({ from: a, to: b, connections: conn.ports.connections(r.portSet) });
+          }
+          const key = (r: ConnectivityRow) => `${r.from}>${r.to}`;
+          expect(expanded.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0))).toEqual([...expected].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)));
+          expect(compact.pairs).toBe(expected.length);
+          const json = JSON.parse(joined(compactJsonChunks(conn, compact))) as { groups: { id: string; endpoints: string[] }[]; connectivity: { from: string[]; to: string[] }[]; pairs: number };
+          expect(json.groups.map((g) => g.endpoints)).toEqual(compact.groups.map((g) => g.endpoints));
+          expect(json.connectivity).toHaveLength(compact.rows.length);
+          expect(joined(compactTextChunks(conn, compact))).toMatch(/^\d+ groups of endpoints/);
+        }
       }),
       { numRuns: 400, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
     );
