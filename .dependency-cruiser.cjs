@@ -17,12 +17,14 @@ const LAYERS = {
   manifests: ['util', 'errors'],
   telemetry: [],
   report: [],
+  // The one place that names a workload (ns/name[Kind]) from pods and owners.
+  workloads: ['util'],
   // The model, pure: manifest -> intents -> plan -> objects.
   config: ['k8s', 'util', 'errors', 'manifests'],
   intent: ['k8s', 'util', 'errors', 'config'],
   plugin: ['k8s', 'util', 'errors', 'config', 'intent'],
-  policy: ['k8s', 'util', 'errors', 'config', 'intent', 'report'],
-  pss: ['k8s', 'util', 'errors', 'manifests', 'config', 'plugin', 'policy'],
+  policy: ['k8s', 'util', 'errors', 'config', 'intent', 'report', 'workloads'],
+  pss: ['k8s', 'util', 'errors', 'manifests', 'config', 'plugin', 'policy', 'workloads'],
   // network reads its own lock and ownership record through the one safe reader.
   network: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'pss'],
   // The edge to the Kubernetes API.

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifLog } from '../../packages/floe-core/test/policy/sarif-shape.ts';
-import { REPO, floe, tempDir } from './run.ts';
+import { FLOE_BIN, REPO, floe, tempDir } from './run.ts';
 
 const ALLOW_ALL = `apiVersion: v1
 kind: Pod
@@ -42,6 +43,47 @@ metadata:
   namespace: floe-platform
   labels: {app.kubernetes.io/name: polaris, app.kubernetes.io/component: polaris}
 `;
+
+/** `kubectl get pods,replicasets,deployments,daemonsets -n kube-system -o json` of a two-node kubeadm control plane. */
+function kubeadmDump(): string {
+  const mirror = (component: string, node: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${component}-${node}`,
+      namespace: 'kube-system',
+      labels: { component, tier: 'control-plane' },
+      annotations: { 'kubernetes.io/config.mirror': `${component}${node}`, 'kubernetes.io/config.source': 'file' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: `uid-${node}`, controller: true }],
+    },
+    spec: { nodeName: node, hostNetwork: true, containers: [{ name: component, image: `registry.k8s.io/${component}:v1.35.4` }] },
+    status: { phase: 'Running', podIP: node === 'cp-1' ? '192.168.0.11' : '192.168.0.12' },
+  });
+  const owned = (name: string, labels: Record<string, string>, kind: string, owner: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kube-system', labels, ownerReferences: [{ apiVersion: 'apps/v1', kind, name: owner, uid: `uid-${owner}`, controller: true }] },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+  });
+  const items = [
+    ...['cp-1', 'cp-2'].flatMap((node) => ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => mirror(c, node))),
+    owned('coredns-668d6bf9bc-5xk2p', { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc'),
+    owned('coredns-668d6bf9bc-q8wzt', { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc'),
+    owned('kube-proxy-7tqzl', { 'k8s-app': 'kube-proxy' }, 'DaemonSet', 'kube-proxy'),
+    owned('kube-proxy-b2m4x', { 'k8s-app': 'kube-proxy' }, 'DaemonSet', 'kube-proxy'),
+  ];
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+}
+
+/** Three namespaces of open pods (`shop` also has a policy): tens of thousands of pairs, megabytes of JSON. */
+function crowd(): string {
+  const pods = ['shop', 'blog', 'ops'].flatMap((ns) => Array.from({ length: 60 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: ns, labels: { app: i % 2 ? 'web' : 'db' } } })));
+  const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] } };
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...pods, policy] });
+}
+
+/** The audit event's counts, from the JSON log lines on stderr. */
+const auditCounts = (stderr: string) => (stderr.split('\n').filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l) as { audit: { counts: Record<string, number> } })[0]?.audit.counts);
 
 let open: string;
 let generated: string;
@@ -135,6 +177,73 @@ describe('floe network audit', () => {
     expect(svg.stdout).toMatch(/<svg[^>]*>[\s\S]*>floe&#45;jobs<[\s\S]*>floe&#45;platform<[\s\S]*<\/svg>/);
   });
 
+  it('names every static pod of a kubeadm-style dump its own [Pod] workload, never the Node', async () => {
+    const dir = await tempDir('floe-audit-kubeadm-');
+    await writeFile(join(dir, 'kube-system.json'), kubeadmDump());
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--connectivity', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    expect([...new Set(rows.flatMap((x) => [x.from, x.to]).filter((e) => !e.endsWith('[External]')))].sort()).toEqual([
+      'kube-system/coredns[Deployment]',
+      'kube-system/etcd-cp-1[Pod]',
+      'kube-system/etcd-cp-2[Pod]',
+      'kube-system/kube-apiserver-cp-1[Pod]',
+      'kube-system/kube-apiserver-cp-2[Pod]',
+      'kube-system/kube-controller-manager-cp-1[Pod]',
+      'kube-system/kube-controller-manager-cp-2[Pod]',
+      'kube-system/kube-proxy[DaemonSet]',
+      'kube-system/kube-scheduler-cp-1[Pod]',
+      'kube-system/kube-scheduler-cp-2[Pod]',
+    ]);
+  });
+
+  it('writes the connectivity at the reader\'s pace: a reader that stops for a while still gets every row, as valid JSON', async () => {
+    const dir = await tempDir('floe-audit-crowd-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = spawn(process.execPath, [FLOE_BIN, '--log-level', 'silent', 'network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const parts: Buffer[] = [];
+      child.stdout.pause();
+      // The pipe fills (64 KiB) long before the output ends: floe must wait, not buffer it all or drop it.
+      setTimeout(() => child.stdout.on('data', (b: Buffer) => parts.push(b)).resume(), 1500);
+      child.once('close', (c) => done({ code: c, stdout: Buffer.concat(parts).toString('utf8') }));
+    });
+    expect(code).toBe(0);
+    expect(stdout.length).toBeGreaterThan(1 << 20);
+    const rows = (JSON.parse(stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    // 180 pods: all pairs but the 150 pods other than shop's web pods toward shop's 30 db pods; plus 0.0.0.0/0 and ::/0 both ways (not into shop's db pods).
+    expect(rows).toHaveLength(180 * 180 - 150 * 30 + 180 * 2 + 150 * 2);
+  });
+
+  it('computes only the pairs that touch --namespace (fewer class pairs), the same rows as filtering the whole output', async () => {
+    const dir = await tempDir('floe-audit-scope-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const all = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json']);
+    const shop = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'json', '-n', 'shop']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(shop.code, shop.stderr).toBe(0);
+    const rows = (r: { stdout: string }) => (JSON.parse(r.stdout) as { connectivity: { from: string; to: string }[] }).connectivity;
+    expect(rows(shop)).toEqual(rows(all).filter((r) => r.from.startsWith('shop/') || r.to.startsWith('shop/')));
+    expect(auditCounts(shop.stderr)?.classPairs).toBeLessThan(auditCounts(all.stderr)?.classPairs ?? 0);
+  });
+
+  it('--compact groups the endpoints every policy treats alike, in text and JSON', async () => {
+    const dir = await tempDir('floe-audit-compact-');
+    await writeFile(join(dir, 'crowd.json'), crowd());
+    const text = await floe(['network', 'audit', '--connectivity', '--compact', '--from-dir', dir]);
+    expect(text.code, text.stderr).toBe(0);
+    // blog's and ops' pods, shop's db pods, shop's web pods, and the external ranges.
+    expect(text.stdout).toMatch(/^4 groups of endpoints that every policy treats alike \(180 workloads, 2 external ranges\):\n {2}g1: blog\/p0\[Pod\], /);
+    expect(text.stdout).toContain(`standing for ${180 * 180 - 150 * 30 + 180 * 2 + 150 * 2} allowed pairs`);
+    const json = await floe(['network', 'audit', '--connectivity', '--compact', '--from-dir', dir, '-o', 'json']);
+    const parsed = JSON.parse(json.stdout) as { groups: { id: string; endpoints: string[] }[]; connectivity: { from: string[]; to: string[]; connections: unknown }[]; pairs: number };
+    expect(parsed.groups.map((g) => g.endpoints.length)).toEqual([120, 30, 30, 2]);
+    // shop's web pods (g3) reach its db pods (g2) on 5432 only.
+    expect(parsed.connectivity).toContainEqual({ from: ['g3'], to: ['g2'], connections: [{ protocol: 'TCP', port: 5432 }] });
+    expect((await floe(['network', 'audit', '--compact', '--from-dir', dir])).code).toBe(2);
+    expect((await floe(['network', 'audit', '--connectivity', '--compact', '-o', 'dot', '--from-dir', dir])).code).toBe(2);
+  });
+
   it('checks Pod Security labels against --manifest: a weaker enforce level is an error', async () => {
     const dir = await tempDir('floe-audit-pss-');
     await writeFile(
@@ -144,9 +253,21 @@ describe('floe network audit', () => {
     const r = await floe(['network', 'audit', '--from-dir', dir, '--manifest', join(REPO, 'examples/manifest.yaml'), '-o', 'json']);
     expect(r.code).toBe(1);
     const { findings } = JSON.parse(r.stdout) as { findings: Record<string, unknown>[] };
-    expect(findings).toEqual([
+    expect(findings.filter((f) => String(f.id).startsWith('pss-'))).toEqual([
       expect.objectContaining({ id: 'pss-level-weaker-than-configured', severity: 'error', namespace: 'floe-jobs', label: 'pod-security.kubernetes.io/enforce', expected: 'restricted', actual: 'baseline' }),
     ]);
+  });
+
+  it('flags a namespace with no pods and no default deny, and not one with a default deny', async () => {
+    const dir = await tempDir('floe-audit-empty-');
+    await writeFile(
+      join(dir, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: guarded}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: guarded}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n',
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'json', '--fail-on', 'warning']);
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as { findings: { id: string; object: string }[] };
+    expect(findings.map((f) => `${f.id} ${f.object}`)).toEqual(['namespace-without-default-deny-egress Namespace empty', 'namespace-without-default-deny-ingress Namespace empty']);
   });
 
   it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {

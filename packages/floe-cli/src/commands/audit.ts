@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
 import { InputError } from '@floe/core/errors';
-import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, hostNetworkNote, type PodInfo } from '@floe/core/policy';
+import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, type PodInfo } from '@floe/core/policy';
 import { parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
@@ -10,6 +10,7 @@ import { clusterFromFlags } from '../kube-flags.js';
 import { structured } from '../output.js';
 import { addPolicyInputFlags, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
+import { writeChunks } from '../write-out.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -18,6 +19,7 @@ interface AuditOptions extends PolicyInputFlags {
   output: 'text' | 'json' | 'yaml' | 'markdown' | 'sarif' | 'dot' | 'mermaid' | 'svg';
   failOn: FailOn;
   connectivity?: boolean;
+  compact?: boolean;
   manifest?: string;
   strict?: boolean;
   pssLevel?: LevelVersion;
@@ -42,10 +44,11 @@ const collect = (value: string, previous: string[]) => [...previous, ...value.sp
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit')
     .description('What the cluster (or a directory of manifests) allows: every NetworkPolicy in plain words, then risky findings; or, with --connectivity, every allowed connection')
-    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated; one the input lacks is an error, exit 2); the whole input is still read', collect, [])
+    .option('-n, --namespace <ns>', 'only these namespaces (repeatable, or comma-separated; one the input lacks is an error, exit 2); the whole input is still read, and with --connectivity only the pairs with a workload of these namespaces are computed', collect, [])
     .addOption(new Option('-o, --output <format>', 'text, json, yaml, markdown or sarif; with --connectivity: text, json, yaml, dot, mermaid or svg').choices(['text', 'json', 'yaml', 'markdown', 'sarif', 'dot', 'mermaid', 'svg']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--connectivity', 'print the allowed connections between workloads and external ranges instead of findings')
+    .option('--compact', 'with --connectivity (text, json or yaml): group the endpoints that every policy treats alike and print one line per group and port set instead of one per pair')
     .option('-m, --manifest <path>', 'also check the Pod Security labels of the namespaces this manifest manages')
     .option(...STRICT_FLAG)
     .option('--pss-server-check', "live cluster only: ask the API server to judge each namespace's existing pods at its Pod Security levels (server-side dry-run of the enforce label change) and fail with exit 4 if it disagrees with floe's evaluator")
@@ -68,8 +71,14 @@ MODE-version labels) is reported per failed check with "check", "level", "versio
 Isolation is decided by selection (which policies select each pod), never by
 policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
-{"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]}.
-dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
+{"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
+one connection per line, written as it is computed (any size, valid JSON); with --compact
+{"groups": [{"id", "endpoints"}], "connectivity": [{"from": [ids], "to": [ids], "connections"}], "pairs"}.
+--output yaml is the same object as block YAML, also written as it is computed.
+External ranges are merged per workload and direction into the fewest ranges with the
+same connections (a pod no policy isolates: 0.0.0.0/0 and ::/0 each way).
+dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster),
+each edge labelled with its ports;
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid
@@ -81,13 +90,16 @@ Examples:
   floe network audit -n floe-jobs -n floe-platform --fail-on warning
   floe network audit --from-dir manifests/ --pss-level baseline        # judge unlabelled namespaces at baseline
   floe network audit --pss-server-check -n floe-jobs                  # and have the API server confirm the verdicts
-  floe network audit --connectivity -o json --context prod
+  floe network audit --connectivity -o json --context prod > connections.json
+  floe network audit --connectivity --compact --from-dir dump/          # groups, not millions of pairs
   floe network audit --connectivity -o svg --from-dir dump/ > net.svg`,
     )
     .action(async (opts: AuditOptions) => {
       const graph = opts.output === 'dot' || opts.output === 'mermaid' || opts.output === 'svg';
       if (opts.connectivity && (opts.output === 'markdown' || opts.output === 'sarif')) throw new InputError(`--connectivity prints text, json, yaml, dot, mermaid or svg, not ${opts.output}`);
       if (!opts.connectivity && graph) throw new InputError(`--output ${opts.output} draws connectivity: add --connectivity`);
+      if (opts.compact && !opts.connectivity) throw new InputError('--compact groups the connectivity: add --connectivity');
+      if (opts.compact && graph) throw new InputError(`--compact groups the text, json and yaml connectivity; --output ${opts.output} already draws namespaces, not pairs`);
       if (opts.pssServerCheck && (opts.fromDir || opts.connectivity)) throw new InputError(`--pss-server-check asks a live cluster about its pods: it cannot be used with ${opts.fromDir ? '--from-dir' : '--connectivity'}`);
       const attributes = { 'floe.connectivity': Boolean(opts.connectivity), 'floe.pss_server_check': Boolean(opts.pssServerCheck), 'floe.output': opts.output, 'floe.source': opts.fromDir ? 'files' : 'cluster' };
       await runCommand(globals(), { operation: 'network.audit', attributes }, async (run) => {
@@ -102,21 +114,19 @@ Examples:
           const engine = new PolicyEngine(input.inventory.model, { ipBlockPodIps: opts.ipblockPodIps });
           const inScope = namespaceScope(opts.namespace);
           if (opts.connectivity) {
-            const c = engine.connectivity();
+            // The scope is computed, not only printed: pairs with no workload of these namespaces are never produced.
+            const c = engine.connectivity({ namespaces: opts.namespace });
             status.done();
-            const keep = connectivityScope(inScope);
-            const text =
-              opts.output === 'json' || opts.output === 'yaml'
-                ? structured(opts.output, connectivityJson(c, keep))
-                : opts.output === 'dot'
-                  ? connectivityDot(c, keep)
-                  : opts.output === 'svg'
-                    ? await renderSvg(connectivityDot(c, keep))
-                    : opts.output === 'mermaid'
-                      ? connectivityMermaid(c, keep)
-                      : connectivityText(c, keep) + hostNetworkNotes(input.inventory.model.pods, keep);
-            process.stdout.write(text);
-            return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount } } };
+            if (opts.output === 'svg') await writeChunks([await renderSvg(connectivityDot(c))]);
+            else {
+              const render = opts.compact
+                ? { json: compactJsonChunks, yaml: compactYamlChunks, text: compactTextChunks }[opts.output as 'json' | 'yaml' | 'text']
+                : { json: connectivityJsonChunks, yaml: connectivityYamlChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'yaml' | 'text' | 'dot' | 'mermaid'];
+              await writeChunks(render(c));
+              // hostNetwork endpoints are listed like pods, but they are their node: say so after the text.
+              if (opts.output === 'text') await writeChunks([hostNetworkNotes(input.inventory.model.pods, connectivityScope(inScope))]);
+            }
+            return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };
           }
           const configured: ConfiguredPodSecurity[] = opts.manifest ? configuredPodSecurity((await resolveManifest(opts.manifest, Boolean(opts.strict))).config) : [];
           const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};

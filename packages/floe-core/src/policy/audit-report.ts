@@ -1,21 +1,17 @@
 import { artifactUri, renderSarifLog, type SarifLocation } from '../report/sarif.js';
 import { compareStrings } from '../util/compare.js';
-import type { Connectivity } from './engine.js';
-import { connectivityRows, type ConnectivityRow } from './engine.js';
-import { mergeExternalRows } from './external-ranges.js';
 import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
-import { connectionsText } from './ports.js';
 
 /** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
 export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
   'namespace-without-default-deny-ingress': {
-    title: 'Pods not isolated for ingress',
-    help: 'Some pod of the namespace is selected by no NetworkPolicy with Ingress in policyTypes, so any pod and address can connect to it. Decided by selection, not by policy names. Add a default deny: podSelector {} with policyTypes [Ingress].',
+    title: 'Namespace without default deny for ingress',
+    help: 'No NetworkPolicy of the namespace selects every pod (podSelector {}) with Ingress in policyTypes, so a pod no narrower policy selects (today, or created later: an empty namespace is judged too) accepts connections from any pod and address. Decided by the policies\' selectors, not by their names; the finding lists the endpoints open today. Add a default deny: podSelector {} with policyTypes [Ingress].',
     severity: 'warning',
   },
   'namespace-without-default-deny-egress': {
-    title: 'Pods not isolated for egress',
-    help: 'Some pod of the namespace is selected by no NetworkPolicy with Egress in policyTypes, so it can connect anywhere. Add a default deny: podSelector {} with policyTypes [Egress], then allow DNS and what is needed.',
+    title: 'Namespace without default deny for egress',
+    help: 'No NetworkPolicy of the namespace selects every pod (podSelector {}) with Egress in policyTypes, so a pod no narrower policy selects (today, or created later: an empty namespace is judged too) can connect anywhere. Add a default deny: podSelector {} with policyTypes [Egress], then allow DNS and what is needed.',
     severity: 'warning',
   },
   'dns-egress-blocked': {
@@ -151,60 +147,7 @@ export function auditSarif(report: AuditReport, toolVersion: string, sourceOf: (
   return renderSarifLog(toolVersion, rules, results);
 }
 
-/** `audit --connectivity --output json`: every allowed connection between workloads and external ranges. */
-export function connectivityJson(c: Connectivity, keep: (endpoint: string) => boolean = () => true) {
-  return { connectivity: renderedRows(c, keep) };
-}
-
-/** The rows as shown: those `keep` concerns, external ranges merged per endpoint and direction. */
-function renderedRows(c: Connectivity, keep: (endpoint: string) => boolean): ConnectivityRow[] {
-  const rows: ConnectivityRow[] = [];
-  for (const row of connectivityRows(c)) if (keep(row.from) || keep(row.to)) rows.push(row);
-  return mergeExternalRows(rows);
-}
-
 /** What a hostNetwork endpoint is, for explain and connectivity: the node, not a pod policies select. */
 export function hostNetworkNote(endpoint: string): string {
   return `${endpoint} uses hostNetwork: it is its node's address, not a policy subject: no NetworkPolicy isolates it, and peers see its traffic as the node's IP, which only an ipBlock matches`;
-}
-
-export function connectivityText(c: Connectivity, keep: (endpoint: string) => boolean = () => true): string {
-  const out = renderedRows(c, keep).map((row) => `${row.from} -> ${row.to}: ${connectionsText(row.connections)}`);
-  return out.length ? `${out.join('\n')}\n` : 'no connection is allowed\n';
-}
-
-/** Namespace-level edges: `A -> B` when some endpoint of A may reach some endpoint of B; external ranges collapse to `External`. */
-export function namespaceGraph(c: Connectivity, keep: (endpoint: string) => boolean = () => true): { nodes: string[]; edges: [string, string][]; labels: string[] } {
-  const nsOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
-  // Per edge, the union of the ports of the connections behind it: an allow-all edge must not look like a TCP/443 one.
-  const edges = new Map<string, number>();
-  const nodes = new Set<string>();
-  for (const e of c.endpoints) nodes.add(nsOf(e));
-  for (let k = 0; k < c.from.length; k++) {
-    const a = c.endpoints[c.from[k] as number] as string;
-    const b = c.endpoints[c.to[k] as number] as string;
-    if (!keep(a) && !keep(b)) continue;
-    const key = `${nsOf(a)}\u0000${nsOf(b)}`;
-    const before = edges.get(key);
-    edges.set(key, before === undefined ? (c.portSets[k] as number) : c.ports.union(before, c.portSets[k] as number));
-  }
-  const sorted = [...edges.keys()].sort(compareStrings);
-  return {
-    nodes: [...nodes].sort(compareStrings),
-    edges: sorted.map((e) => e.split('\u0000') as [string, string]),
-    labels: sorted.map((e) => connectionsText(c.ports.connections(edges.get(e) as number))),
-  };
-}
-
-const dotId = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
-
-export function connectivityDot(c: Connectivity, keep?: (endpoint: string) => boolean): string {
-  const g = namespaceGraph(c, keep);
-  return `digraph connectivity {\n  rankdir=LR;\n${g.nodes.map((x) => `  ${dotId(x)}${x === 'External' ? ' [shape=cloud]' : ''};`).join('\n')}\n${g.edges.map(([a, b], i) => `  ${dotId(a)} -> ${dotId(b)} [label=${dotId(g.labels[i] ?? '')}];`).join('\n')}\n}\n`;
-}
-
-export function connectivityMermaid(c: Connectivity, keep?: (endpoint: string) => boolean): string {
-  const g = namespaceGraph(c, keep);
-  const id = new Map(g.nodes.map((x, i) => [x, `n${i}`]));
-  return `flowchart LR\n${g.nodes.map((x) => `  ${id.get(x)}["${x.replace(/"/g, '#quot;')}"]`).join('\n')}\n${g.edges.map(([a, b], i) => `  ${id.get(a)} -->|"${(g.labels[i] ?? '').replace(/"/g, '#quot;')}"| ${id.get(b)}`).join('\n')}\n`;
 }

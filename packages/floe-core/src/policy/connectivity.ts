@@ -13,9 +13,14 @@ import type { ClusterModel, Direction, Endpoint, IpBlockPodIps, PodInfo } from '
  * 1. ipBlocks and external intervals (`indexIpBlocks`, `externalIntervals`);
  * 2. pod classes: pods no selector or ipBlock can tell apart (`podClasses`);
  * 3. each direction's admissions per class, sparse (`admissions`);
- * 4. the class pairs with something allowed (`classPairs`);
- * 5. endpoints, merged external ranges and the allowed pairs between them
- *    (`endpointsOf`, `mergeExternals`, `allowedPairs`).
+ * 4. the class pairs with something allowed, packed (`classPairs`);
+ * 5. endpoints and merged external ranges (`endpointsOf`, `mergeExternals`);
+ *    the allowed pairs between endpoints are then produced one source at a
+ *    time, when asked (`Connectivity.rows`), never held all at once.
+ *
+ * Memory follows the pod classes (and the class pairs), not the endpoint
+ * pairs: a dense cluster of 5,000 pods has millions of allowed pairs, which
+ * the renderers write out as the rows come.
  *
  * Only the engine's answers are used (its compiled policies, namespace labels
  * and rule port sets), so connectivity and a single `evaluate` cannot differ.
@@ -27,26 +32,70 @@ export interface ConnectivityRow {
   connections: 'all' | Connection[];
 }
 
-/** Allowed connections between workload endpoints and external ranges, as sparse (from, to, port set) triples. */
+/** The allowed pairs from one source endpoint. The arrays are views into buffers the next row reuses. */
+export interface SourceRow {
+  from: number;
+  /** Destination endpoints, ascending. */
+  to: Int32Array;
+  /** The port set allowed toward each (an id of `ports`). */
+  portSets: Uint32Array;
+}
+
+/** Which endpoints a connectivity is about: pairs with at least one workload of these namespaces (all when absent). */
+export interface ConnectivityScope {
+  namespaces?: readonly string[];
+}
+
+/**
+ * Allowed connections between workload endpoints and external ranges, computed
+ * up to the class pairs; the endpoint pairs are produced one source at a time.
+ */
 export interface Connectivity {
-  /** Workload endpoints (`ns/name[Kind]`), then external ranges (`cidr[External]` / `first-last[External]`). */
+  /** Workload endpoints (`ns/name[Kind]`, sorted), then external ranges (`cidr[External]` / `first-last[External]`). */
   endpoints: string[];
   workloadCount: number;
-  /** Every allowed pair, from-major: `endpoints[from[k]]` may reach `endpoints[to[k]]` on port set `portSets[k]` of `ports`. */
-  from: Int32Array;
-  to: Int32Array;
-  portSets: Uint32Array;
   ports: PortSets;
   /** Pod equivalence classes the computation ran on (pods that no selector or ipBlock can tell apart share one). */
   classCount: number;
-  /** The port set allowed from endpoint `i` to endpoint `j`; PortSets.NONE when nothing is. */
+  /** The class pairs with something allowed. */
+  classPairCount: number;
+  /** The namespace of each workload endpoint, `null` for an external range. */
+  namespaceOf(i: number): string | null;
+  /** Is the endpoint a workload of the scope's namespaces (every workload without a scope)? External ranges never are. */
+  inScope(i: number): boolean;
+  /** Every allowed pair with a workload in scope, from-major in endpoint order: workloads, then external ranges as sources. */
+  rows(): Generator<SourceRow>;
+  /** The port set allowed from endpoint `i` to endpoint `j`; PortSets.NONE when nothing is (or the pair is out of scope). */
   allowed(i: number, j: number): number;
+  /**
+   * Namespace-level edges (`External` for every range), sorted, each with the union of the
+   * port sets behind it (an id of `ports`), from the class pairs: never a walk over endpoint pairs.
+   */
+  namespaceEdges(): { from: string; to: string; portSet: number }[];
+  /** The internals compact grouping reads (./compact.ts). */
+  readonly classes: ConnectivityClasses;
 }
 
-/** Every allowed connection, from-major in endpoint order. */
+/** Class-level results, for grouping endpoints that every policy treats alike. */
+export interface ConnectivityClasses {
+  /** Per class, its namespace and whether it is in scope. */
+  namespace: readonly string[];
+  inScope: Uint8Array;
+  /** Class pairs, packed: the destinations of class `s` are `to[offsets[s]..offsets[s+1])`, ascending, each with its port set `ids[k]`. */
+  offsets: Int32Array;
+  to: Int32Array;
+  ids: Uint32Array;
+  /** Per workload endpoint, its distinct classes. */
+  members: readonly (readonly number[])[];
+  /** Per external range `x`, per workload `w`: the port set `w` may reach it on (at 2w) and be reached from it on (at 2w + 1). */
+  externalSig: readonly Uint32Array[];
+}
+
+/** Every allowed connection, from-major in endpoint order, one row object each (for tests and small inputs; renderers read `rows()`). */
 export function* connectivityRows(c: Connectivity): Generator<ConnectivityRow> {
-  for (let k = 0; k < c.from.length; k++) {
-    yield { from: c.endpoints[c.from[k] as number] as string, to: c.endpoints[c.to[k] as number] as string, connections: c.ports.connections(c.portSets[k] as number) };
+  for (const row of c.rows()) {
+    const from = c.endpoints[row.from] as string;
+    for (let k = 0; k < row.to.length; k++) yield { from, to: c.endpoints[row.to[k] as number] as string, connections: c.ports.connections(row.portSets[k] as number) };
   }
 }
 
@@ -62,15 +111,17 @@ export interface ConnectivitySource {
   rulePortSet(rule: CompiledRule, destination: Endpoint): number;
 }
 
-export function computeConnectivity(engine: ConnectivitySource): Connectivity {
+export function computeConnectivity(engine: ConnectivitySource, scope: ConnectivityScope = {}): Connectivity {
   const ipBlocks = indexIpBlocks(engine.policies);
   const externals = externalIntervals(ipBlocks.blocks, engine.externalCuts);
   const classes = podClasses(engine.model.pods, ipBlocks.blocks, engine.ipBlockPodIps === 'match');
   const rows = admissions(engine, ipBlocks, externals, classes);
-  const pairs = classPairs(engine.ports, rows, classes.classes.length);
+  const only = scope.namespaces && scope.namespaces.length > 0 ? new Set(scope.namespaces) : null;
+  const classInScope = Uint8Array.from(classes.classes, (c) => (!only || only.has(c.namespace) ? 1 : 0));
+  const pairs = classPairs(engine.ports, rows, classes.classes.length, only ? classInScope : null);
   const endpoints = endpointsOf(engine.model.pods, classes);
   const merged = mergeExternals(engine.ports, rows, endpoints, externals.intervals, classes.classes.length, engine.externalCuts !== null);
-  return allowedPairs(engine.ports, pairs, endpoints, merged, classes.classes.length);
+  return pairsOnDemand(engine.ports, classes, classInScope, pairs, endpoints, merged);
 }
 
 // --- 1. ipBlocks and external intervals ---
@@ -248,15 +299,60 @@ function podClasses(pods: readonly PodInfo[], blocks: readonly CompiledIpBlock[]
 // --- 3. each direction's admissions ---
 
 /**
+ * Per-column port sets of one row: a Map while few columns are set, an array
+ * over every column once that takes less memory (a Map entry costs several
+ * array slots); PortSets.NONE (0) where nothing is.
+ */
+class RowColumns {
+  private map: Map<number, number> | null = new Map();
+  private dense: Uint32Array | null = null;
+  constructor(private readonly width: number) {}
+
+  get size(): number {
+    if (this.map) return this.map.size;
+    let n = 0;
+    for (const v of this.dense as Uint32Array) if (v !== PortSets.NONE) n++;
+    return n;
+  }
+
+  get(col: number): number {
+    return this.map ? (this.map.get(col) ?? PortSets.NONE) : ((this.dense as Uint32Array)[col] as number);
+  }
+
+  set(col: number, id: number): void {
+    if (this.dense) {
+      this.dense[col] = id;
+      return;
+    }
+    const map = this.map as Map<number, number>;
+    map.set(col, id);
+    if (map.size * 8 > this.width) {
+      this.dense = new Uint32Array(this.width);
+      for (const [c, v] of map) this.dense[c] = v;
+      this.map = null;
+    }
+  }
+
+  /** Every column with a port set, and the set. */
+  *entries(): Generator<[number, number]> {
+    if (this.map) yield* this.map;
+    else {
+      const dense = this.dense as Uint32Array;
+      for (let c = 0; c < dense.length; c++) if (dense[c] !== PortSets.NONE) yield [c, dense[c] as number];
+    }
+  }
+}
+
+/**
  * One direction's admissions for one class, sparse: what whole-cluster rules
  * admit (`allPods`, `allExternal`) plus per-column port sets. A class the
  * direction does not isolate has no row (null: everything admitted). Memory
- * and time follow the rules, not classes × classes.
+ * and time follow the rules, and never exceed one array over the columns per row.
  */
 interface Row {
   allPods: number;
   allExternal: number;
-  cols: Map<number, number>;
+  cols: RowColumns;
 }
 
 interface Admissions {
@@ -268,8 +364,7 @@ interface Admissions {
 function rowValue(ports: PortSets, row: Row | null | undefined, col: number, classCount: number): number {
   if (!row) return PortSets.ALL;
   const base = col < classCount ? row.allPods : row.allExternal;
-  const own = row.cols.get(col);
-  return own === undefined ? base : ports.union(base, own);
+  return ports.union(base, row.cols.get(col));
 }
 
 /** Which columns a rule's peers match and which port set a rule admits toward a column, with indexes so selectors visit candidates only. */
@@ -374,12 +469,12 @@ function columnIndex(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: 
  * One direction's rows. `needed`: the subjects whose pod columns are ever read
  * (all when null); the others keep only external columns.
  */
-function directionRows(engine: ConnectivitySource, columns: Columns, selected: ReadonlyMap<CompiledPolicy, number[]>, classCount: number, direction: Direction, needed: Uint8Array | null): (Row | null)[] {
+function directionRows(engine: ConnectivitySource, columns: Columns, selected: ReadonlyMap<CompiledPolicy, number[]>, classCount: number, width: number, direction: Direction, needed: Uint8Array | null): (Row | null)[] {
   const C = classCount;
   const ports = engine.ports;
   const { ruleTargets, rulePortsFor } = columns;
   const rows: (Row | null)[] = new Array<Row | null>(C).fill(null);
-  for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) rows[c] ??= { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols: new Map() };
+  for (const p of engine.policies) if (p[direction]) for (const c of selected.get(p) ?? []) rows[c] ??= { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols: new RowColumns(width) };
   for (const p of engine.policies) {
     const rules = p[direction];
     const subjects = selected.get(p) ?? [];
@@ -403,7 +498,7 @@ function directionRows(engine: ConnectivitySource, columns: Columns, selected: R
         if (everyExternal) row.allExternal = ports.union(row.allExternal, direction === 'ingress' ? subjectPorts : external);
         for (const t of podColumns ? targets : externalTargets) {
           const pid = subjectPorts >= 0 ? subjectPorts : rulePortsFor(rule, t);
-          const cur = row.cols.get(t) ?? PortSets.NONE;
+          const cur = row.cols.get(t);
           if (cur !== pid && cur !== PortSets.ALL) row.cols.set(t, cur === PortSets.NONE ? pid : ports.union(cur, pid));
         }
       }
@@ -418,63 +513,103 @@ function admissions(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: E
   const columns = columnIndex(engine, ipBlocks, externals, pc);
   const selected = new Map<CompiledPolicy, number[]>();
   for (const p of engine.policies) selected.set(p, columns.podsIn(p.namespace, p.podSelector));
-  const egress = directionRows(engine, columns, selected, C, 'egress', null);
+  const egress = directionRows(engine, columns, selected, C, C + externals.intervals.length, 'egress', null);
   let needed: Uint8Array | null = new Uint8Array(C);
   for (const row of egress) {
     if (!row || row.allPods !== PortSets.NONE) {
       needed = null;
       break;
     }
-    for (const d of row.cols.keys()) if (d < C) needed[d] = 1;
+    for (const [d] of row.cols.entries()) if (d < C) needed[d] = 1;
   }
-  return { egress, ingress: directionRows(engine, columns, selected, C, 'ingress', needed) };
+  return { egress, ingress: directionRows(engine, columns, selected, C, C + externals.intervals.length, 'ingress', needed) };
 }
 
 // --- 4. class pairs ---
 
-/** Per source class, the destination classes it may reach and on which port set. */
-type ClassOut = { to: number[]; id: number[] }[];
+/** Class pairs, packed (source-major, destinations ascending): memory in class pairs, never endpoint pairs. */
+interface ClassPairs {
+  offsets: Int32Array;
+  to: Int32Array;
+  ids: Uint32Array;
+}
 
-/** Class pairs with something allowed: candidates come from the sparse sides, never all C × C. */
-function classPairs(ports: PortSets, rows: Admissions, classCount: number): ClassOut {
+/** A growable Int32Array or Uint32Array. */
+class Packed<T extends Int32Array | Uint32Array> {
+  length = 0;
+  constructor(private buf: T) {}
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new (this.buf.constructor as new (n: number) => T)(Math.max(1024, this.buf.length * 2));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+  done(): T {
+    return this.buf.slice(0, this.length) as T;
+  }
+}
+
+/**
+ * Class pairs with something allowed: candidates come from the sparse sides, never all C × C.
+ * With a scope (`classInScope`), a source class outside it keeps only destinations inside it.
+ */
+function classPairs(ports: PortSets, rows: Admissions, classCount: number, classInScope: Uint8Array | null): ClassPairs {
   const C = classCount;
   const { egress: EG, ingress: IN } = rows;
   const openIngress: number[] = [];
   const wideIngress: number[] = [];
+  // Per source class, the destinations whose ingress names it, each with what that ingress admits from it (d, id interleaved).
   const ingressFrom: number[][] = Array.from({ length: C }, () => []);
   IN.forEach((row, d) => {
     if (!row) openIngress.push(d);
     else {
       if (row.allPods !== PortSets.NONE) wideIngress.push(d);
-      for (const s of row.cols.keys()) if (s < C) (ingressFrom[s] as number[]).push(d);
+      for (const [s, id] of row.cols.entries()) if (s < C) (ingressFrom[s] as number[]).push(d, ports.union(row.allPods, id));
     }
   });
-  const classOut: ClassOut = [];
+  const offsets = new Int32Array(C + 1);
+  const to = new Packed(new Int32Array(1024));
+  const ids = new Packed(new Uint32Array(1024));
   const seen = new Int32Array(C).fill(-1);
+  const value = new Uint32Array(C);
+  const found = new Int32Array(C);
   for (let s = 0; s < C; s++) {
-    const out = { to: [] as number[], id: [] as number[] };
     const eg = EG[s];
-    const consider = (d: number) => {
-      if (seen[d] === s) return;
+    const onlyInScope = classInScope !== null && classInScope[s] === 0;
+    // An egress row without columns admits the same toward every class: no lookup per destination.
+    const egressToAll = !eg ? PortSets.ALL : eg.cols.size === 0 ? eg.allPods : -1;
+    let n = 0;
+    /** `d` with what its ingress admits from `s`. */
+    const consider = (d: number, ingress: number) => {
+      if (seen[d] === s || (onlyInScope && classInScope[d] === 0)) return;
       seen[d] = s;
-      const e = rowValue(ports, eg, d, C);
+      const e = egressToAll >= 0 ? egressToAll : rowValue(ports, eg, d, C);
       if (e === PortSets.NONE) return;
-      const id = ports.intersect(e, rowValue(ports, IN[d], s, C));
+      const id = ports.intersect(e, ingress);
       if (id !== PortSets.NONE) {
-        out.to.push(d);
-        out.id.push(id);
+        value[d] = id;
+        found[n++] = d;
       }
     };
     if (!eg || eg.allPods !== PortSets.NONE) {
-      for (const d of openIngress) consider(d);
-      for (const d of wideIngress) consider(d);
-      for (const d of ingressFrom[s] as number[]) consider(d);
+      const named = ingressFrom[s] as number[];
+      for (let k = 0; k < named.length; k += 2) consider(named[k] as number, named[k + 1] as number);
+      // Not named by their ingress (those were just seen): what it admits from every pod.
+      for (const d of wideIngress) consider(d, (IN[d] as Row).allPods);
+      for (const d of openIngress) consider(d, PortSets.ALL);
     } else {
-      for (const d of eg.cols.keys()) if (d < C) consider(d);
+      for (const [d] of eg.cols.entries()) if (d < C) consider(d, rowValue(ports, IN[d], s, C));
     }
-    classOut.push(out);
+    const list = found.subarray(0, n).sort();
+    for (const d of list) {
+      to.push(d);
+      ids.push(value[d] as number);
+    }
+    offsets[s + 1] = to.length;
   }
-  return classOut;
+  return { offsets, to: to.done(), ids: ids.done() };
 }
 
 // --- 5. endpoints, external ranges, allowed pairs ---
@@ -549,55 +684,141 @@ function mergeExternals(ports: PortSets, rows: Admissions, endpoints: Endpoints,
   return { merged, mergedSig };
 }
 
-/** Allowed pairs in from-major order: workload -> workloads, workload -> ranges, then range -> workloads. */
-function allowedPairs(ports: PortSets, classOut: ClassOut, endpoints: Endpoints, externals: MergedExternals, classCount: number): Connectivity {
+/**
+ * The allowed endpoint pairs, produced when asked: a workload's row is the
+ * union of its classes' class pairs spread over the workloads those classes
+ * stand in, then its external ranges; ranges' rows come last. Rows are built
+ * in buffers the size of one row, so nothing grows with the number of pairs.
+ */
+function pairsOnDemand(ports: PortSets, pc: PodClasses, classInScope: Uint8Array, cp: ClassPairs, endpoints: Endpoints, externals: MergedExternals): Connectivity {
   const { workloads, memberLists, classEndpoints } = endpoints;
   const { merged, mergedSig } = externals;
   const N = workloads.length;
   const X = merged.length;
-  const from: number[] = [];
-  const to: number[] = [];
-  const ids: number[] = [];
-  const push = (a: number, b: number, id: number) => {
-    from.push(a);
-    to.push(b);
-    ids.push(id);
-  };
-  const acc = new Map<number, number>();
-  for (let a = 0; a < N; a++) {
-    acc.clear();
+  const M = N + X;
+  const workloadNs = workloads.map((w) => w.slice(0, w.indexOf('/')));
+  // A workload's classes share its namespace, so its first class says whether it is in scope.
+  const inScope = (i: number) => i < N && classInScope[(memberLists[i] as number[])[0] as number] === 1;
+  const names = [...workloads, ...merged.map((m) => `${formatRange(m.range)}[External]`)];
+  // Marks the destinations a row has touched; a fresh mark per row, so rows() may be walked any number of times.
+  const stamp = new Int32Array(N).fill(-1);
+  let mark = -1;
+  const acc = new Uint32Array(N);
+  const touched = new Int32Array(N);
+  const outTo = new Int32Array(M);
+  const outIds = new Uint32Array(M);
+
+  /** Workload `a`'s row into outTo/outIds; returns its length. */
+  const workloadRow = (a: number): number => {
+    mark = (mark + 1) | 0;
+    let n = 0;
     for (const s of memberLists[a] as number[]) {
-      const out = classOut[s] as { to: number[]; id: number[] };
-      for (let k = 0; k < out.to.length; k++) {
-        const id = out.id[k] as number;
-        for (const b of classEndpoints[out.to[k] as number] as number[]) acc.set(b, ports.union(acc.get(b) ?? PortSets.NONE, id));
+      for (let k = cp.offsets[s] as number; k < (cp.offsets[s + 1] as number); k++) {
+        const id = cp.ids[k] as number;
+        for (const b of classEndpoints[cp.to[k] as number] as number[]) {
+          if (stamp[b] !== mark) {
+            stamp[b] = mark;
+            acc[b] = id;
+            touched[n++] = b;
+          } else acc[b] = ports.union(acc[b] as number, id);
+        }
       }
     }
-    for (const b of [...acc.keys()].sort((x, y) => x - y)) push(a, b, acc.get(b) as number);
-    for (let x = 0; x < X; x++) {
-      const id = (mergedSig[x] as Uint32Array)[2 * a] as number;
-      if (id !== PortSets.NONE) push(a, N + x, id);
+    const sorted = touched.subarray(0, n).sort();
+    for (let k = 0; k < n; k++) {
+      outTo[k] = sorted[k] as number;
+      outIds[k] = acc[sorted[k] as number] as number;
     }
-  }
-  for (let x = 0; x < X; x++) {
-    const sigX = mergedSig[x] as Uint32Array;
+    if (inScope(a)) {
+      for (let x = 0; x < X; x++) {
+        const id = (mergedSig[x] as Uint32Array)[2 * a] as number;
+        if (id !== PortSets.NONE) {
+          outTo[n] = N + x;
+          outIds[n++] = id;
+        }
+      }
+    }
+    return n;
+  };
+  const externalRow = (x: number): number => {
+    const sig = mergedSig[x] as Uint32Array;
+    let n = 0;
     for (let a = 0; a < N; a++) {
-      const id = sigX[2 * a + 1] as number;
-      if (id !== PortSets.NONE) push(N + x, a, id);
+      const id = sig[2 * a + 1] as number;
+      if (id !== PortSets.NONE && inScope(a)) {
+        outTo[n] = a;
+        outIds[n++] = id;
+      }
     }
-  }
-  const M = N + X;
-  const index = new Map<number, number>();
-  ids.forEach((id, k) => index.set((from[k] as number) * M + (to[k] as number), id));
-  const externalNames = merged.map((m) => `${formatRange(m.range)}[External]`);
+    return n;
+  };
+  /** The port set of one class pair (binary search in the packed destinations). */
+  const classPair = (s: number, d: number): number => {
+    let lo = cp.offsets[s] as number;
+    let hi = cp.offsets[s + 1] as number;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cp.to[mid] as number) < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < (cp.offsets[s + 1] as number) && cp.to[lo] === d ? (cp.ids[lo] as number) : PortSets.NONE;
+  };
   return {
-    endpoints: [...workloads, ...externalNames],
+    endpoints: names,
     workloadCount: N,
-    from: Int32Array.from(from),
-    to: Int32Array.from(to),
-    portSets: Uint32Array.from(ids),
     ports,
-    classCount,
-    allowed: (i, j) => index.get(i * M + j) ?? PortSets.NONE,
+    classCount: pc.classes.length,
+    classPairCount: cp.to.length,
+    namespaceOf: (i) => (i < N ? (workloadNs[i] as string) : null),
+    inScope,
+    *rows() {
+      for (let a = 0; a < N; a++) {
+        const n = workloadRow(a);
+        if (n > 0) yield { from: a, to: outTo.subarray(0, n), portSets: outIds.subarray(0, n) };
+      }
+      for (let x = 0; x < X; x++) {
+        const n = externalRow(x);
+        if (n > 0) yield { from: N + x, to: outTo.subarray(0, n), portSets: outIds.subarray(0, n) };
+      }
+    },
+    allowed(i, j) {
+      if (i >= N && j >= N) return PortSets.NONE;
+      if (i >= N) return inScope(j) ? ((mergedSig[i - N] as Uint32Array)[2 * j + 1] as number) : PortSets.NONE;
+      if (j >= N) return inScope(i) ? ((mergedSig[j - N] as Uint32Array)[2 * i] as number) : PortSets.NONE;
+      let id: number = PortSets.NONE;
+      for (const s of memberLists[i] as number[]) for (const d of memberLists[j] as number[]) id = ports.union(id, classPair(s, d));
+      return id;
+    },
+    namespaceEdges() {
+      const edges = new Map<string, number>();
+      const add = (key: string, id: number) => {
+        const before = edges.get(key);
+        edges.set(key, before === undefined ? id : ports.union(before, id));
+      };
+      for (let s = 0; s < pc.classes.length; s++) {
+        const from = (pc.classes[s] as PodClass).namespace;
+        for (let k = cp.offsets[s] as number; k < (cp.offsets[s + 1] as number); k++) add(`${from}\u0000${(pc.classes[cp.to[k] as number] as PodClass).namespace}`, cp.ids[k] as number);
+      }
+      for (let a = 0; a < N; a++) {
+        if (!inScope(a)) continue;
+        for (const sig of mergedSig) {
+          if (sig[2 * a] !== PortSets.NONE) add(`${workloadNs[a]}\u0000External`, sig[2 * a] as number);
+          if (sig[2 * a + 1] !== PortSets.NONE) add(`External\u0000${workloadNs[a]}`, sig[2 * a + 1] as number);
+        }
+      }
+      return [...edges.keys()].sort(compareStrings).map((e) => {
+        const [from, to] = e.split('\u0000') as [string, string];
+        return { from, to, portSet: edges.get(e) as number };
+      });
+    },
+    classes: {
+      namespace: pc.classes.map((c) => c.namespace),
+      inScope: classInScope,
+      offsets: cp.offsets,
+      to: cp.to,
+      ids: cp.ids,
+      members: memberLists,
+      externalSig: mergedSig,
+    },
   };
 }

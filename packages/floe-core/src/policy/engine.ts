@@ -1,14 +1,14 @@
 import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
 import { compareStrings } from '../util/compare.js';
 import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type CompiledPolicy, type CompiledRule } from './compile.js';
-import { computeConnectivity, type Connectivity } from './connectivity.js';
+import { computeConnectivity, type Connectivity, type ConnectivityScope } from './connectivity.js';
 import { formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock } from './ip.js';
 import { PortSets, connectionsText, type Connection } from './ports.js';
 import type { ClusterModel, Direction, Endpoint, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
 
 export { NAMESPACE_NAME_LABEL };
 // Connectivity is computed in its own module; these stay importable from the engine.
-export { connectivityRows, type Connectivity, type ConnectivityRow } from './connectivity.js';
+export { connectivityRows, type Connectivity, type ConnectivityRow, type ConnectivityScope, type SourceRow } from './connectivity.js';
 export type { Endpoint };
 
 export interface PortQuery {
@@ -229,9 +229,12 @@ export class PolicyEngine {
     return { allowed, connections, egress, ingress };
   }
 
-  /** Connectivity between every workload endpoint and the external ranges that ipBlocks distinguish. */
-  connectivity(): Connectivity {
-    return computeConnectivity(this);
+  /**
+   * Connectivity between every workload endpoint and the external ranges that ipBlocks distinguish;
+   * with a scope, only the pairs with a workload of its namespaces are computed.
+   */
+  connectivity(scope?: ConnectivityScope): Connectivity {
+    return computeConnectivity(this, scope);
   }
 }
 

@@ -91,31 +91,41 @@ function systemRemedy(ns: string, why: string): string {
 }
 
 /**
- * The audit's findings over the engine's model: isolation decided by
- * selection (never by policy names), DNS reachability, allow-all rules,
+ * The audit's findings over the engine's model: default deny decided by the
+ * policies of every namespace, with pods or not (a podSelector {} isolating the
+ * direction, never a policy's name), DNS reachability, allow-all rules,
  * unselected pods and dead selectors. Sorted by namespace, id, object.
  */
 export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}): PolicyFinding[] {
   const findings: PolicyFinding[] = [];
   const podsByNs = groupPods(engine);
-  const namespacesWithPods = [...podsByNs.keys()].sort(compareStrings);
 
-  for (const ns of namespacesWithPods) {
-    // hostNetwork pods are the node, not policy subjects: no NetworkPolicy isolates them, so none is advised.
-    const pods = (podsByNs.get(ns) ?? []).filter((p) => !p.hostNetwork);
+  // Every namespace of the input, with pods or not: default deny is decided by the policies, so an empty namespace is judged too.
+  for (const ns of engine.namespaceNames()) {
+    // hostNetwork pods are the node, not policy subjects: no NetworkPolicy isolates them, so none is listed as open.
+    const all = podsByNs.get(ns) ?? [];
+    const pods = all.filter((p) => !p.hostNetwork);
     const system = systemNamespaceReason(ns);
     for (const direction of ['ingress', 'egress'] as const) {
+      // Only podSelector {} selects every pod, including those created later.
+      if (engine.policiesIn(ns).some((p) => p[direction] !== null && p.podSelector.empty)) continue;
+      const type = direction === 'ingress' ? 'Ingress' : 'Egress';
       const open = uniqueSorted(pods.filter((p) => engine.isolating(p, direction).length === 0).map((p) => p.endpoint));
-      if (open.length === 0) continue;
+      const today =
+        pods.length === 0
+          ? all.length > 0
+            ? `its pods use hostNetwork (the node's address, which no NetworkPolicy isolates); the first other pods will not be isolated for ${direction}`
+            : `the namespace has no pods yet; the first ones will not be isolated for ${direction}`
+          : open.length === 0
+            ? `its endpoints are isolated for ${direction} today by narrower policies, but a pod they do not select will not be`
+            : `${open.length} endpoint${open.length === 1 ? ' is' : 's are'} not isolated for ${direction}: ${list(open)}`;
       findings.push({
         id: `namespace-without-default-deny-${direction}`,
         severity: 'warning',
         namespace: ns,
         object: `Namespace ${ns}`,
-        message: `${open.length} endpoint${open.length === 1 ? ' is' : 's are'} not isolated for ${direction} (no NetworkPolicy selects ${open.length === 1 ? 'it' : 'them'} with ${direction === 'ingress' ? 'Ingress' : 'Egress'} in policyTypes): ${list(open)}`,
-        remedy: system
-          ? systemRemedy(ns, system)
-          : `add a default-deny NetworkPolicy to ${ns}: podSelector: {} with policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}], then allow what is needed`,
+        message: `no NetworkPolicy of ${ns} selects every pod (podSelector: {}) with ${type} in policyTypes: ${today}`,
+        remedy: system ? systemRemedy(ns, system) : `add a default-deny NetworkPolicy to ${ns}: podSelector: {} with policyTypes: [${type}], then allow what is needed`,
         endpoints: open,
       });
     }
@@ -142,7 +152,7 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
     engine.model.pods.find((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns') ??
     ({ namespace: 'kube-system', name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' }, ips: [], ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }], endpoint: 'kube-system/kube-dns[Deployment]', template: true } satisfies PodInfo);
   const dnsEndpoint = { kind: 'pod' as const, pod: dns };
-  for (const ns of namespacesWithPods) {
+  for (const ns of [...podsByNs.keys()].sort(compareStrings)) {
     const blocked = new Map<string, string[]>();
     for (const pod of podsByNs.get(ns) ?? []) {
       if (engine.isolating(pod, 'egress').length === 0 || blocked.has(pod.endpoint)) continue;

@@ -7,6 +7,7 @@ export {
   type ClosestRule,
   type Connectivity,
   type ConnectivityRow,
+  type ConnectivityScope,
   connectivityRows,
   type Endpoint,
   endpointName,
@@ -16,6 +17,7 @@ export {
   type PortQuery,
   type RuleVerdict,
   type SideVerdict,
+  type SourceRow,
   type Verdict,
 } from './engine.js';
 export { buildInventory, type Inventory } from './inventory.js';
@@ -31,12 +33,20 @@ export {
   type AuditReport,
   auditSarif,
   auditText,
-  connectivityDot,
-  connectivityJson,
-  connectivityMermaid,
-  connectivityText,
   hostNetworkNote,
-  namespaceGraph,
 } from './audit-report.js';
+export {
+  compactJsonChunks,
+  compactTextChunks,
+  compactYamlChunks,
+  connectivityDot,
+  connectivityDotChunks,
+  connectivityJsonChunks,
+  connectivityMermaidChunks,
+  connectivityTextChunks,
+  connectivityYamlChunks,
+  namespaceGraph,
+} from './connectivity-report.js';
+export { compactConnectivity, type CompactConnectivity, type CompactGroup, type CompactRow } from './compact.js';
 export { proveIntents, type ProofFlow, type ProofResult } from './prove.js';
 export { policyWidens, semanticDiff, type SemanticDiff, type SemanticChange } from './semantic-diff.js';

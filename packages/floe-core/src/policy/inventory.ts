@@ -6,6 +6,7 @@ import { compilePolicy } from './compile.js';
 import type { ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
 import { compareStrings } from '../util/compare.js';
 import { isRecord } from '../util/shape.js';
+import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../workloads/identity.js';
 
 /** `{ hostNetwork: true }` for a pod spec on the node's network, else nothing (the field stays absent). */
 const hostNetworkOf = (spec: unknown): { hostNetwork?: true } => (isRecord(spec) && spec.hostNetwork === true ? { hostNetwork: true } : {});
@@ -22,7 +23,6 @@ export interface Inventory {
   sources: Record<string, string>;
 }
 
-type Obj = Record<string, unknown>;
 const isObj = isRecord;
 /** Labels as the API stores them: scalar values as strings; a mapping or list as a label value is bad input, named by `where`. */
 const strMap = (v: unknown, where: () => string): Record<string, string> => {
@@ -37,14 +37,14 @@ const strMap = (v: unknown, where: () => string): Record<string, string> => {
 };
 const kindOf = (o: SourcedObject) => (typeof o.object.kind === 'string' ? o.object.kind : 'object');
 
-function meta(o: SourcedObject): { name: string; namespace: string; labels: Record<string, string>; owners: Obj[] } {
+function meta(o: SourcedObject): { name: string; namespace: string; labels: Record<string, string>; controller: OwnerRef | null } {
   const m = o.object.metadata;
   if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${kindOf(o)} has no metadata.name`);
   return {
     name: m.name,
     namespace: typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default',
     labels: strMap(m.labels, () => `${o.source}: ${kindOf(o)} ${m.name}`),
-    owners: Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isObj) : [],
+    controller: controllerOf(m),
   };
 }
 
@@ -74,15 +74,10 @@ function podIps(status: unknown): string[] {
 
 const isProtocol = (v: unknown): v is Protocol => (PROTOCOLS as readonly unknown[]).includes(v);
 
-const controllerOf = (owners: Obj[]): { kind: string; name: string } | null => {
-  const c = owners.find((x) => x.controller === true && typeof x.kind === 'string' && typeof x.name === 'string');
-  return c ? { kind: c.kind as string, name: c.name as string } : null;
-};
-
 /**
- * Objects → the engine's model. Workloads stand for their pods via the pod
- * template unless pods of theirs are present; a pod is reported as its
- * top-most known controller (Pod → ReplicaSet → Deployment).
+ * Objects → the engine's model. Each pod is reported as the workload it stands
+ * in (workloads/identity.ts: its top-most controller, or itself); a workload
+ * with no pod in the input stands for its pods through its pod template.
  */
 export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const objects = flattenLists(input);
@@ -127,38 +122,29 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     else workloads.set(`${kind}\u0000${m.namespace}/${m.name}`, { o, m, kind });
   }
 
-  /** Follows controller references through the workloads we know; the last hop may be one we only know by reference. */
-  const top = (namespace: string, first: { kind: string; name: string }): { kind: string; name: string } => {
-    let cur = first;
-    for (let hops = 0; hops < 8; hops++) {
-      const w = workloads.get(`${cur.kind}\u0000${namespace}/${cur.name}`);
-      const next = w ? controllerOf(w.m.owners) : null;
-      if (!next) return cur;
-      cur = next;
-    }
-    return cur;
-  };
-
+  const identity = new WorkloadIdentity([
+    ...rawPods.map(({ m }) => ({ kind: 'Pod', ...m })),
+    ...[...workloads.values()].map(({ m, kind }) => ({ kind, ...m })),
+  ]);
   const pods: PodInfo[] = [];
   const represented = new Set<string>();
   for (const { o, m } of rawPods) {
-    const owner = controllerOf(m.owners);
-    const as = owner ? top(m.namespace, owner) : { kind: 'Pod', name: m.name };
-    const endpoint = `${m.namespace}/${as.name}[${as.kind}]`;
+    const endpoint = workloadName(identity.ofPod({ kind: 'Pod', ...m }));
     represented.add(endpoint);
     sources[endpoint] ??= o.source;
     pods.push({ namespace: m.namespace, name: m.name, labels: m.labels, ips: podIps(o.object.status), ports: containerPorts(o.object.spec), endpoint, ...hostNetworkOf(o.object.spec) });
   }
   for (const { o, m, kind } of workloads.values()) {
-    const owner = controllerOf(m.owners);
-    if (owner && workloads.has(`${owner.kind}\u0000${m.namespace}/${owner.name}`)) continue;
-    const endpoint = `${m.namespace}/${m.name}[${kind}]`;
+    const self = { kind, ...m };
+    if (identity.ownedInInput(self)) continue;
+    // A workload owned by one floe does not read (a Rollout's ReplicaSet) is named after that owner too.
+    const endpoint = workloadName(identity.ofWorkload(self));
     if (represented.has(endpoint)) continue;
     const t = podTemplateOf(o.object);
     if (!t) throw new InputError(`${o.source}: ${kind} ${m.namespace}/${m.name} has no pod template`);
     const tm = isObj(t.metadata) ? t.metadata : {};
     pods.push({ namespace: m.namespace, name: m.name, labels: strMap(tm.labels, () => `${o.source}: ${kind} ${m.namespace}/${m.name} pod template`), ips: [], ports: containerPorts(t.spec), endpoint, template: true, ...hostNetworkOf(t.spec) });
-    sources[endpoint] = o.source;
+    sources[endpoint] ??= o.source;
   }
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
   namespaces.sort((a, b) => compareStrings(a.name, b.name));

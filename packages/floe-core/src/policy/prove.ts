@@ -5,6 +5,7 @@ import { compareStrings } from '../util/compare.js';
 import { PolicyEngine, externalEndpoint, type Endpoint, type PortQuery, type SideVerdict, type Verdict } from './engine.js';
 import { compileIpBlock, formatIp, ipBlockContains, parseIp } from './ip.js';
 import type { PodInfo, PolicyProtocol } from './types.js';
+import { workloadName } from '../workloads/identity.js';
 
 /** One flow the proof checks: intended (must be allowed) or forbidden (must be denied). */
 export interface ProofFlow {
@@ -65,7 +66,7 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
     let pod = byKey.get(key);
     if (!pod) {
       const name = `stand-in-${tag}`;
-      pod = { namespace, name, labels: { ...labels, [STAND_IN]: tag }, ips: [], ports: [], endpoint: `${namespace}/${name}[Pod]` };
+      pod = { namespace, name, labels: { ...labels, [STAND_IN]: tag }, ips: [], ports: [], endpoint: workloadName({ namespace, kind: 'Pod', name }) };
       byKey.set(key, pod);
       pods.push(pod);
     }

@@ -45,7 +45,9 @@ function ipBlockCidrs(objects: readonly Obj[]): string[] {
 
 function rowsOf(c: Connectivity): Map<string, readonly PortRange[]> {
   const rows = new Map<string, readonly PortRange[]>();
-  for (let k = 0; k < c.from.length; k++) rows.set(`${c.endpoints[c.from[k] as number]}\u0000${c.endpoints[c.to[k] as number]}`, c.ports.ranges(c.portSets[k] as number));
+  for (const row of c.rows()) {
+    for (let k = 0; k < row.to.length; k++) rows.set(`${c.endpoints[row.from]}\u0000${c.endpoints[row.to[k] as number]}`, c.ports.ranges(row.portSets[k] as number));
+  }
   return rows;
 }
 

@@ -10,6 +10,7 @@ import { namespacePssPolicy, PSS_MODES, type ModePolicy, type PssAdmissionMode, 
 import { podShapeProblems } from './shape.js';
 import type { PodLike } from './types.js';
 import { podOf, type PodSource } from './workloads.js';
+import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../workloads/identity.js';
 
 /** One pod or workload to judge, reported as `object` (the audit's endpoint, `ns/name[Kind]`). */
 export interface PssSubject {
@@ -28,24 +29,19 @@ type Obj = Record<string, unknown>;
 const isObj = isRecord;
 const WORKLOADS = new Set<string>(WORKLOAD_KINDS);
 
-function metaOf(o: Obj): { name: string; namespace: string; controller?: { kind: string; name: string } } | undefined {
+function metaOf(o: Obj): { name: string; namespace: string; labels: Record<string, string>; controller: OwnerRef | null } | undefined {
   const m = o.metadata;
   if (!isObj(m) || typeof m.name !== 'string' || m.name === '') return undefined;
-  const owners = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isObj) : [];
-  const c = owners.find((x) => x.controller === true && typeof x.kind === 'string' && typeof x.name === 'string');
-  return {
-    name: m.name,
-    namespace: typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default',
-    ...(c ? { controller: { kind: c.kind as string, name: c.name as string } } : {}),
-  };
+  const labels: Record<string, string> = {};
+  if (isObj(m.labels)) for (const [k, v] of Object.entries(m.labels)) if (typeof v === 'string') labels[k] = v;
+  return { name: m.name, namespace: typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default', labels, controller: controllerOf(m) };
 }
 
 /**
- * What Pod Security judges in the input, one subject per endpoint of the audit (the same
- * grouping as buildInventory): a pod with a controller is reported as its top-most known
- * controller; when that controller is in the input its pod template is judged once (not
- * each of its pods), otherwise the pods themselves are. Workloads owned by a workload in
- * the input are covered by their owner.
+ * What Pod Security judges in the input, one subject per endpoint of the audit (named by
+ * workloads/identity.ts, as buildInventory names them): when a pod's workload is in the
+ * input its pod template is judged once (not each of its pods), otherwise the pods
+ * themselves are. Workloads owned by a workload in the input are covered by their owner.
  */
 export function pssSubjects(input: readonly SourcedObject[]): PssSubject[] {
   const sourced = flattenLists(input);
@@ -71,28 +67,20 @@ export function pssSubjects(input: readonly SourcedObject[]): PssSubject[] {
     if (kind === 'Pod') pods.push({ o, m });
     else workloads.set(`${kind}\u0000${m.namespace}/${m.name}`, { o, m });
   }
-  const top = (namespace: string, first: { kind: string; name: string }) => {
-    let cur = first;
-    for (let hops = 0; hops < 8; hops++) {
-      const next = workloads.get(`${cur.kind}\u0000${namespace}/${cur.name}`)?.m.controller;
-      if (!next) return cur;
-      cur = next;
-    }
-    return cur;
-  };
+  const identity = new WorkloadIdentity([...pods.map(({ m }) => ({ kind: 'Pod', ...m })), ...[...workloads].map(([k, { m }]) => ({ kind: k.slice(0, k.indexOf('\u0000')), ...m }))]);
   const out = new Map<string, PssSubject>();
   for (const [key, { o, m }] of workloads) {
     const kind = key.slice(0, key.indexOf('\u0000'));
-    if (m.controller && workloads.has(`${m.controller.kind}\u0000${m.namespace}/${m.controller.name}`)) continue;
-    const object = `${m.namespace}/${m.name}[${kind}]`;
+    if (identity.ownedInInput({ kind, ...m })) continue;
+    const object = workloadName(identity.ofWorkload({ kind, ...m }));
     const source = judgeable(o, object);
     if (!source) continue;
-    out.set(object, { namespace: m.namespace, object, kind, pods: [], pod: source.pod, template: true });
+    // Several objects standing for one workload (the ReplicaSets of a Rollout floe does not read): the first is judged.
+    if (!out.has(object)) out.set(object, { namespace: m.namespace, object, kind, pods: [], pod: source.pod, template: true });
   }
   const podSubjects = new Map<string, PssSubject[]>();
   for (const { o, m } of pods) {
-    const as = m.controller ? top(m.namespace, m.controller) : { kind: 'Pod', name: m.name };
-    const object = `${m.namespace}/${as.name}[${as.kind}]`;
+    const object = workloadName(identity.ofPod({ kind: 'Pod', ...m }));
     if (out.has(object)) continue;
     const source = judgeable(o, `${m.namespace}/${m.name}[Pod]`);
     if (!source) continue;

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { connectivityDot, connectivityJson, connectivityMermaid, connectivityText } from '../../src/policy/audit-report.js';
+import { connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks } from '../../src/policy/connectivity-report.js';
+import type { Connectivity } from '../../src/policy/connectivity.js';
 import { PolicyEngine } from '../../src/policy/engine.js';
+import { emitYaml } from '../../src/util/yaml-emit.js';
 import { model, np, pod } from './helpers.js';
+
+// The streamed renderers, joined (tests only: the CLI writes the chunks as they come).
+const joined = (chunks: Iterable<string | Uint8Array>) => [...chunks].map((x) => (typeof x === 'string' ? x : Buffer.from(x).toString())).join('');
+const connectivityText = (c: Connectivity) => joined(connectivityTextChunks(c));
+const connectivityJson = (c: Connectivity) => JSON.parse(joined(connectivityJsonChunks(c))) as { connectivity: { from: string; to: string; connections: unknown }[] };
+const connectivityDot = (c: Connectivity) => joined(connectivityDotChunks(c));
+const connectivityMermaid = (c: Connectivity) => joined(connectivityMermaidChunks(c));
 
 // One unpoliced pod beside a policed one whose ipBlocks cut the address space into many ranges.
 const m = model({
@@ -40,5 +49,17 @@ describe('connectivity rendering: external ranges merged per endpoint and direct
     expect(connectivityMermaid(c)).toMatch(/n\d+ -->\|"all ports"\| n\d+/);
     expect(connectivityMermaid(c)).toMatch(/-->\|"TCP\/443, TCP\/5432"\|/);
     expect(connectivityDot(c)).toContain('"b" -> "External" [label="TCP/443, TCP/5432"];');
+  });
+
+  it('streams -o yaml as exactly the JSON object written as one YAML document', () => {
+    expect(joined(connectivityYamlChunks(c))).toBe(emitYaml(connectivityJson(c)));
+    const none = new PolicyEngine(model({ pods: [] })).connectivity();
+    expect(joined(connectivityYamlChunks(none))).toBe('connectivity: []\n');
+  });
+
+  it('merges ranges the same way within a -n scope', () => {
+    const scoped = new PolicyEngine(m).connectivity({ namespaces: ['a'] });
+    const lines = connectivityText(scoped).split('\n').filter((l) => l.includes('[External]'));
+    expect(lines).toEqual(['a/free[Pod] -> 0.0.0.0/0[External]: all ports', 'a/free[Pod] -> ::/0[External]: all ports', '0.0.0.0/0[External] -> a/free[Pod]: all ports', '::/0[External] -> a/free[Pod]: all ports']);
   });
 });

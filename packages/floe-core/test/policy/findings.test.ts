@@ -21,6 +21,20 @@ describe('audit findings', () => {
     expect(ids(model({ pods: [web, api], policies: [denyAll] }))).toEqual([]);
   });
 
+  it('flags a namespace without default deny whether or not it has pods, and even when narrower policies select every pod today', () => {
+    const empty = model({ namespaces: [{ name: 'empty', labels: {} }, { name: 'guarded', labels: {} }], policies: [np('guarded/x', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [dnsRule] })] });
+    const f = auditFindings(new PolicyEngine(empty));
+    expect(f.map((x) => [x.id, x.object, x.endpoints])).toEqual([
+      ['namespace-without-default-deny-egress', 'Namespace empty', []],
+      ['namespace-without-default-deny-ingress', 'Namespace empty', []],
+    ]);
+    expect(f[0]?.message).toBe('no NetworkPolicy of empty selects every pod (podSelector: {}) with Egress in policyTypes: the namespace has no pods yet; the first ones will not be isolated for egress');
+    const narrow = np('shop/by-app', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] }, policyTypes: ['Ingress'] });
+    const covered = auditFindings(new PolicyEngine(model({ pods: [web, api], policies: [narrow, np('shop/egress', { podSelector: {}, policyTypes: ['Egress'], egress: [dnsRule] })] })));
+    expect(covered.map((x) => [x.id, x.endpoints])).toEqual([['namespace-without-default-deny-ingress', []]]);
+    expect(covered[0]?.message).toContain('its endpoints are isolated for ingress today by narrower policies, but a pod they do not select will not be');
+  });
+
   it('reports egress-isolated pods that cannot reach cluster DNS on both UDP and TCP 53', () => {
     const udpOnly = np('shop/x', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{ ...dnsRule, ports: [{ port: 53, protocol: 'UDP' }] }] });
     const [f] = auditFindings(new PolicyEngine(model({ pods: [web], policies: [udpOnly] })));

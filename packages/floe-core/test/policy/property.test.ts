@@ -1,7 +1,13 @@
 import { BlockList, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PolicyEngine, externalEndpoint, type Endpoint } from '../../src/policy/engine.js';
+import { compactConnectivity } from '../../src/policy/compact.js';
+import { compactJsonChunks, compactTextChunks, connectivityJsonChunks, connectivityTextChunks, connectivityYamlChunks, namespaceGraph } from '../../src/policy/connectivity-report.js';
+import { mergeExternalRows } from '../../src/policy/external-ranges.js';
+import { compareStrings } from '../../src/util/compare.js';
+import { emitYaml } from '../../src/util/yaml-emit.js';
+import { PolicyEngine, connectivityRows, externalEndpoint, type ConnectivityRow, type Endpoint } from '../../src/policy/engine.js';
+import { PortSets, connectionsText } from '../../src/policy/ports.js';
 import type { ClusterModel, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
 import { referenceAllows, type RefEndpoint } from './reference.js';
 
@@ -190,3 +196,68 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
     );
   });
 });
+
+/** The chunks of a renderer as one string (they may be strings or bytes). */
+const joined = (chunks: Iterable<string | Uint8Array>): string => [...chunks].map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'))).join('');
+const namespaceOf = (e: string) => (e.endsWith('[External]') ? 'External' : e.slice(0, e.indexOf('/')));
+
+describe('connectivity outputs agree with the allowed pairs, at every size and scope', () => {
+  it('rows match allowed(); JSON and text stream exactly the rows; compact groups expand to exactly them; a namespace scope computes exactly the rows that touch it', () => {
+    fc.assert(
+      fc.property(clusterModel, fc.subarray(NAMESPACES), (m, scope) => {
+        const c = new PolicyEngine(m).connectivity();
+        const rows = [...connectivityRows(c)];
+        const cell = new Map(rows.map((r) => [`${r.from}>${r.to}`, r.connections]));
+        for (let i = 0; i < c.endpoints.length; i++) {
+          for (let j = 0; j < c.endpoints.length; j++) {
+            const id = c.allowed(i, j);
+            expect(cell.get(`${c.endpoints[i]}>${c.endpoints[j]}`) ?? null).toEqual(id === PortSets.NONE ? null : c.ports.connections(id));
+          }
+        }
+        // The outputs merge external ranges per endpoint and direction (mergeExternalRows, the semantic diff's merge, is the oracle);
+        // a merged range stands where its first part stood, so the order is the rows' order, compared here as a set.
+        const shown = (JSON.parse(joined(connectivityJsonChunks(c))) as { connectivity: ConnectivityRow[] }).connectivity;
+        const byPair = (x: ConnectivityRow, y: ConnectivityRow) => compareStrings(x.from, y.from) || compareStrings(x.to, y.to);
+        expect([...shown].sort(byPair)).toEqual(mergeExternalRows(rows).sort(byPair));
+        expect(joined(connectivityTextChunks(c))).toBe(shown.length === 0 ? 'no connection is allowed\n' : shown.map((r) => `${r.from} -> ${r.to}: ${connectionsText(r.connections)}\n`).join(''));
+        expect(joined(connectivityYamlChunks(c))).toBe(emitYaml({ connectivity: shown }));
+
+        const keep = (e: string) => !e.endsWith('[External]') && (scope.length === 0 || scope.includes(namespaceOf(e)));
+        const scoped = new PolicyEngine(m).connectivity({ namespaces: scope });
+        const inScope = rows.filter((r) => keep(r.from) || keep(r.to));
+        expect([...connectivityRows(scoped)]).toEqual(inScope);
+        const edges = [...new Set(inScope.map((r) => `${namespaceOf(r.from)}>${namespaceOf(r.to)}`))].sort();
+        expect(namespaceGraph(scoped).edges.map(([a, b]) => `${a}>${b}`).sort()).toEqual(edges);
+        // Each edge's label: the union of the ports of the pairs behind it.
+        const unions = new Map<string, number>();
+        for (let i = 0; i < scoped.endpoints.length; i++) {
+          for (let j = 0; j < scoped.endpoints.length; j++) {
+            const id = scoped.allowed(i, j);
+            if (id === PortSets.NONE) continue;
+            const k = `${namespaceOf(scoped.endpoints[i] as string)}>${namespaceOf(scoped.endpoints[j] as string)}`;
+            unions.set(k, scoped.ports.union(unions.get(k) ?? PortSets.NONE, id));
+          }
+        }
+        const g = namespaceGraph(scoped);
+        expect(g.edges.map(([a, b], i) => [`${a}>${b}`, g.labels[i]])).toEqual(g.edges.map(([a, b]) => [`${a}>${b}`, connectionsText(scoped.ports.connections(unions.get(`${a}>${b}`) as number))]));
+
+        for (const [conn, expected] of [[c, rows], [scoped, inScope]] as const) {
+          const compact = compactConnectivity(conn);
+          const expanded: ConnectivityRow[] = [];
+          for (const r of compact.rows) {
+            for (const g of r.from) for (const h of r.to) for (const a of compact.groups[g]!.endpoints) for (const b of compact.groups[h]!.endpoints) expanded.push({ from: a, to: b, connections: conn.ports.connections(r.portSet) });
+          }
+          const key = (r: ConnectivityRow) => `${r.from}>${r.to}`;
+          expect(expanded.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0))).toEqual([...expected].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)));
+          expect(compact.pairs).toBe(expected.length);
+          const json = JSON.parse(joined(compactJsonChunks(conn, compact))) as { groups: { id: string; endpoints: string[] }[]; connectivity: { from: string[]; to: string[] }[]; pairs: number };
+          expect(json.groups.map((g) => g.endpoints)).toEqual(compact.groups.map((g) => g.endpoints));
+          expect(json.connectivity).toHaveLength(compact.rows.length);
+          expect(joined(compactTextChunks(conn, compact))).toMatch(/^\d+ groups of endpoints/);
+        }
+      }),
+      { numRuns: 400, seed: Number(process.env.FLOE_PROPERTY_SEED ?? 20261128) },
+    );
+  });
+});
+
