@@ -20,6 +20,7 @@ import {
   connectivityJsonChunks,
   connectivityMermaidChunks,
   connectivityTextChunks,
+  namespaceGraph,
   summarisePolicies,
   type Inventory,
   type PolicyFinding,
@@ -59,6 +60,13 @@ export function findingSource(inv: Inventory, f: PolicyFinding): string | undefi
   }
   return inv.sources[f.object];
 }
+
+/**
+ * The most namespace-graph edges --output svg lays out. Graphviz's dot layout grows
+ * much faster than the edges: 260 edges take 0.5 s, 1,040 about 27 s on the 2-core
+ * build VM, and a dense cluster's 40,400 did not finish in 3 minutes.
+ */
+export const SVG_MAX_EDGES = 1000;
 
 /** Graphviz compiled to WebAssembly, in-process; loaded only for --output svg (it is 5 MB). */
 async function renderSvg(dot: string): Promise<string> {
@@ -136,7 +144,8 @@ policy names. --output json is {"policies": [...], "findings": [{"id", "severity
 one connection per line, written as it is computed (any size, valid JSON); with --compact
 {"groups": [{"id", "endpoints"}], "connectivity": [{"from": [ids], "to": [ids], "connections"}], "pairs"}.
 dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster);
-svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed.
+svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed, for graphs of
+up to ${SVG_MAX_EDGES} edges (exit 2 above: use -n, or -o dot with sfdp).
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 invalid
 input, 3 environment (cluster unreachable, not authorised), 4 with --pss-server-check:
@@ -174,7 +183,13 @@ Examples:
             // The scope is computed, not only printed: pairs with no workload of these namespaces are never produced.
             const c = engine.connectivity({ namespaces: opts.namespace });
             status.done();
-            if (opts.output === 'svg') await writeChunks([await renderSvg(connectivityDot(c))]);
+            if (opts.output === 'svg') {
+              const edges = namespaceGraph(c).edges.length;
+              if (edges > SVG_MAX_EDGES) {
+                throw new InputError(`--output svg: the namespace graph has ${edges} edges, more than the ${SVG_MAX_EDGES} Graphviz lays out in reasonable time; narrow it with -n, or write -o dot and lay it out with a tool for large graphs (sfdp -Tsvg)`);
+              }
+              await writeChunks([await renderSvg(connectivityDot(c))]);
+            }
             else {
               const render = opts.compact
                 ? { json: compactJsonChunks, text: compactTextChunks }[opts.output as 'json' | 'text']
