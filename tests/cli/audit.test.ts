@@ -270,6 +270,19 @@ describe('floe network audit', () => {
     expect(findings.map((f) => `${f.id} ${f.object}`)).toEqual(['namespace-without-default-deny-egress Namespace empty', 'namespace-without-default-deny-ingress Namespace empty']);
   });
 
+  it('refuses --output svg for a namespace graph Graphviz cannot lay out in reasonable time (exit 2), and draws it once -n narrows it', async () => {
+    const dir = await tempDir('floe-audit-svg-');
+    const pods = Array.from({ length: 40 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: `ns-${i}` } }));
+    await writeFile(join(dir, 'pods.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }));
+    const all = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'svg']);
+    expect(all.code).toBe(2);
+    // 40 open namespaces and External: every ordered pair but External -> External.
+    expect(all.stderr).toContain(`--output svg: the namespace graph has ${41 * 41 - 1} edges, more than the 1000 Graphviz lays out in reasonable time; narrow it with -n`);
+    const one = await floe(['network', 'audit', '--connectivity', '--from-dir', dir, '-o', 'svg', '-n', 'ns-1']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/<svg[\s\S]*<\/svg>/);
+  });
+
   it('exits 2 for a graph format without --connectivity and for SARIF with it', async () => {
     expect((await floe(['network', 'audit', '--from-dir', open, '-o', 'dot'])).code).toBe(2);
     expect((await floe(['network', 'audit', '--from-dir', open, '--connectivity', '-o', 'sarif'])).code).toBe(2);
