@@ -6,7 +6,7 @@ import { managedNamespaces } from '@floe/core/intent';
 import { podSecurityFor } from '@floe/core/network';
 import type { SourcedObject } from '@floe/core/k8s';
 import { AUDIT_RULES, PolicyEngine, auditFindings, auditJson, auditMarkdown, auditSarif, auditText, connectivityDot, connectivityJson, connectivityMermaid, connectivityText, summarisePolicies, type Inventory, type PolicyFinding } from '@floe/core/policy';
-import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
+import { PssServerDisagreement, compareServerWarnings, expectedNamespaceWarnings, namespacePssPolicy, newerVersionWarning, newerVersionWarnings, parseLevelVersion, podSecurityLabelFindings, pssSubjects, pssViolationFindings, serverCheckTargets, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
@@ -170,6 +170,9 @@ Examples:
             });
           }
           const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};
+          const newerDefault = opts.pssLevel && newerVersionWarning(opts.pssLevel.version);
+          const newer = [...(newerDefault ? [`--pss-level: ${newerDefault}`] : []), ...newerVersionWarnings(input.inventory.model.namespaces.filter((n) => inScope(n.name)))];
+          for (const w of newer) process.stderr.write(`floe: warning: ${w}\n`);
           const pss = pssViolationFindings(input.inventory.model.namespaces, pssSubjects(input.objects), { defaults });
           let serverCheck: ServerCheckResult[] = [];
           if (opts.pssServerCheck) {

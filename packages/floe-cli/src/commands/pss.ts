@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
 import { LIMITS, readInputTexts, type InputText } from '@floe/core/manifests';
-import { ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
+import { LATEST_MINOR, ManifestInputError, PSS_WORKLOAD_KINDS, admissionMessage, evaluatePod, formatLevelVersion, newerVersionWarning, parseLevelVersion, parseManifestObjects, pathSegments, podOf, podShapeProblems, policyMinor, type LevelVersion, type ManifestObject, type ManifestProblem, type PssResult } from '@floe/core/pss';
 import { maxOf } from '@floe/core/util';
 import type { GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -42,6 +42,8 @@ export function pssCheckJson(report: PssCheckReport) {
   return {
     level: report.level.level,
     version: report.level.version,
+    /** The policy version the checks were taken from: latest, and a version newer than floe knows, are the newest it knows. */
+    evaluatedVersion: `v1.${policyMinor(report.level.version)}`,
     allowed: refused.length === 0,
     counts: { checked: report.checked.length, refused: refused.length, skipped: report.skipped.length },
     results: report.checked.map((c) => ({
@@ -180,10 +182,11 @@ checks for that version, the same check IDs, the same messages. Other kinds are
 skipped. Files may hold several documents and kind: List.
 
 LEVEL is privileged, baseline or restricted; VERSION is latest (the default) or
-v1.N (v1.0 up; versions newer than the newest this floe knows are judged as
-latest, as the API server does). latest is the newest policy this floe knows
-(v1.35); an older API server reads latest as its own version, so to judge as a
-v1.30 cluster would, say restricted:v1.30. Checks: privileged, hostNamespaces,
+v1.N (v1.0 up; a version newer than the newest this floe knows is judged as
+that newest, with a warning on stderr, as the API server judges a version newer
+than its own). latest is the newest policy this floe knows (v1.${LATEST_MINOR}); an older
+API server reads latest as its own version, so to judge as a v1.30 cluster
+would, say restricted:v1.30. Checks: privileged, hostNamespaces,
 hostPathVolumes, hostPorts, capabilities_baseline, appArmorProfile,
 seLinuxOptions, procMount, seccompProfile_baseline, sysctls, windowsHostProcess,
 hostProbesAndHostLifecycle (baseline); allowPrivilegeEscalation,
@@ -203,6 +206,8 @@ Examples:
     .action(async (opts: PssCheckOptions) => {
       const level = parseLevelVersion(opts.level);
       const lv = formatLevelVersion(level);
+      const newer = newerVersionWarning(level.version);
+      if (newer) process.stderr.write(`floe: warning: ${newer}\n`);
       await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
         const r = checkObjects(await readInputs(opts.filename), level);
         process.stdout.write(opts.output === 'json' ? `${JSON.stringify(pssCheckJson(r), null, 2)}\n` : pssCheckText(r));

@@ -193,6 +193,11 @@ describe('sysctls', () => {
     expect(failures(p, 'sysctls', 'baseline', 'v1.29')).toEqual(['forbidden sysctls (net.ipv4.tcp_rmem, kernel.msgmax)']);
     expect(failures(p, 'sysctls', 'baseline', 'v1.32')).toEqual(['forbidden sysctls (kernel.msgmax)']);
   });
+  it('allows net.ipv4.tcp_slow_start_after_idle and net.ipv4.tcp_notsent_lowat from v1.37 (latest), not before', () => {
+    const p = pod({ securityContext: { sysctls: [{ name: 'net.ipv4.tcp_slow_start_after_idle' }, { name: 'net.ipv4.tcp_notsent_lowat' }] } });
+    for (const v of ['v1.0', 'v1.32', 'v1.35', 'v1.36']) expect(failures(p, 'sysctls', 'baseline', v), v).toEqual(['forbidden sysctls (net.ipv4.tcp_slow_start_after_idle, net.ipv4.tcp_notsent_lowat)']);
+    for (const v of ['v1.37', 'latest', 'v1.38']) expect(failures(p, 'sysctls', 'baseline', v), v).toEqual([]);
+  });
 });
 
 describe('windowsHostProcess', () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
+  LATEST_MINOR,
   PSS_CHECKS,
   admissionMessage,
   allPolicyVersions,
   checksFor,
   evaluatePod,
+  newerVersionWarning,
   parseLevelVersion,
   podOf,
   podShapeProblems,
@@ -76,6 +78,11 @@ describe('levels and versions', () => {
   });
   it('judges versions newer than the newest known as the newest, like the API server', () => {
     expect(policyMinor('v1.99')).toBe(policyMinor('latest'));
+    expect(policyMinor('latest')).toBe(LATEST_MINOR);
+  });
+  it('warns, naming both versions, only for a version newer than the newest known', () => {
+    expect(newerVersionWarning(`v1.${LATEST_MINOR + 1}`)).toBe(`Pod Security version v1.${LATEST_MINOR + 1} is newer than the newest this floe knows (v1.${LATEST_MINOR}): judged as v1.${LATEST_MINOR}, as an API server judges a version newer than its own`);
+    for (const v of ['latest', 'v1.0', `v1.${LATEST_MINOR}`]) expect(newerVersionWarning(v), v).toBeUndefined();
   });
   it('lists every version from v1.0 to latest', () => {
     const all = allPolicyVersions();
