@@ -132,6 +132,16 @@ describe('floe network pss check', () => {
     expect(JSON.parse(newer.stdout)).toMatchObject({ level: 'baseline', version: 'v1.38', evaluatedVersion: 'v1.37', allowed: true });
   });
 
+  it('admits a volume with no source at restricted, as the emptyDir the API server makes of it, in a Pod and a Deployment', async () => {
+    const pod = { ...HARDENED_POD, metadata: { name: 'scratch' }, spec: { ...HARDENED_POD.spec, volumes: [{ name: 'v' }] } };
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: pod.spec } } };
+    const file = await write('scratch.yaml', `${JSON.stringify(pod)}\n---\n${JSON.stringify(deployment)}\n`);
+    const r = await floe(['network', 'pss', 'check', '-f', file, '--level', 'restricted']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Pod scratch: allowed at restricted:latest');
+    expect(r.stdout).toContain('Deployment web: allowed at restricted:latest');
+  });
+
   it('exits 2 for a level the API server would not write, before reading anything', async () => {
     for (const level of ['strict', 'restricted:1.30', 'restricted:v2.1']) {
       const r = await floe(['network', 'pss', 'check', '-f', '/nonexistent.yaml', '--level', level]);

@@ -1,7 +1,7 @@
 export type { CheckFailure, CheckPodFn, PodLike, PodMetadata, PodSpec as PssPodSpec, PssCheck, VersionedCheck } from './types.js';
 export { PSS_CHECKS, checksFor, type ActiveCheck } from './registry.js';
 export { LATEST_MINOR, allPolicyVersions, formatLevelVersion, isPssLevel, newerVersionWarning, parseLevelVersion, policyMinor, type LevelVersion } from './level.js';
-export { preparePod } from './prepare.js';
+export { preparePod, prepareTemplate } from './prepare.js';
 export {
   admissionMessage,
   evaluatePod,
