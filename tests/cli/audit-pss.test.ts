@@ -160,6 +160,33 @@ metadata:
     expect(pssOf(judged.stdout).map((f) => [f.object, f.check, f.level, f.version, f.mode, f.severity])).toEqual([['lab/root[Pod]', 'privileged', 'baseline', 'v1.29', 'enforce', 'error']]);
   });
 
+  it('judges a version label and a --pss-level newer than floe knows as the newest, warning on stderr with both versions', async () => {
+    const dir = await tempDir('floe-audit-pss-newer-');
+    await writeFile(
+      join(dir, 'all.yaml'),
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: future
+  labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.38}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tuned, namespace: future}
+spec:
+  securityContext: {sysctls: [{name: net.ipv4.tcp_notsent_lowat, value: "16384"}, {name: kernel.msgmax, value: "1"}]}
+  containers: [{name: c, image: nginx}]
+`,
+    );
+    const r = await floe(['network', 'audit', '--from-dir', dir, '--output', 'json', '--pss-level', 'restricted:v1.40']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('floe: warning: --pss-level: Pod Security version v1.40 is newer than the newest this floe knows (v1.37): judged as v1.37');
+    expect(r.stderr).toContain('floe: warning: namespace future: pod-security.kubernetes.io/enforce-version=v1.38: Pod Security version v1.38 is newer than the newest this floe knows (v1.37): judged as v1.37');
+    expect(pssOf(r.stdout).map((f) => [f.object, f.check, f.version, f.message])).toEqual([
+      ['future/tuned[Pod]', 'sysctls', 'v1.38', 'pod violates PodSecurity "baseline:v1.38": forbidden sysctls (kernel.msgmax) (Pod Security version v1.38 is newer than the newest this floe knows (v1.37): judged as v1.37, as an API server judges a version newer than its own)'],
+    ]);
+  });
+
   it('refuses a --pss-level that is no level (exit 2)', async () => {
     const r = await floe(['network', 'audit', '--from-dir', unlabelled, '--pss-level', 'strict']);
     expect(r.code).toBe(2);

@@ -121,6 +121,37 @@ spec:
     expect(ignore.stdout).toContain('ipBlocks do not match pod IPs here (--ipblock-pod-ips ignore)');
   });
 
+  it("judges files after the API server's defaults: a Job's pods carry its job-name label, a policy port without protocol is TCP only", async () => {
+    const d = await tempDir('floe-explain-defaults-');
+    await writeFile(
+      join(d, 'all.yaml'),
+      `apiVersion: batch/v1
+kind: Job
+metadata: {name: nightly, namespace: etl}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: x}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: etl, labels: {app: db}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-nightly, namespace: etl}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{podSelector: {matchLabels: {batch.kubernetes.io/job-name: nightly}}}], ports: [{port: 5432}]}]
+`,
+    );
+    const tcp = await floe(['network', 'explain', '--from-dir', d, '--from', 'etl/nightly[Job]', '--to', 'etl/db', '--port', '5432']);
+    expect(tcp.code, tcp.stdout + tcp.stderr).toBe(0);
+    const udp = await floe(['network', 'explain', '--from-dir', d, '--from', 'etl/nightly[Job]', '--to', 'etl/db', '--port', '5432/UDP']);
+    expect(udp.code, udp.stdout + udp.stderr).toBe(1);
+  });
+
   it('reads an ipBlock ::ffff:0.0.0.0/96 as every IPv4 address, as Kubernetes does (Go\'s net.ParseCIDR gives 0.0.0.0/0)', async () => {
     const d = await tempDir('floe-explain-mapped-');
     await writeFile(

@@ -34,6 +34,18 @@ const HARDENED_POD = {
   },
 };
 
+const SYSCTL_POD = `apiVersion: v1
+kind: Pod
+metadata: {name: tuned}
+spec:
+  securityContext:
+    sysctls:
+      - {name: net.ipv4.tcp_slow_start_after_idle, value: "0"}
+      - {name: net.ipv4.tcp_notsent_lowat, value: "16384"}
+  containers:
+    - {name: app, image: registry.example.com/app:1.0}
+`;
+
 async function write(name: string, text: string): Promise<string> {
   const file = join(await tempDir('floe-pss-'), name);
   await writeFile(file, text);
@@ -116,6 +128,33 @@ describe('floe network pss check', () => {
     });
     expect(stdin.code).toBe(1);
     expect(stdin.stdout).toContain('<stdin>:1 Deployment floe-jobs/node-agent: refused');
+  });
+
+  it('admits the two sysctls 1.37 made safe at baseline:v1.37 and latest, refuses them at v1.35, and judges v1.38 as v1.37 with a warning naming both', async () => {
+    const file = await write('sysctls.yaml', SYSCTL_POD);
+    for (const level of ['baseline:v1.37', 'baseline:latest']) {
+      const r = await floe(['network', 'pss', 'check', '-f', file, '--level', level]);
+      expect(r.code, `${level}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain(`Pod tuned: allowed at ${level}`);
+      expect(r.stderr).not.toContain('warning');
+    }
+    const old = await floe(['network', 'pss', 'check', '-f', file, '--level', 'baseline:v1.35']);
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain('sysctls  forbidden sysctls (net.ipv4.tcp_slow_start_after_idle, net.ipv4.tcp_notsent_lowat)');
+    const newer = await floe(['network', 'pss', 'check', '-f', file, '--level', 'baseline:v1.38', '-o', 'json']);
+    expect(newer.code, newer.stderr).toBe(0);
+    expect(newer.stderr).toContain('floe: warning: Pod Security version v1.38 is newer than the newest this floe knows (v1.37): judged as v1.37');
+    expect(JSON.parse(newer.stdout)).toMatchObject({ level: 'baseline', version: 'v1.38', evaluatedVersion: 'v1.37', allowed: true });
+  });
+
+  it('admits a volume with no source at restricted, as the emptyDir the API server makes of it, in a Pod and a Deployment', async () => {
+    const pod = { ...HARDENED_POD, metadata: { name: 'scratch' }, spec: { ...HARDENED_POD.spec, volumes: [{ name: 'v' }] } };
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: pod.spec } } };
+    const file = await write('scratch.yaml', `${JSON.stringify(pod)}\n---\n${JSON.stringify(deployment)}\n`);
+    const r = await floe(['network', 'pss', 'check', '-f', file, '--level', 'restricted']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Pod scratch: allowed at restricted:latest');
+    expect(r.stdout).toContain('Deployment web: allowed at restricted:latest');
   });
 
   it('exits 2 for a level the API server would not write, before reading anything', async () => {

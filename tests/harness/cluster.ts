@@ -59,22 +59,27 @@ export interface StartResult extends ClusterState {
   reused: boolean;
 }
 
-export function defaultStateDir(): string {
-  return process.env.FLOE_CLUSTER_DIR ? resolve(process.env.FLOE_CLUSTER_DIR) : join(REPO_ROOT, '.floe-cluster');
+export function defaultStateDir(controlPlane: ControlPlane = 'newest'): string {
+  if (process.env.FLOE_CLUSTER_DIR) return resolve(process.env.FLOE_CLUSTER_DIR);
+  return join(REPO_ROOT, controlPlane === 'newest' ? '.floe-cluster' : '.floe-cluster-oldest');
 }
 
-export async function binariesDir(): Promise<string> {
-  const { stdout } = await execFileAsync('bash', [BUILD_SCRIPT, '--print-dir']);
+/** Which control plane of tests/harness/go/versions.env: the newest Kubernetes, or the oldest minor floe supports. */
+export type ControlPlane = 'newest' | 'oldest';
+
+export async function binariesDir(controlPlane: ControlPlane = 'newest'): Promise<string> {
+  const { stdout } = await execFileAsync('bash', [BUILD_SCRIPT, '--print-dir', controlPlane]);
   return stdout.trim();
 }
 
-export async function locateBinaries(): Promise<Binaries> {
-  const dir = await binariesDir();
+/** etcd and kube-apiserver of that control plane; kubectl is always the newest's (the oldest builds none). */
+export async function locateBinaries(controlPlane: ControlPlane = 'newest'): Promise<Binaries> {
+  const dir = await binariesDir(controlPlane);
   const bins: Binaries = {
     dir,
     etcd: join(dir, 'etcd'),
     kubeApiserver: join(dir, 'kube-apiserver'),
-    kubectl: join(dir, 'kubectl'),
+    kubectl: join(controlPlane === 'newest' ? dir : await binariesDir('newest'), 'kubectl'),
   };
   const missing = [bins.etcd, bins.kubeApiserver, bins.kubectl].filter((p) => !existsSync(p));
   if (missing.length > 0) {
@@ -294,13 +299,15 @@ export interface StartOptions {
   stateDir?: string;
   ownerPid?: number;
   log?: (line: string) => void;
+  /** The newest control plane unless told (the Pod Security differential test also starts the oldest). */
+  controlPlane?: ControlPlane;
 }
 
 export async function startCluster(options: StartOptions = {}): Promise<StartResult> {
   const started = performance.now();
   const stateDir = resolve(options.stateDir ?? defaultStateDir());
   const log = options.log ?? (() => {});
-  const bins = await locateBinaries();
+  const bins = await locateBinaries(options.controlPlane);
   const p = paths(stateDir);
 
   if ((await assertOurs(stateDir)) === 'ours') {
@@ -369,6 +376,9 @@ async function boot(stateDir: string, bins: Binaries, options: StartOptions, sta
       `--etcd-servers=${etcdClientUrl}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // Since 1.37 the endpoint reconciler refuses a loopback advertise address; nothing here
+      // reaches the API through the `kubernetes` Service, so its endpoints are not maintained.
+      '--endpoint-reconciler-type=none',
       `--secure-port=${apiPort}`,
       // Also where a self-signed cert would go; keeps it (and the process's identity check) in the state dir.
       `--cert-dir=${p.pki}`,
@@ -520,11 +530,14 @@ export async function reapOrphans(parent: string, prefix: string): Promise<strin
 // ---------------------------------------------------------------- CLI
 
 async function main(argv: string[]): Promise<number> {
-  const command = argv[0];
+  const [command, ...flags] = argv.filter((a) => a !== '--');
   const err = (s: string) => process.stderr.write(`${s}\n`);
-  switch (command) {
+  const unknown = flags.filter((f) => f !== '--oldest');
+  const controlPlane: ControlPlane = flags.includes('--oldest') ? 'oldest' : 'newest';
+  const stateDir = defaultStateDir(controlPlane);
+  switch (unknown.length ? undefined : command) {
     case 'up': {
-      const r = await startCluster({ log: err });
+      const r = await startCluster({ log: err, stateDir, controlPlane });
       const secs = (r.elapsedMs / 1000).toFixed(1);
       err(
         r.reused
@@ -535,7 +548,6 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const stateDir = defaultStateDir();
       const r = await stopCluster({ stateDir });
       err(
         !r.removed
@@ -545,7 +557,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const s = await clusterStatus();
+      const s = await clusterStatus({ stateDir });
       if (!s.state) {
         process.stdout.write(`stopped (no state in ${s.stateDir})\n`);
         return 1;
@@ -563,7 +575,7 @@ async function main(argv: string[]): Promise<number> {
       return s.ready ? 0 : 1;
     }
     default:
-      err('usage: node tests/harness/cluster.ts up|down|status   (state dir: $FLOE_CLUSTER_DIR or <repo>/.floe-cluster)');
+      err('usage: node tests/harness/cluster.ts up|down|status [--oldest]   (state dir: $FLOE_CLUSTER_DIR, or <repo>/.floe-cluster, or with --oldest <repo>/.floe-cluster-oldest)');
       return 2;
   }
 }

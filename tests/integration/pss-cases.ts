@@ -150,6 +150,8 @@ const SYSCTLS = [
   'net.ipv4.tcp_keepalive_probes',
   'net.ipv4.tcp_rmem',
   'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_slow_start_after_idle',
+  'net.ipv4.tcp_notsent_lowat',
   'kernel.msgmax',
   'net.core.somaxconn',
 ];
@@ -159,6 +161,8 @@ const SYSCTL_VALUE: Record<string, string> = {
   'net.ipv4.ip_local_reserved_ports': '8080',
   'net.ipv4.tcp_rmem': '4096 87380 6291456',
   'net.ipv4.tcp_wmem': '4096 16384 4194304',
+  'net.ipv4.tcp_slow_start_after_idle': '0',
+  'net.ipv4.tcp_notsent_lowat': '16384',
 };
 
 export const VOLUMES: Record<string, Obj> = {
@@ -233,6 +237,8 @@ export const POD_VARIATIONS: Record<string, PodVariation> = {
   ...Object.fromEntries(SYSCTLS.map((s) => [`sysctl ${s}`, psc({ sysctls: [{ name: s, value: SYSCTL_VALUE[s] ?? '1' }] })])),
   'sysctls mixed': psc({ sysctls: [{ name: 'kernel.msgmax', value: '1' }, { name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }, { name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.core.somaxconn', value: '1' }] }),
   ...Object.fromEntries(Object.entries(VOLUMES).map(([k, v]) => [`volume ${k}`, spec({ volumes: [{ name: `v-${k.toLowerCase()}`, [k]: v }] })])),
+  // No source: the API server defaults it to emptyDir before admission judges it.
+  'volume with no source': spec({ volumes: [{ name: 'v-nosource' }] }),
   'volumes hostPath+nfs+emptyDir': spec({ volumes: [{ name: 'h', hostPath: { path: '/' } }, { name: 'n', nfs: { server: 's', path: '/' } }, { name: 'e', emptyDir: {} }, { name: 'h2', hostPath: { path: '/tmp' } }] }),
   'seccomp pod annotation unconfined': annotate({ 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' }),
   'seccomp pod annotation runtime/default': annotate({ 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }),

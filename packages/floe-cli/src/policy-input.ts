@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadObjectsFromDir, readLiveObjects } from '@floe/core/inventory';
-import type { SourcedObject } from '@floe/core/k8s';
+import { applyDefaults, type SourcedObject } from '@floe/core/k8s';
 import { buildInventory, type Inventory, type IpBlockPodIps } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
 import { InputError } from '@floe/core/errors';
@@ -39,7 +39,8 @@ export interface PolicyInput {
 export async function loadPolicyInput(flags: PolicyInputFlags, command: string, log: Logger, namespaces?: readonly string[]): Promise<PolicyInput> {
   let result: PolicyInput;
   if (flags.fromDir) {
-    const { objects } = await loadObjectsFromDir(flags.fromDir);
+    // Judged as the API server would judge what it stores: its defaults first (a cluster's objects have them already).
+    const objects = (await loadObjectsFromDir(flags.fromDir)).objects.map((o) => ({ ...o, object: applyDefaults(o.object) }));
     result = { inventory: buildInventory(objects), objects, source: flags.fromDir };
   } else {
     const client = await clusterFromFlags(flags, command, log);

@@ -98,9 +98,15 @@ export {
 
 // The Kubernetes object types floe reads and writes (Protocol stays on @floe/core/k8s: config's Protocol is the manifest's).
 export {
+  API_DEFAULTS,
+  type ApiDefault,
   type AppArmorProfile,
+  applyDefaults,
   type Capabilities,
   type ContainerPort,
+  DEFAULT_PROTOCOL,
+  defaultPodSpec,
+  defaultPolicyTypes,
   flattenLists,
   type HostHandler,
   isKubeObject,
@@ -109,6 +115,7 @@ export {
   type KubeObjectMeta,
   type LabelSelectorOperator,
   NAMESPACE_NAME_LABEL,
+  namespaceLabels,
   type NetworkPolicySpec,
   type OwnerReference,
   type Pod,

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
 import { InputError } from '@floe/core/errors';
 import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, namespaceGraph, type PodInfo } from '@floe/core/policy';
-import { parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
+import { newerVersionWarning, newerVersionWarnings, parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
@@ -143,6 +143,9 @@ Examples:
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };
           }
           const configured: ConfiguredPodSecurity[] = opts.manifest ? configuredPodSecurity((await resolveManifest(opts.manifest, Boolean(opts.strict))).config) : [];
+          const newerDefault = opts.pssLevel && newerVersionWarning(opts.pssLevel.version);
+          const newer = [...(newerDefault ? [`--pss-level: ${newerDefault}`] : []), ...newerVersionWarnings(input.inventory.model.namespaces.filter((n) => inScope(n.name)))];
+          for (const w of newer) process.stderr.write(`floe: warning: ${w}\n`);
           const defaults: PssDefaults = opts.pssLevel ? { enforce: opts.pssLevel } : {};
           let serverCheck: ServerCheckResult[] | undefined;
           if (opts.pssServerCheck) {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readStreamText } from '@floe/core/manifests';
-import { checkObjects, formatLevelVersion, parseLevelVersion, pssCheckJson, pssCheckOutcome, pssCheckText, readPssInputs } from '@floe/core/pss';
+import { LATEST_MINOR, checkObjects, formatLevelVersion, newerVersionWarning, parseLevelVersion, pssCheckJson, pssCheckOutcome, pssCheckText, readPssInputs } from '@floe/core/pss';
 import type { GlobalOptions } from '../context.js';
 import { structured } from '../output.js';
 import { runCommand } from '../run-command.js';
@@ -28,10 +28,11 @@ checks for that version, the same check IDs, the same messages. Other kinds are
 skipped. Files may hold several documents and kind: List.
 
 LEVEL is privileged, baseline or restricted; VERSION is latest (the default) or
-v1.N (v1.0 up; versions newer than the newest this floe knows are judged as
-latest, as the API server does). latest is the newest policy this floe knows
-(v1.35); an older API server reads latest as its own version, so to judge as a
-v1.30 cluster would, say restricted:v1.30. Checks: privileged, hostNamespaces,
+v1.N (v1.0 up; a version newer than the newest this floe knows is judged as
+that newest, with a warning on stderr, as the API server judges a version newer
+than its own). latest is the newest policy this floe knows (v1.${LATEST_MINOR}); an older
+API server reads latest as its own version, so to judge as a v1.30 cluster
+would, say restricted:v1.30. Checks: privileged, hostNamespaces,
 hostPathVolumes, hostPorts, capabilities_baseline, appArmorProfile,
 seLinuxOptions, procMount, seccompProfile_baseline, sysctls, windowsHostProcess,
 hostProbesAndHostLifecycle (baseline); allowPrivilegeEscalation,
@@ -50,6 +51,8 @@ Examples:
     )
     .action(async (opts: PssCheckOptions) => {
       const level = parseLevelVersion(opts.level);
+      const newer = newerVersionWarning(level.version);
+      if (newer) process.stderr.write(`floe: warning: ${newer}\n`);
       const lv = formatLevelVersion(level);
       await runCommand(globals(), { operation: 'network.pss.check', attributes: { 'floe.pss.level': lv, 'floe.output': opts.output }, audit: { level: lv, inputs: opts.filename } }, async () => {
         const report = checkObjects(await readPssInputs(opts.filename, () => readStreamText(process.stdin)), level);

@@ -1,6 +1,6 @@
 /**
  * What the API server fills in or rewrites, taken out of both sides before
- * comparing. Each rule below was checked against kube-apiserver v1.35 (see
+ * comparing. Each rule below was checked against kube-apiserver v1.37 (see
  * tests/integration/diff.test.ts, "stores"): an object written either way
  * reads back identically, so telling them apart would report drift nobody made.
  *

@@ -1,5 +1,5 @@
 /**
- * The fields kube-apiserver (v1.35) fills into a PodTemplate that floe does
+ * The fields kube-apiserver (v1.37) fills into a PodTemplate that floe does
  * not write, with the values it fills in. A live field floe did not write is
  * dropped only when it holds exactly that default, so anything someone adds
  * (`privileged: true`, `hostNetwork: true`, another capability) still shows.

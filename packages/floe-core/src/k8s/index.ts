@@ -53,4 +53,5 @@ export type {
   VolumeMount,
   WindowsOptions,
 } from './core.js';
+export { API_DEFAULTS, applyDefaults, DEFAULT_PROTOCOL, defaultPodSpec, defaultPolicyTypes, namespaceLabels, type ApiDefault } from './defaults.js';
 export { flattenLists, podPath, podTemplateOf, POD_PATHS, WORKLOAD_KINDS, type SourcedObject, type WorkloadKind } from './objects.js';

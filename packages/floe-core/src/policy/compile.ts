@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { PolicyType } from '../k8s/networking.js';
+import { DEFAULT_PROTOCOL, defaultPolicyTypes } from '../k8s/defaults.js';
 import { shapeProblems, type Shape } from '../util/shape.js';
 import { compileIpBlock, type CompiledIpBlock } from './ip.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
@@ -64,16 +64,11 @@ export function effectivePolicyTypes(spec: PolicyObject['spec'], where: string):
   return { types: defaultPolicyTypes(spec).map((t) => (t === 'Ingress' ? 'ingress' : 'egress')), defaulted: true };
 }
 
-/**
- * policyTypes when none are written, as the API server defaults them (SetDefaults_NetworkPolicy):
- * Ingress always; Egress only for a non-empty egress list (`egress: []` adds nothing: len != 0 upstream).
- */
-export function defaultPolicyTypes(spec: { egress?: readonly unknown[] | null }): PolicyType[] {
-  return (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-}
+// The API server's defaulting rule is k8s/defaults.ts's, written once; re-exported for the policy entry.
+export { defaultPolicyTypes };
 
 function compileProtocol(p: string | undefined, where: string): PolicyProtocol {
-  const protocol = p ?? 'TCP';
+  const protocol = p ?? DEFAULT_PROTOCOL;
   if (!(POLICY_PROTOCOLS as readonly string[]).includes(protocol)) throw new InputError(`${where}: protocol "${protocol}" is not TCP, UDP or SCTP`);
   return protocol as PolicyProtocol;
 }
@@ -168,7 +163,7 @@ export function resolveRulePorts(rule: CompiledRule, destinationPorts: readonly 
     if (port.kind === 'range') out.push(port.range);
     else if (destinationPorts) {
       for (const c of destinationPorts) {
-        if (c.name === port.name && (c.protocol ?? 'TCP') === port.protocol) out.push(protocolRange(port.protocol, c.containerPort, c.containerPort));
+        if (c.name === port.name && (c.protocol ?? DEFAULT_PROTOCOL) === port.protocol) out.push(protocolRange(port.protocol, c.containerPort, c.containerPort));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { namespaceLabels } from '../k8s/defaults.js';
 import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
 import { compareStrings } from '../util/compare.js';
 import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type CompiledPolicy, type CompiledRule } from './compile.js';
@@ -86,15 +87,15 @@ export class PolicyEngine {
       if (list) list.push(p);
       else this.sourceByNamespace.set(p.namespace, [p]);
     }
-    for (const ns of model.namespaces) this.namespaces.set(ns.name, { name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name } });
+    for (const ns of model.namespaces) this.namespaces.set(ns.name, { name: ns.name, labels: namespaceLabels(ns.name, ns.labels) });
     // Namespaces referenced but not given exist implicitly, with the label the API server always sets.
     for (const name of [...model.pods.map((p) => p.namespace), ...model.policies.map((p) => p.namespace)]) {
-      if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+      if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: namespaceLabels(name) });
     }
   }
 
   namespaceLabels(name: string): Record<string, string> {
-    return this.namespaces.get(name)?.labels ?? { [NAMESPACE_NAME_LABEL]: name };
+    return this.namespaces.get(name)?.labels ?? namespaceLabels(name);
   }
 
   namespaceNames(): string[] {

@@ -1,7 +1,7 @@
 import { maxOf } from '../util/max.js';
 import { describeObject, refusedPhrase, type PssCheckReport } from './check.js';
 import { admissionMessage } from './evaluate.js';
-import { formatLevelVersion } from './level.js';
+import { formatLevelVersion, policyMinor } from './level.js';
 
 /** The stable JSON shape of `pss check --output json`; add fields, never rename them. */
 export function pssCheckJson(report: PssCheckReport) {
@@ -9,6 +9,8 @@ export function pssCheckJson(report: PssCheckReport) {
   return {
     level: report.level.level,
     version: report.level.version,
+    /** The policy version the checks were taken from: latest, and a version newer than floe knows, are the newest it knows. */
+    evaluatedVersion: `v1.${policyMinor(report.level.version)}`,
     allowed: refused.length === 0,
     counts: { checked: report.checked.length, refused: refused.length, skipped: report.skipped.length },
     results: report.checked.map((c) => ({

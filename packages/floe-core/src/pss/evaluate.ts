@@ -1,5 +1,5 @@
 import { formatLevelVersion, LATEST_MINOR, policyMinor, type LevelVersion } from './level.js';
-import { preparePod } from './prepare.js';
+import { preparePod, prepareTemplate } from './prepare.js';
 import { checksFor } from './registry.js';
 import type { PodLike } from './types.js';
 
@@ -21,9 +21,10 @@ export interface PssResult {
 
 export interface EvaluateOptions {
   /**
-   * The pod is a workload's pod template (Deployment, CronJob, PodTemplate, ...): judged as
-   * it is, as the API server judges templates for its workload warnings. A Pod is first
-   * changed as the API server changes it before admission (see preparePod).
+   * The pod is a workload's pod template (Deployment, CronJob, PodTemplate, ...): judged after
+   * the API server's template defaults (prepareTemplate), as it judges templates for its
+   * workload warnings. A Pod is first changed as the API server changes it before admission
+   * (see preparePod).
    */
   template?: boolean;
 }
@@ -33,10 +34,10 @@ export interface EvaluateOptions {
  * server's PodSecurity admission does. `privileged` allows everything.
  */
 export function evaluatePod(pod: PodLike, lv: LevelVersion, options: EvaluateOptions = {}): PssResult {
-  return evaluatePrepared(options.template ? pod : preparePod(pod), lv.level, lv.version, policyMinor(lv.version));
+  return evaluatePrepared(options.template ? prepareTemplate(pod) : preparePod(pod), lv.level, lv.version, policyMinor(lv.version));
 }
 
-/** For callers judging one pod at many levels: `preparePod` once, then this per level/version. */
+/** For callers judging one pod at many levels: `preparePod` (or `prepareTemplate`) once, then this per level/version. */
 export function evaluatePrepared(prepared: PodLike, level: LevelVersion['level'], version: string, minor = policyMinor(version)): PssResult {
   if (level === 'privileged') return { level, version, allowed: true, violations: [] };
   const metadata = prepared.metadata ?? {};
@@ -69,7 +70,8 @@ export interface TemplateEnforceResult {
  * (default: every version from v1.25 to latest). For `validate` and the generator's own checks.
  */
 export function templatePassesEnforce(template: PodLike, level: LevelVersion['level'], versions: readonly string[] = versionRange(25)): TemplateEnforceResult {
-  const failures = versions.map((v) => evaluatePrepared(template, level, v)).filter((r) => !r.allowed);
+  const prepared = prepareTemplate(template);
+  const failures = versions.map((v) => evaluatePrepared(prepared, level, v)).filter((r) => !r.allowed);
   return { passes: failures.length === 0, failures };
 }
 

@@ -1,7 +1,7 @@
 export type { CheckFailure, CheckPodFn, PodLike, PodMetadata, PodSpec as PssPodSpec, PssCheck, VersionedCheck } from './types.js';
 export { PSS_CHECKS, checksFor, type ActiveCheck } from './registry.js';
-export { LATEST_MINOR, allPolicyVersions, formatLevelVersion, isPssLevel, parseLevelVersion, policyMinor, type LevelVersion } from './level.js';
-export { preparePod } from './prepare.js';
+export { LATEST_MINOR, allPolicyVersions, formatLevelVersion, isPssLevel, newerVersionWarning, parseLevelVersion, policyMinor, type LevelVersion } from './level.js';
+export { preparePod, prepareTemplate } from './prepare.js';
 export {
   admissionMessage,
   evaluatePod,
@@ -17,7 +17,7 @@ export {
 export { PSS_WORKLOAD_KINDS, podOf, type PodSource } from './workloads.js';
 export { pathSegments, podShapeProblems, type ShapeProblem } from './shape.js';
 export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
-export { namespacePssPolicy, PSS_MODES, type ModePolicy, type PssAdmissionMode, type PssDefaults } from './namespace-policy.js';
+export { namespacePssPolicy, newerVersionWarnings, PSS_MODES, type ModePolicy, type PssAdmissionMode, type PssDefaults } from './namespace-policy.js';
 // Pod Security findings for audit: judged by the evaluator, reported as policy findings.
 export { pssFix, type PssFix } from './fix.js';
 export { PSS_MODE_SEVERITY, pssRemedy, pssSubjects, pssViolationFindings, type PssFindingOptions, type PssSubject, type PssViolationFinding } from './violations.js';

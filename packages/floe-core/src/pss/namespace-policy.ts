@@ -1,4 +1,4 @@
-import { isPssLevel, policyMinor, type LevelVersion } from './level.js';
+import { isPssLevel, newerVersionWarning, policyMinor, type LevelVersion } from './level.js';
 
 /**
  * What a namespace's Pod Security labels ask for, mode by mode, read as the API
@@ -16,6 +16,8 @@ export interface ModePolicy extends LevelVersion {
   from: 'label' | 'default';
   /** Label values the API server cannot parse, judged as it judges them. */
   invalid: string[];
+  /** Set when the version is newer than the newest floe knows: the warning naming both (it is judged as the newest). */
+  newer?: string;
 }
 
 /** The cluster's Pod Security defaults (AdmissionConfiguration `defaults`): `privileged:latest` unless told otherwise. */
@@ -57,8 +59,25 @@ export function namespacePssPolicy(labels: Readonly<Record<string, string>>, def
         invalid.push(`pod-security.kubernetes.io/${mode}-version=${versionLabel}`);
       }
     }
-    return { mode, level, version, from: levelLabel === undefined ? 'default' : 'label', invalid };
+    const newer = level === 'privileged' ? undefined : newerVersionWarning(version);
+    return { mode, level, version, from: levelLabel === undefined ? 'default' : 'label', invalid, ...(newer ? { newer } : {}) };
   });
+}
+
+/**
+ * One line per namespace and mode whose Pod Security version is newer than the newest floe
+ * knows, for stderr: `namespace a: pod-security.kubernetes.io/enforce-version=v1.38: <warning>`.
+ * A default (`--pss-level`) newer than known is the caller's to warn about once.
+ */
+export function newerVersionWarnings(namespaces: readonly { name: string; labels: Readonly<Record<string, string>> }[]): string[] {
+  const out: string[] = [];
+  for (const ns of namespaces) {
+    for (const p of namespacePssPolicy(ns.labels)) {
+      const label = `pod-security.kubernetes.io/${p.mode}-version`;
+      if (p.newer && ns.labels[label] === p.version) out.push(`namespace ${ns.name}: ${label}=${p.version}: ${p.newer}`);
+    }
+  }
+  return out;
 }
 
 function validVersion(v: string): boolean {

@@ -1,24 +1,18 @@
+import { defaultPodSpec } from '../k8s/defaults.js';
 import { APPARMOR_ANNOTATION_PREFIX } from './checks/appArmorProfile.js';
 import type { AppArmorProfile, Container, PodLike } from './types.js';
 
 /**
- * A Pod as Pod Security admission sees it on create. The API server changes two things
- * before admission runs, and both change the verdict (workload templates get neither):
- * - with hostNetwork, a container port without hostPort gets hostPort = containerPort (defaulting);
+ * A Pod as Pod Security admission sees it on create. The API server changes it before
+ * admission runs, and these changes can change the verdict:
+ * - its defaults (k8s/defaults.ts): a volume with no source is an emptyDir, and with
+ *   hostNetwork a container port without hostPort gets hostPort = containerPort;
  * - a container without an appArmorProfile field takes it from its AppArmor annotation
  *   unless the pod-level field already says the same (the v1.30 annotation/field skew).
  * The input is never modified; an unaffected pod is returned as it is.
  */
 export function preparePod(pod: PodLike): PodLike {
-  let spec = pod.spec;
-  if (spec.hostNetwork === true) {
-    const needsPort = (cs: Container[] | undefined) => cs?.some((c) => c.ports?.some((p) => !p.hostPort && p.containerPort !== undefined));
-    if (needsPort(spec.containers) || needsPort(spec.initContainers)) {
-      const withHostPorts = (cs: Container[] | undefined) =>
-        cs?.map((c) => (c.ports ? { ...c, ports: c.ports.map((p) => (!p.hostPort && p.containerPort !== undefined ? { ...p, hostPort: p.containerPort } : p)) } : c));
-      spec = { ...spec, containers: withHostPorts(spec.containers), initContainers: withHostPorts(spec.initContainers) };
-    }
-  }
+  let spec = defaultPodSpec(pod.spec, 'pod');
   const annotations = pod.metadata?.annotations;
   if (annotations && spec.os?.name !== 'windows' && Object.keys(annotations).some((k) => k.startsWith(APPARMOR_ANNOTATION_PREFIX))) {
     const podProfile = spec.securityContext?.appArmorProfile;
@@ -42,4 +36,13 @@ function profileForAnnotation(value: string): AppArmorProfile | undefined {
   if (value === 'runtime/default') return { type: 'RuntimeDefault' };
   if (value.startsWith('localhost/') && value.length > 'localhost/'.length) return { type: 'Localhost', localhostProfile: value.slice('localhost/'.length) };
   return undefined;
+}
+
+/**
+ * A workload's pod template as the API server stores it, which is what its workload warnings
+ * judge: defaulted as a template (volume sources; no host ports, no AppArmor sync: those are a Pod's).
+ */
+export function prepareTemplate(template: PodLike): PodLike {
+  const spec = defaultPodSpec(template.spec, 'template');
+  return spec === template.spec ? template : { ...template, spec };
 }

@@ -150,7 +150,7 @@ export function pssViolationFindings(namespaces: readonly NamespaceInfo[], subje
           continue;
         }
         const verb = mp.mode === 'enforce' && !s.template ? 'violates' : 'would violate';
-        const invalid = mp.invalid.length ? ` (unparseable label ${mp.invalid.join(', ')}: judged as ${lvKey}, as the API server judges it)` : '';
+        const invalid = mp.invalid.length ? ` (unparseable label ${mp.invalid.join(', ')}: judged as ${lvKey}, as the API server judges it)` : mp.newer ? ` (${mp.newer})` : '';
         const by = mp.from === 'default' ? ` (cluster default ${mp.mode} level: the namespace has no pod-security.kubernetes.io/${mp.mode} label)` : '';
         byKey.set(key, {
           id: 'pss-violation',

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
+  LATEST_MINOR,
   PSS_CHECKS,
   admissionMessage,
   allPolicyVersions,
   checksFor,
   evaluatePod,
+  newerVersionWarning,
   parseLevelVersion,
   podOf,
   podShapeProblems,
@@ -76,6 +78,11 @@ describe('levels and versions', () => {
   });
   it('judges versions newer than the newest known as the newest, like the API server', () => {
     expect(policyMinor('v1.99')).toBe(policyMinor('latest'));
+    expect(policyMinor('latest')).toBe(LATEST_MINOR);
+  });
+  it('warns, naming both versions, only for a version newer than the newest known', () => {
+    expect(newerVersionWarning(`v1.${LATEST_MINOR + 1}`)).toBe(`Pod Security version v1.${LATEST_MINOR + 1} is newer than the newest this floe knows (v1.${LATEST_MINOR}): judged as v1.${LATEST_MINOR}, as an API server judges a version newer than its own`);
+    for (const v of ['latest', 'v1.0', `v1.${LATEST_MINOR}`]) expect(newerVersionWarning(v), v).toBeUndefined();
   });
   it('lists every version from v1.0 to latest', () => {
     const all = allPolicyVersions();
@@ -109,7 +116,24 @@ describe('preparePod', () => {
     const before = structuredClone(p);
     const prepared = preparePod(p);
     expect(p).toEqual(before);
-    expect(prepared.spec.containers?.[0]).toEqual({ name: 'app', ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { appArmorProfile: { type: 'Unconfined' } } });
+    expect(prepared.spec.containers?.[0]).toEqual({ name: 'app', ports: [{ containerPort: 80, hostPort: 80, protocol: 'TCP' }], securityContext: { appArmorProfile: { type: 'Unconfined' } } });
+  });
+  it('judges a volume with no source as the emptyDir the API server makes of it: allowed at restricted, in a Pod and in a template', () => {
+    const hardened: PodLike = {
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'app', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        volumes: [{ name: 'v' }],
+      },
+    };
+    for (const template of [false, true]) expect(evaluatePod(hardened, { level: 'restricted', version: 'latest' }, { template }).violations, `template: ${template}`).toEqual([]);
+    const unknownOnly: PodLike = { ...hardened, spec: { ...hardened.spec, volumes: [{ name: 'v', hostPath: null, somethingNew: { a: 1 } }] } };
+    expect(evaluatePod(unknownOnly, { level: 'restricted', version: 'latest' }).allowed).toBe(true);
+  });
+  it('defaults host ports from hostNetwork for a Pod only, never for a template (as the API server since v1.28)', () => {
+    const p: PodLike = { spec: { hostNetwork: true, containers: [{ name: 'app', ports: [{ containerPort: 80 }] }] } };
+    expect(evaluatePod(p, { level: 'baseline', version: 'latest' }).violations.map((v) => v.check)).toEqual(['hostNamespaces', 'hostPorts']);
+    expect(evaluatePod(p, { level: 'baseline', version: 'latest' }, { template: true }).violations.map((v) => v.check)).toEqual(['hostNamespaces']);
   });
   it('does not copy an AppArmor annotation the pod-level field already states', () => {
     const p: PodLike = { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'runtime/default' } }, spec: { securityContext: { appArmorProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'app' }] } };

@@ -138,7 +138,7 @@ describe('the complete check', () => {
     const result = checkComplete(manifest(), tree(jobs(template(true))));
     expect(result.status).toBe('fail');
     expect(messages(result)).toEqual([
-      'floe-jobs: PodTemplate floe-hardened would be refused by its namespace\'s enforce level restricted at 12 versions (v1.25 to latest): allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)',
+      'floe-jobs: PodTemplate floe-hardened would be refused by its namespace\'s enforce level restricted at 14 versions (v1.25 to latest): allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)',
     ]);
   });
   it('does not count, and does not crash on, a NetworkPolicy whose namespace is not a string', () => {

@@ -1,0 +1,203 @@
+/**
+ * The API server's defaults that change a Pod Security or NetworkPolicy verdict,
+ * applied to objects read from files, so that floe judges them as the API server
+ * would judge the object it stores. Objects read from a cluster are already
+ * defaulted; applying these again changes nothing. The rules are the ones of
+ * kube-apiserver v1.37 (pkg/apis/{core,networking}/v1 defaults, the Job strategy);
+ * each is checked against the real server by tests/integration/defaults.test.ts,
+ * which creates an object without the field and compares what it reads back.
+ *
+ * Not modelled: defaults that change no verdict (imagePullPolicy, dnsPolicy, ...),
+ * and labels only a controller adds to the pods it creates (pod-template-hash,
+ * controller-revision-hash, a Job's controller-uid: unknown before the object exists).
+ *
+ * Pure: the input is never modified; an object nothing applies to is returned as it is.
+ */
+import { NAMESPACE_NAME_LABEL } from './meta.js';
+import type { PolicyType, Protocol } from './networking.js';
+import { isRecord } from '../util/shape.js';
+
+type Obj = Record<string, unknown>;
+
+/** One default floe applies: what it sets, on which kinds, and the upstream rule it follows. */
+export interface ApiDefault {
+  id: string;
+  kinds: readonly string[];
+  rule: string;
+  upstream: string;
+}
+
+const POD_KINDS = ['Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
+
+/** Every default floe applies, in the order applyDefaults applies them; each has a test against the real API server. */
+export const API_DEFAULTS: readonly ApiDefault[] = [
+  { id: 'volume-source', kinds: POD_KINDS, rule: 'a volume with no source is an emptyDir volume (restricted allows it)', upstream: 'SetDefaults_Volume' },
+  { id: 'container-port-protocol', kinds: POD_KINDS, rule: 'a container port without protocol is TCP (a named NetworkPolicy port matches name and protocol)', upstream: 'ContainerPort.protocol default TCP' },
+  { id: 'host-network-host-port', kinds: ['Pod'], rule: 'with hostNetwork, a container port without hostPort gets hostPort = containerPort (baseline refuses hostPorts); Pods only, not templates', upstream: 'SetDefaults_Pod (defaultHostNetworkPorts)' },
+  { id: 'network-policy-port-protocol', kinds: ['NetworkPolicy'], rule: 'a NetworkPolicy port without protocol is TCP', upstream: 'SetDefaults_NetworkPolicyPort' },
+  { id: 'network-policy-types', kinds: ['NetworkPolicy'], rule: 'no policyTypes: Ingress, plus Egress when the egress list is not empty', upstream: 'SetDefaults_NetworkPolicy' },
+  { id: 'namespace-name-label', kinds: ['Namespace'], rule: `every Namespace is labelled ${NAMESPACE_NAME_LABEL}=<its name> (a namespaceSelector can name it)`, upstream: 'SetDefaults_Namespace' },
+  { id: 'job-name-labels', kinds: ['Job'], rule: 'a Job without manualSelector: true labels its pod template job-name and batch.kubernetes.io/job-name with its name', upstream: 'Job strategy generateSelector' },
+];
+
+/** A NetworkPolicy port's protocol, and a container port's, when none is written. */
+export const DEFAULT_PROTOCOL: Protocol = 'TCP';
+
+/** policyTypes when none are written: Ingress always; Egress only for a non-empty egress list (`egress: []` adds nothing: len != 0 upstream). */
+export function defaultPolicyTypes(spec: { egress?: readonly unknown[] | null }): PolicyType[] {
+  return (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/** A namespace's labels as the API server stores them: with kubernetes.io/metadata.name set to its name (overwriting any other value). */
+export function namespaceLabels(name: string, labels: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return labels[NAMESPACE_NAME_LABEL] === name ? { ...labels } : { ...labels, [NAMESPACE_NAME_LABEL]: name };
+}
+
+/** The fields of core/v1 VolumeSource: a volume setting none of them is defaulted to emptyDir (fields the API does not know are dropped). */
+const VOLUME_SOURCES = [
+  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs', 'persistentVolumeClaim',
+  'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk',
+  'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+];
+
+const absent = (v: unknown) => v === undefined || v === null;
+
+/** `list` with `f` applied to each mapping item; the same array when nothing changed (malformed items are left for the shape checks). */
+function mapItems(list: unknown, f: (item: Obj) => Obj): unknown {
+  if (!Array.isArray(list)) return list;
+  let changed = false;
+  const out = list.map((item: unknown) => {
+    if (!isRecord(item)) return item;
+    const next = f(item);
+    if (next !== item) changed = true;
+    return next;
+  });
+  return changed ? out : list;
+}
+
+/** `o` with the changed fields of `changes`, or `o` itself when every one is already its value. */
+function withFields(o: Obj, changes: Obj): Obj {
+  const changed = Object.entries(changes).filter(([k, v]) => o[k] !== v);
+  return changed.length > 0 ? { ...o, ...Object.fromEntries(changed) } : o;
+}
+
+function defaultProtocol(port: Obj): Obj {
+  return absent(port.protocol) ? { ...port, protocol: DEFAULT_PROTOCOL } : port;
+}
+
+function defaultContainer(container: Obj, hostNetworkPod: boolean): Obj {
+  return withFields(container, {
+    ports: mapItems(container.ports, (p) => {
+      const withProtocol = defaultProtocol(p);
+      // upstream: HostPort == 0, so an explicit 0 is defaulted too.
+      return hostNetworkPod && (absent(p.hostPort) || p.hostPort === 0) && typeof p.containerPort === 'number' ? { ...withProtocol, hostPort: p.containerPort } : withProtocol;
+    }),
+  });
+}
+
+function defaultVolume(volume: Obj): Obj {
+  return VOLUME_SOURCES.some((k) => !absent(volume[k])) ? volume : { ...volume, emptyDir: {} };
+}
+
+/**
+ * A pod spec as the API server defaults it: volume sources, container port protocols and,
+ * for a Pod (not a template) with hostNetwork, host ports. The same type comes back.
+ */
+export function defaultPodSpec<T extends Obj>(spec: T, of: 'pod' | 'template'): T {
+  const hostNetworkPod = of === 'pod' && spec.hostNetwork === true;
+  const next = withFields(spec, {
+    volumes: mapItems(spec.volumes, defaultVolume),
+    containers: mapItems(spec.containers, (c) => defaultContainer(c, hostNetworkPod)),
+    initContainers: mapItems(spec.initContainers, (c) => defaultContainer(c, hostNetworkPod)),
+    ephemeralContainers: mapItems(spec.ephemeralContainers, (c) => defaultContainer(c, false)),
+  });
+  // withFields keeps every key of `spec`; the defaulted values have the types the API gives them.
+  return next as T;
+}
+
+/** `template` (a pod template: metadata and spec) with its spec defaulted, and labels added. */
+function defaultTemplate(template: unknown, labels: Readonly<Record<string, string>> = {}): unknown {
+  if (!isRecord(template)) return template;
+  const spec = isRecord(template.spec) ? defaultPodSpec(template.spec, 'template') : template.spec;
+  let metadata = template.metadata;
+  const missing = Object.entries(labels).filter(([k]) => !(isRecord(metadata) && isRecord(metadata.labels) && k in metadata.labels));
+  if (missing.length > 0 && (absent(metadata) || isRecord(metadata))) {
+    const m = isRecord(metadata) ? metadata : {};
+    const current = isRecord(m.labels) ? m.labels : {};
+    metadata = { ...m, labels: { ...current, ...Object.fromEntries(missing) } };
+  }
+  return withFields(template, { spec, metadata });
+}
+
+function defaultNetworkPolicy(o: Obj): Obj {
+  const spec = o.spec;
+  if (!isRecord(spec)) return o;
+  const rules = (list: unknown) => mapItems(list, (r) => withFields(r, { ports: mapItems(r.ports, defaultProtocol) }));
+  const next = withFields(spec, { ingress: rules(spec.ingress), egress: rules(spec.egress) });
+  const writtenTypes = Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0;
+  const egress = Array.isArray(spec.egress) ? spec.egress : [];
+  return withFields(o, { spec: writtenTypes ? next : { ...next, policyTypes: defaultPolicyTypes({ egress }) } });
+}
+
+function defaultNamespace(o: Obj): Obj {
+  const m = o.metadata;
+  if (!isRecord(m) || typeof m.name !== 'string' || m.name === '') return o;
+  if (!absent(m.labels) && !isRecord(m.labels)) return o;
+  const labels = isRecord(m.labels) ? m.labels : {};
+  if (labels[NAMESPACE_NAME_LABEL] === m.name) return o;
+  return { ...o, metadata: { ...m, labels: { ...labels, [NAMESPACE_NAME_LABEL]: m.name } } };
+}
+
+function defaultJob(o: Obj): Obj {
+  const spec = o.spec;
+  if (!isRecord(spec)) return o;
+  const m = o.metadata;
+  const name = isRecord(m) && typeof m.name === 'string' && m.name !== '' ? m.name : undefined;
+  const labels: Record<string, string> = name && spec.manualSelector !== true ? { 'job-name': name, 'batch.kubernetes.io/job-name': name } : {};
+  return withFields(o, { spec: withFields(spec, { template: defaultTemplate(spec.template, labels) }) });
+}
+
+/** `path` (keys of mappings) inside `o` rebuilt with `f` applied at its end; `o` itself when nothing changed. */
+function atPath(o: Obj, path: readonly string[], f: (v: unknown) => unknown): Obj {
+  const [key, ...rest] = path;
+  if (key === undefined) return o;
+  const value = o[key];
+  if (rest.length === 0) return withFields(o, { [key]: f(value) });
+  return isRecord(value) ? withFields(o, { [key]: atPath(value, rest, f) }) : o;
+}
+
+/**
+ * One object as the API server would store it, as far as a verdict can tell (API_DEFAULTS).
+ * Lists (`kind: List`, `PodList`, ...) are defaulted item by item; malformed objects are
+ * returned unchanged for the shape checks to report.
+ */
+export function applyDefaults(object: Obj): Obj {
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  if (kind.endsWith('List') && Array.isArray(object.items)) {
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    return withFields(object, { items: mapItems(object.items, (item) => (itemKind && typeof item.kind !== 'string' ? applyDefaults({ ...item, kind: itemKind }) : applyDefaults(item))) });
+  }
+  switch (kind) {
+    case 'Pod':
+      return isRecord(object.spec) ? withFields(object, { spec: defaultPodSpec(object.spec, 'pod') }) : object;
+    case 'PodTemplate':
+      return withFields(object, { template: defaultTemplate(object.template) });
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return atPath(object, ['spec', 'template'], (t) => defaultTemplate(t));
+    case 'Job':
+      return defaultJob(object);
+    case 'CronJob':
+      // The Jobs a CronJob creates are named at run time: their job-name labels are not known here.
+      return atPath(object, ['spec', 'jobTemplate', 'spec', 'template'], (t) => defaultTemplate(t));
+    case 'NetworkPolicy':
+      return defaultNetworkPolicy(object);
+    case 'Namespace':
+      return defaultNamespace(object);
+    default:
+      return object;
+  }
+}
