@@ -3,6 +3,9 @@ import { isRecord } from '../util/shape.js';
 import { LIMITS } from './limits.js';
 import { documentValue, locateNode, parseYaml, positionOf, type YamlDocument } from './yaml.js';
 
+/** Above this size a JSON file's field lines fall back to its objects' lines. */
+const FIELD_LINES_MAX_CHARS = 1024 * 1024;
+
 /** @deprecated the input-file limit now lives in LIMITS.fileBytes; kept for @floe/core/pss users. */
 export const MAX_MANIFEST_FILE_BYTES = LIMITS.fileBytes;
 
@@ -66,7 +69,10 @@ function parseJsonFast(text: string, file: string): { objects: ManifestObject[];
   const lineAt = lineIndex(text);
   // Field lines are only needed to place a problem: parse as YAML then, once.
   let yaml: ManifestObject[] | undefined;
-  const slowLineOf = (index: number, fallback: number) => (segments: readonly (string | number)[]) => (yaml ??= parseYamlObjects(text, file).objects)[index]?.lineOf(segments) ?? fallback;
+  // A field's line costs one YAML parse of the whole text: worth it for a file of a few objects, not for a
+  // cluster dump (15 MB of Deployments took 5-20 s more in pss check), where the object's own line is given.
+  const slowLineOf = (index: number, fallback: number) => (segments: readonly (string | number)[]) =>
+    text.length > FIELD_LINES_MAX_CHARS ? fallback : ((yaml ??= parseYamlObjects(text, file).objects)[index]?.lineOf(segments) ?? fallback);
   const items = data.items;
   if (typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(items)) {
     const offsets = listItemOffsets(text);
