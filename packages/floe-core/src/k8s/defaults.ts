@@ -1,7 +1,8 @@
 /**
  * The API server's defaults that change a Pod Security or NetworkPolicy verdict,
- * applied to objects read from files, so that floe judges them as the API server
- * would judge the object it stores. Objects read from a cluster are already
+ * written down once: applied to objects read from files (applyDefaults), to every
+ * pod the Pod Security evaluator judges, and (policyTypes) by the policy engine, so
+ * that floe judges an object as the API server would judge the object it stores. Objects read from a cluster are already
  * defaulted; applying these again changes nothing. The rules are the ones of
  * kube-apiserver v1.37 (pkg/apis/{core,networking}/v1 defaults, the Job strategy);
  * each is checked against the real server by tests/integration/defaults.test.ts,
@@ -19,25 +20,31 @@ import { isRecord } from '../util/shape.js';
 
 type Obj = Record<string, unknown>;
 
-/** One default floe applies: what it sets, on which kinds, and the upstream rule it follows. */
+/** One default floe applies: what it sets, on which kinds, the upstream rule it follows, and where floe applies it. */
 export interface ApiDefault {
   id: string;
   kinds: readonly string[];
   rule: string;
   upstream: string;
+  /**
+   * `objects`: applyDefaults, to objects read from files (and the Pod Security evaluator's
+   * preparation of every pod and template it judges). `engine`: the policy engine when it
+   * compiles a policy (policy/compile.ts), so that it can still say a file relied on it.
+   */
+  appliedBy: 'objects' | 'engine';
 }
 
 const POD_KINDS = ['Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
 
 /** Every default floe applies, in the order applyDefaults applies them; each has a test against the real API server. */
 export const API_DEFAULTS: readonly ApiDefault[] = [
-  { id: 'volume-source', kinds: POD_KINDS, rule: 'a volume with no source is an emptyDir volume (restricted allows it)', upstream: 'SetDefaults_Volume' },
-  { id: 'container-port-protocol', kinds: POD_KINDS, rule: 'a container port without protocol is TCP (a named NetworkPolicy port matches name and protocol)', upstream: 'ContainerPort.protocol default TCP' },
-  { id: 'host-network-host-port', kinds: ['Pod'], rule: 'with hostNetwork, a container port without hostPort gets hostPort = containerPort (baseline refuses hostPorts); Pods only, not templates', upstream: 'SetDefaults_Pod (defaultHostNetworkPorts)' },
-  { id: 'network-policy-port-protocol', kinds: ['NetworkPolicy'], rule: 'a NetworkPolicy port without protocol is TCP', upstream: 'SetDefaults_NetworkPolicyPort' },
-  { id: 'network-policy-types', kinds: ['NetworkPolicy'], rule: 'no policyTypes: Ingress, plus Egress when the egress list is not empty', upstream: 'SetDefaults_NetworkPolicy' },
-  { id: 'namespace-name-label', kinds: ['Namespace'], rule: `every Namespace is labelled ${NAMESPACE_NAME_LABEL}=<its name> (a namespaceSelector can name it)`, upstream: 'SetDefaults_Namespace' },
-  { id: 'job-name-labels', kinds: ['Job'], rule: 'a Job without manualSelector: true labels its pod template job-name and batch.kubernetes.io/job-name with its name', upstream: 'Job strategy generateSelector' },
+  { id: 'volume-source', kinds: POD_KINDS, rule: 'a volume with no source is an emptyDir volume (restricted allows it)', upstream: 'SetDefaults_Volume', appliedBy: 'objects' },
+  { id: 'container-port-protocol', kinds: POD_KINDS, rule: 'a container port without protocol is TCP (a named NetworkPolicy port matches name and protocol)', upstream: 'ContainerPort.protocol default TCP', appliedBy: 'objects' },
+  { id: 'host-network-host-port', kinds: ['Pod'], rule: 'with hostNetwork, a container port without hostPort gets hostPort = containerPort (baseline refuses hostPorts); Pods only, not templates', upstream: 'SetDefaults_Pod (defaultHostNetworkPorts)', appliedBy: 'objects' },
+  { id: 'network-policy-port-protocol', kinds: ['NetworkPolicy'], rule: 'a NetworkPolicy port without protocol is TCP', upstream: 'SetDefaults_NetworkPolicyPort', appliedBy: 'objects' },
+  { id: 'network-policy-types', kinds: ['NetworkPolicy'], rule: 'no policyTypes: Ingress, plus Egress when the egress list is not empty', upstream: 'SetDefaults_NetworkPolicy', appliedBy: 'engine' },
+  { id: 'namespace-name-label', kinds: ['Namespace'], rule: `every Namespace is labelled ${NAMESPACE_NAME_LABEL}=<its name> (a namespaceSelector can name it)`, upstream: 'SetDefaults_Namespace', appliedBy: 'objects' },
+  { id: 'job-name-labels', kinds: ['Job'], rule: 'a Job without manualSelector: true labels its pod template job-name and batch.kubernetes.io/job-name with its name', upstream: 'Job strategy generateSelector', appliedBy: 'objects' },
 ];
 
 /** A NetworkPolicy port's protocol, and a container port's, when none is written. */
@@ -129,14 +136,12 @@ function defaultTemplate(template: unknown, labels: Readonly<Record<string, stri
   return withFields(template, { spec, metadata });
 }
 
+/** Port protocols; policyTypes are the engine's to default (it reports a policy that relied on them: `policyTypesDefaulted`). */
 function defaultNetworkPolicy(o: Obj): Obj {
   const spec = o.spec;
   if (!isRecord(spec)) return o;
   const rules = (list: unknown) => mapItems(list, (r) => withFields(r, { ports: mapItems(r.ports, defaultProtocol) }));
-  const next = withFields(spec, { ingress: rules(spec.ingress), egress: rules(spec.egress) });
-  const writtenTypes = Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0;
-  const egress = Array.isArray(spec.egress) ? spec.egress : [];
-  return withFields(o, { spec: writtenTypes ? next : { ...next, policyTypes: defaultPolicyTypes({ egress }) } });
+  return withFields(o, { spec: withFields(spec, { ingress: rules(spec.ingress), egress: rules(spec.egress) }) });
 }
 
 function defaultNamespace(o: Obj): Obj {
@@ -167,8 +172,8 @@ function atPath(o: Obj, path: readonly string[], f: (v: unknown) => unknown): Ob
 }
 
 /**
- * One object as the API server would store it, as far as a verdict can tell (API_DEFAULTS).
- * Lists (`kind: List`, `PodList`, ...) are defaulted item by item; malformed objects are
+ * One object as the API server would store it, as far as a verdict can tell: the API_DEFAULTS
+ * applied by `objects` (policyTypes are left to the engine). Lists (`kind: List`, `PodList`, ...) are defaulted item by item; malformed objects are
  * returned unchanged for the shape checks to report.
  */
 export function applyDefaults(object: Obj): Obj {

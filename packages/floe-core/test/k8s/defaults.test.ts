@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { API_DEFAULTS, applyDefaults, defaultPodSpec, namespaceLabels } from '../../src/k8s/index.js';
+import { API_DEFAULTS, applyDefaults, defaultPodSpec, namespaceLabels, type ApiDefault } from '../../src/k8s/index.js';
+import { effectivePolicyTypes } from '../../src/policy/compile.js';
 
 type Obj = Record<string, unknown>;
 
@@ -38,6 +39,14 @@ const CASES: Record<string, { object: Obj; path: (string | number)[]; value: unk
   ],
 };
 
+/** The object as floe judges it: applyDefaults, or for a default the engine applies, the policyTypes it compiles. */
+function asFloeSees(d: ApiDefault, object: Obj): Obj {
+  if (d.appliedBy === 'objects') return applyDefaults(object);
+  const spec = object.spec as Obj;
+  const types = effectivePolicyTypes(spec, 'test').types.map((t) => (t === 'ingress' ? 'Ingress' : 'Egress'));
+  return { ...object, spec: { ...spec, policyTypes: types } };
+}
+
 const at = (o: unknown, path: (string | number)[]): unknown => path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], o);
 
 describe('the API server defaults floe applies to objects from files', () => {
@@ -49,7 +58,7 @@ describe('the API server defaults floe applies to objects from files', () => {
     it(`${d.id}: ${d.rule}`, () => {
       for (const c of CASES[d.id] ?? []) {
         const before = structuredClone(c.object);
-        expect(at(applyDefaults(c.object), c.path), JSON.stringify(c.object)).toEqual(c.value);
+        expect(at(asFloeSees(d, c.object), c.path), JSON.stringify(c.object)).toEqual(c.value);
         expect(c.object, 'the input is never modified').toEqual(before);
       }
     });
@@ -80,8 +89,14 @@ describe('the API server defaults floe applies to objects from files', () => {
   it('defaults the items of kind: List and of typed lists', () => {
     const list = applyDefaults({ kind: 'List', items: [{ kind: 'Namespace', metadata: { name: 'a' } }] });
     expect(at(list, ['items', 0, 'metadata', 'labels'])).toEqual({ 'kubernetes.io/metadata.name': 'a' });
-    const typed = applyDefaults({ kind: 'NetworkPolicyList', items: [{ metadata: { name: 'n' }, spec: { podSelector: {} } }] });
-    expect(at(typed, ['items', 0, 'spec', 'policyTypes'])).toEqual(['Ingress']);
+    const typed = applyDefaults({ kind: 'NetworkPolicyList', items: [{ metadata: { name: 'n' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }] } }] });
+    expect(at(typed, ['items', 0, 'spec', 'ingress', 0, 'ports', 0])).toEqual({ port: 80, protocol: 'TCP' });
+  });
+
+  it('leaves policyTypes to the engine, which can then say a file relied on them', () => {
+    const policy = { kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, egress: [{}] } };
+    expect(applyDefaults(policy)).toBe(policy);
+    expect(effectivePolicyTypes(policy.spec, 'n')).toEqual({ types: ['ingress', 'egress'], defaulted: true });
   });
 
   it('leaves malformed objects for the shape checks to report: no throw, nothing invented', () => {
