@@ -52,7 +52,8 @@ class NetworkCommand extends Command {
     const typed = String(this.args[0] ?? '');
     const matches = typed ? this.commands.map((c) => c.name()).filter((n) => n.startsWith(typed)) : [];
     if (matches.length !== 1) {
-      (Command.prototype as unknown as { unknownCommand(this: Command): void }).unknownCommand.call(this);
+      // commander's own message (with its edit-distance suggestion); the method is not in its type declarations.
+      (Command.prototype as Command & { unknownCommand(this: Command): void }).unknownCommand.call(this);
       return;
     }
     this.error(`error: unknown command '${typed}'\n(Did you mean ${matches[0]}?)`, { code: 'commander.unknownCommand' });
