@@ -28,6 +28,11 @@ export default tseslint.config(
           selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
           message: 'Math.max/min(...list) overflows the call stack on long lists: use maxOf (@floe/core/util) or a loop',
         },
+        {
+          // One model: a cast through unknown converts between two copies of a type that should be one (src/k8s/).
+          selector: "TSAsExpression[expression.type='TSAsExpression'][expression.typeAnnotation.type='TSUnknownKeyword']",
+          message: "'as unknown as' in the source: use the one set of types in src/k8s/ (or narrow with a single 'as')",
+        },
       ],
     },
   },
