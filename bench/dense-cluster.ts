@@ -9,17 +9,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from './rng.ts';
 
 export const DENSE = { namespaces: 200, pods: 5000, policies: 2000 } as const;
 
-/** A deterministic pseudo-random sequence, so every run benches the same cluster. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 0x100000000;
-  };
-}
 
 const TEAMS = ['payments', 'search', 'data', 'platform', 'edge'];
 const TIERS = ['web', 'api', 'db', 'cache', 'batch'];

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { rng } from './rng.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'packages/floe-cli/dist/bin.js');
@@ -22,14 +23,6 @@ const NAMESPACES = 200;
 const PODS = 5000;
 const POLICIES = 2000;
 
-/** A deterministic pseudo-random sequence, so every run benches the same cluster. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 0x100000000;
-  };
-}
 
 const TEAMS = ['payments', 'search', 'data', 'platform', 'edge'];
 const TIERS = ['web', 'api', 'db', 'cache', 'batch'];
