@@ -2,12 +2,6 @@
 // The `floe` executable. Any Node.js can parse and run this file: an old one
 // gets one line and exit 2, not a SyntaxError from a module it cannot link
 // (start.js and everything after it may use what Node.js 22.12 has).
-import { unsupportedNode } from './node-version.js';
+import { launch } from './node-version.js';
 
-const refusal = unsupportedNode(process.versions.node);
-if (refusal) {
-  process.stderr.write(`${refusal}\n`);
-  process.exit(2);
-}
-const { start } = await import('./start.js');
-await start('floe');
+await launch('floe');

@@ -12,3 +12,17 @@ export function unsupportedNode(version: string): string | undefined {
   if (major > minMajor || (major === minMajor && minor >= minMinor)) return undefined;
   return `floe: needs Node.js >= ${MIN_NODE} (this is v${version})`;
 }
+
+/**
+ * What both entry points do: refuse an unsupported Node.js in one line (exit 2),
+ * else load the CLI (start.js may use all of Node.js 22.12) and run it as `name`.
+ */
+export async function launch(name: string): Promise<void> {
+  const refusal = unsupportedNode(process.versions.node);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    process.exit(2);
+  }
+  const { start } = await import('./start.js');
+  await start(name);
+}
