@@ -15,6 +15,6 @@ export {
   type ListOptions,
   type ReadFileOptions,
 } from './read.js';
-export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from './objects.js';
+export { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from './objects.js';
 export { OBJECT_FILE, parseInputs, readInputTexts, readStreamText, type InputText, type ReadInputsOptions } from './load.js';
 export { documentValue, locateNode, parseYaml, positionOf, type ParsedYaml, type PathSegment, type YamlDocument, type YamlProblem, type YamlVersion } from './yaml.js';

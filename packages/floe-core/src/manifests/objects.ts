@@ -6,9 +6,6 @@ import { documentValue, locateNode, parseYaml, positionOf, type YamlDocument } f
 /** Above this size a JSON file's field lines fall back to its objects' lines. */
 const FIELD_LINES_MAX_CHARS = 1024 * 1024;
 
-/** @deprecated the input-file limit now lives in LIMITS.fileBytes; kept for @floe/core/pss users. */
-export const MAX_MANIFEST_FILE_BYTES = LIMITS.fileBytes;
-
 /** One Kubernetes object read from a file, with where it starts. */
 export interface ManifestObject {
   file: string;

@@ -16,7 +16,7 @@ export {
 } from './evaluate.js';
 export { PSS_WORKLOAD_KINDS, podOf, type PodSource } from './workloads.js';
 export { pathSegments, podShapeProblems, type ShapeProblem } from './shape.js';
-export { MAX_MANIFEST_FILE_BYTES, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
+export { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
 export { namespacePssPolicy, newerVersionWarnings, PSS_MODES, type ModePolicy, type PssAdmissionMode, type PssDefaults } from './namespace-policy.js';
 // Pod Security findings for audit: judged by the evaluator, reported as policy findings.
 export { pssFix, type PssFix } from './fix.js';
