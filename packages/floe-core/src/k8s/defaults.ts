@@ -27,7 +27,7 @@ export interface ApiDefault {
   rule: string;
   upstream: string;
   /**
-   * `objects`: applyDefaults, to objects read from files (and the Pod Security evaluator's
+   * `objects`: applyDefaults, to objects read from files (and, those that can change its verdict, the Pod Security evaluator's
    * preparation of every pod and template it judges). `engine`: the policy engine when it
    * compiles a policy (policy/compile.ts), so that it can still say a file relied on it.
    */
@@ -72,54 +72,75 @@ const absent = (v: unknown) => v === undefined || v === null;
 /** `list` with `f` applied to each mapping item; the same array when nothing changed (malformed items are left for the shape checks). */
 function mapItems(list: unknown, f: (item: Obj) => Obj): unknown {
   if (!Array.isArray(list)) return list;
-  let changed = false;
-  const out = list.map((item: unknown) => {
-    if (!isRecord(item)) return item;
-    const next = f(item);
-    if (next !== item) changed = true;
-    return next;
-  });
-  return changed ? out : list;
+  // Copied only from the first changed item: judging a pod that needs no default allocates nothing.
+  let out: unknown[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    const next = isRecord(item) ? f(item) : item;
+    if (out) out.push(next);
+    else if (next !== item) {
+      out = list.slice(0, i);
+      out.push(next);
+    }
+  }
+  return out ?? list;
 }
 
 /** `o` with the changed fields of `changes`, or `o` itself when every one is already its value. */
 function withFields(o: Obj, changes: Obj): Obj {
-  const changed = Object.entries(changes).filter(([k, v]) => o[k] !== v);
-  return changed.length > 0 ? { ...o, ...Object.fromEntries(changed) } : o;
+  let out: Obj | null = null;
+  for (const k in changes) {
+    if (o[k] !== changes[k]) {
+      out ??= { ...o };
+      out[k] = changes[k];
+    }
+  }
+  return out ?? o;
 }
 
 function defaultProtocol(port: Obj): Obj {
   return absent(port.protocol) ? { ...port, protocol: DEFAULT_PROTOCOL } : port;
 }
 
-function defaultContainer(container: Obj, hostNetworkPod: boolean): Obj {
-  return withFields(container, {
-    ports: mapItems(container.ports, (p) => {
-      const withProtocol = defaultProtocol(p);
-      // upstream: HostPort == 0, so an explicit 0 is defaulted too.
-      return hostNetworkPod && (absent(p.hostPort) || p.hostPort === 0) && typeof p.containerPort === 'number' ? { ...withProtocol, hostPort: p.containerPort } : withProtocol;
-    }),
+function defaultContainer(container: Obj, hostNetworkPod: boolean, portProtocols: boolean): Obj {
+  const ports = mapItems(container.ports, (p) => {
+    const withProtocol = portProtocols ? defaultProtocol(p) : p;
+    // upstream: HostPort == 0, so an explicit 0 is defaulted too.
+    return hostNetworkPod && (absent(p.hostPort) || p.hostPort === 0) && typeof p.containerPort === 'number' ? { ...withProtocol, hostPort: p.containerPort } : withProtocol;
   });
+  return ports === container.ports ? container : { ...container, ports };
 }
 
 function defaultVolume(volume: Obj): Obj {
-  return VOLUME_SOURCES.some((k) => !absent(volume[k])) ? volume : { ...volume, emptyDir: {} };
+  for (const k of VOLUME_SOURCES) if (!absent(volume[k])) return volume;
+  return { ...volume, emptyDir: {} };
+}
+
+export interface PodSpecDefaultOptions {
+  /**
+   * Default container port protocols to TCP (the default). Pod Security passes false: no
+   * check reads a port's protocol, and leaving them lets the common pod through with no copy.
+   */
+  portProtocols?: boolean;
 }
 
 /**
  * A pod spec as the API server defaults it: volume sources, container port protocols and,
- * for a Pod (not a template) with hostNetwork, host ports. The same type comes back.
+ * for a Pod (not a template) with hostNetwork, host ports. The same type comes back: the
+ * same object when nothing needed a default (Pod Security judges pods in bulk, so the
+ * common case allocates nothing).
  */
-export function defaultPodSpec<T extends Obj>(spec: T, of: 'pod' | 'template'): T {
+export function defaultPodSpec<T extends Obj>(spec: T, of: 'pod' | 'template', options: PodSpecDefaultOptions = {}): T {
   const hostNetworkPod = of === 'pod' && spec.hostNetwork === true;
-  const next = withFields(spec, {
-    volumes: mapItems(spec.volumes, defaultVolume),
-    containers: mapItems(spec.containers, (c) => defaultContainer(c, hostNetworkPod)),
-    initContainers: mapItems(spec.initContainers, (c) => defaultContainer(c, hostNetworkPod)),
-    ephemeralContainers: mapItems(spec.ephemeralContainers, (c) => defaultContainer(c, false)),
-  });
+  const portProtocols = options.portProtocols ?? true;
+  const forContainer = (c: Obj) => defaultContainer(c, hostNetworkPod, portProtocols);
+  const volumes = mapItems(spec.volumes, defaultVolume);
+  const containers = mapItems(spec.containers, forContainer);
+  const initContainers = mapItems(spec.initContainers, forContainer);
+  const ephemeralContainers = mapItems(spec.ephemeralContainers, (c) => defaultContainer(c, false, portProtocols));
+  if (volumes === spec.volumes && containers === spec.containers && initContainers === spec.initContainers && ephemeralContainers === spec.ephemeralContainers) return spec;
   // withFields keeps every key of `spec`; the defaulted values have the types the API gives them.
-  return next as T;
+  return withFields(spec, { volumes, containers, initContainers, ephemeralContainers }) as T;
 }
 
 /** `template` (a pod template: metadata and spec) with its spec defaulted, and labels added. */

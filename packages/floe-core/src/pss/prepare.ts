@@ -2,6 +2,9 @@ import { defaultPodSpec } from '../k8s/defaults.js';
 import { APPARMOR_ANNOTATION_PREFIX } from './checks/appArmorProfile.js';
 import type { AppArmorProfile, Container, PodLike } from './types.js';
 
+/** The defaults that can change a Pod Security verdict: no check reads a container port's protocol. */
+const PSS_DEFAULTS = { portProtocols: false } as const;
+
 /**
  * A Pod as Pod Security admission sees it on create. The API server changes it before
  * admission runs, and these changes can change the verdict:
@@ -12,7 +15,7 @@ import type { AppArmorProfile, Container, PodLike } from './types.js';
  * The input is never modified; an unaffected pod is returned as it is.
  */
 export function preparePod(pod: PodLike): PodLike {
-  let spec = defaultPodSpec(pod.spec, 'pod');
+  let spec = defaultPodSpec(pod.spec, 'pod', PSS_DEFAULTS);
   const annotations = pod.metadata?.annotations;
   if (annotations && spec.os?.name !== 'windows' && Object.keys(annotations).some((k) => k.startsWith(APPARMOR_ANNOTATION_PREFIX))) {
     const podProfile = spec.securityContext?.appArmorProfile;
@@ -43,6 +46,6 @@ function profileForAnnotation(value: string): AppArmorProfile | undefined {
  * judge: defaulted as a template (volume sources; no host ports, no AppArmor sync: those are a Pod's).
  */
 export function prepareTemplate(template: PodLike): PodLike {
-  const spec = defaultPodSpec(template.spec, 'template');
+  const spec = defaultPodSpec(template.spec, 'template', PSS_DEFAULTS);
   return spec === template.spec ? template : { ...template, spec };
 }

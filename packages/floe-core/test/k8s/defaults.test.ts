@@ -86,6 +86,24 @@ describe('the API server defaults floe applies to objects from files', () => {
     expect(at(cron, ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'])).toEqual({ a: 'b' });
   });
 
+  it('returns the same spec, and the same arrays, when nothing needs a default; copies only what changes', () => {
+    const spec = { containers: [{ name: 'a', ports: [{ containerPort: 80, protocol: 'TCP' }] }, { name: 'b' }], volumes: [{ name: 'e', emptyDir: {} }] };
+    expect(defaultPodSpec(spec, 'pod')).toBe(spec);
+    const mixed = { containers: [{ name: 'a' }, { name: 'b', ports: [{ containerPort: 81 }] }], volumes: [{ name: 'e', emptyDir: {} }] };
+    const out = defaultPodSpec(mixed, 'pod');
+    expect(out.volumes).toBe(mixed.volumes);
+    expect(out.containers[0]).toBe(mixed.containers[0]);
+    expect(out.containers[1]).toEqual({ name: 'b', ports: [{ containerPort: 81, protocol: 'TCP' }] });
+    expect(mixed.containers[1]).toEqual({ name: 'b', ports: [{ containerPort: 81 }] });
+  });
+
+  it('leaves port protocols alone with portProtocols: false (Pod Security), still defaulting host ports and volume sources', () => {
+    const spec = { hostNetwork: true, containers: [{ name: 'c', ports: [{ containerPort: 80 }] }], volumes: [{ name: 'v' }] };
+    expect(defaultPodSpec(spec, 'pod', { portProtocols: false })).toEqual({ hostNetwork: true, containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }], volumes: [{ name: 'v', emptyDir: {} }] });
+    const plain = { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] };
+    expect(defaultPodSpec(plain, 'pod', { portProtocols: false })).toBe(plain);
+  });
+
   it('defaults the items of kind: List and of typed lists', () => {
     const list = applyDefaults({ kind: 'List', items: [{ kind: 'Namespace', metadata: { name: 'a' } }] });
     expect(at(list, ['items', 0, 'metadata', 'labels'])).toEqual({ 'kubernetes.io/metadata.name': 'a' });

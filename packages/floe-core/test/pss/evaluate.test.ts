@@ -116,7 +116,12 @@ describe('preparePod', () => {
     const before = structuredClone(p);
     const prepared = preparePod(p);
     expect(p).toEqual(before);
-    expect(prepared.spec.containers?.[0]).toEqual({ name: 'app', ports: [{ containerPort: 80, hostPort: 80, protocol: 'TCP' }], securityContext: { appArmorProfile: { type: 'Unconfined' } } });
+    // Only the defaults that can change a verdict: the host port, not the port protocol (no check reads it).
+    expect(prepared.spec.containers?.[0]).toEqual({ name: 'app', ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { appArmorProfile: { type: 'Unconfined' } } });
+  });
+  it('copies nothing for a pod whose only missing default is a port protocol', () => {
+    const p: PodLike = { spec: { containers: [{ name: 'app', ports: [{ containerPort: 80 }] }], volumes: [{ name: 'v', emptyDir: {} }] } };
+    expect(preparePod(p)).toBe(p);
   });
   it('judges a volume with no source as the emptyDir the API server makes of it: allowed at restricted, in a Pod and in a template', () => {
     const hardened: PodLike = {
