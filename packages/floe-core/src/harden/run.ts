@@ -60,7 +60,7 @@ export class HardenConflicts extends InputError {
     super(
       n === 1 && one
         ? `${one.file}:${one.line}:${one.col}: ${one.message}`
-        : `${n} conflicts with floe's hardened context:\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`,
+        : `${n} conflicts with floe's hardened context (nothing was written):\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`,
       { code: 'input.harden_conflict' },
     );
   }
@@ -91,8 +91,10 @@ export function hardenInputs(inputs: readonly InputText[], settings: HardenSetti
     if (problems.length > 0 || conflicts.length > 0) continue;
     files.push(fileOutput(file, text, parsed.documents, layout, edits));
   }
-  if (problems.length > 0) throw new ManifestInputError(problems);
-  if (conflicts.length > 0) throw new HardenConflicts(conflicts);
+  const order = new Map(inputs.map((input, i) => [input.file, i]));
+  const sorted = (list: ManifestProblem[]) => list.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+  if (problems.length > 0) throw new ManifestInputError(sorted(problems));
+  if (conflicts.length > 0) throw new HardenConflicts(sorted(conflicts));
   return { settings, files, workloads };
 }
 
@@ -133,11 +135,12 @@ function hardenObject(
     const result = evaluatePod(after.pod, settings.level, { template: kind !== 'Pod' });
     for (const v of result.violations.filter((x) => !RULED_CHECKS.has(x.check))) {
       const fix = pssFix(v.check, v.detail, after.pod, after.templatePath);
+      const host = /\b(host(?:Network|PID|IPC))=true/.exec(v.detail)?.[1];
       conflicts.push({
         file: o.file,
-        line: o.lineOf(pathSegments(fix.path)),
+        line: o.lineOf(host ? [...base, 'spec', host] : pathSegments(fix.path)),
         col: 1,
-        message: `${what}: ${fix.path}: ${v.reason} (${v.detail}): Pod Security ${formatLevelVersion(settings.level)} refuses it and floe will not remove it for you`,
+        message: `${what}: ${host ? fieldPath([...base, 'spec', host]) : fix.path}: ${v.reason} (${v.detail}): Pod Security ${formatLevelVersion(settings.level)} refuses it, and harden does not remove it for you`,
       });
     }
   }
