@@ -97,7 +97,8 @@ export function hardenPod(pod: Record<string, unknown>, base: readonly PathSegme
   const restricted = rank(level) >= 2;
   const levelName = `Pod Security ${level}`;
   /** A contradiction is a conflict where the namespace forbids it, else the user's choice, kept and said. */
-  const refuse = (forbidden: boolean, where: HardenLocation, message: string) => (forbidden ? out.conflicts : out.notes).push({ ...where, message });
+  const refuse = (forbidden: boolean, where: HardenLocation, message: string, note = `kept as written: ${levelName} allows it (floe's hardened context does not set it)`) =>
+    (forbidden ? out.conflicts : out.notes).push({ ...where, message: forbidden ? message : note });
 
   if (spec.automountServiceAccountToken === undefined) {
     out.changes.push({ op: 'set', path: [...sp, 'automountServiceAccountToken'], value: want.automountServiceAccountToken });
@@ -154,7 +155,7 @@ function hardenContainer(
   want: Record<string, unknown>,
   settings: HardenSettings,
   out: PodHardening,
-  refuse: (forbidden: boolean, where: HardenLocation, message: string) => void,
+  refuse: (forbidden: boolean, where: HardenLocation, message: string, note?: string) => void,
 ): void {
   const level = settings.level.level;
   const restricted = rank(level) >= 2;
@@ -181,9 +182,8 @@ function hardenContainer(
       refuse(
         settings.guarded,
         at(key),
-        settings.guarded
-          ? `readOnlyRootFilesystem: false: floe's admission guard requires true in ${settings.role} namespaces; remove it (writable paths get emptyDir mounts) or set true`
-          : 'kept false (floe sets true)',
+        `readOnlyRootFilesystem: false: floe's admission guard requires true in ${settings.role} namespaces; remove it (writable paths get emptyDir mounts) or set true`,
+        'kept false (floe sets true)',
       );
     }
   }
@@ -194,7 +194,7 @@ function hardenCapabilities(
   at: (...keys: string[]) => HardenLocation,
   level: PssLevel,
   out: PodHardening,
-  refuse: (forbidden: boolean, where: HardenLocation, message: string) => void,
+  refuse: (forbidden: boolean, where: HardenLocation, message: string, note?: string) => void,
 ): void {
   const have = isRecord(caps) ? caps : {};
   const add: unknown[] = Array.isArray(have.add) ? have.add : [];
