@@ -100,6 +100,11 @@ export function hardenPod(pod: Record<string, unknown>, base: readonly PathSegme
   const refuse = (forbidden: boolean, where: HardenLocation, message: string, note = `kept as written: ${levelName} allows it (floe's hardened context does not set it)`) =>
     (forbidden ? out.conflicts : out.notes).push({ ...where, message: forbidden ? message : note });
 
+  // Pod Security restricted exempts Windows pods from the Linux settings, and the API server refuses them there.
+  if (isRecord(spec.os) && spec.os.name === 'windows') {
+    out.conflicts.push({ path: [...sp, 'os', 'name'], message: "is windows: floe's hardened context is for Linux pods (the API server refuses its seccomp, runAsGroup and capabilities on Windows)" });
+    return out;
+  }
   if (spec.automountServiceAccountToken === undefined) {
     out.changes.push({ op: 'set', path: [...sp, 'automountServiceAccountToken'], value: want.automountServiceAccountToken });
   } else if (spec.automountServiceAccountToken === true) {
@@ -182,7 +187,7 @@ function hardenContainer(
       refuse(
         settings.guarded,
         at(key),
-        `readOnlyRootFilesystem: false: floe's admission guard requires true in ${settings.role} namespaces; remove it (writable paths get emptyDir mounts) or set true`,
+        `readOnlyRootFilesystem: false, but the manifest's read_only_root_filesystem applies in ${settings.role} namespaces (and floe's admission guard refuses it there); remove it (the writable paths get emptyDir mounts) or set true`,
         'kept false (floe sets true)',
       );
     }

@@ -312,7 +312,9 @@ spec:
 
   it("refuses readOnlyRootFilesystem: false in jobs and domain namespaces (the admission guard's rule) and keeps it in the platform namespace", () => {
     const text = job('{}', '{ readOnlyRootFilesystem: false }');
-    for (const role of ['jobs', 'domain'] as const) expect(conflictsOf(text, role)[0]).toContain("readOnlyRootFilesystem: false: floe's admission guard requires true");
+    for (const role of ['jobs', 'domain'] as const) {
+      expect(conflictsOf(text, role)[0]).toContain(`readOnlyRootFilesystem: false, but the manifest's read_only_root_filesystem applies in ${role} namespaces (and floe's admission guard refuses it there)`);
+    }
     const w = harden(text, 'platform').workloads[0];
     expect(w?.notes.map((n) => `${n.field}: ${n.message}`)).toEqual(['spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: kept false (floe sets true)']);
   });
@@ -331,6 +333,10 @@ spec:
       '10: Job floe-jobs/etl: spec.template.spec.hostNetwork: host namespaces (hostNetwork=true): Pod Security restricted:latest refuses it, and harden does not remove it for you',
     );
     expect(got.some((c) => c.includes('hostPath volumes') || c.includes('hostPath'))).toBe(true);
+  });
+
+  it('refuses a Windows pod rather than giving it Linux settings the API server would refuse', () => {
+    expect(conflictsOf(job('{}', '{}', '\n      os: { name: windows }'))[0]).toMatch(/^10: Job floe-jobs\/etl: spec\.template\.spec\.os\.name: is windows: floe's hardened context is for Linux pods/);
   });
 
   it('keeps automountServiceAccountToken: true with a note naming the service account', () => {
