@@ -57,6 +57,25 @@ describe('floe network harden', () => {
     expect(again.stdout).toContain('1 workload hardened');
   });
 
+  it('--check -o json prints the stable report; -o json without --check and --check -o patch are usage errors', async () => {
+    const dir = await workDir({ 'job.yaml': JOB });
+    const r = await floe(['network', 'harden', '-f', 'job.yaml', '--check', '-o', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { role: string; level: string; counts: unknown; workloads: { name: string; missing: { field: string; line: number; op: string; value: unknown; container?: string }[]; kept: unknown[] }[] };
+    expect(report.role).toBe('jobs');
+    expect(report.level).toBe('restricted:latest');
+    expect(report.counts).toEqual({ workloads: 1, missing: 1, settings: 12 });
+    expect(report.workloads[0]?.missing).toContainEqual({ field: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem', line: 12, container: 'container "etl"', op: 'set', value: true });
+    expect(report.workloads[0]?.kept).toEqual([]);
+    for (const args of [['-o', 'json'], ['--check', '-o', 'patch']]) {
+      const bad = await floe(['network', 'harden', '-f', 'job.yaml', ...args], { cwd: dir });
+      expect(bad.code, args.join(' ')).toBe(2);
+    }
+    const conflict = await floe(['network', 'harden', '-f', 'job.yaml', '--check', '-o', 'json', '--namespace-role', 'jobs'], { cwd: await workDir({ 'job.yaml': PRIVILEGED }) });
+    expect(conflict.code).toBe(2);
+    expect((JSON.parse(conflict.stdout) as { error: { code: string } }).error.code).toBe('input.harden_conflict');
+  });
+
   it('a conflict is exit 2 naming file, line, workload and field, and --in-place then writes no file', async () => {
     const dir = await workDir({ 'a.yaml': JOB, 'b.yaml': PRIVILEGED });
     const r = await floe(['network', 'harden', '-f', 'a.yaml', '-f', 'b.yaml', '--in-place'], { cwd: dir });

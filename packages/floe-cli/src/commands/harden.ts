@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { EnvironmentError, InputError } from '@floe/core/errors';
-import { hardenCheckOutcome, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenSettings, NAMESPACE_ROLES, type HardenedFile, type NamespaceRole } from '@floe/core/harden';
+import { hardenCheckJson, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenSettings, NAMESPACE_ROLES, type HardenedFile, type NamespaceRole } from '@floe/core/harden';
 import { readInputTexts, readStreamText } from '@floe/core/manifests';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -14,7 +14,7 @@ interface HardenOptions {
   manifest?: string;
   strict?: boolean;
   namespaceRole: NamespaceRole;
-  output: 'yaml' | 'patch';
+  output: 'yaml' | 'patch' | 'json';
   check?: boolean;
   inPlace?: boolean;
 }
@@ -70,7 +70,7 @@ export function hardenCommand(globals: () => GlobalOptions): Command {
     .option('-m, --manifest <path>', 'platform manifest whose security.pod_security settings apply (default: ./manifest.yaml, else the built-in defaults)')
     .option(...STRICT_FLAG)
     .addOption(new Option('--namespace-role <role>', 'the kind of floe namespace the workloads run in: its Pod Security level decides what is a conflict').choices(NAMESPACE_ROLES).default('jobs'))
-    .addOption(new Option('-o, --output <format>', 'the hardened objects, or a strategic-merge patch per workload').choices(['yaml', 'patch']).default('yaml'))
+    .addOption(new Option('-o, --output <format>', 'the hardened objects, a strategic-merge patch per workload, or (with --check) the report as JSON').choices(['yaml', 'patch', 'json']).default('yaml'))
     .option('--check', 'write nothing; list what each workload misses and exit 1 if anything does (for CI)')
     .option('-i, --in-place', 'rewrite the input files (each replaced atomically, and only after every input was hardened) instead of printing')
     .addHelpText(
@@ -112,18 +112,23 @@ strategic-merge patch per workload that misses something, for kustomize:
   patches:
     - path: floe-hardening.yaml
 
+--check -o json prints the same as a JSON object (docs/json-output.md).
+
 Exit codes: 0 done (--check: nothing missing), 1 --check found missing settings,
 2 invalid input or a conflict (file and line named), 3 a file could not be read or written.
 
 Examples:
   floe network harden -f job.yaml > job.hardened.yaml
   floe network harden -f k8s/ --check                               # CI: exit 1 when a workload misses something
+  floe network harden -f k8s/ --check -o json | jq '.workloads[].missing[].field'
   floe network harden -f deploy.yaml -o patch > overlay/floe-hardening.yaml
   floe network harden -f k8s/ -R --in-place --manifest manifest.yaml
   helm template spark . | floe network harden -f - --namespace-role domain`,
     )
     .action(async (opts: HardenOptions) => {
       if (opts.inPlace && (opts.check || opts.output === 'patch')) throw new InputError('--in-place rewrites the inputs with the hardened objects: it cannot be combined with --check or -o patch');
+      if (opts.check && opts.output === 'patch') throw new InputError('--check writes a report, as text (the default) or -o json, not patches');
+      if (opts.output === 'json' && !opts.check) throw new InputError('-o json is the --check report (docs/json-output.md); the hardened objects are -o yaml, the patches -o patch');
       if (opts.inPlace && opts.filename.includes('-')) throw new InputError('--in-place cannot rewrite stdin (-f -)');
       const spec = {
         operation: 'network.harden',
@@ -145,7 +150,7 @@ Examples:
           if (f.rewritten > 0) process.stderr.write(`floe: warning: ${f.file}: ${f.rewritten} document${f.rewritten === 1 ? '' : 's'} with YAML aliases written from ${f.rewritten === 1 ? 'its value' : 'their values'} (aliases expanded, comments inside lost)\n`);
         }
         if (opts.check) {
-          process.stdout.write(hardenCheckText(result));
+          process.stdout.write(opts.output === 'json' ? `${JSON.stringify(hardenCheckJson(result), null, 2)}\n` : hardenCheckText(result));
           return hardenCheckOutcome(result);
         }
         const counts = { workloads: result.workloads.length, changed: result.workloads.filter((w) => w.changes.length > 0).length };

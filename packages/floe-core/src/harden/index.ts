@@ -4,5 +4,5 @@
  */
 export { hardenSettings, NAMESPACE_ROLES, type HardenChange, type HardenFinding, type HardenSettings, type NamespaceRole } from './rules.js';
 export { fieldPath, HardenConflicts, hardenInputs, type HardenedFile, type HardenedWorkload, type HardenResult, type Located } from './run.js';
-export { HardeningMissing, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenPatches } from './output.js';
+export { HardeningMissing, hardenCheckJson, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenPatches } from './output.js';
 export { smpPatch } from './patch.js';

@@ -37,6 +37,26 @@ export function hardenCheckText(result: HardenResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `--check -o json`: the stable report (docs/json-output.md). */
+export function hardenCheckJson(result: HardenResult): Record<string, unknown> {
+  const missing = result.workloads.filter((w) => w.changes.length > 0);
+  const where = (x: { field: string; line: number; container?: string }) => ({ field: x.field, line: x.line, ...(x.container ? { container: x.container } : {}) });
+  return {
+    role: result.settings.role,
+    level: formatLevelVersion(result.settings.level),
+    counts: { workloads: result.workloads.length, missing: missing.length, settings: missing.reduce((n, w) => n + w.changes.length, 0) },
+    workloads: result.workloads.map((w) => ({
+      file: w.file,
+      line: w.line,
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      missing: w.changes.map((c) => ({ ...where(c), op: c.op, value: c.value })),
+      kept: w.notes.map((n) => ({ ...where(n), message: n.message })),
+    })),
+  };
+}
+
 /** The run's audit fields and, when something is missing, the finding (exit 1). */
 export function hardenCheckOutcome(result: HardenResult): { audit: Record<string, unknown>; finding: HardeningMissing | undefined } {
   const missing = result.workloads.filter((w) => w.changes.length > 0);
