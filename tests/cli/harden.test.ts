@@ -46,7 +46,7 @@ describe('floe network harden', () => {
     const dir = await workDir({ 'job.yaml': JOB });
     const r = await floe(['network', 'harden', '-f', 'job.yaml', '--check'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('job.yaml:2: Job floe-jobs/etl: 12 settings missing');
+    expect(r.stdout).toContain('job.yaml:2: Job floe-jobs/etl (namespace role jobs, Pod Security restricted:latest): 12 settings missing');
     expect(r.stdout).toContain('container "etl": spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: missing, floe sets true');
     expect(r.stderr).toContain("floe: harden: 1 of 1 workloads miss floe's hardened settings");
     expect(await readFile(join(dir, 'job.yaml'), 'utf8')).toBe(JOB);
@@ -61,9 +61,9 @@ describe('floe network harden', () => {
     const dir = await workDir({ 'job.yaml': JOB });
     const r = await floe(['network', 'harden', '-f', 'job.yaml', '--check', '-o', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { role: string; level: string; counts: unknown; workloads: { name: string; missing: { field: string; line: number; op: string; value: unknown; container?: string }[]; kept: unknown[] }[] };
-    expect(report.role).toBe('jobs');
-    expect(report.level).toBe('restricted:latest');
+    const report = JSON.parse(r.stdout) as { counts: unknown; workloads: { name: string; role: string; level: string; missing: { field: string; line: number; op: string; value: unknown; container?: string }[]; kept: unknown[] }[] };
+    expect(report.workloads[0]?.role).toBe('jobs');
+    expect(report.workloads[0]?.level).toBe('restricted:latest');
     expect(report.counts).toEqual({ workloads: 1, missing: 1, settings: 12 });
     expect(report.workloads[0]?.missing).toContainEqual({ field: 'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem', line: 12, container: 'container "etl"', op: 'set', value: true });
     expect(report.workloads[0]?.kept).toEqual([]);

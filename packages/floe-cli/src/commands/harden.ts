@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { EnvironmentError, InputError } from '@floe/core/errors';
-import { hardenCheckJson, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenSettings, NAMESPACE_ROLES, type HardenedFile, type NamespaceRole } from '@floe/core/harden';
+import { hardenCheckJson, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenPolicy, NAMESPACE_ROLES, type HardenedFile, type NamespaceRole } from '@floe/core/harden';
 import { readInputTexts, readStreamText } from '@floe/core/manifests';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { runCommand } from '../run-command.js';
@@ -13,7 +13,7 @@ interface HardenOptions {
   recursive?: boolean;
   manifest?: string;
   strict?: boolean;
-  namespaceRole: NamespaceRole;
+  namespaceRole?: NamespaceRole;
   output: 'yaml' | 'patch' | 'json';
   check?: boolean;
   inPlace?: boolean;
@@ -69,7 +69,9 @@ export function hardenCommand(globals: () => GlobalOptions): Command {
     .option('-R, --recursive', 'read directories recursively (hidden files and directories skipped)')
     .option('-m, --manifest <path>', 'platform manifest whose security.pod_security settings apply (default: ./manifest.yaml, else the built-in defaults)')
     .option(...STRICT_FLAG)
-    .addOption(new Option('--namespace-role <role>', 'the kind of floe namespace the workloads run in: its Pod Security level decides what is a conflict').choices(NAMESPACE_ROLES).default('jobs'))
+    .addOption(
+      new Option('--namespace-role <role>', "the kind of floe namespace the workloads run in, whose Pod Security level decides what is a conflict (default: each object's metadata.namespace's role in the manifest, else jobs)").choices(NAMESPACE_ROLES),
+    )
     .addOption(new Option('-o, --output <format>', 'the hardened objects, a strategic-merge patch per workload, or (with --check) the report as JSON').choices(['yaml', 'patch', 'json']).default('yaml'))
     .option('--check', 'write nothing; list what each workload misses and exit 1 if anything does (for CI)')
     .option('-i, --in-place', 'rewrite the input files (each replaced atomically, and only after every input was hardened) instead of printing')
@@ -98,8 +100,10 @@ the level allows, seccomp Unconfined, readOnlyRootFilesystem: false in jobs and 
 namespaces (floe's admission guard requires true), and whatever else Pod Security
 would still refuse (hostNetwork, hostPath, ...). Conflicts are reported together, each
 with file, line, workload and field, and nothing is written (exit 2). What is a
-conflict follows --namespace-role: jobs (the default) and domain enforce
-jobs_level and domain_level (restricted by default), platform enforces
+conflict follows the namespace role: --namespace-role for every object when given;
+else the role of the object's metadata.namespace when that is one of the manifest's
+namespaces (floe-platform, floe-jobs, a domain's); else jobs. jobs and domain
+enforce jobs_level and domain_level (restricted by default), platform enforces
 platform_level (baseline); at a weaker level a contradicting field is kept and said.
 automountServiceAccountToken: true is kept with a note (a service account the
 admission guard allow-lists may need its token).
@@ -132,20 +136,20 @@ Examples:
       if (opts.inPlace && opts.filename.includes('-')) throw new InputError('--in-place cannot rewrite stdin (-f -)');
       const spec = {
         operation: 'network.harden',
-        attributes: { 'floe.harden.role': opts.namespaceRole, 'floe.output': opts.check ? 'check' : opts.output },
-        audit: { role: opts.namespaceRole, inputs: opts.filename, check: Boolean(opts.check) },
+        attributes: { 'floe.harden.role': opts.namespaceRole ?? 'auto', 'floe.output': opts.check ? 'check' : opts.output },
+        audit: { role: opts.namespaceRole ?? 'auto', inputs: opts.filename, check: Boolean(opts.check) },
       };
       await runCommand(globals(), spec, async (run) => {
         const manifest = await resolveManifest(opts.manifest, Boolean(opts.strict));
         run.note({ manifest: manifest.source, manifestSha256: manifest.sha256 });
-        const settings = hardenSettings(manifest.config.security.pod_security, opts.namespaceRole);
+        const policy = hardenPolicy(manifest.config, opts.namespaceRole);
         const inputs = [];
         for (const path of opts.filename) {
           const texts = await readInputTexts([path], { recursive: Boolean(opts.recursive), stdin: () => readStreamText(process.stdin) });
           if (texts.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
           inputs.push(...texts);
         }
-        const result = hardenInputs(inputs, settings);
+        const result = hardenInputs(inputs, policy);
         for (const f of result.files) {
           if (f.rewritten > 0) process.stderr.write(`floe: warning: ${f.file}: ${f.rewritten} document${f.rewritten === 1 ? '' : 's'} with YAML aliases written from ${f.rewritten === 1 ? 'its value' : 'their values'} (aliases expanded, comments inside lost)\n`);
         }

@@ -1,6 +1,5 @@
 import { FindingError } from '../errors.js';
 import { describeObject } from '../pss/check.js';
-import { formatLevelVersion } from '../pss/level.js';
 import { emitYaml } from '../util/yaml-emit.js';
 import type { HardenResult, HardenedWorkload } from './run.js';
 
@@ -11,8 +10,14 @@ function compact(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function scope(result: HardenResult): string {
-  return `namespace role ${result.settings.role}, Pod Security ${formatLevelVersion(result.settings.level)}`;
+function scope(w: HardenedWorkload): string {
+  return `namespace role ${w.role}, Pod Security ${w.level}`;
+}
+
+/** The roles and levels of a run's workloads: `namespace role jobs, Pod Security restricted:latest`, several joined by `; `. */
+function scopes(result: HardenResult): string {
+  const all = [...new Set(result.workloads.map(scope))];
+  return all.length > 0 ? all.join('; ') : 'no workloads';
 }
 
 /** `--check`: per workload, each missing setting with its line, then the kept settings floe would set otherwise. */
@@ -21,7 +26,7 @@ export function hardenCheckText(result: HardenResult): string {
   const missing = result.workloads.filter((w) => w.changes.length > 0);
   for (const w of result.workloads) {
     if (w.changes.length === 0 && w.notes.length === 0) continue;
-    lines.push(`${w.file}:${w.line}: ${describeObject(w)}: ${w.changes.length === 0 ? 'hardened' : `${w.changes.length} setting${w.changes.length === 1 ? '' : 's'} missing`}`);
+    lines.push(`${w.file}:${w.line}: ${describeObject(w)} (${scope(w)}): ${w.changes.length === 0 ? 'hardened' : `${w.changes.length} setting${w.changes.length === 1 ? '' : 's'} missing`}`);
     for (const c of w.changes) {
       const what = c.op === 'add' ? `missing ${compact(c.value)}` : `missing, floe sets ${compact(c.value)}`;
       lines.push(`  ${w.file}:${c.line}: ${c.container ? `${c.container}: ` : ''}${c.field}: ${what}`);
@@ -31,8 +36,8 @@ export function hardenCheckText(result: HardenResult): string {
   const settings = missing.reduce((n, w) => n + w.changes.length, 0);
   lines.push(
     missing.length === 0
-      ? `harden --check: ${result.workloads.length} workload${result.workloads.length === 1 ? '' : 's'} hardened (${scope(result)})`
-      : `harden --check: ${missing.length} of ${result.workloads.length} workloads miss ${settings} setting${settings === 1 ? '' : 's'} (${scope(result)}); run floe network harden to add them`,
+      ? `harden --check: ${result.workloads.length} workload${result.workloads.length === 1 ? '' : 's'} hardened (${scopes(result)})`
+      : `harden --check: ${missing.length} of ${result.workloads.length} workloads miss ${settings} setting${settings === 1 ? '' : 's'} (${scopes(result)}); run floe network harden to add them`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -42,8 +47,6 @@ export function hardenCheckJson(result: HardenResult): Record<string, unknown> {
   const missing = result.workloads.filter((w) => w.changes.length > 0);
   const where = (x: { field: string; line: number; container?: string }) => ({ field: x.field, line: x.line, ...(x.container ? { container: x.container } : {}) });
   return {
-    role: result.settings.role,
-    level: formatLevelVersion(result.settings.level),
     counts: { workloads: result.workloads.length, missing: missing.length, settings: missing.reduce((n, w) => n + w.changes.length, 0) },
     workloads: result.workloads.map((w) => ({
       file: w.file,
@@ -51,6 +54,8 @@ export function hardenCheckJson(result: HardenResult): Record<string, unknown> {
       kind: w.kind,
       namespace: w.namespace,
       name: w.name,
+      role: w.role,
+      level: w.level,
       missing: w.changes.map((c) => ({ ...where(c), op: c.op, value: c.value })),
       kept: w.notes.map((n) => ({ ...where(n), message: n.message })),
     })),

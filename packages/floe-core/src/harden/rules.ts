@@ -1,4 +1,5 @@
-import type { PodSecurityConfig, PssLevel } from '../config/schema.js';
+import type { FloeManifest, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import { managedNamespaces } from '../intent/build.js';
 import type { Volume, VolumeMount } from '../k8s/core.js';
 import type { PathSegment } from '../manifests/yaml.js';
 import { hardenedPod } from '../pss/render.js';
@@ -29,6 +30,27 @@ export interface HardenSettings {
 export function hardenSettings(podSecurity: PodSecurityConfig, role: NamespaceRole): HardenSettings {
   const level: PssLevel = podSecurity.enabled ? podSecurity[`${role}_level`] : 'privileged';
   return { podSecurity, role, level: { level, version: podSecurity.version }, guarded: role !== 'platform' };
+}
+
+/** How a run picks each workload's settings: the role given, else its namespace's role in the manifest, else jobs. */
+export interface HardenPolicy {
+  podSecurity: PodSecurityConfig;
+  /** --namespace-role: every workload gets this role. */
+  role?: NamespaceRole;
+  /** The manifest's managed namespaces and their roles. */
+  namespaces: ReadonlyMap<string, NamespaceRole>;
+}
+
+export const DEFAULT_ROLE: NamespaceRole = 'jobs';
+
+export function hardenPolicy(manifest: FloeManifest, role?: NamespaceRole): HardenPolicy {
+  return { podSecurity: manifest.security.pod_security, ...(role ? { role } : {}), namespaces: new Map(managedNamespaces(manifest).map((n) => [n.name, n.role])) };
+}
+
+/** The settings for a workload in `namespace` (its metadata.namespace, if any). */
+export function settingsFor(policy: HardenPolicy, namespace: string | undefined): HardenSettings {
+  const role = policy.role ?? (namespace !== undefined ? policy.namespaces.get(namespace) : undefined) ?? DEFAULT_ROLE;
+  return hardenSettings(policy.podSecurity, role);
 }
 
 /** Where a change, conflict or kept setting is, relative to the object. */

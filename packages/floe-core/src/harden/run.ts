@@ -12,7 +12,7 @@ import { podOf } from '../pss/workloads.js';
 import { emitYaml } from '../util/yaml-emit.js';
 import { isRecord } from '../util/shape.js';
 import { smpPatch } from './patch.js';
-import { hardenPod, RULED_CHECKS, type HardenChange, type HardenFinding, type HardenSettings } from './rules.js';
+import { hardenPod, RULED_CHECKS, settingsFor, type HardenChange, type HardenFinding, type HardenPolicy, type NamespaceRole } from './rules.js';
 
 /**
  * `floe network harden`: files in, every pod and workload with floe's
@@ -29,6 +29,9 @@ export interface HardenedWorkload {
   kind: string;
   namespace: string | null;
   name: string;
+  /** The namespace role the workload was hardened for, and that role's Pod Security level (`restricted:latest`). */
+  role: NamespaceRole;
+  level: string;
   changes: Located<HardenChange>[];
   notes: Located<HardenFinding>[];
   /** The strategic-merge patch that makes the change (kustomize `patches:`); undefined when nothing changes. */
@@ -47,7 +50,7 @@ export interface HardenedFile {
 }
 
 export interface HardenResult {
-  settings: HardenSettings;
+  policy: HardenPolicy;
   files: HardenedFile[];
   workloads: HardenedWorkload[];
 }
@@ -72,7 +75,7 @@ export function fieldPath(path: readonly PathSegment[]): string {
 }
 
 /** Hardens every input; throws every input problem (ManifestInputError) or conflict (HardenConflicts) of all files together, writing nothing. */
-export function hardenInputs(inputs: readonly InputText[], settings: HardenSettings): HardenResult {
+export function hardenInputs(inputs: readonly InputText[], policy: HardenPolicy): HardenResult {
   const problems: ManifestProblem[] = [];
   const conflicts: ManifestProblem[] = [];
   const files: HardenedFile[] = [];
@@ -83,7 +86,7 @@ export function hardenInputs(inputs: readonly InputText[], settings: HardenSetti
     const layout = parsed.documents ? sourceLayout(parsed.documents, text) : undefined;
     const edits: ObjectEdits[] = [];
     parsed.objects.forEach((o, index) => {
-      const done = hardenObject(o, settings, problems, conflicts);
+      const done = hardenObject(o, policy, problems, conflicts);
       if (!done) return;
       workloads.push(done.workload);
       if (done.edits.length > 0) edits.push({ o, index, edits: done.edits });
@@ -95,12 +98,12 @@ export function hardenInputs(inputs: readonly InputText[], settings: HardenSetti
   const sorted = (list: ManifestProblem[]) => list.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
   if (problems.length > 0) throw new ManifestInputError(sorted(problems));
   if (conflicts.length > 0) throw new HardenConflicts(sorted(conflicts));
-  return { settings, files, workloads };
+  return { policy, files, workloads };
 }
 
 function hardenObject(
   o: ManifestObject,
-  settings: HardenSettings,
+  policy: HardenPolicy,
   problems: ManifestProblem[],
   conflicts: ManifestProblem[],
 ): { workload: HardenedWorkload; edits: YamlEdit[] } | undefined {
@@ -122,6 +125,7 @@ function hardenObject(
   }
   if (shape.length > 0) return undefined;
 
+  const settings = settingsFor(policy, source.namespace);
   const pod = { metadata: source.pod.metadata ?? {}, spec: source.pod.spec };
   const h = hardenPod(pod, base, settings);
   const locate = <T extends { path: PathSegment[]; container?: string }>(x: T): Located<T> => ({ ...x, field: fieldPath(x.path), line: o.lineOf(x.path) });
@@ -152,6 +156,8 @@ function hardenObject(
       kind,
       namespace: source.namespace ?? null,
       name,
+      role: settings.role,
+      level: formatLevelVersion(settings.level),
       changes,
       notes: h.notes.map(locate),
       patch: changes.length > 0 ? smpPatch(o.object, hardened, h.changes) : undefined,

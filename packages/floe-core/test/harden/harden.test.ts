@@ -2,12 +2,13 @@
 // what is a conflict, and that the output passes `pss check` (its own code path).
 import { describe, expect, it } from 'vitest';
 import { defaultManifest, parseManifest } from '../../src/config/index.js';
-import { HardenConflicts, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenSettings, type NamespaceRole } from '../../src/harden/index.js';
+import { HardenConflicts, hardenCheckJson, hardenCheckText, hardenedStream, hardenInputs, hardenPatches, hardenPolicy, type NamespaceRole } from '../../src/harden/index.js';
 import { ManifestInputError, parseManifestObjects } from '../../src/manifests/index.js';
 import { checkObjects, renderPodTemplate } from '../../src/pss/index.js';
 
-const PS = defaultManifest().config.security.pod_security;
-const settings = (role: NamespaceRole = 'jobs', ps = PS) => hardenSettings(ps, role);
+const MANIFEST = defaultManifest().config;
+const PS = MANIFEST.security.pod_security;
+const settings = (role: NamespaceRole = 'jobs') => hardenPolicy(MANIFEST, role);
 const harden = (text: string, role: NamespaceRole = 'jobs', file = 'in.yaml') => hardenInputs([{ file, text }], settings(role));
 const conflictsOf = (text: string, role: NamespaceRole = 'jobs'): string[] => {
   try {
@@ -248,7 +249,7 @@ spec:
       'security:\n  pod_security:\n    run_as_user: 4242\n    seccomp_profile: Localhost\n    localhost_profile: floe/strict.json\n    writable_paths: [/scratch]\n',
       'manifest.yaml',
     );
-    const result = hardenInputs([{ file: 'in.yaml', text: DEPLOYMENT }], hardenSettings(manifest.security.pod_security, 'jobs'));
+    const result = hardenInputs([{ file: 'in.yaml', text: DEPLOYMENT }], hardenPolicy(manifest, 'jobs'));
     const d = objectsOf(hardenedStream(result))[0] as { spec: { template: { spec: { securityContext: unknown; volumes: unknown } } } };
     expect(d.spec.template.spec.securityContext).toMatchObject({ runAsUser: 4242, seccompProfile: { type: 'Localhost', localhostProfile: 'floe/strict.json' } });
     expect(d.spec.template.spec.volumes).toEqual([{ name: 'writable-scratch', emptyDir: {} }]);
@@ -369,10 +370,42 @@ spec:
   });
 });
 
+describe('floe network harden: the namespace role', () => {
+  const deployment = (namespace: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${namespace} }
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: busybox
+        securityContext: { allowPrivilegeEscalation: true }
+`;
+
+  it("takes each object's role from its namespace in the manifest, else jobs; --namespace-role overrides it for all", () => {
+    const manifest = parseManifest('namespaces: { platform: floe-platform, jobs: floe-jobs }\ndomains: [{ name: sales }]\n', 'manifest.yaml');
+    const inputs = ['floe-platform', 'floe-jobs', 'floe-sales-domain', 'elsewhere'].map((ns) => ({ file: `${ns}.yaml`, text: deployment(ns) }));
+    let caught: unknown;
+    try {
+      hardenInputs(inputs, hardenPolicy(manifest));
+    } catch (err) {
+      caught = err;
+    }
+    // platform is baseline (allowPrivilegeEscalation allowed, kept); the others are restricted (a conflict).
+    expect((caught as HardenConflicts).problems.map((p) => p.file)).toEqual(['floe-jobs.yaml', 'floe-sales-domain.yaml', 'elsewhere.yaml']);
+    const platform = hardenInputs(inputs.slice(0, 1), hardenPolicy(manifest));
+    expect(platform.workloads.map((w) => [w.role, w.level])).toEqual([['platform', 'baseline:latest']]);
+    const forced = hardenInputs(inputs, hardenPolicy(manifest, 'platform'));
+    expect(forced.workloads.map((w) => w.role)).toEqual(['platform', 'platform', 'platform', 'platform']);
+    expect(hardenCheckJson(forced).workloads).toHaveLength(4);
+  });
+});
+
 describe('floe network harden: --check and -o patch', () => {
   it('lists each missing field with its line, and a summary', () => {
     const text = hardenCheckText(harden(DEPLOYMENT));
-    expect(text).toContain('in.yaml:2: Deployment floe-sales-domain/api: 12 settings missing');
+    expect(text).toContain('in.yaml:2: Deployment floe-sales-domain/api (namespace role jobs, Pod Security restricted:latest): 12 settings missing');
     expect(text).toContain('  in.yaml:12: spec.template.spec.automountServiceAccountToken: missing, floe sets false');
     expect(text).toContain('  in.yaml:14: container "api": spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: missing, floe sets true');
     expect(text.trimEnd().split('\n').at(-1)).toBe(
