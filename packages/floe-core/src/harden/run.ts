@@ -133,7 +133,8 @@ function hardenObject(
   for (const c of h.conflicts.map(locate)) conflicts.push({ file: o.file, line: c.line, col: 1, message: say(c) });
 
   // What harden cannot set for the user (host namespaces, hostPath, ...) the evaluator names: the output must pass the namespace's level.
-  const hardened = applyEdits(structuredClone(o.object), h.changes);
+  // Through JSON, not structuredClone: an object read from YAML aliases shares its parts, and an edit must reach only the place it names.
+  const hardened = applyEdits(JSON.parse(JSON.stringify(o.object)) as Record<string, unknown>, h.changes);
   const after = podOf(hardened);
   if (after) {
     const result = evaluatePod(after.pod, settings.level, { template: kind !== 'Pod' });

@@ -162,7 +162,8 @@ export function editDocument(d: YamlDocument, edits: readonly YamlEdit[]): 'edit
   if (hasAliases(d.doc)) {
     const data = documentValue(d);
     if (!data.ok) throw new Error(data.problem.message);
-    d.doc.contents = d.doc.createNode(applyEdits(data.value, edits));
+    // Through JSON: an alias is a shared object in the value, and an edit must reach only the place it names.
+    d.doc.contents = d.doc.createNode(applyEdits(JSON.parse(JSON.stringify(data.value)) as unknown, edits));
     return 'rewritten';
   }
   for (const e of edits) {
@@ -246,7 +247,7 @@ export function sourceLayout(docs: readonly YamlDocument[], text: string): YamlL
 
 /** A line with the space before its comment collapsed, as the YAML library writes comments. */
 function commentSpacing(line: string): string {
-  return line.replace(/[ \t]+#/g, ' #');
+  return line.replace(/(\S)[ \t]+#/g, '$1 #');
 }
 
 /**
