@@ -38,6 +38,8 @@ const LAYERS = {
   diff: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster'],
   validate: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'plugin', 'network', 'policy', 'pss', 'cluster', 'cni', 'report'],
   audit: ['k8s', 'util', 'errors', 'config', 'intent', 'network', 'policy', 'pss', 'cluster'],
+  // floe network harden: the user's workloads with pss/'s hardened context merged in, judged by pss/; intent/ names the namespaces' roles.
+  harden: ['k8s', 'util', 'errors', 'manifests', 'config', 'intent', 'pss'],
   testing: ['k8s', 'util', 'errors', 'config', 'intent', 'plugin', 'network'],
 };
 

@@ -35,7 +35,7 @@ describe('floe completion', () => {
     expect(zsh.stdout).toContain('_floe_completion');
     const fish = await floe(['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c floe -f -n '__fish_seen_subcommand_from network; and not __fish_seen_subcommand_from");
-    expect(fish.stdout).toMatch(/-a 'generate init check-cni diff schema validate pss job-run-policy explain audit'/);
+    expect(fish.stdout).toMatch(/-a 'generate init check-cni diff schema validate pss harden job-run-policy explain audit'/);
     const bad = await floe(['completion', 'powershell']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^floe: error: /);

@@ -7,7 +7,7 @@ import { commandsFor } from '../../packages/floe-cli/src/main.ts';
 import { FLOE_BIN, floe, tempDir } from './run.ts';
 
 const IMPORT_LOG_HOOK = pathToFileURL(join(import.meta.dirname, 'fixtures/import-log.mjs')).href;
-const ALL = ['generate', 'init', 'check-cni', 'diff', 'schema', 'validate', 'pss', 'job-run-policy', 'explain', 'audit'];
+const ALL = ['generate', 'init', 'check-cni', 'diff', 'schema', 'validate', 'pss', 'harden', 'job-run-policy', 'explain', 'audit'];
 
 /** The modules a run of the built CLI loads. */
 async function modulesOf(args: string[]): Promise<string[]> {

@@ -36,7 +36,7 @@ describe('generated docs are current', () => {
 
   it('renders every command below floe network, nested ones too', () => {
     expect([...generated.keys()].filter((p) => p.startsWith(`${CLI_DIR}/`)).sort()).toEqual(
-      ['README', 'audit', 'check-cni', 'diff', 'explain', 'generate', 'init', 'job-run-policy', 'pss', 'pss-check', 'schema', 'validate'].map((p) => `${CLI_DIR}/${p}.md`).sort(),
+      ['README', 'audit', 'check-cni', 'diff', 'explain', 'generate', 'harden', 'init', 'job-run-policy', 'pss', 'pss-check', 'schema', 'validate'].map((p) => `${CLI_DIR}/${p}.md`).sort(),
     );
   });
 });

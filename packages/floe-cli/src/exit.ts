@@ -38,6 +38,13 @@ function codeOf(err: FloeError): string {
   return { finding: 'finding', input: 'input.invalid', environment: 'environment.error', internal: 'internal.error' }[err.category];
 }
 
+/** The located problems an input error carries (the object reader's, harden's conflicts), if any. */
+function locatedProblems(err: FloeError): { file: string; line: number; col: number; message: string }[] | undefined {
+  const problems: unknown = (err as FloeError & { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return undefined;
+  return problems.filter((p): p is { file: string; line: number; col: number; message: string } => typeof p === 'object' && p !== null && typeof (p as { message?: unknown }).message === 'string');
+}
+
 export function reportError(err: unknown, debug: boolean): ErrorReport {
   if (err instanceof CommanderError) {
     // Help and --version "errors" are successes; commander has already printed them (and usage errors).
@@ -49,6 +56,13 @@ export function reportError(err: unknown, debug: boolean): ErrorReport {
     const message = `${n} problem${n === 1 ? '' : 's'} in the manifest; nothing was written`;
     // Issues quote the manifest (keys, values): each is one line on the terminal, its control characters escaped.
     return { code: EXIT.input, lines: [`floe: error: ${message}`, ...err.issues.map((i) => escapeControl(formatIssue(i)))], json: { code: 'input.manifest', message, problems: [...err.issues] } };
+  }
+  const located = err instanceof FloeError && err.category === 'input' ? locatedProblems(err) : undefined;
+  if (err instanceof FloeError && located && located.length > 1) {
+    // One line per problem (file:line:col message), each escaped on its own: a quoted value cannot forge another line.
+    const head = err.message.split('\n')[0] ?? '';
+    const lines = [`floe: error: ${escapeControl(head)}`, ...located.map((p) => `  ${escapeControl(`${p.file}:${p.line}:${p.col} ${p.message}`)}`)];
+    return { code: EXIT.input, lines, json: { code: codeOf(err), message: err.message, problems: [] } };
   }
   if (err instanceof FloeError) {
     const code = { finding: EXIT.finding, input: EXIT.input, environment: EXIT.environment, internal: EXIT.internal }[err.category];

@@ -18,6 +18,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<CommandFactory>]> 
   ['schema', async () => (await import('./commands/schema.js')).schemaCommand],
   ['validate', async () => (await import('./commands/validate.js')).validateCommand],
   ['pss', async () => (await import('./commands/pss.js')).pssCommand],
+  ['harden', async () => (await import('./commands/harden.js')).hardenCommand],
   ['job-run-policy', async () => (await import('./commands/job-run-policy.js')).jobRunPolicyCommand],
   ['explain', async () => (await import('./commands/explain.js')).explainCommand],
   ['audit', async () => (await import('./commands/audit.js')).auditCommand],

@@ -15,6 +15,23 @@ export {
   type ListOptions,
   type ReadFileOptions,
 } from './read.js';
-export { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from './objects.js';
+export { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem, type ParsedObjects } from './objects.js';
 export { OBJECT_FILE, parseInputs, readInputTexts, readStreamText, type InputText, type ReadInputsOptions } from './load.js';
-export { documentValue, locateNode, parseYaml, positionOf, type ParsedYaml, type PathSegment, type YamlDocument, type YamlProblem, type YamlVersion } from './yaml.js';
+export {
+  applyEdits,
+  documentsText,
+  documentValue,
+  editDocument,
+  hasAliases,
+  locateNode,
+  parseYaml,
+  positionOf,
+  sourceLayout,
+  type ParsedYaml,
+  type PathSegment,
+  type YamlDocument,
+  type YamlEdit,
+  type YamlLayout,
+  type YamlProblem,
+  type YamlVersion,
+} from './yaml.js';

@@ -14,6 +14,15 @@ export interface ManifestObject {
   object: Record<string, unknown>;
   /** Finds the line of a path inside the object (`spec.template.spec`), falling back to the object's line. */
   lineOf(segments: readonly (string | number)[]): number;
+  /** For an object read from YAML: its document and where in it the object is (`['items', 2]` in a List), to edit it in place. */
+  yaml?: { document: YamlDocument; prefix: readonly (string | number)[] };
+}
+
+/** What a file holds: its objects, its problems and, when it was read as YAML, every document in order. */
+export interface ParsedObjects {
+  objects: ManifestObject[];
+  problems: ManifestProblem[];
+  documents?: YamlDocument[];
 }
 
 export interface ManifestProblem {
@@ -43,7 +52,7 @@ export class ManifestInputError extends InputError {
  * are not objects are returned as problems naming file and line; the other documents are
  * still read, so one run reports everything.
  */
-export function parseManifestObjects(text: string, file: string): { objects: ManifestObject[]; problems: ManifestProblem[] } {
+export function parseManifestObjects(text: string, file: string): ParsedObjects {
   if (Buffer.byteLength(text, 'utf8') > LIMITS.fileBytes) return { objects: [], problems: [{ file, line: 1, col: 1, message: `file is larger than ${LIMITS.fileBytes} bytes` }] };
   return parseJsonFast(text, file) ?? parseYamlObjects(text, file);
 }
@@ -145,7 +154,7 @@ function listItemOffsets(text: string): number[] {
   return offsets;
 }
 
-function parseYamlObjects(text: string, file: string): { objects: ManifestObject[]; problems: ManifestProblem[] } {
+function parseYamlObjects(text: string, file: string): ParsedObjects {
   const parsed = parseYaml(text);
   const problems: ManifestProblem[] = parsed.problems.map(({ line, col, message }) => ({ file, line, col, message }));
   const out: ManifestObject[] = [];
@@ -172,7 +181,7 @@ function parseYamlObjects(text: string, file: string): { objects: ManifestObject
       out.push(objectAt(d, file, data.value, []));
     }
   }
-  return { objects: out, problems };
+  return { objects: out, problems, documents: parsed.documents };
 }
 
 /** An item of a typed list (`PodList`) takes the list's kind and apiVersion when it has none, as the API omits them there. */
@@ -195,5 +204,6 @@ function objectAt(d: YamlDocument, file: string, object: Record<string, unknown>
     line,
     object,
     lineOf: (segments) => lineAt(d, [...prefix, ...segments]),
+    yaml: { document: d, prefix },
   };
 }

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type ToStringOptions } from 'yaml';
 import { LIMITS } from './limits.js';
 
 /**
@@ -131,4 +131,141 @@ function findPair(doc: Document, map: MapNode, key: string, seen = new Set<unkno
 /** 1-based line and column of a node (of the document start without one). */
 export function positionOf(d: YamlDocument, node: Node | undefined): { line: number; col: number } {
   return d.lines.linePos(node?.range?.[0] ?? d.doc.range?.[0] ?? 0);
+}
+
+/** One change to a document: `set` a mapping entry (missing parent mappings are created), `add` an item to a sequence (created when missing). */
+export interface YamlEdit {
+  op: 'set' | 'add';
+  path: readonly PathSegment[];
+  value: unknown;
+}
+
+/** Whether a document uses aliases (`*a`, `<<: *a`): a change there could reach every place the anchor is used. */
+export function hasAliases(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Applies edits to a document in place, keeping its comments, key order and
+ * styles; new entries go after the existing ones. A document with aliases is
+ * rewritten from its value instead (aliases expanded, inner comments lost):
+ * an edit through an alias would change every place the anchor is used.
+ */
+export function editDocument(d: YamlDocument, edits: readonly YamlEdit[]): 'edited' | 'rewritten' {
+  if (hasAliases(d.doc)) {
+    const data = documentValue(d);
+    if (!data.ok) throw new Error(data.problem.message);
+    // Through JSON: an alias is a shared object in the value, and an edit must reach only the place it names.
+    d.doc.contents = d.doc.createNode(applyEdits(JSON.parse(JSON.stringify(data.value)) as unknown, edits));
+    return 'rewritten';
+  }
+  for (const e of edits) {
+    const path = e.op === 'add' ? e.path : e.path.slice(0, -1);
+    let node: unknown = d.doc.contents;
+    let i = 0;
+    for (; i < path.length; i++) {
+      const next: unknown = isCollection(node) ? node.get(path[i], true) : undefined;
+      if (!isCollection(next)) break;
+      node = next;
+    }
+    if (!isCollection(node)) throw new Error(`cannot edit ${e.path.join('.')}: not inside a collection`);
+    const last = e.path[e.path.length - 1] as PathSegment;
+    if (i === path.length) {
+      if (e.op === 'set') node.set(last, d.doc.createNode(e.value));
+      else if (isSeq(node)) node.add(d.doc.createNode(e.value));
+      else throw new Error(`cannot edit ${e.path.join('.')}: not a sequence`);
+      continue;
+    }
+    // The rest of the path is missing: one new node holds it (built as plain data, so 1.1 maps stay !!map, not !!omap).
+    const rest = [...path.slice(i + 1), ...(e.op === 'add' ? [] : [last])];
+    let value: unknown = e.op === 'add' ? [e.value] : e.value;
+    for (const seg of [path[i] as PathSegment, ...rest]) {
+      if (typeof seg === 'number') throw new Error(`cannot edit ${e.path.join('.')}: item ${seg} is missing`);
+    }
+    for (let j = rest.length - 1; j >= 0; j--) value = { [rest[j] as string]: value };
+    node.set(path[i], d.doc.createNode(value));
+  }
+  return 'edited';
+}
+
+/** The same edits on plain data (what the document's value becomes), in place; returns `value`. */
+export function applyEdits<T>(value: T, edits: readonly YamlEdit[]): T {
+  for (const e of edits) {
+    let node = value as Record<PathSegment, unknown>;
+    for (const seg of e.path.slice(0, -1)) {
+      if (typeof node[seg] !== 'object' || node[seg] === null) node[seg] = {};
+      node = node[seg] as Record<PathSegment, unknown>;
+    }
+    const last = e.path[e.path.length - 1] as PathSegment;
+    const item = structuredClone(e.value);
+    const current = node[last];
+    if (e.op === 'add' && Array.isArray(current)) current.push(item);
+    else node[last] = e.op === 'add' ? [item] : item;
+  }
+  return value;
+}
+
+/** How documents are written back: indentation and sequence style. */
+export type YamlLayout = ToStringOptions;
+
+const LAYOUTS: YamlLayout[] = [
+  { indent: 2, indentSeq: true },
+  { indent: 2, indentSeq: false },
+  { indent: 4, indentSeq: true },
+  { indent: 4, indentSeq: false },
+].map((o) => ({ ...o, lineWidth: 0 }));
+
+/**
+ * The layout (indentation, `- ` under or beside its key) that writes the
+ * documents back closest to `text`, chosen before they are edited: the one
+ * whose output has the fewest lines not in the source. Long lines are never folded.
+ */
+export function sourceLayout(docs: readonly YamlDocument[], text: string): YamlLayout {
+  const source = new Map<string, number>();
+  for (const line of text.split('\n')) source.set(line, (source.get(line) ?? 0) + 1);
+  let best = LAYOUTS[0] as YamlLayout;
+  let bestMiss = Infinity;
+  for (const layout of LAYOUTS) {
+    const left = new Map(source);
+    let miss = 0;
+    for (const line of docs.map((d) => d.doc.toString(layout)).join('').split('\n')) {
+      const n = left.get(line) ?? 0;
+      if (n > 0) left.set(line, n - 1);
+      else miss++;
+    }
+    if (miss < bestMiss) [best, bestMiss] = [layout, miss];
+  }
+  return best;
+}
+
+/** A line with the space before its comment collapsed, as the YAML library writes comments. */
+function commentSpacing(line: string): string {
+  return line.replace(/(\S)[ \t]+#/g, '$1 #');
+}
+
+/**
+ * The text of documents, in the layout `sourceLayout` chose; a document after
+ * the first starts with `---`. The library writes a comment one space after its
+ * value: a line that differs from a line of `source` only there is written as
+ * in the source, so comments aligned in columns stay aligned.
+ */
+export function documentsText(docs: readonly YamlDocument[], layout: YamlLayout, source = ''): string {
+  const original = new Map<string, string>();
+  for (const line of source.split('\n')) if (!original.has(commentSpacing(line))) original.set(commentSpacing(line), line);
+  return docs
+    .map((d, i) => {
+      const text = d.doc.toString(layout);
+      return i > 0 && !text.startsWith('---') ? `---\n${text}` : text;
+    })
+    .join('')
+    .split('\n')
+    .map((line) => (line.includes('#') ? (original.get(commentSpacing(line)) ?? line) : line))
+    .join('\n');
 }

@@ -27,4 +27,4 @@ export { podSecurityLabelFindings, type ConfiguredPodSecurity } from './labels.j
 export { checkObjects, describeObject, PodSecurityViolations, pssCheckOutcome, readPssInputs, refusedPhrase, type PssCheckedObject, type PssCheckReport, type PssSkippedObject } from './check.js';
 export { pssCheckJson, pssCheckText } from './check-output.js';
 // The core renders Pod Security (Namespace labels, the hardened PodTemplate); network/ re-exports these for generate.
-export { containerSecurityContext, PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, podSecurityContext, renderNamespace, renderPodTemplate, writableVolumes } from './render.js';
+export { containerSecurityContext, hardenedPod, PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, podSecurityContext, renderNamespace, renderPodTemplate, writableVolumes } from './render.js';

@@ -66,9 +66,25 @@ export function writableVolumes(ps: PodSecurityConfig): { volumes: Volume[]; vol
   };
 }
 
+/**
+ * What floe's hardened pod sets, the one source for the floe-hardened
+ * PodTemplate and `floe network harden`: the pod's and every container's
+ * securityContext, no service account token, and an emptyDir per writable path.
+ */
+export function hardenedPod(ps: PodSecurityConfig): {
+  automountServiceAccountToken: false;
+  securityContext: PodSecurityContext;
+  containerSecurityContext: SecurityContext;
+  volumes: Volume[];
+  volumeMounts: VolumeMount[];
+} {
+  return { automountServiceAccountToken: false, securityContext: podSecurityContext(ps), containerSecurityContext: containerSecurityContext(ps), ...writableVolumes(ps) };
+}
+
 /** A hardened workload template for a namespace; a pod made from it passes the namespace's enforce level. */
 export function renderPodTemplate(ns: NamespacePlan, ps: PodSecurityConfig): PodTemplate {
-  const { volumes, volumeMounts } = writableVolumes(ps);
+  const hardened = hardenedPod(ps);
+  const { volumes, volumeMounts } = hardened;
   const labels = sortedLabels(ns.labels);
   return {
     apiVersion: 'v1',
@@ -85,10 +101,10 @@ export function renderPodTemplate(ns: NamespacePlan, ps: PodSecurityConfig): Pod
     template: {
       metadata: { labels },
       spec: {
-        automountServiceAccountToken: false,
-        securityContext: podSecurityContext(ps),
+        automountServiceAccountToken: hardened.automountServiceAccountToken,
+        securityContext: hardened.securityContext,
         containers: [
-          { name: 'workload', image: PLACEHOLDER_IMAGE, securityContext: containerSecurityContext(ps), ...(volumeMounts.length ? { volumeMounts } : {}) },
+          { name: 'workload', image: PLACEHOLDER_IMAGE, securityContext: hardened.containerSecurityContext, ...(volumeMounts.length ? { volumeMounts } : {}) },
         ],
         ...(volumes.length ? { volumes } : {}),
       },
