@@ -23,9 +23,6 @@ export const RESOURCES = {
   adminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'adminnetworkpolicies', 'AdminNetworkPolicy', false),
   baselineAdminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
-  clusterNetworkPolicies: ref('policy.networking.k8s.io', 'v1beta1', 'clusternetworkpolicies', 'ClusterNetworkPolicy', false),
-  adminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'adminnetworkpolicies', 'AdminNetworkPolicy', false),
-  baselineAdminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy', false),
 } as const satisfies Record<string, ResourceRef>;
 
 /** The ResourceRef of a kind floe writes (for dry-run apply of generated files). */

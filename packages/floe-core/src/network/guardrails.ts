@@ -26,14 +26,12 @@
 import { METADATA_ENDPOINTS, type ClusterGuardrailMode, type ClusterGuardrailPriorities } from '../config/guardrails.js';
 import type { ManagedNamespace } from '../intent/types.js';
 import { NAMESPACE_NAME_LABEL, type LabelSelector, type ObjectMeta } from '../k8s/meta.js';
-import {
-  BASELINE_ADMIN_NETWORK_POLICY_NAME,
-  type AdminNetworkPolicy,
-  type BaselineAdminNetworkPolicy,
-  type ClusterNetworkPolicy,
-  type ClusterPolicySubject,
-  type ClusterScopedPolicy,
-} from '../k8s/network-policy-api.js';
+import type {
+  AdminNetworkPolicy,
+  BaselineAdminNetworkPolicy,
+  ClusterNetworkPolicy,
+  ClusterNetworkPolicySubject as ClusterPolicySubject,
+} from '../k8s/cluster-network.js';
 import { compareStrings } from '../util/compare.js';
 import { COMPONENT_LABEL, MANAGED_BY_LABEL } from './labels.js';
 
@@ -46,6 +44,11 @@ export interface GuardrailSettings {
   mode: ClusterGuardrailMode;
   priorities: ClusterGuardrailPriorities;
 }
+
+export type ClusterScopedPolicy = ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;
+
+/** BaselineAdminNetworkPolicy is a cluster singleton: the API accepts only this name. */
+const BASELINE_ADMIN_NETWORK_POLICY_NAME = 'default';
 
 /** One guardrail object and the file it goes to. */
 export interface RenderedGuardrail {
