@@ -62,6 +62,14 @@ describe('orphans', () => {
       },
     } as unknown as ClusterClient;
     await readFloeManaged(client);
-    expect(calls.sort()).toEqual(['namespaces * app.kubernetes.io/managed-by=floe', 'networkpolicies * app.kubernetes.io/managed-by=floe', 'podtemplates * app.kubernetes.io/managed-by=floe']);
+    // The cluster guardrails' kinds too (cluster-scoped; a missing CRD lists as none).
+    expect(calls.sort()).toEqual([
+      'adminnetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'baselineadminnetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'clusternetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'namespaces * app.kubernetes.io/managed-by=floe',
+      'networkpolicies * app.kubernetes.io/managed-by=floe',
+      'podtemplates * app.kubernetes.io/managed-by=floe',
+    ]);
   });
 });
