@@ -24,6 +24,28 @@ function servedVersions(crd: unknown): string[] {
   return versions.flatMap((v: unknown) => (isRecord(v) && v.served === true && typeof v.name === 'string' ? [v.name] : []));
 }
 
+const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), v);
+
+/**
+ * What the served version's schema lacks of the shape floe writes: egress
+ * `networks` peers and `namespaces` peers that are label selectors. The
+ * v1alpha1 CRDs before network-policy-api v0.1.5 have neither (their
+ * namespaces peer is `{namespaceSelector, sameLabels, notSameLabels}`), and
+ * the API server then refuses the object with a 500, not a field error.
+ */
+function missingFields(crd: unknown, version: string): string[] {
+  const versions = at(crd, 'spec', 'versions');
+  const served = Array.isArray(versions) ? versions.find((v: unknown) => at(v, 'name') === version) : undefined;
+  const spec = at(served, 'schema', 'openAPIV3Schema', 'properties', 'spec', 'properties');
+  if (!isRecord(spec)) return [];
+  const missing: string[] = [];
+  const egressPeer = at(spec, 'egress', 'items', 'properties', 'to', 'items', 'properties');
+  if (isRecord(egressPeer) && !isRecord(egressPeer.networks)) missing.push('spec.egress[].to[].networks');
+  const ingressNamespaces = at(spec, 'ingress', 'items', 'properties', 'from', 'items', 'properties', 'namespaces', 'properties');
+  if (isRecord(ingressNamespaces) && !isRecord(ingressNamespaces.matchExpressions)) missing.push('spec.ingress[].from[].namespaces as a label selector (matchExpressions)');
+  return missing;
+}
+
 /**
  * One problem per guardrail object whose CRD is missing or does not serve its
  * version; those objects are not sent to the dry run (a 404 says less).
@@ -40,7 +62,8 @@ export async function missingGuardrailCrds(client: ClusterClient, objects: reado
     const crd = await p;
     const version = String(obj.value.apiVersion).split('/')[1] ?? '';
     const served = crd === null ? [] : servedVersions(crd);
-    if (crd !== null && served.includes(version)) continue;
+    const lacking = crd !== null && served.includes(version) ? missingFields(crd, version) : [];
+    if (crd !== null && served.includes(version) && lacking.length === 0) continue;
     unsendable.add(obj);
     problems.push(
       problem({
@@ -48,7 +71,9 @@ export async function missingGuardrailCrds(client: ClusterClient, objects: reado
         line: 1,
         col: 1,
         message:
-          crd === null
+          lacking.length > 0
+            ? `not sent: CustomResourceDefinition ${want.crd} has no ${lacking.join(' and no ')} in ${version}, which floe writes (it is older than the release floe writes for). Install ${want.release}, or choose the other cluster_guardrails API`
+            : crd === null
             ? `not sent: the cluster has no ${obj.kind} API (CustomResourceDefinition ${want.crd} is not installed), so applying this guardrail would fail. Install it from ${want.release}, use a CNI that installs it, or set security.network_policies.cluster_guardrails: off`
             : `not sent: CustomResourceDefinition ${want.crd} serves ${served.join(', ') || 'no version'}, not ${version}. Install ${want.release}, or choose the other cluster_guardrails API`,
       }),
