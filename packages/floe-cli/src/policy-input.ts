@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { loadObjectsFromDir, readLiveInput, type ClusterPolicyApis } from '@floe/core/inventory';
 import { applyDefaults, type SourcedObject } from '@floe/core/k8s';
-import { buildInventory, type Inventory, type IpBlockPodIps } from '@floe/core/policy';
+import { buildInventory, type Inventory, type IpBlockPodIps, type PolicyEngine } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
 import { InputError } from '@floe/core/errors';
 import { compareStrings } from '@floe/core/util';
@@ -59,6 +59,20 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
     process.stderr.write(`floe: skipped ${total} object${total === 1 ? '' : 's'} that do not affect NetworkPolicy (${skipped.map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
   }
   return result;
+}
+
+/**
+ * The `clusterPolicies` object of explain's and audit's JSON: the cluster-scoped policies the
+ * engine evaluated (`found: 0` says there were none) and, from a live cluster, which of their
+ * APIs it serves (`unavailable`: the CRD is not installed, so they were skipped).
+ */
+export function clusterPoliciesJson(engine: PolicyEngine, apis: ClusterPolicyApis | undefined) {
+  const policies = engine.tiers?.policies ?? [];
+  return {
+    found: policies.length,
+    policies: policies.map((p) => ({ kind: p.kind, name: p.name, tier: p.tier, priority: p.priority })),
+    ...(apis ? { served: apis.served, unavailable: apis.unavailable } : {}),
+  };
 }
 
 const LISTED_NAMESPACES = 20;

@@ -3,7 +3,7 @@ import { FindingError, InputError } from '@floe/core/errors';
 import { PolicyEngine, connectionsText, hostNetworkNote, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
 import type { GlobalOptions } from '../context.js';
 import type { ClusterPolicyApis } from '@floe/core/inventory';
-import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
+import { addPolicyInputFlags, clusterPoliciesJson, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
 import { structured } from '../output.js';
 
@@ -72,16 +72,6 @@ export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: 
     egress: side(v.egress),
     ingress: side(v.ingress),
     clusterPolicies: clusterPoliciesJson(engine, apis),
-  };
-}
-
-/** Which cluster-scoped policies the engine had: `found` 0 says none were (and `unavailable` which APIs the cluster lacks). */
-export function clusterPoliciesJson(engine: PolicyEngine, apis: ClusterPolicyApis | undefined) {
-  const policies = engine.tiers?.policies ?? [];
-  return {
-    found: policies.length,
-    policies: policies.map((p) => ({ kind: p.kind, name: p.name, tier: p.tier, priority: p.priority })),
-    ...(apis ? { served: apis.served, unavailable: apis.unavailable } : {}),
   };
 }
 

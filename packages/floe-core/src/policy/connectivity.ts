@@ -579,17 +579,36 @@ class TierColumns {
   rewrite(rows: (Row | null)[], direction: Direction): void {
     const { C, width, engine } = this;
     const tiers = engine.tiers as TierIndex;
+    // A side's verdict depends only on which of the subject's rules match the column, what the
+    // NetworkPolicies admit there and (named ports) the destination's container ports: decided
+    // once per distinct combination, per list of rules.
+    const memos = new Map<string, Map<string, number>>();
     for (let s = 0; s < C; s++) {
-      const subject = (this.pc.classes[s] as PodClass).rep;
+      const cls = this.pc.classes[s] as PodClass;
+      const subject = cls.rep;
       const rules = tiers.rulesFor(engine, subject, direction);
       if (!rules) continue;
+      const all = [...rules.admin, ...rules.baseline];
+      const named = all.some((r) => r.hasNamedPorts);
+      const dependent = all.some((r) => r.policy.subjectDependent);
       const old = rows[s];
+      const isolated = old !== null;
+      const signature = `${all.map((r) => r.ref).join('\u0000')}\u0001${named && direction === 'ingress' ? cls.portsId : ''}\u0001${dependent ? subject.namespace : ''}`;
+      let memo = memos.get(signature);
+      if (!memo) memos.set(signature, (memo = new Map()));
       const me: Endpoint = { kind: 'pod', pod: subject };
       const cols = new RowColumns(width);
       for (let t = 0; t < width; t++) {
-        const other = this.endpoints[t] as Endpoint;
-        const np = { isolated: old !== null, connections: rowValue(engine.ports, old, t, C) };
-        const v = decideSide(engine, rules, (rule) => this.match(rule, t, subject.namespace), other, direction === 'egress' ? other : me, np).connections;
+        let mask = '';
+        for (const r of all) mask += this.match(r, t, subject.namespace) ? '1' : '0';
+        const np = rowValue(engine.ports, old, t, C);
+        const key = `${mask}:${isolated ? np : -1}:${named && direction === 'egress' ? (t < C ? (this.pc.classes[t] as PodClass).portsId : -1) : ''}`;
+        let v = memo.get(key);
+        if (v === undefined) {
+          const other = this.endpoints[t] as Endpoint;
+          v = decideSide(engine, rules, (rule) => this.match(rule, t, subject.namespace), other, direction === 'egress' ? other : me, { isolated, connections: np }).connections;
+          memo.set(key, v);
+        }
         if (v !== PortSets.NONE) cols.set(t, v);
       }
       rows[s] = { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols };

@@ -42,6 +42,7 @@ export {
 export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
+export { tierFindings } from './tier-findings.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export {
   AUDIT_RULES,

@@ -411,7 +411,8 @@ export function tierRulePorts(ports: PortSets, rule: CompiledTierRule, destinati
   return ports.intern(out);
 }
 
-function subtract(ports: PortSets, a: number, b: number): number {
+/** The ports of `a` not in `b`. */
+export function subtractPortSet(ports: PortSets, a: number, b: number): number {
   if (b === PortSets.NONE || a === PortSets.NONE) return a;
   if (b === PortSets.ALL) return PortSets.NONE;
   return ports.intern(subtractRanges(ports.ranges(a), ports.ranges(b)));
@@ -428,7 +429,7 @@ function walk(ctx: TierContext, rules: readonly CompiledTierRule[], match: PeerM
     const taken = ctx.ports.intersect(tierRulePorts(ctx.ports, rule, destination), open);
     if (taken === PortSets.NONE) continue;
     decisions.push({ rule, ports: taken });
-    open = subtract(ctx.ports, open, taken);
+    open = subtractPortSet(ctx.ports, open, taken);
   }
   return { decisions, open };
 }
@@ -448,7 +449,7 @@ export function decideSide(ctx: TierContext, rules: SubjectRules, match: PeerMat
   if (np.isolated) return { connections: ports.union(allowed, ports.intersect(np.connections, undecided)), admin: admin.decisions, baseline: [], undecided };
   const baseline = walk(ctx, rules.baseline, match, other, destination, undecided);
   const denied = union(ports, baseline.decisions, 'deny');
-  return { connections: ports.union(allowed, subtract(ports, undecided, denied)), admin: admin.decisions, baseline: baseline.decisions, undecided };
+  return { connections: ports.union(allowed, subtractPortSet(ports, undecided, denied)), admin: admin.decisions, baseline: baseline.decisions, undecided };
 }
 
 /** A peer matcher without a cache (one explain). */
