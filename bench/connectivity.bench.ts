@@ -11,13 +11,17 @@
  * across fork and exec); the load average is printed with them, since a shared
  * machine moves wall times. Prints a table and JSON (also written to
  * target/bench/connectivity.json). Nothing asserts.
- * FLOE_BENCH_REPEAT (default 3) runs per case, FLOE_BENCH_DIR where the files go.
+ * The last two cases add six Admin-tier ClusterNetworkPolicies that select every
+ * namespace (cross-team ingress deny, cloud metadata egress deny): each pod class
+ * is then decided through the tiers (policy/tiers.ts).
+ * FLOE_BENCH_REPEAT (default 3) runs per case, FLOE_BENCH_DIR where the files go,
+ * FLOE_BENCH_CASES a regular expression of the case labels to run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DENSE, writeDenseCluster } from './dense-cluster.ts';
+import { DENSE, writeDenseCluster, writeDenseGuardrails } from './dense-cluster.ts';
 import { checkJsonFile, type JsonCheck } from './json-check.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -30,6 +34,8 @@ interface Case {
   args: string[];
   json: boolean;
   target: string;
+  /** Run on the dense cluster plus cluster-scoped guardrails (bench/dense-cluster.ts writeDenseGuardrails). */
+  guardrails?: boolean;
 }
 
 const CASES: Case[] = [
@@ -38,6 +44,8 @@ const CASES: Case[] = [
   { label: 'dense, -o text', args: ['-o', 'text'], json: false, target: '' },
   { label: 'dense, -o dot', args: ['-o', 'dot'], json: false, target: '' },
   { label: 'dense, -n dense-007 -o json', args: ['-n', 'dense-007', '-o', 'json'], json: true, target: '' },
+  { label: 'dense + 6 ClusterNetworkPolicies, -o json', args: ['-o', 'json'], json: true, target: '', guardrails: true },
+  { label: 'dense + 6 ClusterNetworkPolicies, --compact -o json', args: ['--compact', '-o', 'json'], json: true, target: '', guardrails: true },
 ];
 
 interface Run {
@@ -69,10 +77,15 @@ try {
   const dir = join(work, 'cluster');
   mkdirSync(dir);
   const files = writeDenseCluster(dir);
+  const guarded = join(work, 'guarded');
+  mkdirSync(guarded);
+  writeDenseCluster(guarded);
+  writeDenseGuardrails(guarded);
   const loadBefore = load();
-  const results = CASES.map((c) => {
+  const only = process.env.FLOE_BENCH_CASES ? new RegExp(process.env.FLOE_BENCH_CASES) : null;
+  const results = CASES.filter((c) => !only || only.test(c.label)).map((c) => {
     const out = join(work, 'out');
-    const runs = Array.from({ length: REPEAT }, () => runOnce(dir, c, out, join(work, 'time')));
+    const runs = Array.from({ length: REPEAT }, () => runOnce(c.guardrails ? guarded : dir, c, out, join(work, 'time')));
     const bytes = statSync(out).size;
     const check: JsonCheck | null = c.json ? checkJsonFile(out) : null;
     rmSync(out, { force: true });

@@ -71,4 +71,28 @@ export function writeDenseCluster(dir: string): number {
   return files;
 }
 
+/**
+ * Cluster-scoped guardrails over the dense cluster: per team an Admin-tier
+ * ClusterNetworkPolicy denying ingress from the other teams' namespaces (its
+ * own team accepted first), and one denying egress to the cloud metadata address.
+ */
+export function writeDenseGuardrails(dir: string): void {
+  const cnp = (name: string, spec: Obj): Obj => ({ apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name }, spec });
+  const items = [
+    ...TEAMS.map((team, i) =>
+      cnp(`team-isolation-${team}`, {
+        tier: 'Admin',
+        priority: 10 + i,
+        subject: { namespaces: { matchLabels: { team } } },
+        ingress: [
+          { name: 'own-team', action: 'Accept', from: [{ namespaces: { matchLabels: { team } } }] },
+          { name: 'other-teams', action: 'Deny', from: [{ namespaces: { matchExpressions: [{ key: 'team', operator: 'Exists' }] } }] },
+        ],
+      }),
+    ),
+    cnp('metadata-deny', { tier: 'Admin', priority: 5, subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] }),
+  ];
+  writeFileSync(join(dir, 'guardrails.json'), list(items));
+}
+
 if (process.argv[2] === '--write') writeDenseCluster(process.argv[3] as string);

@@ -14,6 +14,8 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { installNetworkPolicyApiCrds } from './crds.ts';
+import { makeKubectl } from './kube.ts';
 import { createPki, SERVICE_CLUSTER_IP_RANGE, type Pki } from './pki.ts';
 
 const execFileAsync = promisify(execFile);
@@ -538,6 +540,9 @@ async function main(argv: string[]): Promise<number> {
   switch (unknown.length ? undefined : command) {
     case 'up': {
       const r = await startCluster({ log: err, stateDir, controlPlane });
+      if (controlPlane === 'newest') {
+        await installNetworkPolicyApiCrds(makeKubectl(join(r.binDir, 'kubectl'), r.kubeconfig, join(r.stateDir, 'kube-cache')));
+      }
       const secs = (r.elapsedMs / 1000).toFixed(1);
       err(
         r.reused

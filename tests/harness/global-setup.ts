@@ -11,6 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { locateBinaries, binariesDir, reapOrphans, startCluster, stopCluster } from './cluster.ts';
 import type { TestClusterInfo } from './context.ts';
+import { installNetworkPolicyApiCrds } from './crds.ts';
 import { startKind } from './kind.ts';
 import { makeClient, makeKubectl, type KubeClient } from './kube.ts';
 
@@ -121,6 +122,9 @@ async function provision(project: TestProject, workDir: string): Promise<() => P
 
   try {
     const version = await verifyReachable(info);
+    const crdKubectl = makeKubectl(info.kubectl, info.kubeconfig, join(info.workDir, 'kube-cache'));
+    const crds = await installNetworkPolicyApiCrds(crdKubectl, { onlyMissing: info.provider === 'kubeconfig' });
+    log(`network-policy-api CRDs: ${crds.length ? `installed ${crds.length} (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)` : 'already present'}`);
     log(`${info.description}; server ${version}${info.hasNamespaceController ? '' : ' (no namespace controller: tests finalize namespaces)'}; ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await stop();

@@ -187,6 +187,9 @@ describe('floe network check-cni on the real API server', () => {
       expect.objectContaining({ kind: 'DaemonSet', namespace: 'kube-system', name: 'calico-node', field: 'status.numberReady', value: '1', meaning: '1 of 1 scheduled pods are ready' }),
     ]);
     expect(r.json?.plugins[0]?.unverified).toEqual([]);
+    // The network-policy-api CRDs the harness installs, and what Calico v3.28.1 enforces of them: neither (ANP came in v3.29, ClusterNetworkPolicy in v3.32).
+    expect(r.json?.clusterPolicies?.crds).toEqual({ ClusterNetworkPolicy: true, AdminNetworkPolicy: true, BaselineAdminNetworkPolicy: true });
+    expect(r.json?.clusterPolicies?.support.map((x) => [x.plugin, x.api, x.enforced])).toEqual([['calico', 'ClusterNetworkPolicy', false], ['calico', 'AdminNetworkPolicy', false]]);
     // One audit event on stderr, with the verdict.
     const audit = r.stderr.split('\n').filter((l) => l.includes('"audit"')).map((l) => JSON.parse(l) as { audit: Record<string, unknown> });
     expect(audit).toEqual([{ ...audit[0], audit: expect.objectContaining({ operation: 'network.check-cni', result: 'success', verdict: 'enforced' }) }]);

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { loadObjectsFromDir, readLiveObjects } from '@floe/core/inventory';
+import { loadObjectsFromDir, readLiveInput, type ClusterPolicyApis } from '@floe/core/inventory';
 import { applyDefaults, type SourcedObject } from '@floe/core/k8s';
-import { buildInventory, type Inventory, type IpBlockPodIps } from '@floe/core/policy';
+import { buildInventory, type Inventory, type IpBlockPodIps, type PolicyEngine } from '@floe/core/policy';
 import type { Logger } from '@floe/core/telemetry';
 import { InputError } from '@floe/core/errors';
 import { compareStrings } from '@floe/core/util';
@@ -15,7 +15,7 @@ export interface PolicyInputFlags extends KubeFlags {
 
 export function addPolicyInputFlags(cmd: Command): Command {
   cmd
-    .option('--from-dir <dir>', 'read namespaces, pods, workloads and NetworkPolicies from YAML/JSON files below DIR instead of the cluster')
+    .option('--from-dir <dir>', 'read namespaces, pods, workloads, NetworkPolicies and cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) from YAML/JSON files below DIR instead of the cluster')
     .addOption(
       new Option('--ipblock-pod-ips <mode>', 'whether ipBlocks match pod IPs: match (as the upstream conformance tests expect) or ignore (CNIs that never match them)')
         .choices(['match', 'ignore'])
@@ -30,6 +30,8 @@ export interface PolicyInput {
   objects: SourcedObject[];
   /** `DIR` or `cluster CONTEXT (SERVER)`, for messages and the audit event. */
   source: string;
+  /** Live reads only: which cluster-scoped policy APIs the cluster serves (a missing CRD is skipped quietly). */
+  clusterPolicyApis?: ClusterPolicyApis;
 }
 
 /**
@@ -45,8 +47,8 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
   } else {
     const client = await clusterFromFlags(flags, command, log);
     try {
-      const objects = await readLiveObjects(client, namespaces);
-      result = { inventory: buildInventory(objects), objects, source: `cluster ${client.context} (${client.server})` };
+      const { objects, clusterPolicyApis } = await readLiveInput(client, namespaces);
+      result = { inventory: buildInventory(objects), objects, source: `cluster ${client.context} (${client.server})`, clusterPolicyApis };
     } finally {
       await client.close();
     }
@@ -57,6 +59,20 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
     process.stderr.write(`floe: skipped ${total} object${total === 1 ? '' : 's'} that do not affect NetworkPolicy (${skipped.map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
   }
   return result;
+}
+
+/**
+ * The `clusterPolicies` object of explain's and audit's JSON: the cluster-scoped policies the
+ * engine evaluated (`found: 0` says there were none) and, from a live cluster, which of their
+ * APIs it serves (`unavailable`: the CRD is not installed, so they were skipped).
+ */
+export function clusterPoliciesJson(engine: PolicyEngine, apis: ClusterPolicyApis | undefined) {
+  const policies = engine.tiers?.policies ?? [];
+  return {
+    found: policies.length,
+    policies: policies.map((p) => ({ kind: p.kind, name: p.name, tier: p.tier, priority: p.priority })),
+    ...(apis ? { served: apis.served, unavailable: apis.unavailable } : {}),
+  };
 }
 
 const LISTED_NAMESPACES = 20;

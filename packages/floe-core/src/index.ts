@@ -98,11 +98,18 @@ export {
 
 // The Kubernetes object types floe reads and writes (Protocol stays on @floe/core/k8s: config's Protocol is the manifest's).
 export {
+  type AdminNetworkPolicy,
   API_DEFAULTS,
   type ApiDefault,
   type AppArmorProfile,
   applyDefaults,
+  type BaselineAdminNetworkPolicy,
   type Capabilities,
+  CLUSTER_NETWORK_POLICY_TIERS,
+  CLUSTER_NETWORK_POLICY_VERSIONS,
+  CLUSTER_POLICY_KINDS,
+  type ClusterNetworkPolicy,
+  type ClusterNetworkPolicySpec,
   type ContainerPort,
   DEFAULT_PROTOCOL,
   defaultPodSpec,
@@ -121,6 +128,7 @@ export {
   type Pod,
   POD_PATHS,
   podPath,
+  POLICY_NETWORKING_GROUP,
   type PodSpec,
   type PodTemplateMetadata,
   podTemplateOf,

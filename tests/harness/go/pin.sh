@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the wrapper modules' go.mod/go.sum from versions.env: the newest
 # control plane (go/kube-apiserver, go/etcd), the oldest supported one
-# (go/kube-apiserver-oldest, go/etcd-oldest) and kube-router (go/kube-router).
+# (go/kube-apiserver-oldest, go/etcd-oldest), kube-router (go/kube-router) and the
+# network-policy-api CRD sources (go/network-policy-api, go/network-policy-api-v1alpha1).
 # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them
 # with ./staging/...; a consumer must replace each one with the published
 # v0.X.Y tag. The list is read from the release's own go.mod, not typed here.
@@ -52,3 +53,17 @@ go mod init floe.dev/harness/kube-router >/dev/null
 go get -tool "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@${KUBE_ROUTER_VERSION}"
 go mod tidy
 echo "pinned kube-router ${KUBE_ROUTER_VERSION}"
+
+# pin_module DIR VERSION: a wrapper module that only requires sigs.k8s.io/network-policy-api at
+# VERSION (its CRDs are copied, nothing is built, so no tidy: it would drop the requirement).
+pin_module() {
+  local dir=$1 version=$2
+  cd "$here/$dir"
+  rm -f go.mod go.sum
+  go mod init "floe.dev/harness/$dir" >/dev/null
+  go mod edit -require "sigs.k8s.io/network-policy-api@${version}"
+  go mod download sigs.k8s.io/network-policy-api
+  echo "pinned sigs.k8s.io/network-policy-api ${version} in go/${dir}"
+}
+pin_module network-policy-api "$NETWORK_POLICY_API_VERSION"
+pin_module network-policy-api-v1alpha1 "$NETWORK_POLICY_API_V1ALPHA1_VERSION"

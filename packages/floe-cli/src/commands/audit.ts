@@ -8,7 +8,7 @@ import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { clusterFromFlags } from '../kube-flags.js';
 import { structured } from '../output.js';
-import { addPolicyInputFlags, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
+import { addPolicyInputFlags, clusterPoliciesJson, loadPolicyInput, progress, requireNamespaces, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
 import { writeChunks } from '../write-out.js';
 
@@ -161,8 +161,8 @@ Examples:
           status.done();
           const render = {
             text: () => auditText(report),
-            json: () => structured('json', auditJson(report)),
-            yaml: () => structured('yaml', auditJson(report)),
+            json: () => structured('json', { ...auditJson(report), clusterPolicies: clusterPoliciesJson(engine, input.clusterPolicyApis) }),
+            yaml: () => structured('yaml', { ...auditJson(report), clusterPolicies: clusterPoliciesJson(engine, input.clusterPolicyApis) }),
             markdown: () => auditMarkdown(report),
             sarif: () => auditSarif(report, version, (f) => findingSource(input.inventory, f)),
           }[opts.output as 'text' | 'json' | 'yaml' | 'markdown' | 'sarif'];

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { FindingError, InputError } from '@floe/core/errors';
 import { PolicyEngine, connectionsText, hostNetworkNote, parseIp, resolveEndpoint, type PolicyProtocol, type PortQuery, type SideVerdict, type Verdict } from '@floe/core/policy';
 import type { GlobalOptions } from '../context.js';
-import { addPolicyInputFlags, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
+import type { ClusterPolicyApis } from '@floe/core/inventory';
+import { addPolicyInputFlags, clusterPoliciesJson, loadPolicyInput, type PolicyInputFlags } from '../policy-input.js';
 import { runCommand } from '../run-command.js';
 import { structured } from '../output.js';
 
@@ -51,7 +52,7 @@ export function parsePortQuery(text: string): PortQuery {
 }
 
 /** The stable JSON shape of `explain --output json`; add fields, never rename them. */
-export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: string, query: PortQuery | undefined) {
+export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: string, query: PortQuery | undefined, apis?: ClusterPolicyApis) {
   const side = (s: SideVerdict) => ({
     endpoint: s.subject,
     isolated: s.isolated,
@@ -59,6 +60,8 @@ export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: 
     allowed: s.allowed,
     allowedBy: s.allowedBy,
     closest: s.closest,
+    // Present when a cluster-scoped policy selects this side's subject: the deciding tier and rule.
+    ...(s.tiers ? { tiers: s.tiers } : {}),
   });
   return {
     allowed: v.allowed,
@@ -68,11 +71,23 @@ export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: 
     connections: engine.ports.connections(v.connections),
     egress: side(v.egress),
     ingress: side(v.ingress),
+    clusterPolicies: clusterPoliciesJson(engine, apis),
   };
 }
 
 function sideText(s: SideVerdict, query: PortQuery | undefined, peer: string): string[] {
   const head = `${s.direction} at ${s.subject}`;
+  if (s.tiers && s.tiers.stage !== 'networkpolicy') {
+    // A cluster-scoped rule or the default decided: the NetworkPolicies of this side are context only.
+    const lines = [`${head}: ${s.allowed ? 'allowed' : 'DENIED'}: ${s.tiers.text}`];
+    if (s.isolated) lines.push(`  NetworkPolicies isolating it: ${s.isolatedBy.join(', ')}${s.tiers.stage === 'admin' ? ' (not consulted)' : ''}`);
+    return lines;
+  }
+  if (s.tiers) {
+    const lines = sideText({ ...s, tiers: undefined }, query, peer);
+    lines.splice(1, 0, `  ${s.tiers.text}`);
+    return lines;
+  }
   if (!s.isolated) {
     return [s.subject.endsWith('[External]') ? `${head}: allowed (outside the cluster: no NetworkPolicy applies)` : `${head}: allowed (no NetworkPolicy selects it for ${s.direction}: not isolated)`];
   }
@@ -111,6 +126,13 @@ with that direction in policyTypes; an isolated side admits only what some rule 
 those policies allows. For a denied connection, the closest rule is named with what
 it lacks (the label a selector misses, the port it does not list).
 
+Cluster-scoped policies (ClusterNetworkPolicy v1beta1/v1alpha2, AdminNetworkPolicy
+and BaselineAdminNetworkPolicy v1alpha1) are read too, when the cluster serves them
+or the files hold them. Each side is then decided in tiers: the Admin tier by
+priority (the first matching rule decides: Accept/Allow, Deny, or Pass on), then
+NetworkPolicies, then the Baseline tier, then default allow; the deciding object is
+named with its tier, priority and rule (docs/cluster-network-policy.md).
+
 Exit codes: 0 allowed, 1 denied, 2 invalid input (flags, unknown endpoint, malformed
 files), 3 environment (cluster unreachable, not authorised).
 
@@ -141,7 +163,7 @@ Examples:
           ...(e.endpoint.kind === 'pod' && e.endpoint.pod.hostNetwork ? [hostNetworkNote(e.endpoint.pod.endpoint)] : []),
         ]);
         process.stdout.write(
-          opts.output !== 'text' ? structured(opts.output, explainJson(verdict, engine, from.name, to.name, query)) : explainText(verdict, engine, from.name, to.name, query, notes),
+          opts.output !== 'text' ? structured(opts.output, explainJson(verdict, engine, from.name, to.name, query, input.clusterPolicyApis)) : explainText(verdict, engine, from.name, to.name, query, notes),
         );
         return {
           audit: { verdict: verdict.allowed ? 'allowed' : 'denied', from: from.name, to: to.name, port: query ? `${query.port}/${query.protocol}` : 'any', policies: input.inventory.model.policies.length },

@@ -22,6 +22,8 @@ export function generateJson(result: GenerationResult, outputDir: string, dryRun
     files: result.files.map(({ path, kind, namespace, name, sha256 }) => ({ path, kind, namespace, name, sha256 })),
     namespaces: result.namespaces,
     warnings: result.warnings,
+    /** The cluster guardrails written (cluster-scoped; [] unless security.network_policies.cluster_guardrails is on). */
+    guardrails: result.guardrails,
     /** Files an earlier run wrote that this one no longer generates (removed, or with --dry-run would be). */
     removed: [...removed],
   };
@@ -32,7 +34,8 @@ export function textReport(result: GenerationResult, outputDir: string, dryRun: 
     `${dryRun ? 'would write' : 'wrote'} ${result.files.length} files to ${outputDir}/ for ${result.namespaces.length} namespaces${dryRun ? ' (dry run: nothing written)' : ''}`,
   ];
   const width = maxOf(result.files, (f) => f.path.length);
-  for (const f of result.files) lines.push(`  ${f.path.padEnd(width)}  ${f.kind}${f.namespace ? ` ${f.namespace}/${f.name}` : ''}`);
+  const guardrails = new Set(result.guardrails.map((g) => g.file));
+  for (const f of result.files) lines.push(`  ${f.path.padEnd(width)}  ${f.kind}${f.namespace ? ` ${f.namespace}/${f.name}` : guardrails.has(f.path) ? ` ${f.name} (cluster-scoped)` : ''}`);
   if (removed.length) {
     lines.push(`${dryRun ? 'would remove' : 'removed'} ${removed.length} file${removed.length === 1 ? '' : 's'} no longer generated:`);
     for (const f of removed) lines.push(`  ${f}`);

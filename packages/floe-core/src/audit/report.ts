@@ -7,6 +7,7 @@ import type { AuditReport } from '../policy/audit-report.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import { auditFindings, summarisePolicies, type PolicyFinding } from '../policy/findings.js';
 import type { Inventory } from '../policy/inventory.js';
+import { tierFindings } from '../policy/tier-findings.js';
 import { podSecurityLabelFindings, type ConfiguredPodSecurity } from '../pss/labels.js';
 import type { PssDefaults } from '../pss/namespace-policy.js';
 import type { ServerCheckResult } from '../pss/server-check.js';
@@ -55,7 +56,7 @@ export interface AuditReportOptions {
 export function auditReport(engine: PolicyEngine, input: { inventory: Inventory; objects: readonly SourcedObject[] }, options: AuditReportOptions): AuditReport {
   const namespaces = input.inventory.model.namespaces;
   const pss = pssViolationFindings(namespaces, pssSubjects(input.objects), { defaults: options.defaults });
-  const findings = [...auditFindings(engine), ...podSecurityLabelFindings(namespaces, options.configured), ...pss]
+  const findings = [...auditFindings(engine), ...tierFindings(engine), ...podSecurityLabelFindings(namespaces, options.configured), ...pss]
     .filter((f) => options.inScope(f.namespace))
     .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
   return { policies: summarisePolicies(engine).filter((p) => options.inScope(p.namespace)), findings };
@@ -83,6 +84,8 @@ export function auditOutcome(report: AuditReport, failOn: FailOn, serverCheck?: 
 /** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
 export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
   if (f.object.startsWith('NetworkPolicy ')) return inv.policySources[f.object.slice('NetworkPolicy '.length)];
+  // Cluster-scoped policies are keyed `Kind name`, as their findings name them.
+  if (inv.policySources[f.object] !== undefined) return inv.policySources[f.object];
   if (f.object.startsWith('Namespace ')) {
     const first = (sources: Record<string, string>) => Object.keys(sources).sort().find((k) => k.startsWith(`${f.namespace}/`));
     const policy = first(inv.policySources);

@@ -18,6 +18,10 @@ export const RESOURCES = {
   jobs: ref('batch', 'v1', 'jobs', 'Job', true),
   cronJobs: ref('batch', 'v1', 'cronjobs', 'CronJob', true),
   endpointSlices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
+  clusterNetworkPolicies: ref('policy.networking.k8s.io', 'v1beta1', 'clusternetworkpolicies', 'ClusterNetworkPolicy', false),
+  clusterNetworkPoliciesV1alpha2: ref('policy.networking.k8s.io', 'v1alpha2', 'clusternetworkpolicies', 'ClusterNetworkPolicy', false),
+  adminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'adminnetworkpolicies', 'AdminNetworkPolicy', false),
+  baselineAdminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceRef>;
 

@@ -1,3 +1,4 @@
+import { clusterPolicyReport } from './cluster-policies.js';
 import { cniAdvice } from './advice.js';
 import { kubernetesVersionFindings, parseKubernetesVersion } from './kubernetes-version.js';
 import { compareStrings } from '../util/compare.js';
@@ -200,6 +201,7 @@ export function detectCni(snapshot: CniSnapshot): CniReport {
     lookedAt: s.lookedAt,
     advice: cniAdvice({ verdict, plugins }, s),
     kubernetes: kubernetesOf(snapshot),
+    clusterPolicies: clusterPolicyReport(plugins, s.crds),
   };
 }
 

@@ -1,4 +1,5 @@
 import { RESOURCES, resourceName } from '../cluster/resources.js';
+import { POLICY_API_CRDS } from './cluster-policies.js';
 import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
 import { CNI_CRDS } from './detect.js';
 import type { CniSnapshot, ConfigMapInfo, ContainerInfo, CustomObjectInfo, DaemonSetStatusInfo, LookedAt, NodeInfo, OwnerInfo, WorkloadInfo } from './types.js';
@@ -77,7 +78,8 @@ function customObject(o: KubeObject): CustomObjectInfo {
  * operator's Installations when that API is served.
  */
 export async function gatherCniSnapshot(client: ClusterClient): Promise<CniSnapshot> {
-  const crdNames = Object.keys(CNI_CRDS).sort();
+  // The network-policy-api's CRDs too: whether cluster guardrails can be applied (cluster-policies.ts).
+  const crdNames = [...Object.keys(CNI_CRDS), ...Object.keys(POLICY_API_CRDS)].sort();
   const [daemonSets, deployments, configMapLists, crds, nodes, installations, serverVersion] = await Promise.all([
     client.list(RESOURCES.daemonSets),
     client.list(RESOURCES.deployments),

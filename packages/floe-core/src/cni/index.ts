@@ -1,4 +1,7 @@
 export type {
+  ClusterPolicyApi,
+  ClusterPolicyReport,
+  ClusterPolicySupport,
   CniEvidence,
   CniPlugin,
   CniReport,
@@ -18,3 +21,4 @@ export { parseImage, imageVersion, type ImageRef } from './image.js';
 export { KINDNET_FIRST_ENFORCING_DATE } from './detectors/kindnet.js';
 export { cniAdvice, type CniAdvice } from './advice.js';
 export { kubernetesVersionFindings, parseKubernetesVersion, OLDEST_SUPPORTED_MINOR, POD_SECURITY_MINOR, type KubernetesVersion, type VersionFinding } from './kubernetes-version.js';
+export { clusterPolicyReport, clusterPolicySupport, POLICY_API_CRDS } from './cluster-policies.js';

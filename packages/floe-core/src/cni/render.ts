@@ -33,6 +33,7 @@ export function cniJson(report: CniReport, cluster: CniCluster) {
     lookedAt: report.lookedAt,
     advice: report.advice,
     kubernetes: report.kubernetes,
+    clusterPolicies: report.clusterPolicies ?? null,
     cluster: { server: cluster.server, context: cluster.context },
   };
 }
@@ -98,6 +99,17 @@ export function cniText(report: CniReport, cluster: CniCluster, opts: { color?: 
         }
       }
     }
+  }
+  const cp = report.clusterPolicies;
+  if (cp) {
+    const crds = Object.entries(cp.crds);
+    out.push('', 'cluster-scoped policies (network-policy-api, for cluster_guardrails):');
+    out.push(`  CRDs installed: ${crds.filter(([, on]) => on).map(([k]) => k).join(', ') || 'none'}${crds.some(([, on]) => !on) ? `; missing: ${crds.filter(([, on]) => !on).map(([k]) => k).join(', ')}` : ''}`);
+    for (const s of cp.support) {
+      const word = s.enforced === true ? paint(SGR.green, 'enforced') : s.enforced === false ? paint(SGR.red, 'not enforced') : paint(SGR.yellow, 'unknown');
+      out.push(`  ${s.plugin} ${s.api}: ${word}: ${x(s.detail)}${s.source ? paint(SGR.dim, ` (source: ${s.source})`) : ''}`);
+    }
+    if (cp.support.length === 0) out.push('  no plugin detected: whether they are enforced is unknown');
   }
   if (report.notes.length) {
     out.push('', 'notes:');

@@ -162,4 +162,26 @@ export interface CniReport {
   advice: CniAdvice[];
   /** The server's Kubernetes version and what is wrong with it for floe; null when not read. */
   kubernetes: { version: string; minor: number | null; findings: VersionFinding[] } | null;
+  /** The network-policy-api's cluster-scoped policies: CRDs installed, and whether each detected plugin enforces them (cluster-policies.ts). */
+  clusterPolicies?: ClusterPolicyReport;
+}
+
+/** The network-policy-api APIs check-cni reports on (BaselineAdminNetworkPolicy goes with AdminNetworkPolicy). */
+export type ClusterPolicyApi = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy';
+
+export interface ClusterPolicySupport {
+  plugin: string;
+  api: ClusterPolicyApi;
+  /** true: this version enforces it; false: it does not; null: not known (unknown plugin or version). */
+  enforced: boolean | null;
+  /** One line: since which version, with what, or why unknown. */
+  detail: string;
+  /** Where the table row comes from; null when nothing is known. */
+  source: string | null;
+}
+
+export interface ClusterPolicyReport {
+  /** Which network-policy-api CRDs are installed (kind -> installed). */
+  crds: Record<string, boolean>;
+  support: ClusterPolicySupport[];
 }

@@ -44,6 +44,9 @@ export const MANIFEST_PROBLEM_CODES = {
   root_user: 'run_as_user 0 in a template that requires a non-root user',
   privileged_workloads: 'Pod Security privileged for jobs or domains',
   nested_writable_path: 'a writable path inside another writable path',
+  // Cluster guardrails (security.network_policies.cluster_guardrails).
+  guardrail_conflict: 'an intended flow that a cluster guardrail would deny (the cloud metadata endpoints)',
+  guardrail_priority: 'two cluster guardrails at one priority, or inside the domain isolation range',
 } as const;
 
 export type ManifestProblemCode = keyof typeof MANIFEST_PROBLEM_CODES;

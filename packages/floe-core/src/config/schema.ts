@@ -4,6 +4,7 @@ import { embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { isRecord } from '../util/shape.js';
 import { nearest } from '../util/distance.js';
 import { addProblem, coded } from './problem-codes.js';
+import { checkClusterGuardrails, CLUSTER_GUARDRAIL_MODES, ClusterGuardrailPrioritiesSchema } from './guardrails.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
 
 /**
@@ -230,6 +231,9 @@ export const NetworkPoliciesSchema = z
     jobs_egress_allow: z.array(EgressAllowRuleSchema).default([]),
     platform_egress_allow: z.array(EgressAllowRuleSchema).default([]),
     domain_egress_allow: z.array(EgressAllowRuleSchema).default([]),
+    /** Cluster-scoped guardrails (network-policy-api) beside the NetworkPolicies; off by default (docs/guardrails.md). */
+    cluster_guardrails: z.enum(CLUSTER_GUARDRAIL_MODES).default('off'),
+    cluster_guardrail_priorities: ClusterGuardrailPrioritiesSchema,
   })
   .prefault({});
 
@@ -393,6 +397,7 @@ function crossChecks(m: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
     }
   });
   refuseUnsafe(m, managed, ctx);
+  checkClusterGuardrails(m, names.size, ctx);
 }
 
 export function domainNamespace(domain: string): string {

@@ -27,7 +27,7 @@ import { jsonEqual, type JsonObject } from './json.js';
 import { allowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
 import { findOrphans, type FloeManagedObjects } from './orphans.js';
 import { comparePodSecurity, isPssLabel, levelDrifts, pssLevelLabel, pssVersionLabel, versionDrifts } from './pss.js';
-import type { ChangedObject, DiffPair, DiffResult, Difference, ExtraObject, Intent, LiveState, MissingObject, NamespaceStatus, ObjectRef } from './types.js';
+import { GUARDRAIL_KINDS, type ChangedObject, type DiffPair, type DiffResult, type Difference, type ExtraObject, type Intent, type LiveState, type MissingObject, type NamespaceStatus, type ObjectRef } from './types.js';
 
 const KIND_ORDER: Record<string, number> = { Namespace: 0, NetworkPolicy: 1, PodTemplate: 2 };
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -95,6 +95,37 @@ function namespaceDifferences(intended: KubeObject, live: KubeObject, status: Na
   if (typeof live.metadata.deletionTimestamp === 'string') out.push({ path: 'metadata.deletionTimestamp', live: live.metadata.deletionTimestamp });
   out.sort((a, b) => compareStrings(a.path, b.path));
   return out;
+}
+
+/**
+ * The cluster guardrails (cluster-scoped, outside every namespace): missing,
+ * or changed in spec or in floe's labels. Their rules are ordered lists
+ * (first match decides), so order counts. A floe guardrail the intent no
+ * longer has is an orphan (orphans.ts).
+ */
+function compareGuardrails(
+  intent: Intent,
+  live: LiveState,
+  reportMissing: (o: KubeObject, namespaceMissing: boolean) => void,
+  reportChanged: (o: KubeObject, differences: Difference[], expected: JsonObject, aligned: JsonObject) => void,
+  same: () => void,
+): void {
+  const liveByKey = new Map((live.clusterPolicies ?? []).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  for (const o of intent.objects) {
+    if (!GUARDRAIL_KINDS.includes(o.kind)) continue;
+    const found = liveByKey.get(`${o.kind}/${o.metadata.name}`);
+    if (!found) {
+      reportMissing(o, false);
+      continue;
+    }
+    if (jsonEqual(o.spec, found.spec) && ownedMetadataEqual(o, found) && found.metadata.deletionTimestamp === undefined) {
+      same();
+      continue;
+    }
+    const expected = normalizeIntended(o);
+    const { differences, aligned } = compare(expected, normalizeLive(found, expected, ownedKeys(o)), '', () => false);
+    reportChanged(o, differences, expected, aligned as JsonObject);
+  }
 }
 
 /** `floeObjects`: floe's objects cluster-wide (readFloeManaged); undefined when orphans are not looked for. */
@@ -177,6 +208,8 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
       reportChanged(o, differences, expected, aligned as JsonObject, found);
     }
   }
+
+  compareGuardrails(intent, live, reportMissing, reportChanged, () => unchanged++);
 
   const statusOf = new Map(namespaces.map((n) => [n.name, n]));
   const intendedKeys = new Set(intent.objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => key(o.metadata.namespace, o.metadata.name)));

@@ -10,7 +10,7 @@ import { parseManifestObjects } from '../manifests/objects.js';
 import { InputFileError, listInputDir, readEntryText } from '../manifests/read.js';
 import type { GenerationResult } from '../network/generator.js';
 import { compareStrings } from '../util/compare.js';
-import { DIFF_KINDS, type Intent } from './types.js';
+import { DIFF_KINDS, GUARDRAIL_KINDS, type Intent } from './types.js';
 
 /** A generated file is a few KiB; anything this large is not one of floe's. */
 export const MAX_OBJECT_FILE_BYTES = LIMITS.generatedFileBytes;
@@ -19,7 +19,10 @@ const objectKey = (o: { kind: string; metadata: { namespace?: string; name: stri
 
 function assemble(source: string, objects: KubeObject[]): Intent {
   const namespaces = new Set<string>();
-  for (const o of objects) namespaces.add(o.kind === 'Namespace' ? o.metadata.name : (o.metadata.namespace as string));
+  for (const o of objects) {
+    if (GUARDRAIL_KINDS.includes(o.kind)) continue;
+    namespaces.add(o.kind === 'Namespace' ? o.metadata.name : (o.metadata.namespace as string));
+  }
   return { source, namespaces: [...namespaces].sort(compareStrings), objects };
 }
 
@@ -63,8 +66,9 @@ export function parseObjectFile(file: SourceFile): KubeObject {
   }
   const meta = o.metadata;
   if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '') throw fileError(file.path, `${o.kind} has no metadata.name`);
-  if (o.kind === 'Namespace' ? meta.namespace !== undefined : typeof meta.namespace !== 'string' || meta.namespace === '') {
-    throw fileError(file.path, o.kind === 'Namespace' ? 'a Namespace has no metadata.namespace' : `${o.kind} ${meta.name} has no metadata.namespace; floe names the namespace of every object it writes`);
+  const clusterScoped = o.kind === 'Namespace' || GUARDRAIL_KINDS.includes(o.kind);
+  if (clusterScoped ? meta.namespace !== undefined : typeof meta.namespace !== 'string' || meta.namespace === '') {
+    throw fileError(file.path, clusterScoped ? `a ${o.kind} is cluster-scoped: it has no metadata.namespace` : `${o.kind} ${meta.name} has no metadata.namespace; floe names the namespace of every object it writes`);
   }
   return o as KubeObject;
 }

@@ -9,7 +9,10 @@
 import { ClusterError } from '../cluster/errors.js';
 import { RESOURCES } from '../cluster/resources.js';
 import type { ClusterClient, KubeObject, ListOptions, ResourceRef } from '../cluster/types.js';
-import type { Intent, LiveState } from './types.js';
+import { GUARDRAIL_KINDS, type Intent, type LiveState } from './types.js';
+
+/** The cluster guardrails' resources (network-policy-api). */
+export const GUARDRAIL_RESOURCES: readonly ResourceRef[] = [RESOURCES.clusterNetworkPolicies, RESOURCES.adminNetworkPolicies, RESOURCES.baselineAdminNetworkPolicies];
 
 export interface ReadOptions {
   /** Up to this many managed namespaces are read one by one; more are listed cluster-wide. */
@@ -79,5 +82,18 @@ export async function readLiveState(client: ClusterClient, intent: Intent, optio
     listIn(client, RESOURCES.networkPolicies, namespaces, wide, concurrency),
     templateNames.size === 0 ? Promise.resolve([]) : listIn(client, RESOURCES.podTemplates, namespaces, wide, concurrency, templateSelector),
   ]);
-  return { namespaces: liveNamespaces, networkPolicies, podTemplates };
+  return { namespaces: liveNamespaces, networkPolicies, podTemplates, ...(await readGuardrails(client, intent)) };
+}
+
+/**
+ * The guardrails' kinds, cluster-wide, when the intent has guardrails: they
+ * are cluster-scoped, so one list each. A kind whose CRD is not installed
+ * lists as none, so every guardrail of it is reported missing.
+ */
+async function readGuardrails(client: ClusterClient, intent: Intent): Promise<Pick<LiveState, 'clusterPolicies'>> {
+  const kinds = new Set(intent.objects.filter((o) => GUARDRAIL_KINDS.includes(o.kind)).map((o) => o.kind));
+  if (kinds.size === 0) return {};
+  const refs = GUARDRAIL_RESOURCES.filter((r) => kinds.has(r.kind));
+  const lists = await Promise.all(refs.map((r) => client.list(r, { optional: true })));
+  return { clusterPolicies: lists.flat() };
 }

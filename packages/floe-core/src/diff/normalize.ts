@@ -15,6 +15,7 @@ import type { KubeObject } from '../k8s/meta.js';
 import { defaultPolicyTypes } from '../policy/compile.js';
 import { isObject, type Json, type JsonObject } from './json.js';
 import { stripPodTemplateDefaults } from './pod-defaults.js';
+import { GUARDRAIL_KINDS } from './types.js';
 
 /**
  * Every list in a NetworkPolicy spec is `omitempty` in the API types and is
@@ -129,6 +130,8 @@ function dropNulls(value: unknown): Json | undefined {
 function normalizeBody(obj: KubeObject, out: JsonObject): JsonObject {
   if (obj.kind === 'NetworkPolicy') out.spec = normalizeNetworkPolicySpec(obj.spec);
   else if (obj.kind === 'PodTemplate') out.template = dropNulls(obj.template) ?? {};
+  // The cluster guardrails: the spec as written; the API server defaults none of their fields (their CRDs have no defaults).
+  else if (GUARDRAIL_KINDS.includes(obj.kind)) out.spec = dropNulls(obj.spec) ?? {};
   return out;
 }
 

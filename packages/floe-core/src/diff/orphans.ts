@@ -14,7 +14,8 @@ import { RESOURCES, resourceName } from '../cluster/resources.js';
 import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js';
 import { MANAGED_BY_LABEL } from '../network/labels.js';
 import { compareStrings } from '../util/compare.js';
-import type { Intent, ObjectRef, OrphanCheck, OrphanedNamespace, OrphanedObject } from './types.js';
+import { GUARDRAIL_RESOURCES } from './live.js';
+import { GUARDRAIL_KINDS, type Intent, type ObjectRef, type OrphanCheck, type OrphanedNamespace, type OrphanedObject } from './types.js';
 
 export const FLOE_SELECTOR = `${MANAGED_BY_LABEL}=floe`;
 
@@ -28,7 +29,7 @@ export type FloeManagedObjects = { checked: true; objects: KubeObject[] } | { ch
 export async function readFloeManaged(client: ClusterClient): Promise<FloeManagedObjects> {
   try {
     const lists = await Promise.all([RESOURCES.namespaces, ...ORPHAN_RESOURCES].map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR })));
-    return { checked: true, objects: lists.flat() };
+    return { checked: true, objects: [...lists.flat(), ...(await readFloeGuardrails(client))] };
   } catch (err) {
     if (err instanceof ClusterError && err.fault === 'forbidden') {
       const needs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES].map(resourceName).join(', ');
@@ -38,20 +39,45 @@ export async function readFloeManaged(client: ClusterClient): Promise<FloeManage
   }
 }
 
+/**
+ * floe's cluster guardrails (cluster-scoped): a kind whose CRD is not
+ * installed holds none. Reading them needs "list" on the kinds cluster-wide;
+ * a user without it, who never turned guardrails on, is not told to get it.
+ */
+async function readFloeGuardrails(client: ClusterClient): Promise<KubeObject[]> {
+  const lists = await Promise.all(
+    GUARDRAIL_RESOURCES.map(async (ref) => {
+      try {
+        return await client.list(ref, { labelSelector: FLOE_SELECTOR, optional: true });
+      } catch (err) {
+        if (err instanceof ClusterError && err.fault === 'forbidden') return [];
+        throw err;
+      }
+    }),
+  );
+  return lists.flat();
+}
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-const RESOURCE_OF: Record<string, string> = { NetworkPolicy: 'networkpolicy.networking.k8s.io', PodTemplate: 'podtemplate' };
+const RESOURCE_OF: Record<string, string> = {
+  NetworkPolicy: 'networkpolicy.networking.k8s.io',
+  PodTemplate: 'podtemplate',
+  ClusterNetworkPolicy: 'clusternetworkpolicy.policy.networking.k8s.io',
+  AdminNetworkPolicy: 'adminnetworkpolicy.policy.networking.k8s.io',
+  BaselineAdminNetworkPolicy: 'baselineadminnetworkpolicy.policy.networking.k8s.io',
+};
 
-/** One `kubectl delete` per namespace, naming each object: never a label selector, which could match more. */
+/** One `kubectl delete` per namespace (one for the cluster-scoped guardrails), naming each object: never a label selector, which could match more. */
 export function removeCommands(orphans: readonly ObjectRef[]): string[] {
   const byNamespace = new Map<string, string[]>();
   for (const o of orphans) {
-    const ns = o.namespace as string;
+    const ns = o.namespace ?? '';
     const list = byNamespace.get(ns) ?? [];
     list.push(`${RESOURCE_OF[o.kind] ?? o.kind.toLowerCase()}/${o.name}`);
     byNamespace.set(ns, list);
   }
-  return [...byNamespace].sort(([a], [b]) => compareStrings(a, b)).map(([ns, names]) => `kubectl delete -n ${ns} ${names.join(' ')}`);
+  return [...byNamespace].sort(([a], [b]) => compareStrings(a, b)).map(([ns, names]) => `kubectl delete ${ns ? `-n ${ns} ` : ''}${names.join(' ')}`);
 }
 
 export const NAMESPACE_KEPT_REASON =
@@ -81,7 +107,7 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
     const ns = o.metadata.namespace ?? '';
     if (intended.has(`${o.kind}/${ns}/${o.metadata.name}`)) continue;
     if (o.kind === 'NetworkPolicy' && namespaces.has(ns)) continue;
-    orphaned.push({ kind: o.kind, namespace: ns, name: o.metadata.name });
+    orphaned.push({ kind: o.kind, namespace: GUARDRAIL_KINDS.includes(o.kind) ? null : ns, name: o.metadata.name });
   }
   const order = (a: ObjectRef, b: ObjectRef) => compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name);
   orphaned.sort(order);
@@ -92,7 +118,7 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
 /** The text lines for orphans: each object, the commands that remove them, kept namespaces, or why nothing was checked. */
 export function orphanLines(check: OrphanCheck, orphaned: readonly OrphanedObject[], orphanedNamespaces: readonly OrphanedNamespace[]): string[] {
   if (!check.checked) return check.note ? [`note: ${check.note}`] : [];
-  const out = orphaned.map((o) => `orphaned: ${o.kind}/${o.namespace}/${o.name} (labelled managed-by floe, no longer in the intent)`);
+  const out = orphaned.map((o) => `orphaned: ${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name} (labelled managed-by floe, no longer in the intent)`);
   if (orphaned.length) {
     out.push(`note: ${plural(orphaned.length, 'orphaned object still applies', 'orphaned objects still apply')}; remove ${orphaned.length === 1 ? 'it' : 'them'} with the prune flow (docs/pruning.md) or:`);
     for (const c of check.removeCommands) out.push(`  ${c}`);

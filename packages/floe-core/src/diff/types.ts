@@ -1,8 +1,10 @@
 import type { KubeObject } from '../cluster/types.js';
 
 /** The kinds floe writes and `diff` compares. */
-export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'PodTemplate'] as const;
+export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'PodTemplate', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
+/** The cluster-scoped guardrails floe writes (security.network_policies.cluster_guardrails): no namespace. */
+export const GUARDRAIL_KINDS: readonly string[] = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
 
 /** What the cluster should contain: floe's objects and the namespaces it manages. */
 export interface Intent {
@@ -21,6 +23,8 @@ export interface LiveState {
   networkPolicies: KubeObject[];
   /** The PodTemplates of the managed namespaces (at least those named in the intent). */
   podTemplates: KubeObject[];
+  /** The cluster guardrails' kinds, all of them, when the intent has guardrails (absent: not read). */
+  clusterPolicies?: KubeObject[];
 }
 
 /** One differing field. `expected` or `live` is absent when the field is absent on that side. */
@@ -92,7 +96,8 @@ export interface NamespaceStatus {
  * outside the namespaces the intent manages (inside them, a policy is `extra`).
  */
 export interface OrphanedObject extends ObjectRef {
-  namespace: string;
+  /** null for a cluster guardrail (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy). */
+  namespace: string | null;
 }
 
 /** A floe-labelled Namespace the intent no longer manages: reported, never deleted, not drift. */

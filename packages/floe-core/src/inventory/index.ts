@@ -6,4 +6,4 @@
  */
 
 export { loadObjectsFromDir, parseObjects } from './load-dir.js';
-export { LIVE_RESOURCES, readLiveObjects } from './live.js';
+export { LIVE_CLUSTER_POLICY_RESOURCES, LIVE_RESOURCES, readLiveInput, readLiveObjects, type ClusterPolicyApis } from './live.js';

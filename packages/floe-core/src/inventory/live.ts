@@ -1,3 +1,4 @@
+import { ClusterError } from '../cluster/errors.js';
 import { RESOURCES } from '../cluster/resources.js';
 import type { ClusterClient, ResourceRef } from '../cluster/types.js';
 import type { SourcedObject } from '../k8s/objects.js';
@@ -16,14 +17,63 @@ export const LIVE_RESOURCES: readonly ResourceRef[] = [
   RESOURCES.cronJobs,
 ];
 
+/**
+ * The cluster-scoped policy APIs the engine reads when the cluster serves them, each a
+ * list of versions tried in order (the first one served is read: every version of a
+ * CRD lists the same objects). A cluster without the CRD is skipped quietly.
+ */
+export const LIVE_CLUSTER_POLICY_RESOURCES: readonly (readonly ResourceRef[])[] = [
+  [RESOURCES.clusterNetworkPolicies, RESOURCES.clusterNetworkPoliciesV1alpha2],
+  [RESOURCES.adminNetworkPolicies],
+  [RESOURCES.baselineAdminNetworkPolicies],
+];
+
+/** Which cluster-scoped policy APIs a live read found. */
+export interface ClusterPolicyApis {
+  /** `ClusterNetworkPolicy policy.networking.k8s.io/v1beta1`: the APIs served and read. */
+  served: string[];
+  /** The kinds whose API the cluster does not serve (no CRD): skipped. */
+  unavailable: string[];
+}
+
+const toSourced = (ref: ResourceRef) => (o: Record<string, unknown>): SourcedObject => ({ object: { ...o, kind: o.kind || ref.kind }, source: `cluster ${ref.kind}` });
+
+/** The first served version of one cluster-scoped policy API, or null when none is (404: no CRD). */
+async function readFirstServed(client: ClusterClient, versions: readonly ResourceRef[]): Promise<{ ref: ResourceRef; objects: SourcedObject[] } | null> {
+  for (const ref of versions) {
+    try {
+      const items = await client.list(ref);
+      return { ref, objects: items.map((o) => toSourced(ref)(o as Record<string, unknown>)) };
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 404) continue;
+      throw err;
+    }
+  }
+  return null;
+}
+
+/** Everything the engine reads, and which cluster-scoped policy APIs were there. */
+export async function readLiveInput(client: ClusterClient, namespaces?: readonly string[]): Promise<{ objects: SourcedObject[]; clusterPolicyApis: ClusterPolicyApis }> {
+  const [lists, tiers] = await Promise.all([
+    Promise.all(
+      LIVE_RESOURCES.map(async (ref) => {
+        const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n })) : [{}];
+        const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
+        return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
+      }),
+    ),
+    Promise.all(LIVE_CLUSTER_POLICY_RESOURCES.map((versions) => readFirstServed(client, versions))),
+  ]);
+  const clusterPolicyApis: ClusterPolicyApis = { served: [], unavailable: [] };
+  tiers.forEach((t, i) => {
+    const first = (LIVE_CLUSTER_POLICY_RESOURCES[i] as readonly ResourceRef[])[0] as ResourceRef;
+    if (t) clusterPolicyApis.served.push(`${t.ref.kind} ${t.ref.group}/${t.ref.version}`);
+    else clusterPolicyApis.unavailable.push(first.kind);
+  });
+  return { objects: [...lists.flat(), ...tiers.flatMap((t) => t?.objects ?? [])], clusterPolicyApis };
+}
+
 /** Lists the resources in parallel; `namespaces` limits namespaced reads (namespaces themselves are always read for their labels). */
 export async function readLiveObjects(client: ClusterClient, namespaces?: readonly string[]): Promise<SourcedObject[]> {
-  const lists = await Promise.all(
-    LIVE_RESOURCES.map(async (ref) => {
-      const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n })) : [{}];
-      const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
-      return parts.flat().map((o) => ({ object: { ...o, kind: o.kind || ref.kind } as Record<string, unknown>, source: `cluster ${ref.kind}` }));
-    }),
-  );
-  return lists.flat();
+  return (await readLiveInput(client, namespaces)).objects;
 }

@@ -14,6 +14,7 @@ export { enforceLevel, podSecurityFor } from './plan.js';
 import { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';
 import { YamlRenderer } from './render.js';
 import type { NamespaceReport } from './report.js';
+import { renderGuardrails } from './guardrails.js';
 import { renderSummary, SUMMARY_FILE } from './summary.js';
 import { renderTemplated } from './template.js';
 
@@ -28,6 +29,8 @@ export interface GenerationResult {
   intents: NetworkIntent[];
   /** The plugin-neutral plan the plugin rendered. */
   plan: NetworkPlan;
+  /** The cluster guardrails written (cluster-scoped; none unless security.network_policies.cluster_guardrails is on). */
+  guardrails: { kind: string; name: string; tier: 'Admin' | 'Baseline'; file: string }[];
 }
 
 const PLAIN_YAML_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$/;
@@ -106,12 +109,22 @@ export class NetworkPolicyManifestGenerator {
     // Rendered when read (written, hashed): a dry run never pays for it (0.15 s at 10,000 domains).
     const plugin = this.plugin.metadata;
     let summaryText: string | undefined;
-    const summary = () => (summaryText ??= renderSummary({ settings, namespaces, intents, warnings, plugin, ...(alike ? { alike } : {}) }));
+    // Cluster-scoped, so outside the per-namespace rendering and its templates; in the prune set like every object but the Namespaces.
+    const guardrails = renderGuardrails(settings.guardrails, planned.namespaces);
+    if (guardrails.length) {
+      const yaml = new YamlRenderer();
+      const taken = new Set(files.map((f) => f.path));
+      for (const g of guardrails) {
+        if (taken.has(g.path)) throw new InputError(`${g.path}: the cluster guardrail ${g.object.kind} ${g.object.metadata.name} and a namespace's file have one name; rename the namespace`);
+        files.push(lazyFile(g.path, g.object.kind, null, g.object.metadata.name, yaml.render(g.object), () => g.object));
+      }
+    }
+    const summary = () => (summaryText ??= renderSummary({ settings, namespaces, intents, warnings, plugin, ...(alike ? { alike } : {}), ...(guardrails.length ? { guardrails } : {}) }));
     files.push(lazyFile(SUMMARY_FILE, 'Summary', null, SUMMARY_FILE, summary, () => null));
     const objectFiles = files.map((f) => ({ path: f.path, kind: f.kind })).sort((a, b) => compareStrings(a.path, b.path));
     files.push(lazyFile(KUSTOMIZATION_FILE, 'Kustomization', null, KUSTOMIZATION_FILE, () => renderKustomization(objectFiles), () => null));
     files.sort((a, b) => compareStrings(a.path, b.path));
-    const result = { files, namespaces, warnings, intents } as GenerationResult;
+    const result = { files, namespaces, warnings, intents, guardrails: guardrails.map((g) => ({ kind: g.object.kind, name: g.object.metadata.name, tier: g.tier, file: g.path })) } as GenerationResult;
     Object.defineProperty(result, 'plan', { enumerable: true, get: () => planned.plan });
     return result;
   }

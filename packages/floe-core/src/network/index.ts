@@ -12,3 +12,4 @@ export { describePeer, describePorts, renderSummary, SUMMARY_FILE } from './summ
 export { filesRemovedBy, OWNERSHIP_FILE, replaceOutputDir, type FileToWrite } from './writer.js';
 export { PLACEHOLDER_IMAGE, POD_TEMPLATE_NAME, renderNamespace, renderPodTemplate } from '../pss/render.js';
 export { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';
+export { DOMAIN_LABEL, GUARDRAIL_LABEL, guardrailPath, renderGuardrails, type ClusterScopedPolicy, type GuardrailSettings, type RenderedGuardrail } from './guardrails.js';

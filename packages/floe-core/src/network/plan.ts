@@ -5,6 +5,7 @@ import type { Labels } from '../k8s/meta.js';
 import type { GroupAllowance, NamespacePlan, NamespacePodSecurity, NetworkPlan } from '../plugin/plugin.js';
 import { compareStrings } from '../util/compare.js';
 import { sha256 } from '../util/hash.js';
+import type { GuardrailSettings } from './guardrails.js';
 import { floeLabels } from './labels.js';
 import { labelsKey, mergeAllowances, type Allowance } from './merge.js';
 
@@ -41,6 +42,8 @@ export interface PlanSettings {
   jobs: { namespace: string; jobRun: NetworkPoliciesConfig['job_run_pod_to_pod'] };
   /** Whether jobs and platform pods may call external HTTPS, and the ranges excepted. */
   externalHttps: { allowed: boolean; except: string[] };
+  /** security.network_policies.cluster_guardrails and their priorities (guardrails.ts). */
+  guardrails: GuardrailSettings;
 }
 
 export function planSettings(m: FloeManifest): PlanSettings {
@@ -51,6 +54,7 @@ export function planSettings(m: FloeManifest): PlanSettings {
     podSecurity: m.security.pod_security,
     jobs: { namespace: m.namespaces.jobs, jobRun: np.job_run_pod_to_pod },
     externalHttps: { allowed: np.allow_external_https, except: np.external_https_except },
+    guardrails: { mode: np.cluster_guardrails, priorities: np.cluster_guardrail_priorities },
   };
 }
 

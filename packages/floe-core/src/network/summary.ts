@@ -1,6 +1,7 @@
 import type { NetworkIntent, Peer, PortSpec } from '../intent/types.js';
 import type { PluginMetadata } from '../plugin/plugin.js';
 import { escapeControl, escapeMarkdown } from '../util/escape.js';
+import type { RenderedGuardrail } from './guardrails.js';
 import type { NetworkMode, PlanSettings } from './plan.js';
 import type { NamespaceReport } from './report.js';
 
@@ -57,6 +58,36 @@ interface SummaryInput {
    * domains this is most of the summary's time.
    */
   alike?: ReadonlyMap<string, string>;
+  /** The cluster guardrails written, when security.network_policies.cluster_guardrails is on. */
+  guardrails?: readonly RenderedGuardrail[];
+}
+
+const GUARDRAIL_WHAT: Record<RenderedGuardrail['guardrail'], string> = {
+  'metadata-endpoints': 'denies egress from every managed namespace to the cloud metadata endpoints',
+  'jobs-isolation': 'denies ingress into the jobs namespace from every namespace outside the platform',
+  'domain-isolation': 'denies ingress into this domain namespace from every other domain',
+  'default-deny': 'denies what no NetworkPolicy decided, in every managed namespace (fails closed)',
+};
+
+function guardrailSection(guardrails: readonly RenderedGuardrail[]): string[] {
+  const domainCount = guardrails.filter((g) => g.guardrail === 'domain-isolation').length;
+  const rows = guardrails
+    .filter((g, i) => g.guardrail !== 'domain-isolation' || guardrails.findIndex((x) => x.guardrail === 'domain-isolation') === i)
+    .map((g) => {
+      const spec = g.object.spec as { priority?: number };
+      const name = g.guardrail === 'domain-isolation' && domainCount > 1 ? `\`${g.object.metadata.name}\` and ${domainCount - 1} more (one per domain)` : `\`${g.object.metadata.name}\``;
+      return `| ${g.object.kind} | ${name} | ${g.tier}${spec.priority !== undefined ? `, priority ${spec.priority}` : ''} | ${GUARDRAIL_WHAT[g.guardrail]} |`;
+    });
+  return [
+    '## Cluster guardrails',
+    '',
+    'Cluster-scoped policies (network-policy-api, `cluster_guardrails`): the Admin tier is evaluated before any NetworkPolicy, so no namespace policy can reopen what it denies; the Baseline tier after them.',
+    '',
+    '| kind | name | tier | what it does |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
 }
 
 function diagram(input: SummaryInput): string[] {
@@ -207,6 +238,7 @@ export function renderSummary(input: SummaryInput): string {
     ...modeStatement(mode, settings),
   ];
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
+  if (input.guardrails?.length) out.push(...guardrailSection(input.guardrails));
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');
   const alike = input.alike ?? new Map<string, string>();
   const flows = flowsByNamespace(intents, alike);

@@ -59,6 +59,26 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
     help: 'A peer of a rule selects no pod (no namespace matches its namespaceSelector, or no pod there matches its podSelector): the peer is dead, often a label typo. Fix the selector or remove the peer.',
     severity: 'warning',
   },
+  'cluster-policy-pass-unhandled': {
+    title: 'Admin-tier Pass that no NetworkPolicy picks up',
+    help: 'An Admin-tier Pass rule (ClusterNetworkPolicy or AdminNetworkPolicy) hands traffic to the NetworkPolicies, but no NetworkPolicy isolates the subject pods in that direction, so the traffic goes on to the Baseline tier or default allow. Isolate the pods with a NetworkPolicy, or make the rule Deny or Accept.',
+    severity: 'warning',
+  },
+  'cluster-policy-deny-shadowed': {
+    title: 'Admin-tier Deny shadowed by an Accept',
+    help: 'Every connection an Admin-tier Deny rule matches in this input is accepted first by a rule of higher precedence (a lower priority number, or an earlier rule of the same policy), so the Deny never denies anything. Reorder the rules or narrow the Accept.',
+    severity: 'warning',
+  },
+  'cluster-policy-baseline-deny-moot': {
+    title: 'Baseline deny made moot by a NetworkPolicy allow-all',
+    help: 'A Baseline-tier Deny (ClusterNetworkPolicy tier Baseline or BaselineAdminNetworkPolicy) applies only to pods no NetworkPolicy isolates; these pods are isolated by a NetworkPolicy with a rule that admits everything, so the Deny never applies to them. Narrow the NetworkPolicy, or use an Admin-tier Deny for what no namespace may reopen.',
+    severity: 'warning',
+  },
+  'cluster-policy-apis-mixed': {
+    title: 'ClusterNetworkPolicy and AdminNetworkPolicy both in use',
+    help: 'The cluster holds both ClusterNetworkPolicy (v1beta1) and the older v1alpha1 AdminNetworkPolicy or BaselineAdminNetworkPolicy. No API orders them against each other and CNIs implement one or the other; floe evaluates them by priority, ClusterNetworkPolicy first at equal priority. Move the v1alpha1 objects to ClusterNetworkPolicy.',
+    severity: 'warning',
+  },
 };
 
 export interface AuditReport {

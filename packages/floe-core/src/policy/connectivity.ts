@@ -4,6 +4,7 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile.js';
 import { cidrRange, familyMax, formatRange, parseIp, type CompiledIpBlock, type IpRange } from './ip.js';
 import { PortSets, type Connection } from './ports.js';
 import type { CompiledSelector } from './selector.js';
+import { decideSide, tierPeerMismatch, type CompiledTierRule, type TierIndex } from './tiers.js';
 import type { ClusterModel, Direction, Endpoint, IpBlockPodIps, PodInfo } from './types.js';
 
 /**
@@ -106,13 +107,15 @@ export interface ConnectivitySource {
   readonly ipBlockPodIps: IpBlockPodIps;
   readonly externalCuts: readonly string[] | null;
   readonly policies: readonly CompiledPolicy[];
+  /** The cluster-scoped policies, or null when the model has none (then nothing below phase 3 changes). */
+  readonly tiers: TierIndex | null;
   namespaceNames(): string[];
   namespaceLabels(name: string): Record<string, string>;
   rulePortSet(rule: CompiledRule, destination: Endpoint): number;
 }
 
 export function computeConnectivity(engine: ConnectivitySource, scope: ConnectivityScope = {}): Connectivity {
-  const ipBlocks = indexIpBlocks(engine.policies);
+  const ipBlocks = indexIpBlocks(engine.policies, engine.tiers?.blocks ?? []);
   const externals = externalIntervals(ipBlocks.blocks, engine.externalCuts);
   const classes = podClasses(engine.model.pods, ipBlocks.blocks, engine.ipBlockPodIps === 'match');
   const rows = admissions(engine, ipBlocks, externals, classes);
@@ -133,9 +136,15 @@ interface IpBlocks {
 }
 
 /** Every distinct ipBlock, indexed: a pod's class and the external intervals both depend on which blocks contain them. */
-function indexIpBlocks(policies: readonly CompiledPolicy[]): IpBlocks {
+function indexIpBlocks(policies: readonly CompiledPolicy[], tierBlocks: readonly CompiledIpBlock[]): IpBlocks {
   const blockIndex = new Map<string, number>();
   const blocks: CompiledIpBlock[] = [];
+  // Cluster-scoped networks peers cut pods and external ranges as ipBlocks do.
+  for (const b of tierBlocks) {
+    if (blockIndex.has(b.text)) continue;
+    blockIndex.set(b.text, blocks.length);
+    blocks.push(b);
+  }
   const peerBlock = new Map<CompiledPeer, number>();
   for (const p of policies) {
     for (const d of ['ingress', 'egress'] as const) {
@@ -513,7 +522,10 @@ function admissions(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: E
   const columns = columnIndex(engine, ipBlocks, externals, pc);
   const selected = new Map<CompiledPolicy, number[]>();
   for (const p of engine.policies) selected.set(p, columns.podsIn(p.namespace, p.podSelector));
-  const egress = directionRows(engine, columns, selected, C, C + externals.intervals.length, 'egress', null);
+  const width = C + externals.intervals.length;
+  const tiers = engine.tiers ? new TierColumns(engine, pc, externals) : null;
+  const egress = directionRows(engine, columns, selected, C, width, 'egress', null);
+  if (tiers) tiers.rewrite(egress, 'egress');
   let needed: Uint8Array | null = new Uint8Array(C);
   for (const row of egress) {
     if (!row || row.allPods !== PortSets.NONE) {
@@ -522,7 +534,86 @@ function admissions(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: E
     }
     for (const [d] of row.cols.entries()) if (d < C) needed[d] = 1;
   }
-  return { egress, ingress: directionRows(engine, columns, selected, C, C + externals.intervals.length, 'ingress', needed) };
+  const ingress = directionRows(engine, columns, selected, C, width, 'ingress', needed);
+  if (tiers) tiers.rewrite(ingress, 'ingress');
+  return { egress, ingress };
+}
+
+/**
+ * Cluster-scoped tiers over one direction's rows: the row of every class that a
+ * ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy selects
+ * is decided again, column by column, by the same function `evaluate` uses
+ * (policy/tiers.ts decideSide), with the NetworkPolicy row as the middle tier.
+ * Classes no such policy selects keep their row untouched.
+ */
+class TierColumns {
+  private readonly C: number;
+  private readonly width: number;
+  private readonly endpoints: Endpoint[];
+  private readonly matches = new Map<CompiledTierRule, Int8Array>();
+
+  constructor(
+    private readonly engine: ConnectivitySource,
+    private readonly pc: PodClasses,
+    externals: Externals,
+  ) {
+    this.C = pc.classes.length;
+    this.width = this.C + externals.intervals.length;
+    this.endpoints = [
+      ...pc.classes.map((c): Endpoint => ({ kind: 'pod', pod: c.rep })),
+      ...externals.intervals.map((r): Endpoint => ({ kind: 'external', family: r.family, value: r.first, text: formatRange(r) })),
+    ];
+  }
+
+  /** Whether `rule`'s peers match column `col`; cached per rule unless a peer depends on the subject's namespace. */
+  private match(rule: CompiledTierRule, col: number, subjectNs: string): boolean {
+    const other = this.endpoints[col] as Endpoint;
+    const test = () => rule.peers.some((p) => tierPeerMismatch(this.engine, p, subjectNs, other) === null);
+    if (rule.policy.subjectDependent) return test();
+    let cache = this.matches.get(rule);
+    if (!cache) this.matches.set(rule, (cache = new Int8Array(this.width).fill(-1)));
+    if (cache[col] === -1) cache[col] = test() ? 1 : 0;
+    return cache[col] === 1;
+  }
+
+  rewrite(rows: (Row | null)[], direction: Direction): void {
+    const { C, width, engine } = this;
+    const tiers = engine.tiers as TierIndex;
+    // A side's verdict depends only on which of the subject's rules match the column, what the
+    // NetworkPolicies admit there and (named ports) the destination's container ports: decided
+    // once per distinct combination, per list of rules.
+    const memos = new Map<string, Map<string, number>>();
+    for (let s = 0; s < C; s++) {
+      const cls = this.pc.classes[s] as PodClass;
+      const subject = cls.rep;
+      const rules = tiers.rulesFor(engine, subject, direction);
+      if (!rules) continue;
+      const all = [...rules.admin, ...rules.baseline];
+      const named = all.some((r) => r.hasNamedPorts);
+      const dependent = all.some((r) => r.policy.subjectDependent);
+      const old = rows[s];
+      const isolated = old !== null;
+      const signature = `${all.map((r) => r.ref).join('\u0000')}\u0001${named && direction === 'ingress' ? cls.portsId : ''}\u0001${dependent ? subject.namespace : ''}`;
+      let memo = memos.get(signature);
+      if (!memo) memos.set(signature, (memo = new Map()));
+      const me: Endpoint = { kind: 'pod', pod: subject };
+      const cols = new RowColumns(width);
+      for (let t = 0; t < width; t++) {
+        let mask = '';
+        for (const r of all) mask += this.match(r, t, subject.namespace) ? '1' : '0';
+        const np = rowValue(engine.ports, old, t, C);
+        const key = `${mask}:${isolated ? np : -1}:${named && direction === 'egress' ? (t < C ? (this.pc.classes[t] as PodClass).portsId : -1) : ''}`;
+        let v = memo.get(key);
+        if (v === undefined) {
+          const other = this.endpoints[t] as Endpoint;
+          v = decideSide(engine, rules, (rule) => this.match(rule, t, subject.namespace), other, direction === 'egress' ? other : me, { isolated, connections: np }).connections;
+          memo.set(key, v);
+        }
+        if (v !== PortSets.NONE) cols.set(t, v);
+      }
+      rows[s] = { allPods: PortSets.NONE, allExternal: PortSets.NONE, cols };
+    }
+  }
 }
 
 // --- 4. class pairs ---

@@ -5,6 +5,7 @@ import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type 
 import { computeConnectivity, type Connectivity, type ConnectivityScope } from './connectivity.js';
 import { formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock } from './ip.js';
 import { PortSets, connectionsText, type Connection } from './ports.js';
+import { decideSide, directMatch, TierIndex, tierVerdict, type TierVerdict } from './tiers.js';
 import type { ClusterModel, Direction, Endpoint, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
 
 export { NAMESPACE_NAME_LABEL };
@@ -48,6 +49,13 @@ export interface SideVerdict {
   connections: number;
   /** When denied: the rule nearest to admitting it, and what it lacks. */
   closest: ClosestRule | null;
+  /**
+   * Present when a cluster-scoped policy (ClusterNetworkPolicy, AdminNetworkPolicy,
+   * BaselineAdminNetworkPolicy) selects the subject in this direction: which tier decided.
+   * `allowed` and `connections` are then the result after every tier; the fields above
+   * describe the NetworkPolicy tier alone.
+   */
+  tiers?: TierVerdict;
 }
 
 export interface Verdict {
@@ -75,6 +83,8 @@ export class PolicyEngine {
   private all: CompiledPolicy[] | null = null;
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly fixedRulePorts = new Map<CompiledRule, number>();
+  /** The cluster-scoped policies, compiled and ordered; null when the model has none. */
+  readonly tiers: TierIndex | null;
 
   constructor(
     readonly model: ClusterModel,
@@ -82,6 +92,7 @@ export class PolicyEngine {
   ) {
     this.ipBlockPodIps = options.ipBlockPodIps ?? 'match';
     this.externalCuts = options.externalCuts ?? null;
+    this.tiers = model.clusterPolicies && model.clusterPolicies.length > 0 ? new TierIndex(model.clusterPolicies) : null;
     for (const p of model.policies) {
       const list = this.sourceByNamespace.get(p.namespace);
       if (list) list.push(p);
@@ -170,7 +181,18 @@ export class PolicyEngine {
     return this.ports.intern(resolveRulePorts(rule, destination.kind === 'pod' ? destination.pod.ports : null));
   }
 
+  /** One side: the NetworkPolicy tier, then, when a cluster-scoped policy selects the subject, every tier (policy/tiers.ts). */
   private side(direction: Direction, subject: Endpoint, peer: Endpoint, destination: Endpoint, query: PortQuery | undefined): SideVerdict {
+    const np = this.networkPolicySide(direction, subject, peer, destination, query);
+    const rules = this.tiers && subject.kind === 'pod' ? this.tiers.rulesFor(this, subject.pod, direction) : null;
+    if (!rules || subject.kind !== 'pod') return np;
+    const npState = { isolated: np.isolated, connections: np.connections };
+    const t = decideSide(this, rules, directMatch(this, subject.pod.namespace), peer, destination, npState);
+    const allowed = query ? this.ports.has(t.connections, query.protocol, query.port) : t.connections !== PortSets.NONE;
+    return { ...np, allowed, connections: t.connections, tiers: tierVerdict(this.ports, t, npState, query) };
+  }
+
+  private networkPolicySide(direction: Direction, subject: Endpoint, peer: Endpoint, destination: Endpoint, query: PortQuery | undefined): SideVerdict {
     const base = { direction, subject: endpointName(subject), allowedBy: [] as RuleVerdict[], closest: null };
     if (subject.kind === 'external') return { ...base, isolated: false, isolatedBy: [], allowed: true, connections: PortSets.ALL };
     const policies = this.isolating(subject.pod, direction);

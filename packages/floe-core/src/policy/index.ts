@@ -1,4 +1,4 @@
-export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
+export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type ClusterPolicyObject, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
 export { compileSelector, type CompiledSelector } from './selector.js';
 export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
 export { parseIp, formatRange, type IpRange } from './ip.js';
@@ -21,10 +21,28 @@ export {
   type Verdict,
 } from './engine.js';
 export { buildInventory, type Inventory } from './inventory.js';
+export {
+  compileTierPolicy,
+  decideSide,
+  TierIndex,
+  tierRuleRef,
+  tierRuleText,
+  tierVerdict,
+  type CompiledTierPolicy,
+  type CompiledTierRule,
+  type TierAction,
+  type TierDecision,
+  type TierName,
+  type TierRuleRef,
+  type TierSide,
+  type TierStage,
+  type TierVerdict,
+} from './tiers.js';
 // Where these were found before src/k8s/ held them.
 export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
+export { tierFindings } from './tier-findings.js';
 export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export {
   AUDIT_RULES,

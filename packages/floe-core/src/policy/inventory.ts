@@ -3,7 +3,8 @@ import type { ContainerPort } from '../k8s/core.js';
 import { PROTOCOLS, type Protocol } from '../k8s/networking.js';
 import { flattenLists, podTemplateOf, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 import { compilePolicy } from './compile.js';
-import type { ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
+import { compileTierPolicy } from './tiers.js';
+import type { ClusterModel, ClusterPolicyObject, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
 import { compareStrings } from '../util/compare.js';
 import { isRecord } from '../util/shape.js';
 import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../workloads/identity.js';
@@ -13,11 +14,19 @@ const hostNetworkOf = (spec: unknown): { hostNetwork?: true } => (isRecord(spec)
 
 const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
 
+/** The cluster-scoped policy kinds the engine evaluates, and the apiVersions it reads them at (another group's kind of the same name, Antrea's ClusterNetworkPolicy, is not one). */
+const CLUSTER_POLICY_VERSIONS: Record<ClusterPolicyObject['kind'], readonly string[]> = {
+  ClusterNetworkPolicy: ['policy.networking.k8s.io/v1beta1', 'policy.networking.k8s.io/v1alpha2'],
+  AdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
+  BaselineAdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
+};
+const isClusterPolicyKind = (kind: string): kind is ClusterPolicyObject['kind'] => Object.hasOwn(CLUSTER_POLICY_VERSIONS, kind);
+
 export interface Inventory {
   model: ClusterModel;
   /** Objects of kinds that do not affect NetworkPolicy, by kind. */
   skipped: Record<string, number>;
-  /** Where each NetworkPolicy (`ns/name`) was read from. */
+  /** Where each NetworkPolicy (`ns/name`) and each cluster-scoped policy (`Kind name`) was read from. */
   policySources: Record<string, string>;
   /** Where each endpoint (`ns/name[Kind]`, its first pod or its workload) and each Namespace (`Namespace ns`) was read from. */
   sources: Record<string, string>;
@@ -86,6 +95,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const seen = new Map<string, string>();
   const namespaces: NamespaceInfo[] = [];
   const policies: PolicyObject[] = [];
+  const clusterPolicies: ClusterPolicyObject[] = [];
   const policySources: Record<string, string> = {};
   const sources: Record<string, string> = {};
   const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
@@ -94,6 +104,24 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   for (const o of objects) {
     const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
     if (!kind) throw new InputError(`${o.source}: object has no kind`);
+    if (isClusterPolicyKind(kind) && CLUSTER_POLICY_VERSIONS[kind].includes(String(o.object.apiVersion))) {
+      const m = o.object.metadata;
+      if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${kind} has no metadata.name`);
+      const id = `${kind} ${m.name}`;
+      const before = seen.get(id);
+      if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
+      seen.set(id, o.source);
+      const p = { kind, name: m.name, spec: o.object.spec ?? {} } as ClusterPolicyObject;
+      try {
+        compileTierPolicy(p);
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
+        throw err;
+      }
+      clusterPolicies.push(p);
+      policySources[id] = o.source;
+      continue;
+    }
     if (!RELEVANT.has(kind)) {
       skipped[kind] = (skipped[kind] ?? 0) + 1;
       continue;
@@ -149,5 +177,6 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
   namespaces.sort((a, b) => compareStrings(a.name, b.name));
   policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
-  return { model: { namespaces, pods, policies }, skipped, policySources, sources };
+  clusterPolicies.sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name));
+  return { model: { namespaces, pods, policies, ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}) }, skipped, policySources, sources };
 }

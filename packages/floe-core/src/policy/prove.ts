@@ -31,6 +31,8 @@ const ANY_PORTS: PortQuery[] = [{ protocol: 'TCP', port: 8080 }];
 const NON_SERVICE_CANDIDATES = [8080, 8443, 5432, 22, 3306];
 /** RFC 5737 / RFC 3849 documentation addresses. */
 const SAMPLE_ADDRESSES = ['203.0.113.10', '2001:db8::10'];
+/** The cloud metadata endpoints (AWS, GCP, Azure; AWS over IPv6). */
+const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'];
 
 const portText = (q: PortQuery) => `${q.protocol}/${q.port}`;
 
@@ -109,6 +111,13 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
       const sample = documented ? formatIp(documented.family, documented.value) : first ? formatIp(block.family, first.first + (first.last > first.first ? 1n : 0n)) : (i.to.cidr.split('/')[0] ?? '');
       to = externalEndpoint(sample) as Endpoint;
       toName = `${sample}[External]`;
+      // The cloud metadata endpoints too, when the block holds them: the address a guardrail (or an ipBlock except) most often singles out.
+      for (const text of METADATA_ADDRESSES) {
+        const ip = parseIp(text);
+        if (!ip || text === sample || !ipBlockContains(block, ip.family, ip.value)) continue;
+        const endpoint = externalEndpoint(text) as Endpoint;
+        for (const q of queries) flows.push({ flow: { id: `${i.id} ${text} ${portText(q)}`, expect: 'allowed', from: from.endpoint, to: `${text}[External]`, port: q, reason: i.reason }, from, to: endpoint });
+      }
     }
     for (const q of queries) flows.push({ flow: { id: `${i.id} ${portText(q)}`, expect: 'allowed', from: from.endpoint, to: toName, port: q, reason: i.reason }, from, to });
   };

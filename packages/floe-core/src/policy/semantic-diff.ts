@@ -34,6 +34,12 @@ const meta = (o: Obj) => (o.metadata ?? {}) as { name?: string; namespace?: stri
 function ipBlockCidrs(objects: readonly Obj[]): string[] {
   const out = new Set<string>();
   for (const o of objects) {
+    // Cluster-scoped policies' networks cut the address space the same way (both sides see the live ones; an intent may add its own).
+    if (o.kind === 'ClusterNetworkPolicy' || o.kind === 'AdminNetworkPolicy' || o.kind === 'BaselineAdminNetworkPolicy') {
+      const spec = (o.spec ?? {}) as { egress?: { to?: { networks?: unknown }[] }[] };
+      for (const rule of spec.egress ?? []) for (const peer of rule.to ?? []) if (Array.isArray(peer.networks)) for (const c of peer.networks) if (typeof c === 'string') out.add(c);
+      continue;
+    }
     if (o.kind !== 'NetworkPolicy') continue;
     const spec = (o.spec ?? {}) as NetworkPolicySpec;
     for (const rule of [...(spec.ingress ?? []).map((r) => r.from), ...(spec.egress ?? []).map((r) => r.to)]) {
@@ -60,9 +66,12 @@ function rowsOf(c: Connectivity): Map<string, readonly PortRange[]> {
 export function semanticDiff(live: readonly SourcedObject[], intent: readonly KubeObject[], managedNamespaces: readonly string[], options: { ipBlockPodIps?: IpBlockPodIps } = {}): SemanticDiff {
   const managed = new Set(managedNamespaces);
   const liveNamespaces = new Set(live.filter((o) => o.object.kind === 'Namespace').map((o) => meta(o.object).name));
+  // Cluster-scoped policies the intent carries (guardrails) replace the live objects of the same kind and name.
+  const isClusterPolicy = (kind: unknown) => kind === 'ClusterNetworkPolicy' || kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy';
+  const intendedClusterPolicies = new Set(intent.filter((o) => isClusterPolicy(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`));
   const intended: SourcedObject[] = [
-    ...live.filter((o) => !(o.object.kind === 'NetworkPolicy' && managed.has(meta(o.object).namespace ?? 'default'))),
-    ...intent.filter((o) => o.kind === 'NetworkPolicy').map((o) => ({ object: o, source: 'intent' })),
+    ...live.filter((o) => !(o.object.kind === 'NetworkPolicy' && managed.has(meta(o.object).namespace ?? 'default')) && !(isClusterPolicy(o.object.kind) && intendedClusterPolicies.has(`${String(o.object.kind)}/${meta(o.object).name}`))),
+    ...intent.filter((o) => o.kind === 'NetworkPolicy' || isClusterPolicy(o.kind)).map((o) => ({ object: o, source: 'intent' })),
     ...intent.filter((o) => o.kind === 'Namespace' && !liveNamespaces.has(o.metadata.name)).map((o) => ({ object: o, source: 'intent' })),
   ];
   const externalCuts = ipBlockCidrs([...live.map((o) => o.object), ...intent]);

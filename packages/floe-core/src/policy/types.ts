@@ -6,6 +6,7 @@
 
 import { PROTOCOLS, type NetworkPolicySpec, type Protocol } from '../k8s/networking.js';
 import type { ContainerPort } from '../k8s/core.js';
+import type { AdminNetworkPolicySpec, BaselineAdminNetworkPolicySpec, ClusterNetworkPolicySpec } from '../k8s/cluster-network.js';
 
 // The Kubernetes API fields the engine reads are the k8s layer's types, re-exported under the names the engine always used.
 export type { LabelSelector, LabelSelectorRequirement } from '../k8s/meta.js';
@@ -45,11 +46,19 @@ export interface PodInfo {
   hostNetwork?: boolean;
 }
 
+/** A cluster-scoped policy (policy.networking.k8s.io); what its tiers mean is policy/tiers.ts's. */
+export type ClusterPolicyObject =
+  | { kind: 'ClusterNetworkPolicy'; name: string; spec: ClusterNetworkPolicySpec }
+  | { kind: 'AdminNetworkPolicy'; name: string; spec: AdminNetworkPolicySpec }
+  | { kind: 'BaselineAdminNetworkPolicy'; name: string; spec: BaselineAdminNetworkPolicySpec };
+
 /** Everything the engine needs; namespaces referenced by pods or policies but absent here exist implicitly. */
 export interface ClusterModel {
   namespaces: NamespaceInfo[];
   pods: PodInfo[];
   policies: PolicyObject[];
+  /** ClusterNetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy objects; absent or empty: NetworkPolicies alone decide. */
+  clusterPolicies?: ClusterPolicyObject[];
 }
 
 /** How an ipBlock treats pod IPs: `match` as the upstream conformance suite does, `ignore` for CNIs that never match them. */

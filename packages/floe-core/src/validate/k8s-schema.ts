@@ -75,7 +75,7 @@ const annotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
 }, always);
 
 const clusterScoped = z.unknown().optional().superRefine((v, ctx) => {
-  if (v !== undefined && v !== null && v !== '') add(ctx, [], 'Forbidden: not allowed on this type (a Namespace is cluster-scoped)');
+  if (v !== undefined && v !== null && v !== '') add(ctx, [], 'Forbidden: not allowed on this type (the kind is cluster-scoped)');
 });
 
 function metadata(nameCheck: (v: string) => string[], namespaced: true): ReturnType<typeof namespacedMetadata>;
@@ -310,11 +310,58 @@ export const PodTemplateSchema = fields({
   }),
 });
 
+// --- Cluster guardrails (policy.networking.k8s.io): the CRDs' validation, for the fields floe writes ---
+
+const guardrailPriority = z.int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).max(1000, { error: 'must be at most 1000' });
+const namespacedPod = fields({ namespaceSelector: labelSelector, podSelector: labelSelector });
+/** Exactly one field set, as the CRDs' MinProperties=1, MaxProperties=1. */
+const oneOf = <S extends Shape>(shape: S) =>
+  fields(shape, true).superRefine((v, ctx) => {
+    const set = Object.keys(shape).filter((k) => (v as Record<string, unknown>)[k] !== undefined && (v as Record<string, unknown>)[k] !== null);
+    if (set.length !== 1) add(ctx, [], `must set exactly one of ${Object.keys(shape).join(', ')} (has ${set.length ? set.join(', ') : 'none'})`);
+  }, always);
+const guardrailSubject = oneOf({ namespaces: labelSelector.nullish(), pods: namespacedPod.nullish() });
+const networks = z.array(cidrString).min(1, { error: 'must list at least one CIDR' }).max(25, { error: 'must list at most 25 CIDRs (the API\'s limit)' });
+const ingressPeer = oneOf({ namespaces: labelSelector.nullish(), pods: namespacedPod.nullish() });
+const egressPeer = oneOf({ namespaces: labelSelector.nullish(), pods: namespacedPod.nullish(), networks: networks.nullish() });
+const peers = <T extends z.core.$ZodType>(peer: T) => z.array(peer).min(1, { error: 'must list at least one peer' }).max(100, { error: 'must list at most 100 peers' });
+function guardrailRules<A extends readonly [string, ...string[]]>(actions: A) {
+  const name = z.string().max(100, { error: 'must be at most 100 characters' }).nullish();
+  return {
+    ingress: z.array(fields({ name, action: z.enum(actions), from: peers(ingressPeer) }, true)).max(100, { error: 'must list at most 100 rules' }).nullish(),
+    egress: z.array(fields({ name, action: z.enum(actions), to: peers(egressPeer) }, true)).max(100, { error: 'must list at most 100 rules' }).nullish(),
+  };
+}
+
+export const ClusterNetworkPolicySchema = fields({
+  apiVersion: z.literal('policy.networking.k8s.io/v1beta1'),
+  kind: z.literal('ClusterNetworkPolicy'),
+  metadata: metadata(dns1123Subdomain, false),
+  spec: fields({ tier: z.enum(['Admin', 'Baseline']), priority: guardrailPriority, subject: guardrailSubject, ...guardrailRules(['Accept', 'Deny', 'Pass'] as const) }, true),
+});
+
+export const AdminNetworkPolicySchema = fields({
+  apiVersion: z.literal('policy.networking.k8s.io/v1alpha1'),
+  kind: z.literal('AdminNetworkPolicy'),
+  metadata: metadata(dns1123Subdomain, false),
+  spec: fields({ priority: guardrailPriority, subject: guardrailSubject, ...guardrailRules(['Allow', 'Deny', 'Pass'] as const) }, true),
+});
+
+export const BaselineAdminNetworkPolicySchema = fields({
+  apiVersion: z.literal('policy.networking.k8s.io/v1alpha1'),
+  kind: z.literal('BaselineAdminNetworkPolicy'),
+  metadata: metadata((v) => (v === 'default' ? [] : ['must be "default": BaselineAdminNetworkPolicy is a cluster singleton']), false),
+  spec: fields({ subject: guardrailSubject, ...guardrailRules(['Allow', 'Deny'] as const) }, true),
+});
+
 /** The kinds floe writes, by kind, with the apiVersion each must have. */
 export const FLOE_KINDS = {
   Namespace: { apiVersion: 'v1', schema: NamespaceSchema, namespaced: false },
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', schema: NetworkPolicySchema, namespaced: true },
   PodTemplate: { apiVersion: 'v1', schema: PodTemplateSchema, namespaced: true },
+  ClusterNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1beta1', schema: ClusterNetworkPolicySchema, namespaced: false },
+  AdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', schema: AdminNetworkPolicySchema, namespaced: false },
+  BaselineAdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', schema: BaselineAdminNetworkPolicySchema, namespaced: false },
 } as const;
 export type FloeKind = keyof typeof FLOE_KINDS;
 

@@ -2,6 +2,8 @@ import type { FloeManifest } from '../config/schema.js';
 import { FloeError } from '../errors.js';
 import { buildIntents } from '../intent/build.js';
 import { proveIntents } from '../policy/prove.js';
+
+const GUARDRAIL_KINDS = new Set(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 import type { LoadedObject } from './files.js';
 import { problem, statusOf, type CheckResult } from './types.js';
 
@@ -11,7 +13,8 @@ import { problem, statusOf, type CheckResult } from './types.js';
  * and service. Objects that break the API schema are left to the schema check.
  */
 export function checkIntentProof(manifest: FloeManifest, objects: readonly LoadedObject[]): CheckResult {
-  const usable = objects.filter((o) => o.valid && (o.kind === 'Namespace' || o.kind === 'NetworkPolicy')).map((o) => ({ object: o.value, source: o.file }));
+  // The cluster guardrails too: the engine evaluates their tiers, so the proof shows they forbid nothing the intent allows.
+  const usable = objects.filter((o) => o.valid && (o.kind === 'Namespace' || o.kind === 'NetworkPolicy' || GUARDRAIL_KINDS.has(o.kind))).map((o) => ({ object: o.value, source: o.file }));
   let results;
   try {
     results = proveIntents(buildIntents(manifest), usable);

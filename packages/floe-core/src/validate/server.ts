@@ -6,6 +6,7 @@ import { isKubeObject, type KubeObject } from '../k8s/meta.js';
 import type { CniVerdict } from '../cni/types.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
 import { sortProblems, type LoadedObject } from './files.js';
+import { missingGuardrailCrds } from './guardrail-crds.js';
 import type { PathSegment } from './source.js';
 import { problem, statusOf, type CheckResult, type Problem } from './types.js';
 
@@ -137,8 +138,11 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
     }
   };
   // Namespaces first (their dry runs come first in any apply), then the rest, a few requests at a time.
+  // Guardrails whose CRD is missing are named as such, not sent.
+  const crds = await missingGuardrailCrds(client, objects);
+  problems.push(...crds.problems);
   await inParallel(objects.filter((o) => o.kind === 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
-  await inParallel(objects.filter((o) => o.kind !== 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
+  await inParallel(objects.filter((o) => o.kind !== 'Namespace' && !crds.unsendable.has(o)), DRY_RUN_CONCURRENCY, dryRun);
   const refused = problems.filter((p) => p.severity === 'error').length;
   return {
     id: 'server-dry-run',

@@ -95,7 +95,7 @@ describe('gatherCniSnapshot', () => {
       { resource: 'configmaps', scope: 'named amazon-vpc-cni, all namespaces', found: 0 },
       {
         resource: 'customresourcedefinitions.apiextensions.k8s.io',
-        scope: 'named antreaagentinfos.crd.antrea.io, ciliumnetworkpolicies.cilium.io, egressfirewalls.k8s.ovn.org, felixconfigurations.crd.projectcalico.org, installations.operator.tigera.io, policyendpoints.networking.k8s.aws',
+        scope: 'named adminnetworkpolicies.policy.networking.k8s.io, antreaagentinfos.crd.antrea.io, baselineadminnetworkpolicies.policy.networking.k8s.io, ciliumnetworkpolicies.cilium.io, clusternetworkpolicies.policy.networking.k8s.io, egressfirewalls.k8s.ovn.org, felixconfigurations.crd.projectcalico.org, installations.operator.tigera.io, policyendpoints.networking.k8s.aws',
         found: 1,
       },
       { resource: 'nodes', scope: 'cluster (labels, annotations, kubelet version)', found: 1 },

@@ -113,7 +113,7 @@ describe('cniText: strings from the cluster', () => {
 
 describe('cniJson', () => {
   it('has the documented top-level fields, in order', () => {
-    expect(Object.keys(cniJson(canalLike, cluster))).toEqual(['verdict', 'summary', 'enforcedBy', 'plugins', 'evidence', 'notes', 'lookedAt', 'advice', 'kubernetes', 'cluster']);
+    expect(Object.keys(cniJson(canalLike, cluster))).toEqual(['verdict', 'summary', 'enforcedBy', 'plugins', 'evidence', 'notes', 'lookedAt', 'advice', 'kubernetes', 'clusterPolicies', 'cluster']);
   });
 
   it('gives each plugin name, title, version, enforcesPolicy, reason and evidence, and null for a cluster-scoped namespace', () => {

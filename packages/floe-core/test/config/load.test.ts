@@ -136,6 +136,8 @@ describe('defaults', () => {
         jobs_egress_allow: [],
         platform_egress_allow: [],
         domain_egress_allow: [],
+        cluster_guardrails: 'off',
+        cluster_guardrail_priorities: { metadata_endpoints: 10, jobs_isolation: 15, domain_isolation: 20, baseline: 1000 },
       },
       pod_security: {
         enabled: true,

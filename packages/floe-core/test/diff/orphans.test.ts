@@ -25,6 +25,20 @@ describe('orphans', () => {
     expect(report.orphans).toEqual({ checked: true, removeCommands: ['kubectl delete -n floe-marketing-domain networkpolicy.networking.k8s.io/floe-default-deny podtemplate/floe-hardened'] });
   });
 
+  it('reports a floe guardrail the intent no longer has as orphaned, cluster-scoped, with a kubectl delete without -n', () => {
+    const guardrail: KubeObject = { apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name: 'floe-domain-isolation-floe-marketing-domain', labels: { 'app.kubernetes.io/managed-by': 'floe' } }, spec: {} };
+    const { report } = diffIntent(intent, live, { checked: true, objects: [stored(guardrail), gone[1] as KubeObject] });
+    expect(report.orphaned).toEqual([
+      { kind: 'ClusterNetworkPolicy', namespace: null, name: 'floe-domain-isolation-floe-marketing-domain' },
+      { kind: 'NetworkPolicy', namespace: 'floe-marketing-domain', name: 'floe-default-deny' },
+    ]);
+    expect(report.orphans.removeCommands).toEqual([
+      'kubectl delete clusternetworkpolicy.policy.networking.k8s.io/floe-domain-isolation-floe-marketing-domain',
+      'kubectl delete -n floe-marketing-domain networkpolicy.networking.k8s.io/floe-default-deny',
+    ]);
+    expect(renderDiffText({ report, pairs: [] }, { color: false })).toContain('orphaned: ClusterNetworkPolicy/floe-domain-isolation-floe-marketing-domain (labelled managed-by floe, no longer in the intent)');
+  });
+
   it('reports a namespace floe created for a removed domain as kept, with why, and never as drift or in a delete command', () => {
     const { report } = diffIntent(intent, live, { checked: true, objects: [gone[0] as KubeObject] });
     expect(report.drift).toBe(false);
@@ -62,6 +76,14 @@ describe('orphans', () => {
       },
     } as unknown as ClusterClient;
     await readFloeManaged(client);
-    expect(calls.sort()).toEqual(['namespaces * app.kubernetes.io/managed-by=floe', 'networkpolicies * app.kubernetes.io/managed-by=floe', 'podtemplates * app.kubernetes.io/managed-by=floe']);
+    // The cluster guardrails' kinds too (cluster-scoped; a missing CRD lists as none).
+    expect(calls.sort()).toEqual([
+      'adminnetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'baselineadminnetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'clusternetworkpolicies * app.kubernetes.io/managed-by=floe',
+      'namespaces * app.kubernetes.io/managed-by=floe',
+      'networkpolicies * app.kubernetes.io/managed-by=floe',
+      'podtemplates * app.kubernetes.io/managed-by=floe',
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { compareStrings } from '../../src/util/compare.js';
 import { emitYaml } from '../../src/util/yaml-emit.js';
 import { PolicyEngine, connectivityRows, externalEndpoint, type ConnectivityRow, type Endpoint } from '../../src/policy/engine.js';
 import { PortSets, connectionsText } from '../../src/policy/ports.js';
-import type { ClusterModel, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
+import type { ClusterModel, ClusterPolicyObject, LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, PodInfo, PolicyObject, PolicyProtocol } from '../../src/policy/types.js';
 import { referenceAllows, type RefEndpoint } from './reference.js';
 
 const KEYS = ['app', 'tier'];
@@ -93,8 +93,57 @@ const baseModel: fc.Arbitrary<ClusterModel> = fc.record({
   policies: fc.integer({ min: 0, max: 5 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(i))))),
 });
 
-/** Often every pod is egress-isolated with narrow rules: connectivity then takes its sparse path. */
-const clusterModel: fc.Arbitrary<ClusterModel> = fc.tuple(baseModel, fc.boolean(), fc.tuple(...NAMESPACES.map(() => fc.record({ pods: selector, ports: optionalList(port) }, { requiredKeys: ['pods'] })))).map(([m, isolate, rules]) =>
+// Cluster-scoped policies: ClusterNetworkPolicy (both tiers), AdminNetworkPolicy and BaselineAdminNetworkPolicy,
+// at few priorities so that equal priorities (floe's documented tie-break) come up.
+const tierPeer = (egress: boolean) =>
+  fc.oneof(
+    fc.record({ namespaces: selector }),
+    fc.record({ pods: fc.record({ namespaceSelector: selector, podSelector: selector }, { requiredKeys: ['podSelector'] }) }),
+    ...(egress ? [fc.record({ networks: fc.uniqueArray(fc.constantFrom(...CIDRS), { minLength: 1, maxLength: 2 }) })] : []),
+  );
+const cnpProtocol = fc.oneof(
+  fc.record({ tcp: fc.record({ destinationPort: fc.oneof(fc.record({ number: fc.constantFrom(80, 53, 443) }), fc.record({ range: fc.constantFrom({ start: 53, end: 80 }, { start: 443, end: 8080 }) })) }, { requiredKeys: [] }) }),
+  fc.record({ udp: fc.record({ destinationPort: fc.record({ number: fc.constantFrom(53, 80) }) }, { requiredKeys: [] }) }),
+  fc.record({ sctp: fc.constant({}) }),
+  fc.record({ destinationNamedPort: fc.constantFrom('http', 'dns', 'web') }),
+);
+const anpPort = fc.oneof(
+  fc.record({ portNumber: fc.record({ protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'), port: fc.constantFrom(80, 53, 9) }) }),
+  fc.record({ portRange: fc.record({ protocol: fc.constantFrom('TCP', 'UDP'), start: fc.constant(53), end: fc.constantFrom(80, 8080) }) }),
+  fc.record({ namedPort: fc.constantFrom('http', 'dns') }),
+);
+const tierRule = (kind: ClusterPolicyObject['kind'], baselineCnp: boolean, egress: boolean) =>
+  fc
+    .record({
+      action: fc.constantFrom(...(kind === 'ClusterNetworkPolicy' ? (baselineCnp ? ['Accept', 'Deny'] : ['Accept', 'Deny', 'Pass']) : kind === 'AdminNetworkPolicy' ? ['Allow', 'Deny', 'Pass'] : ['Allow', 'Deny'])),
+      peers: fc.array(tierPeer(egress), { minLength: 1, maxLength: 2 }),
+      ports: fc.option(fc.array(kind === 'ClusterNetworkPolicy' ? cnpProtocol : anpPort, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    })
+    .map(({ action, peers, ports }) => ({ action, [egress ? 'to' : 'from']: peers, ...(ports ? { [kind === 'ClusterNetworkPolicy' ? 'protocols' : 'ports']: ports } : {}) }));
+const tierPolicy = (i: number): fc.Arbitrary<ClusterPolicyObject> =>
+  fc.constantFrom('ClusterNetworkPolicy:Admin', 'ClusterNetworkPolicy:Baseline', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy').chain((which) => {
+    const [kind, tier] = which.split(':') as [ClusterPolicyObject['kind'], string | undefined];
+    return fc
+      .record({
+        subject: fc.oneof(fc.record({ namespaces: selector }), fc.record({ pods: fc.record({ namespaceSelector: selector, podSelector: selector }) })),
+        priority: fc.constantFrom(1, 2, 3),
+        ingress: fc.array(tierRule(kind, tier === 'Baseline', false), { maxLength: 2 }),
+        egress: fc.array(tierRule(kind, tier === 'Baseline', true), { maxLength: 2 }),
+      })
+      .map(({ subject, priority, ingress, egress }) => ({
+        kind,
+        name: kind === 'BaselineAdminNetworkPolicy' ? 'default' : `c${i}`,
+        spec: { ...(tier ? { tier } : {}), ...(kind === 'BaselineAdminNetworkPolicy' ? {} : { priority }), subject, ingress, egress },
+      }) as ClusterPolicyObject);
+  });
+const tierPolicies = fc
+  .integer({ min: 0, max: 3 })
+  .chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => tierPolicy(i)))))
+  // The API admits one BaselineAdminNetworkPolicy.
+  .map((list) => list.filter((p, i) => p.kind !== 'BaselineAdminNetworkPolicy' || list.findIndex((x) => x.kind === 'BaselineAdminNetworkPolicy') === i));
+
+/** Often every pod is egress-isolated with narrow rules: connectivity then takes its sparse path. Half the models carry cluster-scoped policies. */
+const clusterModel: fc.Arbitrary<ClusterModel> = fc.tuple(fc.tuple(baseModel, fc.boolean(), tierPolicies).map(([m, tiers, list]) => (tiers && list.length > 0 ? { ...m, clusterPolicies: list } : m)), fc.boolean(), fc.tuple(...NAMESPACES.map(() => fc.record({ pods: selector, ports: optionalList(port) }, { requiredKeys: ['pods'] })))).map(([m, isolate, rules]) =>
   isolate
     ? {
         ...m,
@@ -127,11 +176,11 @@ function externalCovers(name: string, ip: string): boolean {
   return list.check(ip, type);
 }
 
-const counts = { evaluate: 0, connectivity: 0, allowed: 0, denied: 0 };
+const counts = { evaluate: 0, connectivity: 0, allowed: 0, denied: 0, tierModels: 0, tierChanged: 0 };
 afterAll(() => {
   const total = counts.evaluate + counts.connectivity;
   console.log(
-    `property test: ${total} verdicts compared with the reference evaluator: ${counts.evaluate} from evaluate (one port and any port; ${counts.allowed} allowed, ${counts.denied} denied pair-ports) and ${counts.connectivity} connectivity cells`,
+    `property test: ${total} verdicts compared with the reference evaluator: ${counts.evaluate} from evaluate (one port and any port; ${counts.allowed} allowed, ${counts.denied} denied pair-ports) and ${counts.connectivity} connectivity cells; ${counts.tierModels} models with cluster-scoped policies, where they changed ${counts.tierChanged} pair-port verdicts`,
   );
 });
 
@@ -141,6 +190,7 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
       fc.property(clusterModel, fc.constantFrom('match' as const, 'ignore' as const), (m, mode) => {
         const engine = new PolicyEngine(m, { ipBlockPodIps: mode });
         const conn = engine.connectivity();
+        if (m.clusterPolicies) counts.tierModels++;
         const n = conn.endpoints.length;
         const ends: { ref: RefEndpoint; e: Endpoint }[] = [
           ...m.pods.map((p) => ({ ref: { pod: p }, e: { kind: 'pod' as const, pod: p } })),
@@ -158,6 +208,7 @@ describe('the engine agrees with a brute-force reference evaluator', () => {
               if (got.some((g) => g !== expected)) fail('evaluate', { from: a.e, to: b.e, q, expected, got });
               counts.evaluate += 2;
               counts[expected ? 'allowed' : 'denied']++;
+              if (m.clusterPolicies && expected !== referenceAllows({ ...m, clusterPolicies: [] }, a.ref, b.ref, q.protocol, q.port, mode === 'match')) counts.tierChanged++;
             }
           }
         }

@@ -141,7 +141,7 @@ describe('Namespace schema', () => {
   it('refuses metadata.namespace on a cluster-scoped Namespace', () => {
     const ns = namespace();
     ns.metadata.namespace = 'default';
-    expect(issues('Namespace', ns)).toEqual(['metadata.namespace: Forbidden: not allowed on this type (a Namespace is cluster-scoped)']);
+    expect(issues('Namespace', ns)).toEqual(['metadata.namespace: Forbidden: not allowed on this type (the kind is cluster-scoped)']);
   });
 
   it('leaves Pod Security label values to the completeness check and the API server (any valid label value passes)', () => {
