@@ -44,6 +44,7 @@ export const MANIFEST_PROBLEM_CODES = {
   root_user: 'run_as_user 0 in a template that requires a non-root user',
   privileged_workloads: 'Pod Security privileged for jobs or domains',
   nested_writable_path: 'a writable path inside another writable path',
+  no_appliers: 'an admission guard that names nobody who may apply floe\'s output',
 } as const;
 
 export type ManifestProblemCode = keyof typeof MANIFEST_PROBLEM_CODES;

@@ -1,4 +1,4 @@
-import type { FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import type { AdmissionGuardConfig, FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
 import type { Labels } from '../k8s/meta.js';
@@ -41,6 +41,8 @@ export interface PlanSettings {
   jobs: { namespace: string; jobRun: NetworkPoliciesConfig['job_run_pod_to_pod'] };
   /** Whether jobs and platform pods may call external HTTPS, and the ranges excepted. */
   externalHttps: { allowed: boolean; except: string[] };
+  /** security.admission_guard: the ValidatingAdmissionPolicies generate adds (none when off). */
+  admissionGuard: AdmissionGuardConfig;
 }
 
 export function planSettings(m: FloeManifest): PlanSettings {
@@ -51,6 +53,7 @@ export function planSettings(m: FloeManifest): PlanSettings {
     podSecurity: m.security.pod_security,
     jobs: { namespace: m.namespaces.jobs, jobRun: np.job_run_pod_to_pod },
     externalHttps: { allowed: np.allow_external_https, except: np.external_https_except },
+    admissionGuard: m.security.admission_guard,
   };
 }
 
