@@ -23,7 +23,7 @@ import { COMPONENT_LABEL, MANAGED_BY_LABEL } from './labels.js';
  *   needs `floe.dev/exception: "<reason>"`; a floe-owned one is created,
  *   changed or deleted only by the appliers.
  * - pod-security-labels: a managed Namespace's Pod Security labels are never
- *   removed or lowered, except by the appliers (a level changed in manifest.yaml).
+ *   removed or set below the manifest's levels and version, by anyone.
  * - pod-hardening: pods and workload controllers in the jobs and domain
  *   namespaces carry readOnlyRootFilesystem: true on every container and
  *   automountServiceAccountToken: false unless their service account is allowed.
@@ -108,34 +108,51 @@ function networkPoliciesPolicy(g: AdmissionGuardConfig): ValidatingAdmissionPoli
   };
 }
 
-function podSecurityLabelsPolicy(g: AdmissionGuardConfig): ValidatingAdmissionPolicy['spec'] {
-  const key = (m: string) => `'pod-security.kubernetes.io/' + ${m}`;
-  const minor = (v: string) => `int(${v}.substring(3))`;
-  const version = /^v1\.[0-9]+$/.source;
+/**
+ * The Pod Security labels floe writes are a floor: each level label must stay
+ * at least the manifest's level for that namespace, each version label the
+ * manifest's version, latest, or a newer minor. For everyone, appliers
+ * included: lowering a level in manifest.yaml means applying the new guard
+ * (the prune set) before the Namespaces (docs/pruning.md).
+ */
+function podSecurityLabelsPolicy(ps: PodSecurityConfig, namespaces: readonly ManagedNamespace[]): ValidatingAdmissionPolicy['spec'] {
+  const key = (m: string) => `pod-security.kubernetes.io/${m}`;
+  // One branch per role, not per namespace: the expression stays small at 10,000 domains.
+  const byName = (role: ManagedNamespace['role']) => namespaces.filter((n) => n.role === role).map((n) => n.name);
+  const levels = { platform: ps.platform_level, jobs: ps.jobs_level, domain: ps.domain_level };
+  const distinct = [...new Set(Object.values(levels))];
+  let enforce: string;
+  if (distinct.length === 1) enforce = cel(distinct[0] as string);
+  else {
+    const others = (['platform', 'jobs'] as const).filter((r) => levels[r] !== levels.domain && byName(r).length);
+    enforce = others.reduceRight((rest, r) => `object.metadata.name in ${celList(byName(r))} ? ${cel(levels[r])} : ${rest}`, cel(levels.domain));
+  }
+  const version = ps.version;
+  const minor = /^v1\.([0-9]+)$/.exec(version)?.[1];
+  const versionOk = minor === undefined ? "variables.new[k] == 'latest'" : `variables.new[k] == 'latest' || (variables.new[k].matches(${cel(/^v1\.[0-9]+$/.source)}) && int(variables.new[k].substring(3)) >= ${minor})`;
   return {
     failurePolicy: 'Fail',
     matchConstraints: {
-      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['namespaces'] }],
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['namespaces'] }],
     },
     variables: [
-      applierVariable(g),
-      { name: 'old', expression: 'has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}' },
       { name: 'new', expression: 'has(object.metadata.labels) ? object.metadata.labels : {}' },
       { name: 'rank', expression: "{'privileged': 0, 'baseline': 1, 'restricted': 2}" },
+      { name: 'want', expression: `{${cel(key('enforce'))}: ${enforce}, ${cel(key('audit'))}: ${cel(ps.audit_level)}, ${cel(key('warn'))}: ${cel(ps.warn_level)}}` },
       {
         name: 'weakened',
         expression:
-          `${celList(PSS_MODES)}.map(m, ${key('m')}).filter(k, k in variables.old && !(k in variables.new && variables.new[k] in variables.rank && (!(variables.old[k] in variables.rank) || variables.rank[variables.new[k]] >= variables.rank[variables.old[k]]))) + ` +
-          `${celList(PSS_MODES)}.map(m, ${key("m + '-version'")}).filter(k, k in variables.old && !(k in variables.new && (variables.new[k] == variables.old[k] || variables.new[k] == 'latest' || (variables.old[k] != 'latest' && variables.old[k].matches(${cel(version)}) && variables.new[k].matches(${cel(version)}) && ${minor('variables.new[k]')} >= ${minor('variables.old[k]')}))))`,
+          `variables.want.filter(k, !(k in variables.new && variables.new[k] in variables.rank && variables.rank[variables.new[k]] >= variables.rank[variables.want[k]])).map(k, k + ' below ' + variables.want[k]) + ` +
+          `${celList(PSS_MODES.map((m) => key(`${m}-version`)))}.filter(k, !(k in variables.new && (${versionOk}))).map(k, k + ' other than ' + ${cel(minor === undefined ? 'latest' : `latest or ${version} or newer`)})`,
       },
     ],
     validations: [
       {
-        expression: 'variables.applier || size(variables.weakened) == 0',
+        expression: 'size(variables.weakened) == 0',
         reason: 'Forbidden',
         messageExpression:
-          "'floe admission guard, rule Pod Security labels: namespace ' + object.metadata.name + ' is managed by floe, and removing or weakening its Pod Security labels is refused (' + variables.weakened.join(', ') + '). " +
-          `To comply: keep the labels as floe network generate writes them (00-' + object.metadata.name + '-namespace.yaml); to change a level, change security.pod_security in manifest.yaml and let an applier of floe\\'s output apply it (' + ${cel(appliersText(g))} + ').'`,
+          "'floe admission guard, rule Pod Security labels: namespace ' + object.metadata.name + ' is managed by floe, and removing or weakening its Pod Security labels is refused: ' + variables.weakened.join(', ') + '. " +
+          "To comply: keep the labels as floe network generate writes them (00-' + object.metadata.name + '-namespace.yaml, kubectl label namespace ' + object.metadata.name + ' KEY=VALUE --overwrite); to lower a level, change security.pod_security in manifest.yaml, regenerate and apply the admission guard before the Namespaces.'",
       },
     ],
   };
@@ -224,7 +241,7 @@ export function renderAdmissionGuard(g: AdmissionGuardConfig, ps: PodSecurityCon
   const all = namespaces.map((n) => n.name);
   const workloads = namespaces.filter((n) => n.role !== 'platform').map((n) => n.name);
   const rules: [GuardRule, ValidatingAdmissionPolicy['spec'], readonly string[]][] = [['network-policies', networkPoliciesPolicy(g), all ]];
-  if (ps.enabled) rules.push(['pod-security-labels', podSecurityLabelsPolicy(g), all]);
+  if (ps.enabled) rules.push(['pod-security-labels', podSecurityLabelsPolicy(ps, namespaces), all]);
   if (workloads.length) rules.push(['pod-hardening', podHardeningPolicy(g, ps), workloads]);
   return rules.flatMap(([rule, spec, scope]) => [
     { path: `admission-guard-${rule}-policy.yaml`, object: policy(rule, spec) },
