@@ -182,7 +182,7 @@ function podHardeningPolicy(g: AdmissionGuardConfig, ps: PodSecurityConfig): Val
     { name: 'serviceAccount', expression: "has(variables.spec.serviceAccountName) && variables.spec.serviceAccountName != '' ? variables.spec.serviceAccountName : 'default'" },
   ];
   const validations: ValidatingAdmissionPolicy['spec']['validations'] = [];
-  const comply = "Copy the securityContext, volumes and volumeMounts of the floe-hardened PodTemplate in namespace ' + request.namespace + ', or run floe network harden on the manifest.";
+  const comply = "copy the securityContext, volumes and volumeMounts of the floe-hardened PodTemplate in namespace ' + request.namespace + ', or run floe network harden on the manifest.";
   if (ps.read_only_root_filesystem) {
     variables.push({
       name: 'writable',
