@@ -8,9 +8,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../harness/context.ts';
-import { floe } from '../harness/floe.ts';
+import { execFile } from 'node:child_process';
+import { FLOE_BIN, floe } from '../harness/floe.ts';
 import { makeKubectl, type Kubectl, type KubectlResult } from '../harness/kube.ts';
 import { deleteNamespace, uniqueName } from '../harness/namespaces.ts';
+import { connectOldest } from '../harness/oldest.ts';
 import { createUser, type TestUser } from '../harness/users.ts';
 
 let conn: Connection;
@@ -250,4 +252,48 @@ describe('admission guard, mode warn', () => {
       `Warning: Validation failed for ValidatingAdmissionPolicy 'floe-guard-network-policies' with binding 'floe-guard-network-policies': floe admission guard, rule unowned NetworkPolicies: NetworkPolicy ${names.sales}/allow-all is not floe's`,
     );
   });
+});
+
+interface Report {
+  checks: { id: string; status: string; summary: string; problems: { file: string | null; message: string }[] }[];
+}
+
+/** `floe network validate --server -o json` (exit 1 is a finding; the report is on stdout either way). */
+function validateServer(kubeconfig: string, manifest: string, dir: string): Promise<{ code: number; report: Report; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [FLOE_BIN, '--log-level', 'silent', 'network', 'validate', '--server', '--kubeconfig', kubeconfig, '-m', manifest, '-d', dir, '-o', 'json'], { timeout: 60_000 }, (err, stdout, stderr) =>
+      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, report: JSON.parse(stdout) as Report, stderr }),
+    );
+  });
+}
+
+describe('floe network validate --server with the admission guard', () => {
+  it('the API server accepts the policies and bindings (CEL compiles) on the newest control plane', async () => {
+    const manifest = await writeManifest('deny');
+    const dir = await generate(manifest);
+    const { report } = await validateServer(conn.info.kubeconfig, manifest, dir);
+    const dryRun = report.checks.find((c) => c.id === 'server-dry-run');
+    expect(dryRun?.problems.filter((p) => p.file?.includes('admission-guard')), JSON.stringify(dryRun)).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'schema')?.status).toBe('pass');
+  });
+
+  it('says the guard needs Kubernetes >= 1.30 against the oldest supported control plane (1.26), and sends the rest', async () => {
+    const oldest = await connectOldest();
+    try {
+      const manifest = await writeManifest('deny');
+      const dir = await generate(manifest);
+      const { code, report } = await validateServer(oldest.conn.info.kubeconfig, manifest, dir);
+      expect(code).toBe(1);
+      const dryRun = report.checks.find((c) => c.id === 'server-dry-run');
+      const guard = dryRun?.problems.filter((p) => p.file?.includes('admission-guard')) ?? [];
+      expect(guard).toHaveLength(6);
+      for (const p of guard) {
+        expect(p.message).toMatch(/^not sent: ValidatingAdmissionPolicy(Binding)? \(the admission guard, security\.admission_guard\) needs Kubernetes >= 1\.30, where admissionregistration\.k8s\.io\/v1 serves it; the API server at \S+ is v1\.26\.\d+\. Upgrade the cluster, or set security\.admission_guard: off and regenerate$/);
+      }
+      // Everything else was sent and judged by the 1.26 server.
+      expect(dryRun?.problems.filter((p) => !p.file?.includes('admission-guard')).map((p) => p.message)).toEqual([]);
+    } finally {
+      await oldest.close();
+    }
+  }, 120_000);
 });

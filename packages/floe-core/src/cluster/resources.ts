@@ -18,6 +18,8 @@ export const RESOURCES = {
   jobs: ref('batch', 'v1', 'jobs', 'Job', true),
   cronJobs: ref('batch', 'v1', 'cronjobs', 'CronJob', true),
   endpointSlices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
+  validatingAdmissionPolicies: ref('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false),
+  validatingAdmissionPolicyBindings: ref('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceRef>;
 
