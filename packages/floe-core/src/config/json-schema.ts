@@ -16,7 +16,7 @@ export function manifestJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       if (ctx.zodSchema !== AdmissionGuardSchema) return;
       for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-      Object.assign(ctx.jsonSchema, { anyOf: [{ type: 'string', enum: [...ADMISSION_GUARD_MODES] }, guard] });
+      Object.assign(ctx.jsonSchema, { default: {}, anyOf: [{ type: 'string', enum: [...ADMISSION_GUARD_MODES] }, guard] });
     },
   }) as Record<string, unknown>;
   return {
