@@ -7,6 +7,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../harness/cluster.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { execFile } from 'node:child_process';
 import { FLOE_BIN, floe } from '../harness/floe.ts';
@@ -297,4 +298,39 @@ describe('floe network validate --server with the admission guard', () => {
       await oldest.close();
     }
   }, 120_000);
+});
+
+describe('the guard in the prune set (docs/pruning.md, kubectl ApplySet)', () => {
+  const CRD = join(REPO_ROOT, 'examples/applyset/applyset-crd.yaml');
+  const PARENT = join(REPO_ROOT, 'examples/applyset/floe-network-applyset.yaml');
+  const prune = (dir: string) => conn.kubectl.ok(['apply', '--server-side', '--field-manager=floe', '--force-conflicts', '--prune', '--applyset=applysets.floe.dev/floe-network', '-k', dir]);
+
+  it('applies the cluster-scoped policies and bindings with the rest, and prunes them when the guard is turned off', async () => {
+    const saved = process.env.KUBECTL_APPLYSET;
+    process.env.KUBECTL_APPLYSET = 'true';
+    try {
+      await conn.kubectl.ok(['apply', '--server-side', '-f', CRD]);
+      await conn.kubectl.ok(['wait', '--for=condition=established', '--timeout=30s', 'crd/applysets.floe.dev']);
+      await conn.kubectl.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', PARENT]);
+      const on = await prune(await generate(await writeManifest('deny')));
+      for (const rule of ['network-policies', 'pod-security-labels', 'pod-hardening']) {
+        expect(on).toContain(`validatingadmissionpolicy.admissionregistration.k8s.io/floe-guard-${rule} serverside-applied`);
+        expect(on).toContain(`validatingadmissionpolicybinding.admissionregistration.k8s.io/floe-guard-${rule} serverside-applied`);
+      }
+      const off = await prune(await generate(await writeManifest('off')));
+      const pruned = off.split('\n').filter((l) => l.endsWith(' pruned')).sort();
+      expect(pruned).toEqual(
+        ['network-policies', 'pod-hardening', 'pod-security-labels'].flatMap((rule) => [
+          `validatingadmissionpolicy.admissionregistration.k8s.io/floe-guard-${rule} pruned`,
+          `validatingadmissionpolicybinding.admissionregistration.k8s.io/floe-guard-${rule} pruned`,
+        ]).sort(),
+      );
+      expect(await conn.kubectl.ok(['get', GUARD_KINDS, '-o', 'name'])).toBe('');
+    } finally {
+      if (saved === undefined) delete process.env.KUBECTL_APPLYSET;
+      else process.env.KUBECTL_APPLYSET = saved;
+      await conn.kubectl.run(['delete', '--ignore-not-found', '-f', PARENT]);
+      await conn.kubectl.run(['delete', '--ignore-not-found', '-f', CRD]);
+    }
+  });
 });

@@ -122,6 +122,15 @@ describe('generate with the admission guard', () => {
     );
   });
 
+  it('states the guard in the summary when it is on, and not at all when off', () => {
+    const summary = (text: string) => generate(text).files.find((f) => f.path === 'NETWORK-POLICY-SUMMARY.md')?.content ?? '';
+    expect(summary(MANIFEST('off'))).not.toContain('Admission guard');
+    const warn = summary(MANIFEST('{ mode: warn, automount_service_accounts: [spark-driver] }'));
+    expect(warn).toContain('## Admission guard (warn)\n');
+    expect(warn).toContain('the API server admits with a warning: a NetworkPolicy floe does not own without a `floe.dev/exception` reason');
+    expect(warn).toContain('unless its service account is one of `spark-driver`');
+  });
+
   it('writes no Pod Security labels rule when pod security is off', () => {
     expect(guardFiles(MANIFEST('deny', '  pod_security: { enabled: false }')).map((f) => f.name)).not.toContain('floe-guard-pod-security-labels');
   });
