@@ -14,7 +14,8 @@ import { FLOE_BIN, floe } from '../harness/floe.ts';
 import { makeKubectl, type Kubectl, type KubectlResult } from '../harness/kube.ts';
 import { deleteNamespace, uniqueName } from '../harness/namespaces.ts';
 import { connectOldest } from '../harness/oldest.ts';
-import { createUser, type TestUser } from '../harness/users.ts';
+import { parseAllDocuments } from 'yaml';
+import { createUser, READ_ONLY_RULES, type PolicyRule, type TestUser } from '../harness/users.ts';
 
 let conn: Connection;
 let work: string;
@@ -264,7 +265,7 @@ interface Report {
 function validateServer(kubeconfig: string, manifest: string, dir: string): Promise<{ code: number; report: Report; stderr: string }> {
   return new Promise((done) => {
     execFile(process.execPath, [FLOE_BIN, '--log-level', 'silent', 'network', 'validate', '--server', '--kubeconfig', kubeconfig, '-m', manifest, '-d', dir, '-o', 'json'], { timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, report: JSON.parse(stdout) as Report, stderr }),
+      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, report: (stdout ? JSON.parse(stdout) : { checks: [] }) as Report, stderr }),
     );
   });
 }
@@ -277,6 +278,22 @@ describe('floe network validate --server with the admission guard', () => {
     const dryRun = report.checks.find((c) => c.id === 'server-dry-run');
     expect(dryRun?.problems.filter((p) => p.file?.includes('admission-guard')), JSON.stringify(dryRun)).toEqual([]);
     expect(report.checks.find((c) => c.id === 'schema')?.status).toBe('pass');
+  });
+
+  it('works for a user granted only the documented floe-network-reader and floe-network-validator roles', async () => {
+    const validator = (parseAllDocuments(await readFile(join(REPO_ROOT, 'examples/rbac/floe-network-reader.yaml'), 'utf8'))
+      .map((d) => d.toJS() as { metadata: { name: string }; rules: PolicyRule[] })
+      .find((d) => d.metadata.name === 'floe-network-validator')?.rules ?? []);
+    const ci = await createUser(conn, outside, [...READ_ONLY_RULES, ...validator]);
+    try {
+      const manifest = await writeManifest('deny');
+      const { code, report, stderr } = await validateServer(ci.kubeconfig, manifest, await generate(manifest));
+      expect(code, stderr).not.toBe(3);
+      const dryRun = report.checks.find((c) => c.id === 'server-dry-run');
+      expect(dryRun?.problems.filter((p) => p.file?.includes('admission-guard')), JSON.stringify(dryRun)).toEqual([]);
+    } finally {
+      await ci.remove();
+    }
   });
 
   it('says the guard needs Kubernetes >= 1.30 against the oldest supported control plane (1.26), and sends the rest', async () => {
