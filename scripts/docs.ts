@@ -238,11 +238,24 @@ function rules(s: JsonSchema, required: boolean): string {
   if (items) out.push(items);
   if (typeof s.pattern === 'string') out.push(`matches ${code(s.pattern)}`);
   if (s.type === 'object' && isObject(s.properties) && s.additionalProperties === false) out.push('no other keys');
+  if (Array.isArray(s.shortForm)) out.push(`or one word, ${s.shortForm.map((v) => code(String(v))).join(', ')}, short for the mapping with only its first field`);
   if (s.type === 'array' && isObject(s.items) && !isObject(s.items.properties)) {
     const item = rules(s.items, false);
     if (item) out.push(`each item: ${item}`);
   }
   return out.join('; ');
+}
+
+/**
+ * A field written either as a mapping or as one of a few words (`admission_guard: deny`,
+ * short for `{ mode: deny }`): documented as the mapping, with the short form in its rules.
+ */
+function shortForm(s: JsonSchema): JsonSchema {
+  if (!Array.isArray(s.anyOf)) return s;
+  const object = s.anyOf.find((b): b is JsonSchema => isObject(b) && b.type === 'object' && isObject(b.properties));
+  const words = s.anyOf.find((b): b is JsonSchema => isObject(b) && b.type === 'string' && Array.isArray(b.enum));
+  if (!object || !words) return s;
+  return { ...object, shortForm: words.enum };
 }
 
 interface Row {
@@ -253,7 +266,8 @@ interface Row {
 }
 
 /** One row per field, depth first in schema order; an item shape seen before is referred to, not repeated. */
-function fieldRows(s: JsonSchema, path: string, required: boolean, seen: Map<string, string>, rows: Row[]): void {
+function fieldRows(schema: JsonSchema, path: string, required: boolean, seen: Map<string, string>, rows: Row[]): void {
+  const s = shortForm(schema);
   const row: Row = { path, type: typeOf(s), default: 'default' in s ? code(flowValue(s.default)) : '', rules: rules(s, required) };
   const items = s.type === 'array' && isObject(s.items) && isObject(s.items.properties) ? s.items : undefined;
   if (items) {
@@ -301,7 +315,7 @@ export function renderManifestDoc(schema: JsonSchema, repo: string): string {
   for (const [key, s] of Object.entries(props)) {
     if (!isObject(s)) continue;
     const children = isObject(s.properties) ? Object.entries(s.properties) : [];
-    const allObjects = children.length > 0 && children.every(([, c]) => isObject(c) && c.type === 'object' && isObject(c.properties));
+    const allObjects = children.length > 0 && children.every(([, c]) => isObject(c) && shortForm(c).type === 'object' && isObject(shortForm(c).properties));
     if (!allObjects) {
       section(key, s, topRequired.has(key));
       continue;

@@ -228,7 +228,7 @@ describe('floe network schema', () => {
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout) as { properties: Record<string, { properties?: Record<string, unknown> }> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['security', 'namespaces', 'domains']));
-    expect(Object.keys(schema.properties.security?.properties ?? {})).toEqual(['network_policies', 'pod_security']);
+    expect(Object.keys(schema.properties.security?.properties ?? {})).toEqual(['network_policies', 'pod_security', 'admission_guard']);
   });
 
   it('reads the manifest from ./manifest.yaml when --manifest is not given', async () => {

@@ -63,6 +63,10 @@ and /, . or any directory holding the current one (exit 2).
 One run writes a directory at a time: a second one exits 3 ("another generate
 is running"). With -o json, a failure is also a JSON object on stdout:
 {"error": {"code": ..., "message": ..., "problems": [...]}}.
+With security.admission_guard: warn or deny in the manifest, the directory also
+holds ValidatingAdmissionPolicies and bindings (admission-guard-*.yaml,
+cluster-scoped, Kubernetes >= 1.30) that the API server evaluates: apply them as
+one of the guard's appliers (docs/admission-guard.md).
 
 Examples:
   floe network generate                                  # ./manifest.yaml or the built-in defaults

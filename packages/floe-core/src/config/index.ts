@@ -11,6 +11,8 @@ export {
   PSS_LEVELS,
   SERVICE_KEYS,
   STRICT_KEY,
+  type AdmissionGuardConfig,
+  type AdmissionGuardMode,
   type EgressAllowRule,
   type FloeManifest,
   type NetworkPoliciesConfig,

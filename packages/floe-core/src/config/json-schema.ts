@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ManifestSchema } from './schema.js';
+import { ADMISSION_GUARD_MODES, AdmissionGuardObjectSchema, AdmissionGuardSchema, ManifestSchema } from './schema.js';
 
 /**
  * JSON Schema of manifest.yaml's sections, for editors (yaml-language-server:
@@ -7,7 +7,18 @@ import { ManifestSchema } from './schema.js';
  * fields with defaults are optional.
  */
 export function manifestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ManifestSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const options = { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' } as const;
+  const guard = z.toJSONSchema(AdmissionGuardObjectSchema, options) as Record<string, unknown>;
+  delete guard.$schema;
+  const schema = z.toJSONSchema(ManifestSchema, {
+    ...options,
+    // The short form (`admission_guard: deny`) is read by a preprocess step, which JSON Schema cannot show: state both forms.
+    override: (ctx) => {
+      if (ctx.zodSchema !== AdmissionGuardSchema) return;
+      for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+      Object.assign(ctx.jsonSchema, { default: {}, anyOf: [{ type: 'string', enum: [...ADMISSION_GUARD_MODES] }, guard] });
+    },
+  }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://floe.dev/schemas/manifest.network-security.json',

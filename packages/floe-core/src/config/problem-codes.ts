@@ -47,6 +47,7 @@ export const MANIFEST_PROBLEM_CODES = {
   // Cluster guardrails (security.network_policies.cluster_guardrails).
   guardrail_conflict: 'an intended flow that a cluster guardrail would deny (the cloud metadata endpoints)',
   guardrail_priority: 'two cluster guardrails at one priority, or inside the domain isolation range',
+  no_appliers: 'an admission guard that names nobody who may apply floe\'s output',
 } as const;
 
 export type ManifestProblemCode = keyof typeof MANIFEST_PROBLEM_CODES;

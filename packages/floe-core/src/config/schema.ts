@@ -299,10 +299,74 @@ export const PodSecuritySchema = z
     });
   });
 
+// ---------------------------------------------------------------------------
+// The admission guard (issue 17): ValidatingAdmissionPolicies that keep the
+// managed namespaces from drifting. Off by default; `admission_guard: deny`
+// is short for `admission_guard: { mode: deny }`.
+// ---------------------------------------------------------------------------
+
+export const ADMISSION_GUARD_MODES = ['off', 'warn', 'deny'] as const;
+export type AdmissionGuardMode = (typeof ADMISSION_GUARD_MODES)[number];
+
+/** The group of a cluster-admin kubeconfig (kubeadm < 1.29, kind, the local control plane): the default applier. */
+export const DEFAULT_APPLIER_GROUPS = ['system:masters'];
+
+const identity = z.string().min(1, { error: 'must not be empty' });
+const serviceAccountName = z
+  .string()
+  .max(253, { error: 'must be at most 253 characters (a service account name)' })
+  .regex(DNS_SUBDOMAIN, { error: 'must be a service account name: lowercase letters, digits, "-" and "."' });
+const serviceAccountRef = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be NAMESPACE/NAME of a service account, e.g. argocd/argocd-application-controller' });
+
+export const AdmissionGuardObjectSchema = z
+  .strictObject({
+    /** off: nothing is generated; warn: the API server admits and warns (Warn, Audit); deny: it refuses (Deny, Audit). */
+    mode: z.enum(ADMISSION_GUARD_MODES).default('off'),
+    /**
+     * Who applies floe's output (kubectl, Argo CD, Flux): the only identities
+     * that may create, change or delete floe-owned NetworkPolicies in a
+     * managed namespace, or lower its Pod Security labels. Any match admits.
+     */
+    appliers: z
+      .strictObject({
+        /** Kubernetes user names, as the API server authenticates them (request.userInfo.username). */
+        users: z.array(identity).default([]),
+        /** Groups (request.userInfo.groups). */
+        groups: z.array(identity).default(DEFAULT_APPLIER_GROUPS),
+        /** Service accounts as NAMESPACE/NAME (user system:serviceaccount:NAMESPACE:NAME). */
+        service_accounts: z.array(serviceAccountRef).default([]),
+      })
+      .prefault({}),
+    /**
+     * Service accounts (names, in any jobs or domain namespace) whose pods may
+     * mount an API token. Empty by default: the hardened PodTemplate sets
+     * automountServiceAccountToken: false, and floe's NetworkPolicies give jobs
+     * and domain pods no route to the Kubernetes API (kubernetes_api egress is
+     * the platform namespace's).
+     */
+    automount_service_accounts: z.array(serviceAccountName).default([]),
+  })
+  .superRefine((g, ctx) => {
+    if (g.mode !== 'off' && g.appliers.users.length + g.appliers.groups.length + g.appliers.service_accounts.length === 0) {
+      addProblem(ctx, 'no_appliers', ['appliers'], 'names no user, group or service account: nobody could apply floe\'s NetworkPolicies; name the identity that applies floe\'s output (e.g. service_accounts: [argocd/argocd-application-controller])');
+    }
+    const seen = new Set<string>();
+    g.automount_service_accounts.forEach((sa, i) => {
+      if (seen.has(sa)) addProblem(ctx, 'duplicate', ['automount_service_accounts', i], `duplicates ${sa}`);
+      seen.add(sa);
+    });
+  });
+
+/** `admission_guard: deny` (a mode) or the mapping. */
+export const AdmissionGuardSchema = z.preprocess((v) => (typeof v === 'string' ? { mode: v } : v), AdmissionGuardObjectSchema).prefault({});
+
 export const SecuritySchema = z
   .strictObject({
     network_policies: NetworkPoliciesSchema,
     pod_security: PodSecuritySchema,
+    admission_guard: AdmissionGuardSchema,
   })
   .prefault({});
 
@@ -408,5 +472,6 @@ export type FloeManifest = z.output<typeof ManifestSchema>;
 export type SecurityConfig = FloeManifest['security'];
 export type NetworkPoliciesConfig = SecurityConfig['network_policies'];
 export type PodSecurityConfig = SecurityConfig['pod_security'];
+export type AdmissionGuardConfig = SecurityConfig['admission_guard'];
 export type EgressAllowRule = z.output<typeof EgressAllowRuleSchema>;
 export type Protocol = z.output<typeof protocol>;

@@ -247,6 +247,7 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
       orphaned,
       orphanedNamespaces,
       orphans: check,
+      notCompared: intent.notCompared ?? [],
     },
     pairs,
   };

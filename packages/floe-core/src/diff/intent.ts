@@ -10,20 +10,24 @@ import { parseManifestObjects } from '../manifests/objects.js';
 import { InputFileError, listInputDir, readEntryText } from '../manifests/read.js';
 import type { GenerationResult } from '../network/generator.js';
 import { compareStrings } from '../util/compare.js';
-import { DIFF_KINDS, GUARDRAIL_KINDS, type Intent } from './types.js';
+import { DIFF_KINDS, GUARDRAIL_KINDS, NOT_COMPARED_KINDS, type Intent, type ObjectRef } from './types.js';
 
 /** A generated file is a few KiB; anything this large is not one of floe's. */
 export const MAX_OBJECT_FILE_BYTES = LIMITS.generatedFileBytes;
 
 const objectKey = (o: { kind: string; metadata: { namespace?: string; name: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-function assemble(source: string, objects: KubeObject[]): Intent {
+const setAside = (o: { kind?: string }) => (NOT_COMPARED_KINDS as readonly string[]).includes(o.kind ?? '');
+
+function assemble(source: string, all: KubeObject[]): Intent {
   const namespaces = new Set<string>();
+  const objects = all.filter((o) => !setAside(o));
+  const notCompared: ObjectRef[] = all.filter(setAside).map((o) => ({ kind: o.kind, namespace: null, name: o.metadata.name }));
   for (const o of objects) {
     if (GUARDRAIL_KINDS.includes(o.kind)) continue;
     namespaces.add(o.kind === 'Namespace' ? o.metadata.name : (o.metadata.namespace as string));
   }
-  return { source, namespaces: [...namespaces].sort(compareStrings), objects };
+  return { source, namespaces: [...namespaces].sort(compareStrings), objects, ...(notCompared.length ? { notCompared } : {}) };
 }
 
 /**
@@ -33,7 +37,7 @@ function assemble(source: string, objects: KubeObject[]): Intent {
  */
 export function intentFromGeneration(result: GenerationResult, source: string): Intent {
   const objects = result.files.flatMap((f) => (f.object ? [f.object] : []));
-  const foreign = objects.find((o) => !(DIFF_KINDS as readonly string[]).includes(o.kind));
+  const foreign = objects.find((o) => !(DIFF_KINDS as readonly string[]).includes(o.kind) && !setAside(o));
   if (foreign) throw new InputError(`the plugin writes ${foreign.kind} objects; floe network diff compares only ${DIFF_KINDS.join(', ')}`);
   return assemble(source, objects);
 }
@@ -61,11 +65,12 @@ export function parseObjectFile(file: SourceFile): KubeObject {
   const o = value as Partial<KubeObject> | null;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw fileError(file.path, 'is not a Kubernetes object (a YAML mapping)');
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') throw fileError(file.path, 'has no apiVersion or kind');
-  if (!(DIFF_KINDS as readonly string[]).includes(o.kind)) {
-    throw fileError(file.path, `holds a ${o.kind}; floe writes only ${DIFF_KINDS.join(', ')}`);
+  if (!(DIFF_KINDS as readonly string[]).includes(o.kind) && !setAside(o)) {
+    throw fileError(file.path, `holds a ${o.kind}; floe writes only ${[...DIFF_KINDS, ...NOT_COMPARED_KINDS].join(', ')}`);
   }
   const meta = o.metadata;
   if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '') throw fileError(file.path, `${o.kind} has no metadata.name`);
+  if (setAside(o)) return o as KubeObject;
   const clusterScoped = o.kind === 'Namespace' || GUARDRAIL_KINDS.includes(o.kind);
   if (clusterScoped ? meta.namespace !== undefined : typeof meta.namespace !== 'string' || meta.namespace === '') {
     throw fileError(file.path, clusterScoped ? `a ${o.kind} is cluster-scoped: it has no metadata.namespace` : `${o.kind} ${meta.name} has no metadata.namespace; floe names the namespace of every object it writes`);

@@ -83,6 +83,11 @@ export function notes(report: DiffReport): string[] {
       }
     }
   }
+  if (report.notCompared.length) {
+    out.push(
+      `${plural(report.notCompared.length, 'admission guard object is', 'admission guard objects are')} not compared (${report.notCompared.map((o) => `${o.kind}/${o.name}`).join(', ')}): diff compares Namespaces, NetworkPolicies and PodTemplates; kubectl diff -k DIR shows theirs, floe network validate --server checks that the API server accepts them`,
+    );
+  }
   for (const c of report.changed) {
     if (c.widensAccess) out.push(`changed NetworkPolicy ${c.namespace}/${c.name} admits more than the intent: it widens access`);
   }

@@ -6,6 +6,9 @@ export type DiffKind = (typeof DIFF_KINDS)[number];
 /** The cluster-scoped guardrails floe writes (security.network_policies.cluster_guardrails): no namespace. */
 export const GUARDRAIL_KINDS: readonly string[] = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
 
+/** The admission guard's cluster-scoped kinds: floe writes them, diff sets them aside (reported as not compared). */
+export const NOT_COMPARED_KINDS = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'] as const;
+
 /** What the cluster should contain: floe's objects and the namespaces it manages. */
 export interface Intent {
   /** Where the intent came from, for messages: a manifest path, "<built-in defaults>" or a directory. */
@@ -13,6 +16,8 @@ export interface Intent {
   /** Every managed namespace, sorted: those with a Namespace object and those holding an object. */
   namespaces: string[];
   objects: KubeObject[];
+  /** floe's objects diff does not compare (the admission guard's, NOT_COMPARED_KINDS). */
+  notCompared?: ObjectRef[];
 }
 
 /** What the API server returned for the managed namespaces (plain JSON objects). */
@@ -130,6 +135,8 @@ export interface DiffReport {
   orphaned: OrphanedObject[];
   orphanedNamespaces: OrphanedNamespace[];
   orphans: OrphanCheck;
+  /** floe's objects in the intent that diff does not compare: the admission guard's policies and bindings. */
+  notCompared: ObjectRef[];
 }
 
 /** The normalised pair behind each reported object, for the text renderer's unified diffs. */

@@ -88,5 +88,16 @@ export type {
   VolumeMount,
   WindowsOptions,
 } from './core.js';
+export type {
+  AdmissionOperation,
+  MatchCondition,
+  MatchResources,
+  NamedRuleWithOperations,
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+  Validation,
+  ValidationAction,
+  Variable,
+} from './admission.js';
 export { API_DEFAULTS, applyDefaults, DEFAULT_PROTOCOL, defaultPodSpec, defaultPolicyTypes, namespaceLabels, type ApiDefault } from './defaults.js';
 export { flattenLists, podPath, podTemplateOf, POD_PATHS, WORKLOAD_KINDS, type SourcedObject, type WorkloadKind } from './objects.js';

@@ -12,6 +12,7 @@ import { namespacePodSecurity, planFromIntents, planNetwork, planSettings, type 
 // Where they were before the plan module existed; validate imports them from here.
 export { enforceLevel, podSecurityFor } from './plan.js';
 import { KUSTOMIZATION_FILE, renderKustomization } from './kustomization.js';
+import { renderAdmissionGuard } from './admission-guard.js';
 import { YamlRenderer } from './render.js';
 import type { NamespaceReport } from './report.js';
 import { renderGuardrails } from './guardrails.js';
@@ -106,6 +107,11 @@ export class NetworkPolicyManifestGenerator {
       podSecurity: namespacePodSecurity(ns.role, settings.podSecurity),
       policies: (policiesByNs.get(ns.name) ?? []).sort(compareStrings),
     }));
+    // Cluster-scoped, naming every managed namespace: rendered once, outside domain templating.
+    const guardYaml = new YamlRenderer();
+    for (const { path, object } of renderAdmissionGuard(settings.admissionGuard, settings.podSecurity, planned.namespaces)) {
+      files.push(lazyFile(path, object.kind, null, object.metadata.name, guardYaml.render(object), () => object));
+    }
     // Rendered when read (written, hashed): a dry run never pays for it (0.15 s at 10,000 domains).
     const plugin = this.plugin.metadata;
     let summaryText: string | undefined;

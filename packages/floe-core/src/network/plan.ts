@@ -1,4 +1,4 @@
-import type { FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import type { AdmissionGuardConfig, FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
 import type { Labels } from '../k8s/meta.js';
@@ -44,6 +44,8 @@ export interface PlanSettings {
   externalHttps: { allowed: boolean; except: string[] };
   /** security.network_policies.cluster_guardrails and their priorities (guardrails.ts). */
   guardrails: GuardrailSettings;
+  /** security.admission_guard: the ValidatingAdmissionPolicies generate adds (none when off). */
+  admissionGuard: AdmissionGuardConfig;
 }
 
 export function planSettings(m: FloeManifest): PlanSettings {
@@ -55,6 +57,7 @@ export function planSettings(m: FloeManifest): PlanSettings {
     jobs: { namespace: m.namespaces.jobs, jobRun: np.job_run_pod_to_pod },
     externalHttps: { allowed: np.allow_external_https, except: np.external_https_except },
     guardrails: { mode: np.cluster_guardrails, priorities: np.cluster_guardrail_priorities },
+    admissionGuard: m.security.admission_guard,
   };
 }
 

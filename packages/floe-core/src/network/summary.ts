@@ -224,6 +224,23 @@ function modeStatement(mode: NetworkMode, settings: PlanSettings): string[] {
   return lines;
 }
 
+/** What the admission guard refuses (or warns about); nothing when it is off. */
+function guardStatement(settings: PlanSettings): string[] {
+  const g = settings.admissionGuard;
+  if (g.mode === 'off') return [];
+  const does = g.mode === 'deny' ? 'refuses' : 'admits with a warning';
+  const appliers = [...g.appliers.users.map((u) => `user ${u}`), ...g.appliers.groups.map((x) => `group ${x}`), ...g.appliers.service_accounts.map((sa) => `service account ${sa}`)];
+  const tokens = g.automount_service_accounts.length ? `, unless its service account is one of ${g.automount_service_accounts.map((sa) => `\`${sa}\``).join(', ')}` : '';
+  const ro = settings.podSecurity.read_only_root_filesystem ? 'a container without `readOnlyRootFilesystem: true`, and ' : '';
+  return [
+    `## Admission guard (${g.mode})`,
+    '',
+    `ValidatingAdmissionPolicies \`floe-guard-*\` (Kubernetes >= 1.30). In every managed namespace the API server ${does}: a NetworkPolicy floe does not own without a \`floe.dev/exception\` reason; a change to floe's own NetworkPolicies by anyone but the appliers (${freeText(appliers.join(', '))})${settings.podSecurity.enabled ? '; Pod Security labels removed, or set below the levels listed per namespace' : ''}.`,
+    `In the jobs and domain namespaces it also ${does} ${ro}a pod that mounts a service account token${tokens} (Pods and their controllers). See docs/admission-guard.md.`,
+    '',
+  ];
+}
+
 /** NETWORK-POLICY-SUMMARY.md: what each namespace may do, and why. Deterministic. */
 export function renderSummary(input: SummaryInput): string {
   const { settings, namespaces, intents, warnings, plugin } = input;
@@ -237,6 +254,7 @@ export function renderSummary(input: SummaryInput): string {
     '',
     ...modeStatement(mode, settings),
   ];
+  out.push(...guardStatement(settings));
   if (warnings.length) out.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
   if (input.guardrails?.length) out.push(...guardrailSection(input.guardrails));
   if (intents.length) out.push('## Allowed flows between namespaces', '', ...diagram(input), '');

@@ -9,7 +9,7 @@ import { valueAt } from '../util/path.js';
 import { isRecord } from '../util/shape.js';
 
 /**
- * zod schemas of the three kinds floe writes, mirroring the API server's
+ * zod schemas of the kinds floe writes, mirroring the API server's
  * validation (k8s.io/kubernetes pkg/apis/networking/validation and
  * pkg/apis/core/validation, apimachinery's name rules). NetworkPolicy and
  * Namespace are covered whole; for PodTemplate the fields floe writes are
@@ -354,6 +354,71 @@ export const BaselineAdminNetworkPolicySchema = fields({
   spec: fields({ subject: guardrailSubject, ...guardrailRules(['Allow', 'Deny'] as const) }, true),
 });
 
+// --- ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1), the fields floe writes ---
+// The shapes and the rules of pkg/apis/admissionregistration/validation that do not need CEL: a CEL
+// expression that does not compile is the API server's to find (validate --server).
+
+const nonEmpty = z.string().min(1, { error: 'Required value' });
+const ruleWithOperations = fields(
+  {
+    apiGroups: z.array(z.string()).min(1, { error: 'Required value' }),
+    apiVersions: z.array(nonEmpty).min(1, { error: 'Required value' }),
+    operations: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT', '*'])).min(1, { error: 'Required value' }),
+    resources: z.array(nonEmpty).min(1, { error: 'Required value' }),
+    resourceNames: z.array(nonEmpty).nullish(),
+    scope: z.enum(['Cluster', 'Namespaced', '*']).nullish(),
+  },
+  true,
+);
+const matchResources = fields(
+  {
+    namespaceSelector: labelSelector.nullish(),
+    objectSelector: labelSelector.nullish(),
+    resourceRules: z.array(ruleWithOperations).nullish(),
+    excludeResourceRules: z.array(ruleWithOperations).nullish(),
+    matchPolicy: z.enum(['Exact', 'Equivalent']).nullish(),
+  },
+  true,
+);
+const celVariable = fields({ name: checkedString((v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? [] : ['must be a valid CEL identifier'])), expression: nonEmpty });
+const validation = fields({ expression: nonEmpty, message: z.string().nullish(), messageExpression: z.string().nullish(), reason: z.string().nullish() }, true);
+
+export const ValidatingAdmissionPolicySchema = fields({
+  apiVersion: z.literal('admissionregistration.k8s.io/v1'),
+  kind: z.literal('ValidatingAdmissionPolicy'),
+  metadata: metadata(dns1123Subdomain, false),
+  spec: fields(
+    {
+      failurePolicy: z.enum(['Fail', 'Ignore']).nullish(),
+      matchConstraints: matchResources,
+      matchConditions: z.array(fields({ name: checkedString(qualifiedName), expression: nonEmpty })).nullish(),
+      variables: z.array(celVariable).nullish(),
+      validations: z.array(validation).min(1, { error: 'Required value: at least one validation (floe writes no audit annotations)' }),
+    },
+    true,
+  ),
+});
+
+export const ValidatingAdmissionPolicyBindingSchema = fields({
+  apiVersion: z.literal('admissionregistration.k8s.io/v1'),
+  kind: z.literal('ValidatingAdmissionPolicyBinding'),
+  metadata: metadata(dns1123Subdomain, false),
+  spec: fields(
+    {
+      policyName: checkedString(dns1123Subdomain),
+      validationActions: z
+        .array(z.enum(['Deny', 'Warn', 'Audit']))
+        .min(1, { error: 'Required value: validationActions must contain at least one value' })
+        .superRefine((actions, ctx) => {
+          if (new Set(actions).size !== actions.length) add(ctx, [], 'Duplicate value: validationActions must not contain duplicates');
+          if (actions.includes('Deny') && actions.includes('Warn')) add(ctx, [], 'Invalid value: Deny and Warn must not be used together');
+        }),
+      matchResources: matchResources.nullish(),
+    },
+    true,
+  ),
+});
+
 /** The kinds floe writes, by kind, with the apiVersion each must have. */
 export const FLOE_KINDS = {
   Namespace: { apiVersion: 'v1', schema: NamespaceSchema, namespaced: false },
@@ -362,6 +427,8 @@ export const FLOE_KINDS = {
   ClusterNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1beta1', schema: ClusterNetworkPolicySchema, namespaced: false },
   AdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', schema: AdminNetworkPolicySchema, namespaced: false },
   BaselineAdminNetworkPolicy: { apiVersion: 'policy.networking.k8s.io/v1alpha1', schema: BaselineAdminNetworkPolicySchema, namespaced: false },
+  ValidatingAdmissionPolicy: { apiVersion: 'admissionregistration.k8s.io/v1', schema: ValidatingAdmissionPolicySchema, namespaced: false },
+  ValidatingAdmissionPolicyBinding: { apiVersion: 'admissionregistration.k8s.io/v1', schema: ValidatingAdmissionPolicyBindingSchema, namespaced: false },
 } as const;
 export type FloeKind = keyof typeof FLOE_KINDS;
 

@@ -2,6 +2,7 @@ import type { FloeManifest } from '../config/schema.js';
 import { ClusterError } from '../cluster/errors.js';
 import { RESOURCES, resourceForKind } from '../cluster/resources.js';
 import type { ClusterClient, ResourceRef } from '../cluster/types.js';
+import { ADMISSION_API_VERSION, ADMISSION_POLICY_MIN_MINOR } from '../k8s/admission.js';
 import { isKubeObject, type KubeObject } from '../k8s/meta.js';
 import type { CniVerdict } from '../cni/types.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
@@ -137,12 +138,17 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
       );
     }
   };
+  const tooOld = await admissionTooOld(client, objects);
+  for (const obj of tooOld ? objects.filter((o) => o.value.apiVersion === ADMISSION_API_VERSION) : []) {
+    problems.push(problem({ file: obj.file, line: 1, col: 1, message: `not sent: ${obj.kind} (the admission guard, security.admission_guard) needs Kubernetes >= 1.${ADMISSION_POLICY_MIN_MINOR}, where admissionregistration.k8s.io/v1 serves it; the API server at ${client.server} is ${tooOld}. Upgrade the cluster, or set security.admission_guard: off and regenerate` }));
+  }
+  const sendable = tooOld ? objects.filter((o) => o.value.apiVersion !== ADMISSION_API_VERSION) : objects;
   // Namespaces first (their dry runs come first in any apply), then the rest, a few requests at a time.
   // Guardrails whose CRD is missing are named as such, not sent.
-  const crds = await missingGuardrailCrds(client, objects);
+  const crds = await missingGuardrailCrds(client, sendable);
   problems.push(...crds.problems);
-  await inParallel(objects.filter((o) => o.kind === 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
-  await inParallel(objects.filter((o) => o.kind !== 'Namespace' && !crds.unsendable.has(o)), DRY_RUN_CONCURRENCY, dryRun);
+  await inParallel(sendable.filter((o) => o.kind === 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
+  await inParallel(sendable.filter((o) => o.kind !== 'Namespace' && !crds.unsendable.has(o)), DRY_RUN_CONCURRENCY, dryRun);
   const refused = problems.filter((p) => p.severity === 'error').length;
   return {
     id: 'server-dry-run',
@@ -153,6 +159,14 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
         : `the API server at ${client.server} accepts ${accepted} of ${objects.length} objects${standIns ? ` (${standIns} sent to a stand-in namespace because theirs does not exist yet)` : ''}; nothing was stored`,
     problems: sortProblems(problems),
   };
+}
+
+/** The server's version when it is older than ValidatingAdmissionPolicy v1 and the directory holds one; else undefined. */
+async function admissionTooOld(client: ClusterClient, objects: readonly LoadedObject[]): Promise<string | undefined> {
+  if (!objects.some((o) => o.value.apiVersion === ADMISSION_API_VERSION)) return undefined;
+  const v = await client.version();
+  const minor = Number.parseInt(v.minor, 10);
+  return v.major === '1' && Number.isFinite(minor) && minor < ADMISSION_POLICY_MIN_MINOR ? v.gitVersion : undefined;
 }
 
 /** What `floe network check-cni` concludes, reduced to what validate needs. */

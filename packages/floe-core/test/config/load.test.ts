@@ -154,6 +154,7 @@ describe('defaults', () => {
         read_only_root_filesystem: true,
         writable_paths: ['/tmp', '/home/floe'],
       },
+      admission_guard: { mode: 'off', appliers: { users: [], groups: ['system:masters'], service_accounts: [] }, automount_service_accounts: [] },
     },
   };
 

@@ -16,7 +16,7 @@ describe('unknown keys', () => {
   it('rejects an unknown key under security at the key, suggesting the near miss and listing the allowed keys', () => {
     expect(onlyIssue(yaml('security:', '  network_plicies: {}'))).toEqual({
       file: FILE, line: 2, col: 3, path: 'security.network_plicies', code: 'manifest.unknown_key',
-      message: 'unknown field (did you mean network_policies? allowed: network_policies, pod_security)',
+      message: 'unknown field (did you mean network_policies? allowed: network_policies, pod_security, admission_guard)',
     });
   });
 

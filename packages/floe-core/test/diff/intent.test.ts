@@ -46,7 +46,7 @@ describe('parseObjectFile', () => {
 
   it('refuses a kind floe does not write', () => {
     expect(rejection(() => parseObjectFile({ path: 'a.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: y}\n' }))).toBe(
-      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy',
+      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding',
     );
   });
 
