@@ -149,7 +149,7 @@ Examples:
           if (texts.length === 0) throw new InputError(`${path}: directory holds no .yaml, .yml or .json files`);
           inputs.push(...texts);
         }
-        const result = hardenInputs(inputs, policy);
+        const result = hardenInputs(inputs, policy, { texts: !opts.check && opts.output === 'yaml' });
         for (const f of result.files) {
           if (f.rewritten > 0) process.stderr.write(`floe: warning: ${f.file}: ${f.rewritten} document${f.rewritten === 1 ? '' : 's'} with YAML aliases written from ${f.rewritten === 1 ? 'its value' : 'their values'} (aliases expanded, comments inside lost)\n`);
         }

@@ -3,6 +3,6 @@
  * security context merged into the user's own workloads (internal).
  */
 export { DEFAULT_ROLE, hardenPolicy, hardenSettings, NAMESPACE_ROLES, settingsFor, type HardenChange, type HardenFinding, type HardenPolicy, type HardenSettings, type NamespaceRole } from './rules.js';
-export { fieldPath, HardenConflicts, hardenInputs, type HardenedFile, type HardenedWorkload, type HardenResult, type Located } from './run.js';
+export { fieldPath, HardenConflicts, hardenInputs, type HardenInputsOptions, type HardenedFile, type HardenedWorkload, type HardenResult, type Located } from './run.js';
 export { HardeningMissing, hardenCheckJson, hardenCheckOutcome, hardenCheckText, hardenedStream, hardenPatches } from './output.js';
 export { smpPatch } from './patch.js';

@@ -40,7 +40,7 @@ export interface HardenedWorkload {
 
 export interface HardenedFile {
   file: string;
-  /** The hardened text, in the input's own format (JSON stays JSON). */
+  /** The hardened text, in the input's own format (JSON stays JSON). `files` is empty when texts were not asked for. */
   text: string;
   /** The hardened text as YAML (JSON input converted), for a YAML stream on stdout. */
   yaml: string;
@@ -75,7 +75,13 @@ export function fieldPath(path: readonly PathSegment[]): string {
 }
 
 /** Hardens every input; throws every input problem (ManifestInputError) or conflict (HardenConflicts) of all files together, writing nothing. */
-export function hardenInputs(inputs: readonly InputText[], policy: HardenPolicy): HardenResult {
+export interface HardenInputsOptions {
+  /** Build each file's hardened text (default true); --check and -o patch do not need it. */
+  texts?: boolean;
+}
+
+export function hardenInputs(inputs: readonly InputText[], policy: HardenPolicy, options: HardenInputsOptions = {}): HardenResult {
+  const texts = options.texts ?? true;
   const problems: ManifestProblem[] = [];
   const conflicts: ManifestProblem[] = [];
   const files: HardenedFile[] = [];
@@ -83,7 +89,7 @@ export function hardenInputs(inputs: readonly InputText[], policy: HardenPolicy)
   for (const { file, text } of inputs) {
     const parsed = parseManifestObjects(text, file);
     problems.push(...parsed.problems);
-    const layout = parsed.documents ? sourceLayout(parsed.documents, text) : undefined;
+    const layout = texts && parsed.documents ? sourceLayout(parsed.documents, text) : undefined;
     const edits: ObjectEdits[] = [];
     parsed.objects.forEach((o, index) => {
       const done = hardenObject(o, policy, problems, conflicts);
@@ -91,7 +97,7 @@ export function hardenInputs(inputs: readonly InputText[], policy: HardenPolicy)
       workloads.push(done.workload);
       if (done.edits.length > 0) edits.push({ o, index, edits: done.edits });
     });
-    if (problems.length > 0 || conflicts.length > 0) continue;
+    if (problems.length > 0 || conflicts.length > 0 || !texts) continue;
     files.push(fileOutput(file, text, parsed.documents, layout, edits));
   }
   const order = new Map(inputs.map((input, i) => [input.file, i]));

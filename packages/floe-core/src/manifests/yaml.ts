@@ -215,6 +215,8 @@ export function applyEdits<T>(value: T, edits: readonly YamlEdit[]): T {
 /** How documents are written back: indentation and sequence style. */
 export type YamlLayout = ToStringOptions;
 
+const LAYOUT_SAMPLE_CHARS = 64 * 1024;
+
 const LAYOUTS: YamlLayout[] = [
   { indent: 2, indentSeq: true },
   { indent: 2, indentSeq: false },
@@ -228,14 +230,22 @@ const LAYOUTS: YamlLayout[] = [
  * whose output has the fewest lines not in the source. Long lines are never folded.
  */
 export function sourceLayout(docs: readonly YamlDocument[], text: string): YamlLayout {
+  // A sample decides: the first documents, up to about 64 KiB of source (a file's layout is one author's habit).
+  const sample: YamlDocument[] = [];
+  let end = 0;
+  for (const d of docs) {
+    if (sample.length > 0 && end > LAYOUT_SAMPLE_CHARS) break;
+    sample.push(d);
+    end = d.doc.range?.[2] ?? text.length;
+  }
   const source = new Map<string, number>();
-  for (const line of text.split('\n')) source.set(line, (source.get(line) ?? 0) + 1);
+  for (const line of text.slice(0, end).split('\n')) source.set(line, (source.get(line) ?? 0) + 1);
   let best = LAYOUTS[0] as YamlLayout;
   let bestMiss = Infinity;
   for (const layout of LAYOUTS) {
     const left = new Map(source);
     let miss = 0;
-    for (const line of docs.map((d) => d.doc.toString(layout)).join('').split('\n')) {
+    for (const line of sample.map((d) => d.doc.toString(layout)).join('').split('\n')) {
       const n = left.get(line) ?? 0;
       if (n > 0) left.set(line, n - 1);
       else miss++;
