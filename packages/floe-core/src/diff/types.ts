@@ -97,7 +97,8 @@ export interface NamespaceStatus {
  * outside the namespaces the intent manages (inside them, a policy is `extra`).
  */
 export interface OrphanedObject extends ObjectRef {
-  namespace: string;
+  /** null for the admission guard's cluster-scoped policies and bindings. */
+  namespace: string | null;
 }
 
 /** A floe-labelled Namespace the intent no longer manages: reported, never deleted, not drift. */
@@ -113,7 +114,7 @@ export interface OrphanedNamespace {
 export interface OrphanCheck {
   /** false when the cluster-wide list was refused (403) or skipped (--no-orphans). */
   checked: boolean;
-  /** Why orphans were not checked. */
+  /** Why orphans were not checked; with checked true, what was left out (the admission guard's kinds, when not readable). */
   note?: string;
   /** One `kubectl delete -n NS kind/name ...` per namespace holding orphans. */
   removeCommands: string[];
