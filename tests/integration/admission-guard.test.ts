@@ -322,7 +322,7 @@ describe('the guard in the prune set (docs/pruning.md, kubectl ApplySet)', () =>
   const PARENT = join(REPO_ROOT, 'examples/applyset/floe-network-applyset.yaml');
   const prune = (dir: string) => conn.kubectl.ok(['apply', '--server-side', '--field-manager=floe', '--force-conflicts', '--prune', '--applyset=applysets.floe.dev/floe-network', '-k', dir]);
 
-  it('applies the cluster-scoped policies and bindings with the rest, and prunes them when the guard is turned off', async () => {
+  it('applies the cluster-scoped policies and bindings with the rest; turned off, diff calls them orphaned and the pruned apply deletes them', async () => {
     const saved = process.env.KUBECTL_APPLYSET;
     process.env.KUBECTL_APPLYSET = 'true';
     try {
@@ -334,7 +334,20 @@ describe('the guard in the prune set (docs/pruning.md, kubectl ApplySet)', () =>
         expect(on).toContain(`validatingadmissionpolicy.admissionregistration.k8s.io/floe-guard-${rule} serverside-applied`);
         expect(on).toContain(`validatingadmissionpolicybinding.admissionregistration.k8s.io/floe-guard-${rule} serverside-applied`);
       }
-      const off = await prune(await generate(await writeManifest('off')));
+      // Turned off but still live: diff calls them orphaned (drift), with the delete that removes them.
+      const offManifest = await writeManifest('off');
+      const diff = await new Promise<{ code: number; stdout: string }>((done) => {
+        execFile(process.execPath, [FLOE_BIN, '--log-level', 'silent', 'network', 'diff', '--kubeconfig', conn.info.kubeconfig, '-m', offManifest, '-o', 'json'], { timeout: 60_000 }, (err, stdout) =>
+          done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout }),
+        );
+      });
+      expect(diff.code).toBe(1);
+      const report = JSON.parse(diff.stdout) as { orphaned: { kind: string; namespace: string | null; name: string }[]; orphans: { removeCommands: string[] } };
+      expect(report.orphaned.filter((o) => o.namespace === null).map((o) => `${o.kind}/${o.name}`).sort()).toEqual(
+        ['network-policies', 'pod-hardening', 'pod-security-labels'].flatMap((rule) => [`ValidatingAdmissionPolicy/floe-guard-${rule}`, `ValidatingAdmissionPolicyBinding/floe-guard-${rule}`]).sort(),
+      );
+      expect(report.orphans.removeCommands[0]).toMatch(/^kubectl delete validatingadmissionpolicy\.admissionregistration\.k8s\.io\/floe-guard-/);
+      const off = await prune(await generate(offManifest));
       const pruned = off.split('\n').filter((l) => l.endsWith(' pruned')).sort();
       expect(pruned).toEqual(
         ['network-policies', 'pod-hardening', 'pod-security-labels'].flatMap((rule) => [

@@ -311,7 +311,11 @@ export type AdmissionGuardMode = (typeof ADMISSION_GUARD_MODES)[number];
 /** The group of a cluster-admin kubeconfig (kubeadm < 1.29, kind, the local control plane): the default applier. */
 export const DEFAULT_APPLIER_GROUPS = ['system:masters'];
 
-const identity = z.string().min(1, { error: 'must not be empty' });
+// Written into CEL string literals (escaped); a control character would not compile there, and is no identity anyway.
+const identity = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((v) => ![...v].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\u007f'), { error: 'must not contain control characters (a Kubernetes user or group name)' });
 const serviceAccountName = z
   .string()
   .max(253, { error: 'must be at most 253 characters (a service account name)' })

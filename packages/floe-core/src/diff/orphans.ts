@@ -15,21 +15,46 @@ import type { ClusterClient, KubeObject, ResourceRef } from '../cluster/types.js
 import { MANAGED_BY_LABEL } from '../network/labels.js';
 import { compareStrings } from '../util/compare.js';
 import { GUARDRAIL_RESOURCES } from './live.js';
-import { GUARDRAIL_KINDS, type Intent, type ObjectRef, type OrphanCheck, type OrphanedNamespace, type OrphanedObject } from './types.js';
+import { GUARDRAIL_KINDS, NOT_COMPARED_KINDS, type Intent, type ObjectRef, type OrphanCheck, type OrphanedNamespace, type OrphanedObject } from './types.js';
+
+const GUARD_KINDS: ReadonlySet<string> = new Set(NOT_COMPARED_KINDS);
 
 export const FLOE_SELECTOR = `${MANAGED_BY_LABEL}=floe`;
 
 /** The namespaced kinds floe writes; a floe-labelled one the intent lacks is an orphan. */
 const ORPHAN_RESOURCES: readonly ResourceRef[] = [RESOURCES.networkPolicies, RESOURCES.podTemplates];
 
-/** What the cluster-wide read found: floe's objects, or why they could not be listed. */
-export type FloeManagedObjects = { checked: true; objects: KubeObject[] } | { checked: false; reason: string };
+/**
+ * The admission guard's cluster-scoped kinds (security.admission_guard): left live after the
+ * guard is turned off, they keep refusing. Optional: a server before 1.30 does not serve them.
+ */
+const GUARD_RESOURCES: readonly ResourceRef[] = [RESOURCES.validatingAdmissionPolicies, RESOURCES.validatingAdmissionPolicyBindings];
 
-/** Every floe-labelled Namespace, NetworkPolicy and PodTemplate in the cluster (list with a label selector). */
+/** What the cluster-wide read found: floe's objects (with a note when the guard's kinds were not readable), or why they could not be listed. */
+export type FloeManagedObjects = { checked: true; objects: KubeObject[]; note?: string } | { checked: false; reason: string };
+
+/** floe's admission guard objects, or a note saying why they were not read (403: the documented role before the guard). */
+async function readGuardObjects(client: ClusterClient): Promise<{ objects: KubeObject[]; note?: string }> {
+  try {
+    const lists = await Promise.all(GUARD_RESOURCES.map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR, optional: true })));
+    return { objects: lists.flat() };
+  } catch (err) {
+    if (err instanceof ClusterError && err.fault === 'forbidden') {
+      return { objects: [], note: `the admission guard's objects were not checked for orphans: that needs "list" on ${GUARD_RESOURCES.map(resourceName).join(', ')} (examples/rbac/floe-network-reader.yaml)` };
+    }
+    throw err;
+  }
+}
+
+/** Every floe-labelled Namespace, NetworkPolicy, PodTemplate and admission guard object in the cluster (list with a label selector). */
 export async function readFloeManaged(client: ClusterClient): Promise<FloeManagedObjects> {
   try {
-    const lists = await Promise.all([RESOURCES.namespaces, ...ORPHAN_RESOURCES].map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR })));
-    return { checked: true, objects: [...lists.flat(), ...(await readFloeGuardrails(client))] };
+    const [lists, guard, guardrails] = await Promise.all([
+      Promise.all([RESOURCES.namespaces, ...ORPHAN_RESOURCES].map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR }))),
+      readGuardObjects(client),
+      readFloeGuardrails(client),
+    ]);
+    return { checked: true, objects: [...lists.flat(), ...guard.objects, ...guardrails], ...(guard.note ? { note: guard.note } : {}) };
   } catch (err) {
     if (err instanceof ClusterError && err.fault === 'forbidden') {
       const needs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES].map(resourceName).join(', ');
@@ -66,18 +91,29 @@ const RESOURCE_OF: Record<string, string> = {
   ClusterNetworkPolicy: 'clusternetworkpolicy.policy.networking.k8s.io',
   AdminNetworkPolicy: 'adminnetworkpolicy.policy.networking.k8s.io',
   BaselineAdminNetworkPolicy: 'baselineadminnetworkpolicy.policy.networking.k8s.io',
+  ValidatingAdmissionPolicy: 'validatingadmissionpolicy.admissionregistration.k8s.io',
+  ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybinding.admissionregistration.k8s.io',
 };
 
-/** One `kubectl delete` per namespace (one for the cluster-scoped guardrails), naming each object: never a label selector, which could match more. */
+/**
+ * One `kubectl delete` per namespace, naming each object: never a label selector, which could match more.
+ * Cluster-scoped objects (the guardrails, the admission guard's) come first, in one command without -n.
+ */
 export function removeCommands(orphans: readonly ObjectRef[]): string[] {
   const byNamespace = new Map<string, string[]>();
+  const cluster: string[] = [];
   for (const o of orphans) {
-    const ns = o.namespace ?? '';
+    if (o.namespace === null) {
+      cluster.push(`${RESOURCE_OF[o.kind] ?? o.kind.toLowerCase()}/${o.name}`);
+      continue;
+    }
+    const ns = o.namespace;
     const list = byNamespace.get(ns) ?? [];
     list.push(`${RESOURCE_OF[o.kind] ?? o.kind.toLowerCase()}/${o.name}`);
     byNamespace.set(ns, list);
   }
-  return [...byNamespace].sort(([a], [b]) => compareStrings(a, b)).map(([ns, names]) => `kubectl delete ${ns ? `-n ${ns} ` : ''}${names.join(' ')}`);
+  const namespaced = [...byNamespace].sort(([a], [b]) => compareStrings(a, b)).map(([ns, names]) => `kubectl delete -n ${ns} ${names.join(' ')}`);
+  return cluster.length ? [`kubectl delete ${cluster.join(' ')}`, ...namespaced] : namespaced;
 }
 
 export const NAMESPACE_KEPT_REASON =
@@ -93,6 +129,7 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
   if (!managed.checked) return { check: { checked: false, note: managed.reason, removeCommands: [] }, orphaned: [], orphanedNamespaces: [] };
   const namespaces = new Set(intent.namespaces);
   const intended = new Set(intent.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  const guarded = new Set((intent.notCompared ?? []).map((o) => `${o.kind}/${o.name}`));
   const orphaned: OrphanedObject[] = [];
   const orphanedNamespaces: OrphanedNamespace[] = [];
   for (const o of managed.objects) {
@@ -104,6 +141,10 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
       }
       continue;
     }
+    if (GUARD_KINDS.has(o.kind)) {
+      if (!guarded.has(`${o.kind}/${o.metadata.name}`)) orphaned.push({ kind: o.kind, namespace: null, name: o.metadata.name });
+      continue;
+    }
     const ns = o.metadata.namespace ?? '';
     if (intended.has(`${o.kind}/${ns}/${o.metadata.name}`)) continue;
     if (o.kind === 'NetworkPolicy' && namespaces.has(ns)) continue;
@@ -112,13 +153,14 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
   const order = (a: ObjectRef, b: ObjectRef) => compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name);
   orphaned.sort(order);
   orphanedNamespaces.sort((a, b) => compareStrings(a.name, b.name));
-  return { check: { checked: true, removeCommands: removeCommands(orphaned) }, orphaned, orphanedNamespaces };
+  return { check: { checked: true, ...(managed.note ? { note: managed.note } : {}), removeCommands: removeCommands(orphaned) }, orphaned, orphanedNamespaces };
 }
 
 /** The text lines for orphans: each object, the commands that remove them, kept namespaces, or why nothing was checked. */
 export function orphanLines(check: OrphanCheck, orphaned: readonly OrphanedObject[], orphanedNamespaces: readonly OrphanedNamespace[]): string[] {
   if (!check.checked) return check.note ? [`note: ${check.note}`] : [];
-  const out = orphaned.map((o) => `orphaned: ${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name} (labelled managed-by floe, no longer in the intent)`);
+  const out = orphaned.map((o) => `orphaned: ${o.kind}/${o.namespace === null ? '' : `${o.namespace}/`}${o.name} (labelled managed-by floe, no longer in the intent${GUARD_KINDS.has(o.kind) ? '; the admission guard keeps judging requests until it is deleted' : ''})`);
+  if (check.note) out.push(`note: ${check.note}`);
   if (orphaned.length) {
     out.push(`note: ${plural(orphaned.length, 'orphaned object still applies', 'orphaned objects still apply')}; remove ${orphaned.length === 1 ? 'it' : 'them'} with the prune flow (docs/pruning.md) or:`);
     for (const c of check.removeCommands) out.push(`  ${c}`);

@@ -101,7 +101,7 @@ export interface NamespaceStatus {
  * outside the namespaces the intent manages (inside them, a policy is `extra`).
  */
 export interface OrphanedObject extends ObjectRef {
-  /** null for a cluster guardrail (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy). */
+  /** null for the cluster-scoped: a guardrail (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy), the admission guard's policies and bindings. */
   namespace: string | null;
 }
 
@@ -118,7 +118,7 @@ export interface OrphanedNamespace {
 export interface OrphanCheck {
   /** false when the cluster-wide list was refused (403) or skipped (--no-orphans). */
   checked: boolean;
-  /** Why orphans were not checked. */
+  /** Why orphans were not checked; with checked true, what was left out (the admission guard's kinds, when not readable). */
   note?: string;
   /** One `kubectl delete -n NS kind/name ...` per namespace holding orphans. */
   removeCommands: string[];

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SERVICE_POD_LABELS } from '../config/schema.js';
 import { POD_SECURITY_MINOR } from '../cni/kubernetes-version.js';
+import { ADMISSION_POLICY_MIN_MINOR } from '../k8s/admission.js';
 import { yamlString } from '../util/yaml-emit.js';
 import type { ClusterFacts } from './discover.js';
 
@@ -84,6 +85,12 @@ export function renderStarterManifest(f: ClusterFacts, path = 'manifest.yaml'): 
     minor !== null
       ? `    version: v1.${minor}          # pinned to the cluster's minor (${f.kubernetes.version}) so an upgrade cannot tighten admission by surprise; "latest" follows every upgrade`
       : '    version: latest          # the server\'s minor was unreadable',
+  );
+  // Opt-in, so only mentioned: where the cluster is too old for it, say so instead.
+  push(
+    minor !== null && minor < ADMISSION_POLICY_MIN_MINOR
+      ? `  # admission_guard needs Kubernetes 1.${ADMISSION_POLICY_MIN_MINOR}+ (ValidatingAdmissionPolicy); this cluster is ${f.kubernetes.version}.`
+      : '  # admission_guard: warn       # opt-in prevention: the API server refuses (deny) or warns (warn) on drift; see docs/admission-guard.md',
   );
   return `${out.join('\n')}\n`;
 }

@@ -76,7 +76,7 @@ describe('orphans', () => {
       },
     } as unknown as ClusterClient;
     await readFloeManaged(client);
-    // The cluster guardrails' kinds too (cluster-scoped; a missing CRD lists as none).
+    // The cluster guardrails' and the admission guard's kinds too (cluster-scoped; a missing CRD lists as none).
     expect(calls.sort()).toEqual([
       'adminnetworkpolicies * app.kubernetes.io/managed-by=floe',
       'baselineadminnetworkpolicies * app.kubernetes.io/managed-by=floe',
@@ -84,6 +84,42 @@ describe('orphans', () => {
       'namespaces * app.kubernetes.io/managed-by=floe',
       'networkpolicies * app.kubernetes.io/managed-by=floe',
       'podtemplates * app.kubernetes.io/managed-by=floe',
+      'validatingadmissionpolicies * app.kubernetes.io/managed-by=floe',
+      'validatingadmissionpolicybindings * app.kubernetes.io/managed-by=floe',
     ]);
+  });
+
+  const guard = (kind: string, name: string): KubeObject => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind, metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'floe' } }, spec: {} });
+
+  it('reports the admission guard\'s policies and bindings left live after the guard was turned off, with one cluster-wide delete', () => {
+    const left = [guard('ValidatingAdmissionPolicy', 'floe-guard-pod-hardening'), guard('ValidatingAdmissionPolicyBinding', 'floe-guard-pod-hardening')].map(stored);
+    const { report } = diffIntent(intent, live, { checked: true, objects: left });
+    expect(report.drift).toBe(true);
+    expect(report.orphaned).toEqual([
+      { kind: 'ValidatingAdmissionPolicy', namespace: null, name: 'floe-guard-pod-hardening' },
+      { kind: 'ValidatingAdmissionPolicyBinding', namespace: null, name: 'floe-guard-pod-hardening' },
+    ]);
+    expect(report.orphans.removeCommands).toEqual([
+      'kubectl delete validatingadmissionpolicy.admissionregistration.k8s.io/floe-guard-pod-hardening validatingadmissionpolicybinding.admissionregistration.k8s.io/floe-guard-pod-hardening',
+    ]);
+    // While the guard is on, its objects are the intent's: not orphans.
+    const guarded = { ...intent, notCompared: [{ kind: 'ValidatingAdmissionPolicy', namespace: null, name: 'floe-guard-pod-hardening' }, { kind: 'ValidatingAdmissionPolicyBinding', namespace: null, name: 'floe-guard-pod-hardening' }] };
+    expect(diffIntent(guarded, live, { checked: true, objects: left }).report.orphaned).toEqual([]);
+  });
+
+  it('still checks the other orphans when only the admission guard\'s kinds may not be listed, and says so', async () => {
+    const client = {
+      list: async (ref: ResourceRef, _o?: ListOptions) => {
+        if (ref.group === 'admissionregistration.k8s.io') throw new ClusterError('forbidden', `forbidden: list ${ref.resource}`, 403);
+        return [];
+      },
+    } as unknown as ClusterClient;
+    const managed = await readFloeManaged(client);
+    expect(managed.checked).toBe(true);
+    const result = diffIntent(intent, live, managed);
+    expect(result.report.orphans.checked).toBe(true);
+    expect(renderDiffText(result, { color: false })).toContain(
+      'note: the admission guard\'s objects were not checked for orphans: that needs "list" on validatingadmissionpolicies.admissionregistration.k8s.io, validatingadmissionpolicybindings.admissionregistration.k8s.io (examples/rbac/floe-network-reader.yaml)',
+    );
   });
 });

@@ -73,6 +73,14 @@ describe('floe network init: the starter manifest', () => {
     expect(text).toMatch(/^# {3}floe network generate -m m\.yaml && floe network validate -m m\.yaml --server$/m);
   });
 
+  it('mentions the opt-in admission guard, commented out, and says when the cluster is too old for it', () => {
+    const text = renderStarterManifest(facts(), 'm.yaml');
+    expect(text).toContain('\n  # admission_guard: warn       # opt-in prevention');
+    expect(parseManifest(text, 'm.yaml').security.admission_guard.mode).toBe('off');
+    const old = renderStarterManifest(facts({ kubernetes: { version: 'v1.29.4', minor: 29 } }), 'm.yaml');
+    expect(old).toContain('\n  # admission_guard needs Kubernetes 1.30+ (ValidatingAdmissionPolicy); this cluster is v1.29.4.\n');
+  });
+
   it('sets a platform service\'s labels only where the running ones differ from floe\'s defaults', () => {
     const text = renderStarterManifest(
       facts({

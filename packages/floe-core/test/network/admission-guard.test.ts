@@ -48,6 +48,12 @@ describe('security.admission_guard: the settings', () => {
     expect(issueAt(MANIFEST('{ mode: warn, automount_service_accounts: [spark, spark] }'), 'security.admission_guard.automount_service_accounts[1]').code).toBe('manifest.duplicate');
   });
 
+  it('refuses a control character in an applier name (it would not compile in CEL), and escapes quotes and backslashes', () => {
+    expect(issueAt(MANIFEST('{ mode: deny, appliers: { users: ["alice\\nbob"] } }'), 'security.admission_guard.appliers.users[0]').message).toContain('control characters');
+    const policy = guardFiles(MANIFEST(`{ mode: deny, appliers: { groups: ["o'brien\\\\x"] } }`)).find((f) => f.kind === 'ValidatingAdmissionPolicy' && f.name === 'floe-guard-network-policies')?.object as ValidatingAdmissionPolicy;
+    expect(policy.spec.variables?.find((v) => v.name === 'applier')?.expression).toContain("g in ['o\\'brien\\\\x']");
+  });
+
   it('an off guard naming nobody is fine: nothing is generated', () => {
     expect(guardFiles(MANIFEST('{ mode: off, appliers: { groups: [] } }'))).toEqual([]);
   });
