@@ -1,5 +1,5 @@
 // Cluster-scoped policies read from the real kube-apiserver with the network-policy-api CRDs
-// installed (tests/harness/crds.ts): ClusterNetworkPolicy v1beta1 and AdminNetworkPolicy
+// installed (tests/harness/network-policy-api-crds.ts): ClusterNetworkPolicy v1beta1 and AdminNetworkPolicy
 // v1alpha1 as the server stores them, evaluated in tiers by `floe network explain`; and a
 // cluster without the CRDs (the oldest control plane) read quietly, stating that none were found.
 // The objects are cluster-scoped: their subjects select only this file's namespaces (a label
