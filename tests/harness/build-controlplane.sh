@@ -5,7 +5,7 @@
 # newest kubectl for both). Does nothing for a control plane whose cache is full.
 # Also builds kube-router (the NetworkPolicy enforcer of tests/enforcement) via
 # build-kube-router.sh, into the same cache, and fetches the network-policy-api CRDs
-# (fetch-network-policy-api.sh) that crds.ts installs on the newest control plane.
+# (fetch-network-policy-api.sh) that network-policy-api-crds.ts installs on the newest control plane.
 # Usage: build-controlplane.sh [newest|oldest]       build both (default), or one
 #        build-controlplane.sh --print-dir [newest|oldest]
 set -euo pipefail

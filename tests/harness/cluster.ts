@@ -14,7 +14,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { installNetworkPolicyApiCrds } from './crds.ts';
+import { installNetworkPolicyApiCrds } from './network-policy-api-crds.ts';
 import { makeKubectl } from './kube.ts';
 import { createPki, SERVICE_CLUSTER_IP_RANGE, type Pki } from './pki.ts';
 

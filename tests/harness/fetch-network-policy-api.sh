@@ -2,7 +2,7 @@
 # Fetches the network-policy-api CRDs (ClusterNetworkPolicy from NETWORK_POLICY_API_VERSION,
 # AdminNetworkPolicy and BaselineAdminNetworkPolicy from NETWORK_POLICY_API_V1ALPHA1_VERSION)
 # from the Go module proxy, checked against go/network-policy-api*/go.sum, into the
-# control-plane binary cache. tests/harness/crds.ts installs them on cluster start.
+# control-plane binary cache. tests/harness/network-policy-api-crds.ts installs them on cluster start.
 # Called by build-controlplane.sh (so by `pnpm cluster:build`). Does nothing when cached.
 # Usage: fetch-network-policy-api.sh [--print-dir]
 set -euo pipefail

@@ -11,7 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { locateBinaries, binariesDir, reapOrphans, startCluster, stopCluster } from './cluster.ts';
 import type { TestClusterInfo } from './context.ts';
-import { installNetworkPolicyApiCrds } from './crds.ts';
+import { installNetworkPolicyApiCrds } from './network-policy-api-crds.ts';
 import { startKind } from './kind.ts';
 import { makeClient, makeKubectl, type KubeClient } from './kube.ts';
 

@@ -1,5 +1,5 @@
 // Cluster-scoped policies read from the real kube-apiserver with the network-policy-api CRDs
-// installed (tests/harness/crds.ts): ClusterNetworkPolicy v1beta1 and AdminNetworkPolicy
+// installed (tests/harness/network-policy-api-crds.ts): ClusterNetworkPolicy v1beta1 and AdminNetworkPolicy
 // v1alpha1 as the server stores them, evaluated in tiers by `floe network explain`; and a
 // cluster without the CRDs (the oldest control plane) read quietly, stating that none were found.
 // The objects are cluster-scoped: their subjects select only this file's namespaces (a label
@@ -69,7 +69,7 @@ describe('cluster-scoped policies read from the live cluster', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`ALLOWED  ${marketing}/x[Pod] -> ${sales}/y[Pod] on TCP/8080`);
     expect(r.stdout).toContain(`admitted by: ${sales}/foreign-allow-all ingress[0]`);
-    const json = JSON.parse((await explain('-o', 'json')).stdout) as { clusterPolicies: { found: number; policies: object[]; served: string[]; unavailable: string[] } };
+    const json = JSON.parse((await explain('-o', 'json')).stdout) as { clusterPolicies: { found: number; policies: object[]; served: string[]; unavailable: string[]; forbidden: string[] } };
     expect(json.clusterPolicies.policies.filter((p) => JSON.stringify(p).includes(run))).toEqual([]);
     expect(json.clusterPolicies.served).toEqual([
       'ClusterNetworkPolicy policy.networking.k8s.io/v1beta1',
@@ -77,6 +77,7 @@ describe('cluster-scoped policies read from the live cluster', () => {
       'BaselineAdminNetworkPolicy policy.networking.k8s.io/v1alpha1',
     ]);
     expect(json.clusterPolicies.unavailable).toEqual([]);
+    expect(json.clusterPolicies.forbidden).toEqual([]);
   });
 
   it('an Admin-tier ClusterNetworkPolicy Deny decides before the foreign allow-all (exit 1, the object named)', async () => {
@@ -141,7 +142,7 @@ describe('a cluster without the network-policy-api CRDs', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toContain('ClusterNetworkPolicy');
       const json = JSON.parse(r.stdout) as { clusterPolicies: unknown };
-      expect(json.clusterPolicies).toEqual({ found: 0, policies: [], served: [], unavailable: ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] });
+      expect(json.clusterPolicies).toEqual({ found: 0, policies: [], served: [], unavailable: ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'], forbidden: [] });
     } finally {
       await oldest.close();
     }

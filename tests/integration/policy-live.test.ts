@@ -117,6 +117,8 @@ describe('floe network explain against the live cluster', () => {
       }
       const named = await floe(['network', 'explain', '--kubeconfig', user.kubeconfig, '--from', `${jobs}/job-a`, '--to', `${platform}/polaris`, '--port', '8181']);
       expect(named.code, named.stderr).toBe(0);
+      // Cluster-scoped policies need cluster-wide list rights: without them the verdict is given, with a warning.
+      expect(named.stderr).toContain('floe: warning: not allowed to list ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy (policy.networking.k8s.io, cluster-scoped): they were not evaluated');
       const byIp = await floe(['network', 'explain', '--kubeconfig', user.kubeconfig, '--from', '192.0.2.1', '--to', `${platform}/polaris`, '--port', '8181']);
       expect(byIp.code).toBe(3);
       expect(byIp.stderr).toMatch(/forbidden|not allowed|403/i);

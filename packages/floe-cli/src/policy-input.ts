@@ -49,6 +49,12 @@ export async function loadPolicyInput(flags: PolicyInputFlags, command: string, 
     try {
       const { objects, clusterPolicyApis } = await readLiveInput(client, namespaces);
       result = { inventory: buildInventory(objects), objects, source: `cluster ${client.context} (${client.server})`, clusterPolicyApis };
+      const forbidden = clusterPolicyApis.forbidden;
+      if (forbidden.length > 0) {
+        process.stderr.write(
+          `floe: warning: not allowed to list ${forbidden.join(', ')} (policy.networking.k8s.io, cluster-scoped): they were not evaluated, so a verdict they would change is not seen; grant "list" on them for a complete answer\n`,
+        );
+      }
     } finally {
       await client.close();
     }
@@ -71,7 +77,7 @@ export function clusterPoliciesJson(engine: PolicyEngine, apis: ClusterPolicyApi
   return {
     found: policies.length,
     policies: policies.map((p) => ({ kind: p.kind, name: p.name, tier: p.tier, priority: p.priority })),
-    ...(apis ? { served: apis.served, unavailable: apis.unavailable } : {}),
+    ...(apis ? { served: apis.served, unavailable: apis.unavailable, forbidden: apis.forbidden } : {}),
   };
 }
 

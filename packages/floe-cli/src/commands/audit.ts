@@ -76,8 +76,11 @@ MODE-version labels) is reported per failed check with "check", "level", "versio
 "mode" and the API server's message; enforce is an error, audit and warn warnings.
 
 Isolation is decided by selection (which policies select each pod), never by
-policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
-"namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
+policy names. Cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy,
+BaselineAdminNetworkPolicy) are read too and decide in tiers around the
+NetworkPolicies (Admin first, Baseline after), in the findings and in --connectivity.
+--output json is {"policies": [...], "findings": [{"id", "severity",
+"namespace", "object", "message", "remedy", ...}], "clusterPolicies": {"found", ...}}; with --connectivity it is
 {"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
 one connection per line, written as it is computed (any size, valid JSON); with --compact
 {"groups": [{"id", "endpoints"}], "connectivity": [{"from": [ids], "to": [ids], "connections"}], "pairs"}.

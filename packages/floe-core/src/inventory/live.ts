@@ -34,18 +34,25 @@ export interface ClusterPolicyApis {
   served: string[];
   /** The kinds whose API the cluster does not serve (no CRD): skipped. */
   unavailable: string[];
+  /** The kinds the credentials may not list (403): skipped, so the verdicts cover NetworkPolicies only; the CLI warns. */
+  forbidden: string[];
 }
 
 const toSourced = (ref: ResourceRef) => (o: Record<string, unknown>): SourcedObject => ({ object: { ...o, kind: o.kind || ref.kind }, source: `cluster ${ref.kind}` });
 
-/** The first served version of one cluster-scoped policy API, or null when none is (404: no CRD). */
-async function readFirstServed(client: ClusterClient, versions: readonly ResourceRef[]): Promise<{ ref: ResourceRef; objects: SourcedObject[] } | null> {
+/**
+ * The first served version of one cluster-scoped policy API; null when none is (404: no CRD),
+ * 'forbidden' when the credentials may not list it (403: a user with rights in a few
+ * namespaces only, as `explain` allows).
+ */
+async function readFirstServed(client: ClusterClient, versions: readonly ResourceRef[]): Promise<{ ref: ResourceRef; objects: SourcedObject[] } | null | 'forbidden'> {
   for (const ref of versions) {
     try {
       const items = await client.list(ref);
       return { ref, objects: items.map((o) => toSourced(ref)(o as Record<string, unknown>)) };
     } catch (err) {
       if (err instanceof ClusterError && err.status === 404) continue;
+      if (err instanceof ClusterError && err.status === 403) return 'forbidden';
       throw err;
     }
   }
@@ -64,13 +71,17 @@ export async function readLiveInput(client: ClusterClient, namespaces?: readonly
     ),
     Promise.all(LIVE_CLUSTER_POLICY_RESOURCES.map((versions) => readFirstServed(client, versions))),
   ]);
-  const clusterPolicyApis: ClusterPolicyApis = { served: [], unavailable: [] };
+  const clusterPolicyApis: ClusterPolicyApis = { served: [], unavailable: [], forbidden: [] };
+  const objects = lists.flat();
   tiers.forEach((t, i) => {
     const first = (LIVE_CLUSTER_POLICY_RESOURCES[i] as readonly ResourceRef[])[0] as ResourceRef;
-    if (t) clusterPolicyApis.served.push(`${t.ref.kind} ${t.ref.group}/${t.ref.version}`);
-    else clusterPolicyApis.unavailable.push(first.kind);
+    if (t === 'forbidden') clusterPolicyApis.forbidden.push(first.kind);
+    else if (t) {
+      clusterPolicyApis.served.push(`${t.ref.kind} ${t.ref.group}/${t.ref.version}`);
+      objects.push(...t.objects);
+    } else clusterPolicyApis.unavailable.push(first.kind);
   });
-  return { objects: [...lists.flat(), ...tiers.flatMap((t) => t?.objects ?? [])], clusterPolicyApis };
+  return { objects, clusterPolicyApis };
 }
 
 /** Lists the resources in parallel; `namespaces` limits namespaced reads (namespaces themselves are always read for their labels). */
