@@ -18,6 +18,8 @@ export const RESOURCES = {
   jobs: ref('batch', 'v1', 'jobs', 'Job', true),
   cronJobs: ref('batch', 'v1', 'cronjobs', 'CronJob', true),
   endpointSlices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
+  ciliumNetworkPolicies: ref('cilium.io', 'v2', 'ciliumnetworkpolicies', 'CiliumNetworkPolicy', true),
+  ciliumClusterwideNetworkPolicies: ref('cilium.io', 'v2', 'ciliumclusterwidenetworkpolicies', 'CiliumClusterwideNetworkPolicy', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceRef>;
 

@@ -3,7 +3,8 @@ import type { ContainerPort } from '../k8s/core.js';
 import { PROTOCOLS, type Protocol } from '../k8s/networking.js';
 import { flattenLists, podTemplateOf, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 import { compilePolicy } from './compile.js';
-import type { ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
+import { CILIUM_KINDS, ciliumPolicyId, compileCiliumPolicy } from './cilium.js';
+import type { CiliumPolicyObject, ClusterModel, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
 import { compareStrings } from '../util/compare.js';
 import { isRecord } from '../util/shape.js';
 import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../workloads/identity.js';
@@ -11,13 +12,13 @@ import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../
 /** `{ hostNetwork: true }` for a pod spec on the node's network, else nothing (the field stays absent). */
 const hostNetworkOf = (spec: unknown): { hostNetwork?: true } => (isRecord(spec) && spec.hostNetwork === true ? { hostNetwork: true } : {});
 
-const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
+const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...CILIUM_KINDS, ...WORKLOAD_KINDS]);
 
 export interface Inventory {
   model: ClusterModel;
   /** Objects of kinds that do not affect NetworkPolicy, by kind. */
   skipped: Record<string, number>;
-  /** Where each NetworkPolicy (`ns/name`) was read from. */
+  /** Where each NetworkPolicy (`ns/name`) and Cilium policy (`ns/name[CiliumNetworkPolicy]`) was read from. */
   policySources: Record<string, string>;
   /** Where each endpoint (`ns/name[Kind]`, its first pod or its workload) and each Namespace (`Namespace ns`) was read from. */
   sources: Record<string, string>;
@@ -86,6 +87,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const seen = new Map<string, string>();
   const namespaces: NamespaceInfo[] = [];
   const policies: PolicyObject[] = [];
+  const ciliumPolicies: CiliumPolicyObject[] = [];
   const policySources: Record<string, string> = {};
   const sources: Record<string, string> = {};
   const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
@@ -99,7 +101,8 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       continue;
     }
     const m = meta(o);
-    const id = kind === 'Namespace' ? `Namespace ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
+    const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy';
+    const id = clusterScoped ? `${kind} ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
     const before = seen.get(id);
     if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
     seen.set(id, o.source);
@@ -118,6 +121,16 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       }
       policies.push(p);
       policySources[`${m.namespace}/${m.name}`] = o.source;
+    } else if (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy') {
+      const c: CiliumPolicyObject = { kind, namespace: kind === 'CiliumNetworkPolicy' ? m.namespace : null, name: m.name, spec: o.object.spec, specs: o.object.specs };
+      try {
+        compileCiliumPolicy(c);
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
+        throw err;
+      }
+      ciliumPolicies.push(c);
+      policySources[ciliumPolicyId(c)] = o.source;
     } else if (kind === 'Pod') rawPods.push({ o, m });
     else workloads.set(`${kind}\u0000${m.namespace}/${m.name}`, { o, m, kind });
   }
@@ -149,5 +162,6 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   pods.sort((a, b) => compareStrings(a.endpoint, b.endpoint) || compareStrings(a.name, b.name));
   namespaces.sort((a, b) => compareStrings(a.name, b.name));
   policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
-  return { model: { namespaces, pods, policies }, skipped, policySources, sources };
+  ciliumPolicies.sort((a, b) => compareStrings(ciliumPolicyId(a), ciliumPolicyId(b)));
+  return { model: { namespaces, pods, policies, ...(ciliumPolicies.length > 0 ? { ciliumPolicies } : {}) }, skipped, policySources, sources };
 }

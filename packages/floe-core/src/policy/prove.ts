@@ -161,11 +161,15 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   }
 
   const inventory = buildInventory(generated);
-  const engine = new PolicyEngine({ ...inventory.model, pods: [...inventory.model.pods, ...pods] });
+  // A plugin may render API-server egress as Cilium's kube-apiserver entity: it stands for the addresses the manifest gives.
+  const kubeApiserverCidrs = plan.intents.filter((i) => i.id.includes('->kubernetes-api:') && i.to.kind === 'cidr').map((i) => (i.to.kind === 'cidr' ? i.to.cidr : ''));
+  const engine = new PolicyEngine({ ...inventory.model, pods: [...inventory.model.pods, ...pods] }, { kubeApiserverCidrs });
   const asEndpoint = (x: PodInfo | Endpoint): Endpoint => ('kind' in x ? x : { kind: 'pod', pod: x });
   return flows.map(({ flow, from, to }) => {
     const verdict = engine.evaluate({ kind: 'pod', pod: from as PodInfo }, asEndpoint(to), flow.port);
-    const ok = verdict.allowed === (flow.expect === 'allowed');
-    return { flow, ok, why: ok ? null : blame(verdict, flow.expect) };
+    // A verdict floe cannot stand behind proves nothing either way.
+    const ok = verdict.determined && verdict.allowed === (flow.expect === 'allowed');
+    const unknown = [verdict.egress, verdict.ingress].flatMap((x) => x.undetermined);
+    return { flow, ok, why: ok ? null : verdict.determined ? blame(verdict, flow.expect) : `not determined: ${unknown.join('; ')}` };
   });
 }
