@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
 import { InputError } from '@floe/core/errors';
-import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, namespaceGraph, type PodInfo } from '@floe/core/policy';
+import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, namespaceGraph, notEvaluatedSummaries, type NotEvaluatedSummary, type PodInfo } from '@floe/core/policy';
 import { newerVersionWarning, newerVersionWarnings, parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
@@ -38,6 +38,13 @@ async function renderSvg(dot: string): Promise<string> {
   const { instance } = await import('@viz-js/viz');
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg', engine: 'dot' });
+}
+
+/** One line per Cilium policy floe does not evaluate: the connections of the endpoints it selects are not determined. */
+function notEvaluatedNotes(list: readonly NotEvaluatedSummary[], prefix: string): string {
+  return list
+    .map((n) => `${prefix}note: ${n.id} is not evaluated (${n.reasons.join('; ')}): the ${n.directions.join(' and ')} connections of ${n.selected.length > 0 ? n.selected.join(', ') : 'the endpoints it selects'} are not determined\n`)
+    .join('');
 }
 
 /** One note per hostNetwork endpoint in scope: connectivity lists it like a pod, but it is its node. */
@@ -124,7 +131,9 @@ Examples:
           if (opts.connectivity) {
             // The scope is computed, not only printed: pairs with no workload of these namespaces are never produced.
             const c = engine.connectivity({ namespaces: opts.namespace });
+            const notEvaluated = notEvaluatedSummaries(engine).filter((n) => n.namespace === null || inScope(n.namespace));
             status.done();
+            if (notEvaluated.length > 0 && opts.output !== 'text') process.stderr.write(notEvaluatedNotes(notEvaluated, 'floe: warning: '));
             if (opts.output === 'svg') {
               const edges = namespaceGraph(c).edges.length;
               if (edges > SVG_MAX_EDGES) {
@@ -135,10 +144,10 @@ Examples:
             else {
               const render = opts.compact
                 ? { json: compactJsonChunks, yaml: compactYamlChunks, text: compactTextChunks }[opts.output as 'json' | 'yaml' | 'text']
-                : { json: connectivityJsonChunks, yaml: connectivityYamlChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'yaml' | 'text' | 'dot' | 'mermaid'];
+                : { json: (x: typeof c) => connectivityJsonChunks(x, notEvaluated), yaml: connectivityYamlChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'yaml' | 'text' | 'dot' | 'mermaid'];
               await writeChunks(render(c));
               // hostNetwork endpoints are listed like pods, but they are their node: say so after the text.
-              if (opts.output === 'text') await writeChunks([hostNetworkNotes(input.inventory.model.pods, connectivityScope(inScope))]);
+              if (opts.output === 'text') await writeChunks([hostNetworkNotes(input.inventory.model.pods, connectivityScope(inScope)), notEvaluatedNotes(notEvaluated, '')]);
             }
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };
           }

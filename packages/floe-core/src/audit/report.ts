@@ -5,7 +5,7 @@ import type { SourcedObject } from '../k8s/objects.js';
 import { podSecurityFor } from '../network/plan.js';
 import type { AuditReport } from '../policy/audit-report.js';
 import type { PolicyEngine } from '../policy/engine.js';
-import { auditFindings, summarisePolicies, type PolicyFinding } from '../policy/findings.js';
+import { auditFindings, notEvaluatedSummaries, summarisePolicies, type PolicyFinding } from '../policy/findings.js';
 import type { Inventory } from '../policy/inventory.js';
 import { podSecurityLabelFindings, type ConfiguredPodSecurity } from '../pss/labels.js';
 import type { PssDefaults } from '../pss/namespace-policy.js';
@@ -58,7 +58,8 @@ export function auditReport(engine: PolicyEngine, input: { inventory: Inventory;
   const findings = [...auditFindings(engine), ...podSecurityLabelFindings(namespaces, options.configured), ...pss]
     .filter((f) => options.inScope(f.namespace))
     .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
-  return { policies: summarisePolicies(engine).filter((p) => options.inScope(p.namespace)), findings };
+  const cilium = { policies: input.inventory.model.ciliumPolicies?.length ?? 0, notEvaluated: notEvaluatedSummaries(engine).filter((n) => n.namespace === null || options.inScope(n.namespace)) };
+  return { policies: summarisePolicies(engine).filter((p) => options.inScope(p.namespace)), findings, cilium };
 }
 
 /** The run's audit fields and, when a finding is at or above `failOn`, the finding (exit 1). */

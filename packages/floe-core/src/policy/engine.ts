@@ -338,11 +338,14 @@ export class PolicyEngine {
 /**
  * How far a peer is from matching, for naming the closest rule: each selector
  * requirement to change counts 2 (a port 1); an ipBlock against a pod it can
- * never match by IP counts 4, since no edit of that rule reaches the pod.
+ * never match by IP counts 4, since no edit of that rule reaches the pod; a
+ * toFQDNs rule against a host name counts 1 (one name to add).
  */
 function peerScore(peer: CompiledPeer, other: Endpoint, reasons: readonly string[]): number {
   if (reasons.length === 0) return 0;
   if (peer.kind === 'ipBlock' && other.kind === 'pod') return 4;
+  // A host name a toFQDNs rule misses is one name away from it: the rule to name first.
+  if (peer.kind === 'fqdn' && other.kind === 'host') return 1;
   return 2 * reasons.length;
 }
 

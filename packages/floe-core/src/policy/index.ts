@@ -28,7 +28,7 @@ export { nameMatcher, parseHostName } from './hostname.js';
 export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
-export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
+export { auditFindings, notEvaluatedSummaries, summarisePolicies, type NotEvaluatedSummary, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export {
   AUDIT_RULES,
   auditJson,
