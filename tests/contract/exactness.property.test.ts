@@ -235,7 +235,11 @@ function checkExact(m: FloeManifest): void {
     const sources = pods.filter((p) => p.namespace === i.from.namespace && subsetOf(i.from.podLabels, p.labels));
     const to = i.to;
     const destinations: Endpoint[] =
-      to.kind === 'pods' ? pods.filter((p) => p.namespace === to.namespace && subsetOf(to.podLabels, p.labels)) : addresses.filter((a) => inBlock(a.ip, to.cidr, to.except));
+      to.kind === 'pods'
+        ? pods.filter((p) => p.namespace === to.namespace && subsetOf(to.podLabels, p.labels))
+        : to.kind === 'cidr'
+          ? addresses.filter((a) => inBlock(a.ip, to.cidr, to.except))
+          : []; // host names: the k8s plugin refuses them (fqdn-egress), and these manifests have none
     for (const s of sources) for (const d of destinations) for (const p of ports) if (portIn(i.ports, p)) expected.add(flowKey(s, d, p));
   }
 

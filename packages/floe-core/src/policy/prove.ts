@@ -91,6 +91,8 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   // Stand-ins first, so the engine sees every pod of the proof.
   const flows: { flow: ProofFlow; from: PodInfo; to: PodInfo | Endpoint }[] = [];
   const intended = (i: NetworkIntent) => {
+    // Host names are not addresses: the engine has no endpoint for them, so the proof does not claim them (validate says so).
+    if (i.to.kind === 'fqdn') return;
     const from = peerPod(i.from);
     const queries: PortQuery[] = i.ports.length === 0 ? ANY_PORTS : i.ports.flatMap((p) => [{ protocol: p.protocol as PolicyProtocol, port: p.port }, ...(p.endPort !== undefined && p.endPort !== p.port ? [{ protocol: p.protocol as PolicyProtocol, port: p.endPort }] : [])]);
     let to: PodInfo | Endpoint;
