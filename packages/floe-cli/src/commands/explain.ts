@@ -132,7 +132,7 @@ judged by name by Cilium toFQDNs rules; an ipBlock admits it only when it holds 
 public address (the name's address is unknown to floe: explain that address for the
 rest). The verdict is UNDETERMINED when a CiliumNetworkPolicy that floe does not
 evaluate (L7 rules, toServices, deny policies...) selects an endpoint, or when an
-ipBlock's verdict on a host name depends on its address (docs/cilium.md).
+ipBlock's verdict on a host name depends on its address (docs/cilium-policies.md).
 
 Exit codes: 0 allowed, 1 denied or undetermined, 2 invalid input (flags, unknown
 endpoint, malformed files), 3 environment (cluster unreachable, not authorised).

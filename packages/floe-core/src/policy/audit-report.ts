@@ -56,7 +56,7 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
   },
   'policy-not-evaluated': {
     title: 'CiliumNetworkPolicy floe does not evaluate',
-    help: 'The CiliumNetworkPolicy (or CiliumClusterwideNetworkPolicy) uses a feature outside the subset floe evaluates (L7 rules other than the DNS proxy, toServices, toGroups, toNodes, node selectors, deny policies, toRequires, clusterwide policies; docs/cilium.md). Verdicts for the endpoints it selects are reported as undetermined, never as allowed or denied. Check them with Cilium itself (cilium policy get, hubble observe).',
+    help: 'The CiliumNetworkPolicy (or CiliumClusterwideNetworkPolicy) uses a feature outside the subset floe evaluates (L7 rules other than the DNS proxy, toServices, toGroups, toNodes, node selectors, deny policies, toRequires, clusterwide policies; docs/cilium-policies.md). Verdicts for the endpoints it selects are reported as undetermined, never as allowed or denied. Check them with Cilium itself (cilium policy get, hubble observe).',
     severity: 'warning',
   },
   'peer-matches-nothing': {

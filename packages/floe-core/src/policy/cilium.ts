@@ -9,7 +9,7 @@ import type { CiliumPolicyObject, Direction, PolicyProtocol } from './types.js';
 
 /**
  * cilium.io/v2 CiliumNetworkPolicy → the engine's compiled policies, for the
- * subset floe writes (docs/cilium.md): endpointSelector; from/toEndpoints with
+ * subset floe writes (docs/cilium-policies.md): endpointSelector; from/toEndpoints with
  * the namespace label; from/toCIDR and CIDRSet with except; from/toEntities;
  * toFQDNs as named external peers; toPorts with the DNS-proxy rule.
  *

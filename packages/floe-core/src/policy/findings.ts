@@ -263,7 +263,7 @@ function notEvaluatedFindings(engine: PolicyEngine): PolicyFinding[] {
     namespace: n.namespace ?? '',
     object: `${n.kind} ${n.namespace === null ? '' : `${n.namespace}/`}${n.name}`,
     message: `floe does not evaluate ${n.reasons.join('; ')}: the ${n.directions.join(' and ')} verdicts of the ${n.selected.length} endpoint${n.selected.length === 1 ? '' : 's'} it selects are undetermined${n.selected.length > 0 ? ` (${list(n.selected)})` : ''}`,
-    remedy: 'check these endpoints with Cilium itself (cilium policy get, hubble observe); floe evaluates the subset of CiliumNetworkPolicy listed in docs/cilium.md',
+    remedy: 'check these endpoints with Cilium itself (cilium policy get, hubble observe); floe evaluates the subset of CiliumNetworkPolicy listed in docs/cilium-policies.md',
     ...(n.selected.length > 0 ? { endpoints: n.selected } : {}),
   }));
 }

@@ -5,7 +5,7 @@ import { cidrRange, type CompiledIpBlock, type IpRange } from './ip.js';
  * every name that pattern covers. Their addresses are unknown to floe (DNS
  * is resolved at run time), which decides how each kind of rule judges them:
  * a name rule (Cilium toFQDNs) by the name, an ipBlock by whether it admits
- * every public address (docs/cilium.md, "Host names").
+ * every public address (docs/cilium-policies.md, "Host names").
  */
 
 const LABEL = '(?:[a-z0-9_](?:[-a-z0-9_]{0,61}[a-z0-9_])?)';
