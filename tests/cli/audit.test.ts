@@ -153,7 +153,7 @@ describe('floe network audit', () => {
   it('gives the stable JSON {policies, findings}, filters with -n, and gives the JSON error for a namespace the input lacks', async () => {
     const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'shop']);
     const json = JSON.parse(r.stdout) as { policies: { id: string }[]; findings: Record<string, unknown>[] };
-    expect(Object.keys(json)).toEqual(['policies', 'findings']);
+    expect(Object.keys(json)).toEqual(['policies', 'findings', 'cilium']);
     expect(json.policies.map((p) => p.id)).toEqual(['shop/allow-everything', 'shop/deny']);
     expect(Object.keys(json.findings[0] ?? {})).toEqual(['id', 'severity', 'namespace', 'object', 'rule', 'message', 'remedy']);
     const other = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'elsewhere']);

@@ -73,13 +73,13 @@ export function explainJson(v: Verdict, engine: PolicyEngine, from: string, to: 
   });
   return {
     allowed: v.allowed,
-    determined: v.determined,
     from,
     to,
     port: query ?? null,
     connections: engine.ports.connections(v.connections),
     egress: side(v.egress),
     ingress: side(v.ingress),
+    determined: v.determined,
   };
 }
 
