@@ -2,16 +2,20 @@ import type { FloeManifest } from '../config/schema.js';
 import { FloeError } from '../errors.js';
 import { buildIntents } from '../intent/build.js';
 import { proveIntents } from '../policy/prove.js';
+import { CILIUM_KINDS } from '../policy/cilium.js';
 import type { LoadedObject } from './files.js';
 import { problem, statusOf, type CheckResult } from './types.js';
 
+/** The kinds the engine evaluates: what any plugin writes for the network (Cilium's policies included). */
+const PROVED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'NetworkPolicy', ...CILIUM_KINDS]);
+
 /**
  * The intent proof as a validate check: the policy engine evaluates the
- * directory's Namespaces and NetworkPolicies with one stand-in pod per role
+ * directory's Namespaces, NetworkPolicies and CiliumNetworkPolicies with one stand-in pod per role
  * and service. Objects that break the API schema are left to the schema check.
  */
 export function checkIntentProof(manifest: FloeManifest, objects: readonly LoadedObject[]): CheckResult {
-  const usable = objects.filter((o) => o.valid && (o.kind === 'Namespace' || o.kind === 'NetworkPolicy')).map((o) => ({ object: o.value, source: o.file }));
+  const usable = objects.filter((o) => o.valid && PROVED_KINDS.has(o.kind)).map((o) => ({ object: o.value, source: o.file }));
   let results;
   try {
     results = proveIntents(buildIntents(manifest), usable);
