@@ -44,8 +44,8 @@ export interface PluginMetadata {
  *
  * `fqdn`: lower-cased DNS names, sorted and unique; an exact name
  * ("s3.eu-west-1.amazonaws.com") or a pattern "*.example.com", which matches
- * every name below example.com at any depth and not example.com itself
- * (Cilium's matchPattern). A rule holds at most one fqdn peer (the names of
+ * a name with exactly one more label ("a.example.com"; not "example.com",
+ * not "a.b.example.com"), as Cilium's matchPattern and TLS wildcards do. A rule holds at most one fqdn peer (the names of
  * one rule's ports, united). Only a plugin declaring 'fqdn-egress' gets a
  * plan with one; the CIDR form of allow_external_https never becomes one.
  */
