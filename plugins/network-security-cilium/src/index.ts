@@ -137,6 +137,7 @@ export class CiliumNetworkSecurityPlugin extends NetworkSecurityPlugin {
     floeApiVersion: FLOE_API_VERSION,
     description: 'CiliumNetworkPolicy (cilium.io/v2): egress by host name (toFQDNs) with the DNS proxy, the API server by entity',
     capabilities: ['fqdn-egress', 'api-server-entity'],
+    kinds: [{ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy' }],
   };
 
   render(plan: NetworkPlan): RenderedObject[] {
