@@ -4,7 +4,8 @@
 # etcd) and the oldest supported minor (kube-apiserver, etcd; the tests use the
 # newest kubectl for both). Does nothing for a control plane whose cache is full.
 # Also builds kube-router (the NetworkPolicy enforcer of tests/enforcement) via
-# build-kube-router.sh, into the same cache.
+# build-kube-router.sh, and Cilium's CRDs and rule validator via build-cilium.sh,
+# into the same cache.
 # Usage: build-controlplane.sh [newest|oldest]       build both (default), or one
 #        build-controlplane.sh --print-dir [newest|oldest]
 set -euo pipefail
@@ -67,3 +68,4 @@ if [ "$which" != newest ]; then
   build "$KUBERNETES_OLDEST_VERSION" "$ETCD_OLDEST_VERSION" kube-apiserver-oldest etcd-oldest kube-apiserver
 fi
 [ "$which" = oldest ] || bash "$here/build-kube-router.sh"
+[ "$which" = oldest ] || bash "$here/build-cilium.sh"

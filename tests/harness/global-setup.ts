@@ -11,6 +11,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { locateBinaries, binariesDir, reapOrphans, startCluster, stopCluster } from './cluster.ts';
 import type { TestClusterInfo } from './context.ts';
+import { installCiliumCrds } from './crds.ts';
 import { startKind } from './kind.ts';
 import { makeClient, makeKubectl, type KubeClient } from './kube.ts';
 
@@ -121,6 +122,8 @@ async function provision(project: TestProject, workDir: string): Promise<() => P
 
   try {
     const version = await verifyReachable(info);
+    const crds = await installCiliumCrds(makeKubectl(info.kubectl, info.kubeconfig, join(info.workDir, 'kube-cache')));
+    if (crds.length) log(`installed Cilium's CRDs (tests/harness/crds.ts): ${crds.join(', ')}`);
     log(`${info.description}; server ${version}${info.hasNamespaceController ? '' : ' (no namespace controller: tests finalize namespaces)'}; ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await stop();

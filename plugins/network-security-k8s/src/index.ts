@@ -79,6 +79,7 @@ export class K8sNetworkSecurityPlugin extends NetworkSecurityPlugin {
     floeApiVersion: FLOE_API_VERSION,
     description: 'Kubernetes NetworkPolicy (networking.k8s.io/v1), portable across CNIs',
     capabilities: [],
+    kinds: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }],
   };
 
   render(plan: NetworkPlan): RenderedObject[] {

@@ -52,3 +52,15 @@ go mod init floe.dev/harness/kube-router >/dev/null
 go get -tool "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@${KUBE_ROUTER_VERSION}"
 go mod tidy
 echo "pinned kube-router ${KUBE_ROUTER_VERSION}"
+
+# pin_cilium DIR: a helper module whose main.go imports a package of github.com/cilium/cilium at CILIUM_VERSION.
+pin_cilium() {
+  cd "$here/$1"
+  rm -f go.mod go.sum
+  go mod init "floe.dev/harness/$1" >/dev/null
+  go get "github.com/cilium/cilium@${CILIUM_VERSION}"
+  go mod tidy
+  echo "pinned cilium ${CILIUM_VERSION} in go/$1"
+}
+pin_cilium cilium-crds
+pin_cilium cilium-sanitize

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
-import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
+import { capabilitiesOf } from '@floe/core/plugin';
+import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, objectKinds, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
 import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
@@ -86,7 +87,8 @@ Examples:
         const client = server ? await clusterFromFlags(opts, 'floe network validate', run.log) : undefined;
         let report: ValidationReport;
         try {
-          report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected }, client ? { client, cni: cniCheck } : undefined);
+          const kinds = objectKinds(plugin.metadata);
+          report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected, kinds, apiServerByEntity: capabilitiesOf(plugin.metadata).has('api-server-entity') }, client ? { client, cni: cniCheck } : undefined);
         } finally {
           await client?.close();
         }

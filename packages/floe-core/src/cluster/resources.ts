@@ -11,6 +11,8 @@ export const RESOURCES = {
   configMaps: ref('', 'v1', 'configmaps', 'ConfigMap', true),
   services: ref('', 'v1', 'services', 'Service', true),
   networkPolicies: ref('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true),
+  /** Written by the cilium plugin; served once Cilium's CRDs are installed. */
+  ciliumNetworkPolicies: ref('cilium.io', 'v2', 'ciliumnetworkpolicies', 'CiliumNetworkPolicy', true),
   daemonSets: ref('apps', 'v1', 'daemonsets', 'DaemonSet', true),
   deployments: ref('apps', 'v1', 'deployments', 'Deployment', true),
   statefulSets: ref('apps', 'v1', 'statefulsets', 'StatefulSet', true),
@@ -18,7 +20,6 @@ export const RESOURCES = {
   jobs: ref('batch', 'v1', 'jobs', 'Job', true),
   cronJobs: ref('batch', 'v1', 'cronjobs', 'CronJob', true),
   endpointSlices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
-  ciliumNetworkPolicies: ref('cilium.io', 'v2', 'ciliumnetworkpolicies', 'CiliumNetworkPolicy', true),
   ciliumClusterwideNetworkPolicies: ref('cilium.io', 'v2', 'ciliumclusterwidenetworkpolicies', 'CiliumClusterwideNetworkPolicy', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceRef>;

@@ -1,8 +1,10 @@
 /**
  * Host names in egress rules (`to_fqdn`, `allow_external_https.fqdns`): an
- * exact DNS name, or `*.` followed by one (every name below it, at any depth,
- * as Cilium's matchPattern reads a leading `*.`). No scheme, path, port or
- * trailing dot; floe writes them lower-cased (DNS names are case-insensitive).
+ * exact DNS name, or `*.` followed by one, which matches every name with
+ * exactly one more label (`*.example.com`: `a.example.com`, not
+ * `example.com` nor `a.b.example.com`), as a TLS wildcard certificate and
+ * Cilium's matchPattern read it. No scheme, path, port or trailing dot; floe
+ * writes them lower-cased (DNS names are case-insensitive).
  */
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,7 +21,7 @@ export function fqdnProblem(raw: string): string | undefined {
   if (name.length > 253) return 'must be at most 253 characters (a DNS name)';
   const wildcard = name.startsWith('*.');
   const rest = wildcard ? name.slice(2) : name;
-  if (rest.includes('*')) return 'may use * only as a whole first label ("*.example.com"), which matches every name below example.com';
+  if (rest.includes('*')) return 'may use * only as a whole first label ("*.example.com"), which matches one label below example.com';
   const labels = rest.split('.');
   const bad = labels.find((l) => l.length > 63 || !LABEL.test(l));
   if (bad !== undefined) {

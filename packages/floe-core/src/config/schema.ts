@@ -73,7 +73,7 @@ export const fqdn = z
     if (problem) addProblem(ctx, 'invalid_fqdn', [], problem);
   })
   .transform((value) => value.toLowerCase())
-  .meta({ description: 'A DNS name (s3.eu-west-1.amazonaws.com) or a pattern *.example.com matching every name below example.com; no scheme, path or port. Lower-cased.' });
+  .meta({ description: 'A DNS name (s3.eu-west-1.amazonaws.com) or a pattern *.example.com matching a name with one more label (a.example.com, not example.com nor a.b.example.com); no scheme, path or port. Lower-cased.' });
 
 /** Host names, lower-cased, each at most once. */
 export const fqdnList = z

@@ -36,6 +36,30 @@ export interface PluginMetadata {
   description?: string;
   /** What it can render beyond pods and IP blocks (API 2.1); none when omitted. */
   capabilities?: readonly PluginCapability[];
+  /**
+   * The kinds of object it renders (API 2.1). `floe network validate` accepts
+   * these beside the core's Namespace and PodTemplate, and checks each against
+   * the schema the core knows for it (NetworkPolicy, CiliumNetworkPolicy) or
+   * the plugin's own `schemaIssues`. Omitted: NetworkPolicy (networking.k8s.io/v1).
+   */
+  kinds?: readonly PluginObjectKind[];
+}
+
+/** One kind of object a plugin renders. */
+export interface PluginObjectKind {
+  apiVersion: string;
+  kind: string;
+  /**
+   * Every way an object of this kind, read back from a file, breaks its API
+   * schema (path from the object's root, message as the API server words it);
+   * [] when it conforms. Optional when the core knows the kind's schema.
+   */
+  schemaIssues?: (object: unknown) => { path: (string | number)[]; message: string }[];
+}
+
+/** The kinds a plugin declares; NetworkPolicy for a plugin built for API 2.0. */
+export function kindsOf(metadata: Pick<PluginMetadata, 'kinds'>): readonly PluginObjectKind[] {
+  return metadata.kinds ?? [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }];
 }
 
 /**
@@ -44,8 +68,8 @@ export interface PluginMetadata {
  *
  * `fqdn`: lower-cased DNS names, sorted and unique; an exact name
  * ("s3.eu-west-1.amazonaws.com") or a pattern "*.example.com", which matches
- * every name below example.com at any depth and not example.com itself
- * (Cilium's matchPattern). A rule holds at most one fqdn peer (the names of
+ * a name with exactly one more label ("a.example.com"; not "example.com",
+ * not "a.b.example.com"), as Cilium's matchPattern and TLS wildcards do. A rule holds at most one fqdn peer (the names of
  * one rule's ports, united). Only a plugin declaring 'fqdn-egress' gets a
  * plan with one; the CIDR form of allow_external_https never becomes one.
  */

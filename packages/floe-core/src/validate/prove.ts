@@ -15,6 +15,11 @@ const PROVED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'NetworkPolicy',
  * and service. Objects that break the API schema are left to the schema check.
  */
 export function checkIntentProof(manifest: FloeManifest, objects: readonly LoadedObject[]): CheckResult {
+  // Over objects of a kind the engine does not evaluate a proof would claim flows it cannot judge.
+  const unevaluated = [...new Set(objects.filter((o) => !o.objectKind.evaluated).map((o) => o.kind))];
+  if (unevaluated.length) {
+    return { id: 'intent-proof', status: 'skip', summary: `not run: the policy engine does not evaluate ${unevaluated.join(', ')}, so floe claims no flow of this directory`, problems: [] };
+  }
   const usable = objects.filter((o) => o.valid && PROVED_KINDS.has(o.kind)).map((o) => ({ object: o.value, source: o.file }));
   let results;
   try {
