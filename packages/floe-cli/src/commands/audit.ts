@@ -83,7 +83,11 @@ MODE-version labels) is reported per failed check with "check", "level", "versio
 "mode" and the API server's message; enforce is an error, audit and warn warnings.
 
 Isolation is decided by selection (which policies select each pod), never by
-policy names. --output json is {"policies": [...], "findings": [{"id", "severity",
+policy names. CiliumNetworkPolicies are read too (from the cluster when Cilium's
+CRDs are installed, and from files) and evaluated with the NetworkPolicies, which
+they add to; one outside the subset floe evaluates is a policy-not-evaluated
+finding with the pods it selects (docs/cilium-policies.md). --output json is
+{"policies": [...], "cilium": {"policies", "notEvaluated"}, "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}]}; with --connectivity it is
 {"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
 one connection per line, written as it is computed (any size, valid JSON); with --compact
@@ -91,6 +95,8 @@ one connection per line, written as it is computed (any size, valid JSON); with 
 --output yaml is the same object as block YAML, also written as it is computed.
 External ranges are merged per workload and direction into the fewest ranges with the
 same connections (a pod no policy isolates: 0.0.0.0/0 and ::/0 each way).
+Connectivity lists pods and address ranges: Cilium toFQDNs rules (host names) and the
+kube-apiserver entity have no column; ask explain about a host name.
 dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster),
 each edge labelled with its ports;
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed, for graphs of
