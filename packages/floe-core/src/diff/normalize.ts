@@ -130,10 +130,11 @@ function dropNulls(value: unknown): Json | undefined {
  * A CiliumNetworkPolicy spec as the API server stores it with Cilium's CRDs
  * (v1.20.2, checked against kube-apiserver v1.37 in
  * tests/integration/cilium-diff.test.ts): exactly as written. The CRD has no
- * defaults, keeps empty lists and maps (and they mean something: `ingress: []`
- * leaves ingress alone, `ingress: [{}]` denies it) and refuses nulls, so
- * nothing is normalised; only list order is ignored (diff.ts), since every
- * list in a CNP spec is a set.
+ * defaults and keeps empty lists and maps (they mean something: `ingress: []`
+ * leaves ingress alone, `ingress: [{}]` denies it); a null is dropped on
+ * create (refused by server-side apply), so nulls are read as absent and
+ * nothing else is normalised. List order is ignored (diff.ts): every list in a
+ * CNP spec is a set.
  */
 export function normalizeCiliumNetworkPolicySpec(spec: unknown): JsonObject {
   const out = dropNulls(spec);
