@@ -17,7 +17,8 @@ import {
   type RulePeer,
 } from '@floe/core/plugin';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+const pkg: unknown = createRequire(import.meta.url)('../package.json');
+const VERSION = typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 
 /** The label Cilium gives every endpoint with its pod's namespace. */
 export const NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
@@ -133,7 +134,7 @@ function policy(ns: NamespacePlan, name: string, spec: CiliumNetworkPolicySpec):
 export class CiliumNetworkSecurityPlugin extends NetworkSecurityPlugin {
   readonly metadata: PluginMetadata = {
     name: 'cilium',
-    version: pkg.version,
+    version: VERSION,
     floeApiVersion: FLOE_API_VERSION,
     description: 'CiliumNetworkPolicy (cilium.io/v2): egress by host name (toFQDNs) with the DNS proxy, the API server by entity',
     capabilities: ['fqdn-egress', 'api-server-entity'],

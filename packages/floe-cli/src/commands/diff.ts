@@ -109,7 +109,7 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .option('-n, --namespace <ns>', 'compare only these managed namespaces (repeatable, or comma-separated; one the intent does not manage is exit 2)', (v: string, all: string[]) => [...all, ...v.split(',').filter(Boolean)], [])
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
-    .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
+    .option('--plugin <name>', 'network security plugin to render the manifest with: k8s (NetworkPolicy) or cilium (CiliumNetworkPolicy)', 'k8s')
     .option('--semantic', 'also compare what the policies allow, as what applying the intent does: "- applying closes" a connection the cluster allows and the intent does not (access widened, always exit 1), "+ applying opens" one the intent allows; with no pods, the policies\' rules by namespace and selector; reads pods and workloads cluster-wide')
     .option('--no-orphans', 'do not list floe\'s objects cluster-wide to find orphans (e.g. several floe platforms share the cluster)');
   return addKubeFlags(cmd)

@@ -41,7 +41,7 @@ export function validateCommand(globals: () => GlobalOptions): Command {
     .option('-d, --dir <dir>', 'directory written by `floe network generate`', 'target/network')
     .option('--server', 'also check against the cluster: server-side dry-run apply, CNI enforcement, Kubernetes API egress')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml', 'sarif']).default('text'))
-    .option('--plugin <name>', 'network security plugin the directory was generated with', 'k8s');
+    .option('--plugin <name>', 'network security plugin the directory was generated with: k8s (NetworkPolicy) or cilium (CiliumNetworkPolicy); it decides which kinds the directory may hold', 'k8s');
   addKubeFlags(cmd);
   return cmd
     .addHelpText(

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster/types.js';
 
 /** The kinds floe writes and `diff` compares. */
-export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'PodTemplate'] as const;
+export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'PodTemplate'] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
 
 /** What the cluster should contain: floe's objects and the namespaces it manages. */
@@ -21,6 +21,8 @@ export interface LiveState {
   networkPolicies: KubeObject[];
   /** The PodTemplates of the managed namespaces (at least those named in the intent). */
   podTemplates: KubeObject[];
+  /** Every CiliumNetworkPolicy in the managed namespaces, whoever owns it; read when the intent has one (the cilium plugin). */
+  ciliumNetworkPolicies?: KubeObject[];
 }
 
 /** One differing field. `expected` or `live` is absent when the field is absent on that side. */

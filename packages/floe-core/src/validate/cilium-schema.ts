@@ -62,7 +62,8 @@ const fqdn = fields({ matchName: z.string().nullish(), matchPattern: z.string().
   if (!/^[-a-z0-9.*]+$/.test(name)) add(ctx, [f.matchName ? 'matchName' : 'matchPattern'], `"${name}" is not a lower-case DNS name or pattern`);
 }, always);
 
-const ENTITIES = ['all', 'world', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'ingress', 'health', 'init', 'unmanaged', 'none'] as const;
+/** The CRD's enum of toEntities (v1.20.2). */
+const ENTITIES = ['all', 'world', 'cluster', 'cluster-mesh', 'host', 'init', 'ingress', 'unmanaged', 'remote-node', 'health', 'none', 'kube-apiserver'] as const;
 const L3 = ['toEndpoints', 'fromEndpoints', 'toCIDRSet', 'fromCIDRSet', 'toEntities', 'toFQDNs'] as const;
 
 /** Cilium's Rule.Sanitize: one kind of peer per rule. */
