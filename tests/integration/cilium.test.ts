@@ -137,14 +137,16 @@ describe('the cilium plugin output', () => {
 });
 
 describe('floe network validate --server --plugin cilium', () => {
-  it('passes: the API server accepts every object against the Cilium CRDs, and the intent proof says it does not evaluate CiliumNetworkPolicy', async () => {
+  it('passes: the API server accepts every object against the Cilium CRDs, and the intent proof holds over the CiliumNetworkPolicies', async () => {
     const r = await floe(['network', 'validate', '--plugin', 'cilium', '--manifest', manifest, '--dir', gen.dir, '--server', '-o', 'json']);
     const report = JSON.parse(r.stdout) as { ok: boolean; checks: { id: string; status: string; summary: string }[] };
     const check = (id: string) => report.checks.find((c) => c.id === id);
     expect(check('server-dry-run')?.status, r.stdout).toBe('pass');
     expect(check('server-dry-run')?.summary).toContain(`accepts ${gen.files.length} of ${gen.files.length} objects`);
     expect(check('schema')?.status).toBe('pass');
-    expect(check('intent-proof')).toMatchObject({ status: 'skip', summary: expect.stringMatching(/does not evaluate CiliumNetworkPolicy/) });
+    // The engine evaluates the CiliumNetworkPolicies (policy/cilium.ts), host names included.
+    expect(check('intent-proof')).toMatchObject({ status: 'pass', summary: expect.stringMatching(/^\d+ intended flows allowed end to end, \d+ forbidden flows denied$/) });
+    expect(check('complete')?.status).toBe('pass');
     expect(report.ok).toBe(true);
     expect(r.code).toBe(0);
   });
