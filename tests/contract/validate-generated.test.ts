@@ -20,7 +20,7 @@ const cilium = new CiliumNetworkSecurityPlugin();
 const ciliumGenerator = new NetworkPolicyManifestGenerator(cilium);
 
 /** The offline checks on the tree generated from `text`, as if read back from disk; null when the manifest is invalid. */
-function offline(text: string, plugin: 'k8s' | 'cilium' = 'k8s') {
+function offline(text: string, plugin: 'k8s' | 'cilium' = 'k8s', edit?: (path: string, content: string) => string | null) {
   let manifest;
   try {
     manifest = parseManifest(text, 'manifest.yaml');
@@ -36,7 +36,11 @@ function offline(text: string, plugin: 'k8s' | 'cilium' = 'k8s') {
     const parsed = parseSource(f.content);
     expect(parsed.ok && parsed.documents.map((d) => d.value), f.path).toEqual([JSON.parse(JSON.stringify(f.object))]);
   }
-  const entries: DirEntry[] = files.map((f) => ({ name: f.path, type: 'file', size: Buffer.byteLength(f.content), content: f.content }));
+  // `edit` stands for a hand-changed directory (null: the file deleted); the generator's output stays the expectation.
+  const entries: DirEntry[] = files.flatMap((f) => {
+    const content = edit ? edit(f.path, f.content) : f.content;
+    return content === null ? [] : [{ name: f.path, type: 'file' as const, size: Buffer.byteLength(content), content }];
+  });
   return validateOffline({ dir: 'target/network', entries, manifest: { config: manifest, source: 'manifest.yaml' }, expected: files, ...(plugin === 'cilium' ? { kinds: objectKinds(cilium.metadata) } : {}) }).checks;
 }
 
@@ -136,6 +140,18 @@ describe('generated CiliumNetworkPolicy trees pass validate, intent proof includ
         ['intent-proof', 'pass'],
       ]);
     }
+  });
+
+  it('fails the proof naming the flow when the toFQDNs rule is removed, and complete when a default deny is removed', () => {
+    const text = stringify(withFqdn(false));
+    const noFqdn = offline(text, 'cilium', (path, content) => (path === 'floe-jobs-allow-egress.yaml' ? content.replace(/\n {4}- toFQDNs:\n(?: {8}.*\n| {6}.*\n)+?(?= {4}- |$)/, '\n') : content));
+    const proof = noFqdn?.find((c) => c.id === 'intent-proof');
+    expect(proof?.status).toBe('fail');
+    expect(proof?.problems.map((p) => p.message).join('\n')).toMatch(/floe-jobs->snowflake.* \*\.snowflakecomputing\.com TCP\/443 \(floe-jobs\/stand-in-a\[Pod\] -> \*\.snowflakecomputing\.com\[Host\]\) must be allowed: egress at floe-jobs\/stand-in-a\[Pod\] is denied/);
+    const noDeny = offline(text, 'cilium', (path, content) => (path === 'floe-jobs-default-deny.yaml' ? null : content));
+    const complete = noDeny?.find((c) => c.id === 'complete');
+    expect(complete?.status).toBe('fail');
+    expect(complete?.problems.map((p) => p.message)).toContain('floe-jobs: no default-deny for ingress: no NetworkPolicy selects every pod (podSelector {}), lists Ingress in policyTypes and has no ingress rules');
   });
 
   it('passes for random valid mutations of the example manifest with host names (property-based)', () => {
