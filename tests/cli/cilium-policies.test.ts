@@ -166,7 +166,17 @@ describe('audit with CiliumNetworkPolicies', () => {
     expect((JSON.parse(n.stdout) as { cilium: unknown }).cilium).toEqual({ policies: 0, notEvaluated: [] });
   });
 
-  it('markdown names the count and the finding', async () => {
+  it('SARIF locates the policy-not-evaluated finding at the file and line of the CNP', async () => {
+    const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'sarif']);
+    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const result = log.runs[0]?.results.find((x) => x.ruleId === 'policy-not-evaluated');
+    expect(result?.locations[0]?.physicalLocation?.artifactLocation.uri).toMatch(/objects\.yaml$/);
+    // The object's first line (apiVersion), two lines above its metadata; lines count from 1.
+    const metadata = OBJECTS.split('\n').findIndex((l) => l === 'metadata: {name: minio-l7, namespace: floe-platform}');
+    expect(result?.locations[0]?.physicalLocation?.region.startLine).toBe(metadata - 1);
+  });
+
+    it('markdown names the count and the finding', async () => {
     const r = await floe(['network', 'audit', '--from-dir', dir, '-o', 'markdown']);
     expect(r.stdout).toContain('4 CiliumNetworkPolicy objects read, 1 not evaluated');
     expect(r.stdout).toContain('| warning | `policy-not-evaluated` | floe-platform | CiliumNetworkPolicy floe-platform/minio-l7 |');

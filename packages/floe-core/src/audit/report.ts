@@ -84,6 +84,9 @@ export function auditOutcome(report: AuditReport, failOn: FailOn, serverCheck?: 
 /** Where a finding's object was read from: the policy, the endpoint, or the namespace (else its first policy or endpoint). */
 export function findingSource(inv: Inventory, f: PolicyFinding): string | undefined {
   if (f.object.startsWith('NetworkPolicy ')) return inv.policySources[f.object.slice('NetworkPolicy '.length)];
+  // Cilium policies are keyed `ns/name[Kind]` (a NetworkPolicy may share the name).
+  const cilium = /^(CiliumNetworkPolicy|CiliumClusterwideNetworkPolicy) (.+)$/.exec(f.object);
+  if (cilium) return inv.policySources[`${cilium[2]}[${cilium[1]}]`];
   if (f.object.startsWith('Namespace ')) {
     const first = (sources: Record<string, string>) => Object.keys(sources).sort().find((k) => k.startsWith(`${f.namespace}/`));
     const policy = first(inv.policySources);
