@@ -95,10 +95,12 @@ describe('plugin discovery', () => {
   });
 
   it('names the installed plugins when asked for an unknown one', async () => {
-    await expect(loadPlugin('cilium', [CLI_DIR])).rejects.toThrow(/unknown network security plugin "cilium"; installed: k8s \(@floe\/network-security-k8s@0\.1\.0\)/);
+    await expect(loadPlugin('calico', [CLI_DIR])).rejects.toThrow(/unknown network security plugin "calico"; installed: cilium \(@floe\/network-security-cilium@0\.1\.0\), k8s \(@floe\/network-security-k8s@0\.1\.0\)/);
   });
 });
 
-// The plugin as the CLI loads it (built package, found by discovery) meets the contract.
+// The plugins as the CLI loads them (built packages, found by discovery) meet the contract.
 const discovered = await loadPlugin('k8s', [CLI_DIR]);
 runPluginContract('k8s as discovered from @floe/cli', () => discovered);
+const discoveredCilium = await loadPlugin('cilium', [CLI_DIR]);
+runPluginContract('cilium as discovered from @floe/cli', () => discoveredCilium);

@@ -228,7 +228,7 @@ describe('floe installed with npm', () => {
 describe('the GitHub Action installing floe with npm', () => {
   it('installs what floe-package names (here the packed tarballs) and runs validate and generate with it', async () => {
     const workspace = await fixtureRepository();
-    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s].join(' '), sarif: 'out/floe.sarif' } });
+    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s, tarballs.cilium].join(' '), sarif: 'out/floe.sarif' } });
     expect(r.code, JSON.stringify(r.steps, null, 2)).toBe(0);
     expect(r.outputs).toEqual({ sarif: 'out/floe.sarif' });
     expect(JSON.parse(await readFile(join(workspace, 'out/floe.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });

@@ -234,7 +234,11 @@ export const NetworkPoliciesSchema = z
      * true: HTTPS (443) to every address outside external_https_except; { fqdns: [...] }:
      * HTTPS to those host names only (a plugin with fqdn-egress, --plugin cilium); false: none.
      */
-    allow_external_https: z.union([z.boolean(), z.strictObject({ fqdns: fqdnList })]).default(true),
+    allow_external_https: z
+      .union([z.boolean(), z.strictObject({ fqdns: fqdnList }, { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown field (allowed: fqdns)' : undefined) })], {
+        error: 'must be true, false, or { fqdns: [host names] } (HTTPS to those names only, --plugin cilium)',
+      })
+      .default(true),
     ingress_controller_namespace: namespaceName.default('ingress-nginx'),
     dns: z
       .strictObject({

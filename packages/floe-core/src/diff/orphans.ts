@@ -24,14 +24,19 @@ const ORPHAN_RESOURCES: readonly ResourceRef[] = [RESOURCES.networkPolicies, RES
 /** What the cluster-wide read found: floe's objects, or why they could not be listed. */
 export type FloeManagedObjects = { checked: true; objects: KubeObject[] } | { checked: false; reason: string };
 
-/** Every floe-labelled Namespace, NetworkPolicy and PodTemplate in the cluster (list with a label selector). */
-export async function readFloeManaged(client: ClusterClient): Promise<FloeManagedObjects> {
+/**
+ * Every floe-labelled Namespace, NetworkPolicy and PodTemplate in the cluster
+ * (list with a label selector); with `cilium` (the intent holds
+ * CiliumNetworkPolicies) the CiliumNetworkPolicies too.
+ */
+export async function readFloeManaged(client: ClusterClient, options: { cilium?: boolean } = {}): Promise<FloeManagedObjects> {
+  const refs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES, ...(options.cilium ? [RESOURCES.ciliumNetworkPolicies] : [])];
   try {
-    const lists = await Promise.all([RESOURCES.namespaces, ...ORPHAN_RESOURCES].map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR })));
+    const lists = await Promise.all(refs.map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR })));
     return { checked: true, objects: lists.flat() };
   } catch (err) {
     if (err instanceof ClusterError && err.fault === 'forbidden') {
-      const needs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES].map(resourceName).join(', ');
+      const needs = refs.map(resourceName).join(', ');
       return { checked: false, reason: `orphans were not checked: listing floe's objects needs "list" on ${needs} in all namespaces (a ClusterRole with a ClusterRoleBinding, see examples/rbac/), and the API server refused it` };
     }
     throw err;
@@ -40,7 +45,7 @@ export async function readFloeManaged(client: ClusterClient): Promise<FloeManage
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-const RESOURCE_OF: Record<string, string> = { NetworkPolicy: 'networkpolicy.networking.k8s.io', PodTemplate: 'podtemplate' };
+const RESOURCE_OF: Record<string, string> = { NetworkPolicy: 'networkpolicy.networking.k8s.io', CiliumNetworkPolicy: 'ciliumnetworkpolicy.cilium.io', PodTemplate: 'podtemplate' };
 
 /** One `kubectl delete` per namespace, naming each object: never a label selector, which could match more. */
 export function removeCommands(orphans: readonly ObjectRef[]): string[] {
@@ -58,8 +63,9 @@ export const NAMESPACE_KEPT_REASON =
   'floe never deletes a namespace: deleting it deletes every workload in it. Move or delete its workloads, then delete it yourself, or keep it and remove floe\'s label';
 
 /**
- * The orphans among floe's objects. NetworkPolicies in a namespace the intent
- * manages are not orphans here: diff reports them as `extra` already.
+ * The orphans among floe's objects. NetworkPolicies (and CiliumNetworkPolicies,
+ * when the intent has them) in a namespace the intent manages are not orphans
+ * here: diff reports them as `extra` already.
  */
 export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefined): { check: OrphanCheck; orphaned: OrphanedObject[]; orphanedNamespaces: OrphanedNamespace[] } {
   // Not asked (--no-orphans, or a library caller without the cluster-wide read): the user knows.
@@ -67,6 +73,8 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
   if (!managed.checked) return { check: { checked: false, note: managed.reason, removeCommands: [] }, orphaned: [], orphanedNamespaces: [] };
   const namespaces = new Set(intent.namespaces);
   const intended = new Set(intent.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  // diff reads the live CiliumNetworkPolicies of managed namespaces (and reports extras) only when the intent has some.
+  const extraKinds = new Set(['NetworkPolicy', ...(intent.objects.some((o) => o.kind === 'CiliumNetworkPolicy') ? ['CiliumNetworkPolicy'] : [])]);
   const orphaned: OrphanedObject[] = [];
   const orphanedNamespaces: OrphanedNamespace[] = [];
   for (const o of managed.objects) {
@@ -80,7 +88,7 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
     }
     const ns = o.metadata.namespace ?? '';
     if (intended.has(`${o.kind}/${ns}/${o.metadata.name}`)) continue;
-    if (o.kind === 'NetworkPolicy' && namespaces.has(ns)) continue;
+    if (extraKinds.has(o.kind) && namespaces.has(ns)) continue;
     orphaned.push({ kind: o.kind, namespace: ns, name: o.metadata.name });
   }
   const order = (a: ObjectRef, b: ObjectRef) => compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name);

@@ -65,6 +65,13 @@ describe('host names (to_fqdn, allow_external_https.fqdns)', () => {
     expect(plan.intents.some((i) => i.to.kind === 'cidr' && i.to.cidr === '0.0.0.0/0')).toBe(false);
   });
 
+  it('says what allow_external_https may be when it is neither a boolean nor { fqdns }', () => {
+    expect(onlyIssue(yaml('security:', '  network_policies:', '    allow_external_https: "yes"'))).toMatchObject({
+      path: 'security.network_policies.allow_external_https',
+      message: 'must be true, false, or { fqdns: [host names] } (HTTPS to those names only, --plugin cilium) (got "yes")',
+    });
+  });
+
   it('refuses allow_external_https: { fqdns: [] } and unknown keys in it', () => {
     const issues = issuesOf(yaml('security:', '  network_policies:', '    allow_external_https: { fqdns: [], hosts: [a.example.com] }'));
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining([expect.stringMatching(/^security\.network_policies\.allow_external_https/)]));
