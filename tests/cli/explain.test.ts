@@ -71,9 +71,9 @@ describe('floe network explain on the generated defaults plus stand-in pods', ()
     const r = await explain('--from', 'floe-jobs/a', '--to', 'floe-platform/polaris', '-o', 'json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown> & { egress: Record<string, unknown>; connections: unknown };
-    expect(Object.keys(json)).toEqual(['allowed', 'from', 'to', 'port', 'connections', 'egress', 'ingress', 'clusterPolicies']);
+    expect(Object.keys(json)).toEqual(['allowed', 'from', 'to', 'port', 'connections', 'egress', 'ingress', 'clusterPolicies', 'determined']);
     expect(json.clusterPolicies).toEqual({ found: 0, policies: [] });
-    expect(Object.keys(json.egress)).toEqual(['endpoint', 'isolated', 'isolatedBy', 'allowed', 'allowedBy', 'closest']);
+    expect(Object.keys(json.egress)).toEqual(['endpoint', 'isolated', 'isolatedBy', 'allowed', 'allowedBy', 'closest', 'undetermined']);
     expect(json).toMatchObject({ allowed: true, from: 'floe-jobs/a[Pod]', to: 'floe-platform/polaris[Pod]', port: null });
     expect(json.connections).toContainEqual({ protocol: 'TCP', port: 8181 });
   });

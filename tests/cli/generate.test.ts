@@ -143,7 +143,7 @@ describe('floe network generate', () => {
     const summary = await readFile(join(out, 'NETWORK-POLICY-SUMMARY.md'), 'utf8');
     const line = summary.split('\n').find((l) => l.startsWith('Platform '));
     // One line: the newlines are shown as \n; Markdown punctuation is backslash-escaped and <, >, & are entities.
-    expect(line).toBe('Platform x\\`\\\\n\\# Owned\\\\n&lt;script&gt;alert\\(1\\)&lt;/script&gt; &lt;\\!\\-\\- \\`\\`\\` \\\\u001b\\[31m, rendered by plugin `k8s` 0.1.0 (floe plugin API 2.0).');
+    expect(line).toBe('Platform x\\`\\\\n\\# Owned\\\\n&lt;script&gt;alert\\(1\\)&lt;/script&gt; &lt;\\!\\-\\- \\`\\`\\` \\\\u001b\\[31m, rendered by plugin `k8s` 0.1.0 (floe plugin API 2.1).');
     expect(summary).not.toContain('<script>');
     expect(summary).not.toContain('<!--');
     expect(summary).not.toMatch(/^# Owned/m);
@@ -209,7 +209,7 @@ describe('floe network generate', () => {
     expect(missing.stderr).toContain('manifest not found: /nonexistent/manifest.yaml');
     const plugin = await floe(['network', 'generate', '--plugin', 'calico', '--dry-run']);
     expect(plugin.code).toBe(2);
-    expect(plugin.stderr).toContain('unknown network security plugin "calico"; installed: k8s (@floe/network-security-k8s@');
+    expect(plugin.stderr).toContain('unknown network security plugin "calico"; installed: cilium (@floe/network-security-cilium@0.1.0), k8s (@floe/network-security-k8s@');
   });
 
   it('prints its help with examples and the exit codes', async () => {

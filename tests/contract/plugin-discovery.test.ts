@@ -54,14 +54,14 @@ describe('plugin discovery', () => {
     const root = await tempDir();
     await installFakePlugin(root, 'old-plugin', 'old', apiOnePluginSource('old'));
     await expect(loadPlugin('old', [root])).rejects.toThrow(
-      /plugin old \(old-plugin@9.9.9\) implements floe plugin API 1.0, which this floe \(API 2.0\) cannot run; it was built for an older floe: upgrade the plugin to a version built for API 2.x/,
+      /plugin old \(old-plugin@9.9.9\) implements floe plugin API 1.0, which this floe \(API 2.1\) cannot run; it was built for an older floe: upgrade the plugin to a version built for API 2.x/,
     );
   });
 
   it('refuses a plugin built for a newer plugin API', async () => {
     const root = await tempDir();
     await installFakePlugin(root, 'future-plugin', 'future', pluginSource('future', '3.0'));
-    await expect(loadPlugin('future', [root])).rejects.toThrow(/implements floe plugin API 3.0, which this floe \(API 2.0\) cannot run; install a plugin version built for API 2.x, or upgrade floe/);
+    await expect(loadPlugin('future', [root])).rejects.toThrow(/implements floe plugin API 3.0, which this floe \(API 2.1\) cannot run; install a plugin version built for API 2.x, or upgrade floe/);
   });
 
   it('refuses a plugin that declares API 2.0 but has no render(plan)', async () => {
@@ -95,10 +95,12 @@ describe('plugin discovery', () => {
   });
 
   it('names the installed plugins when asked for an unknown one', async () => {
-    await expect(loadPlugin('cilium', [CLI_DIR])).rejects.toThrow(/unknown network security plugin "cilium"; installed: k8s \(@floe\/network-security-k8s@0\.1\.0\)/);
+    await expect(loadPlugin('calico', [CLI_DIR])).rejects.toThrow(/unknown network security plugin "calico"; installed: cilium \(@floe\/network-security-cilium@0\.1\.0\), k8s \(@floe\/network-security-k8s@0\.1\.0\)/);
   });
 });
 
-// The plugin as the CLI loads it (built package, found by discovery) meets the contract.
+// The plugins as the CLI loads them (built packages, found by discovery) meet the contract.
 const discovered = await loadPlugin('k8s', [CLI_DIR]);
 runPluginContract('k8s as discovered from @floe/cli', () => discovered);
+const discoveredCilium = await loadPlugin('cilium', [CLI_DIR]);
+runPluginContract('cilium as discovered from @floe/cli', () => discoveredCilium);

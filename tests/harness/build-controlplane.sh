@@ -4,8 +4,9 @@
 # etcd) and the oldest supported minor (kube-apiserver, etcd; the tests use the
 # newest kubectl for both). Does nothing for a control plane whose cache is full.
 # Also builds kube-router (the NetworkPolicy enforcer of tests/enforcement) via
-# build-kube-router.sh, into the same cache, and fetches the network-policy-api CRDs
-# (fetch-network-policy-api.sh) that network-policy-api-crds.ts installs on the newest control plane.
+# build-kube-router.sh, into the same cache; fetches the network-policy-api CRDs
+# (fetch-network-policy-api.sh) that network-policy-api-crds.ts installs on the newest control plane,
+# and builds Cilium's CRDs and rule validator via build-cilium.sh.
 # Usage: build-controlplane.sh [newest|oldest]       build both (default), or one
 #        build-controlplane.sh --print-dir [newest|oldest]
 set -euo pipefail
@@ -69,3 +70,4 @@ if [ "$which" != newest ]; then
 fi
 [ "$which" = oldest ] || bash "$here/build-kube-router.sh"
 [ "$which" = oldest ] || bash "$here/fetch-network-policy-api.sh"
+[ "$which" = oldest ] || bash "$here/build-cilium.sh"

@@ -52,11 +52,11 @@ export async function writeUniqueManifest(
  * `floe network generate` into a fresh temp dir; every YAML file is read back through
  * kubectl (a client-side dry run prints it as JSON), one object per file as the CLI promises.
  */
-export async function generate(kubectl: Kubectl, parent: string, manifest?: string): Promise<Generated> {
+export async function generate(kubectl: Kubectl, parent: string, manifest?: string, extraArgs: readonly string[] = []): Promise<Generated> {
   const dir = await mkdtemp(join(parent, 'generated-'));
   // An empty working directory: without --manifest the CLI would pick up a ./manifest.yaml.
   const cwd = await mkdtemp(join(parent, 'cwd-'));
-  await floe(['network', 'generate', '--output-dir', dir, ...(manifest ? ['--manifest', manifest] : [])], cwd);
+  await floe(['network', 'generate', '--output-dir', dir, ...(manifest ? ['--manifest', manifest] : []), ...extraArgs], cwd);
   const names = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   if (names.length === 0) throw new Error(`floe network generate wrote no YAML files into ${dir}`);
   const paths = names.map((n) => join(dir, n));

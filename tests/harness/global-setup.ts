@@ -12,6 +12,7 @@ import type { TestProject } from 'vitest/node';
 import { locateBinaries, binariesDir, reapOrphans, startCluster, stopCluster } from './cluster.ts';
 import type { TestClusterInfo } from './context.ts';
 import { installNetworkPolicyApiCrds } from './network-policy-api-crds.ts';
+import { installCiliumCrds } from './crds.ts';
 import { startKind } from './kind.ts';
 import { makeClient, makeKubectl, type KubeClient } from './kube.ts';
 
@@ -125,6 +126,8 @@ async function provision(project: TestProject, workDir: string): Promise<() => P
     const crdKubectl = makeKubectl(info.kubectl, info.kubeconfig, join(info.workDir, 'kube-cache'));
     const crds = await installNetworkPolicyApiCrds(crdKubectl, { onlyMissing: info.provider === 'kubeconfig' });
     log(`network-policy-api CRDs: ${crds.length ? `installed ${crds.length} (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)` : 'already present'}`);
+    const cilium = await installCiliumCrds(crdKubectl);
+    if (cilium.length) log(`installed Cilium's CRDs (tests/harness/crds.ts): ${cilium.join(', ')}`);
     log(`${info.description}; server ${version}${info.hasNamespaceController ? '' : ' (no namespace controller: tests finalize namespaces)'}; ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     await stop();

@@ -17,7 +17,7 @@ import { REPO, tempDir, type RunResult } from '../cli/run.ts';
  * may be used at run time.
  */
 
-const PACKAGES = { cli: 'packages/floe-cli', core: 'packages/floe-core', k8s: 'plugins/network-security-k8s' } as const;
+const PACKAGES = { cli: 'packages/floe-cli', core: 'packages/floe-core', k8s: 'plugins/network-security-k8s', cilium: 'plugins/network-security-cilium' } as const;
 
 /** Help pages that must work from an installed floe (one line per command). */
 const HELP_PAGES: string[][] = [
@@ -75,18 +75,18 @@ beforeAll(async () => {
   await mkdir(packDir);
   const packStarted = performance.now();
   for (const dir of Object.values(PACKAGES)) await ok('pnpm', ['pack', '--pack-destination', packDir], join(REPO, dir));
-  timings.push(`pnpm pack x3: ${((performance.now() - packStarted) / 1000).toFixed(1)} s`);
+  timings.push(`pnpm pack x4: ${((performance.now() - packStarted) / 1000).toFixed(1)} s`);
   const files = await readdir(packDir);
   const find = (prefix: string) => {
     const f = files.find((n) => n.startsWith(prefix) && n.endsWith('.tgz'));
     if (!f) throw new Error(`pnpm pack wrote no ${prefix}*.tgz in ${packDir} (found: ${files.join(', ')})`);
     return join(packDir, f);
   };
-  tarballs = { cli: find('floe-cli-'), core: find('floe-core-'), k8s: find('floe-network-security-k8s-') };
+  tarballs = { cli: find('floe-cli-'), core: find('floe-core-'), k8s: find('floe-network-security-k8s-'), cilium: find('floe-network-security-cilium-') };
 
-  // The brief's recipe and npx's layout: all three in one prefix, hoisted.
+  // The brief's recipe and npx's layout: all four in one prefix, hoisted.
   const local = join(work, 'local');
-  // `npm install -g` with all three: each a global package, the plugin a sibling of the CLI.
+  // `npm install -g` with all four: each a global package, the plugins siblings of the CLI.
   const global = join(work, 'global');
   // `npm install -g @floe/cli`: npm's global layout keeps the CLI's dependencies in its own
   // node_modules; with the tarballs standing in for the registry (overrides), `shallow` builds that tree.
@@ -97,10 +97,10 @@ beforeAll(async () => {
     JSON.stringify({
       private: true,
       dependencies: { '@floe/cli': `file:${tarballs.cli}` },
-      overrides: { '@floe/core': `file:${tarballs.core}`, '@floe/network-security-k8s': `file:${tarballs.k8s}` },
+      overrides: { '@floe/core': `file:${tarballs.core}`, '@floe/network-security-k8s': `file:${tarballs.k8s}`, '@floe/network-security-cilium': `file:${tarballs.cilium}` },
     }),
   );
-  const all = [tarballs.cli, tarballs.core, tarballs.k8s];
+  const all = [tarballs.cli, tarballs.core, tarballs.k8s, tarballs.cilium];
   const started = performance.now();
   const results = await Promise.all([
     run('npm', ['install', '--prefix', local, ...NPM_FLAGS, ...all], local),
@@ -110,8 +110,8 @@ beforeAll(async () => {
   timings.push(`npm install x3 (concurrent): ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const r of results) if (r.code !== 0) throw new Error(`npm install failed (exit ${r.code}):\n${r.stderr}${r.stdout}`);
   installs.push(
-    { layout: 'npm install --prefix DIR <3 tarballs>', floe: join(local, 'node_modules/.bin/floe'), root: local },
-    { layout: 'npm install -g <3 tarballs>', floe: join(global, 'bin/floe'), root: global },
+    { layout: 'npm install --prefix DIR <4 tarballs>', floe: join(local, 'node_modules/.bin/floe'), root: local },
+    { layout: 'npm install -g <4 tarballs>', floe: join(global, 'bin/floe'), root: global },
     { layout: 'npm install -g @floe/cli (dependencies nested under the CLI)', floe: join(nested, 'node_modules/.bin/floe'), root: nested },
   );
 }, 180_000);
@@ -137,6 +137,7 @@ describe('the packed tarballs', () => {
     const own = JSON.parse(readFileSync(join(REPO, PACKAGES.core, 'package.json'), 'utf8')) as { version: string };
     expect(manifest.dependencies['@floe/core']).toBe(own.version);
     expect(manifest.dependencies['@floe/network-security-k8s']).toBe(own.version);
+    expect(manifest.dependencies['@floe/network-security-cilium']).toBe(own.version);
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
   });
 });
@@ -180,6 +181,16 @@ describe('floe installed with npm', () => {
     }
   });
 
+  it('discovers the cilium plugin in every install layout: --plugin cilium renders CiliumNetworkPolicies', async () => {
+    const version = (JSON.parse(readFileSync(join(REPO, PACKAGES.cilium, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const install of installs) {
+      const r = await runLogged(install, ['--log-level', 'info', 'network', 'generate', '--dry-run', '--plugin', 'cilium']);
+      expect(r.code, `${install.layout}: ${r.stderr}`).toBe(0);
+      const audit = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { audit?: { plugin?: string } });
+      expect(audit.map((a) => a.audit?.plugin), install.layout).toContain(`cilium@${version}`);
+    }
+  });
+
   it('links kubectl-floe beside floe in every install layout: the same CLI, named kubectl floe', async () => {
     const version = (JSON.parse(readFileSync(join(REPO, PACKAGES.cli, 'package.json'), 'utf8')) as { version: string }).version;
     for (const install of installs) {
@@ -217,7 +228,7 @@ describe('floe installed with npm', () => {
 describe('the GitHub Action installing floe with npm', () => {
   it('installs what floe-package names (here the packed tarballs) and runs validate and generate with it', async () => {
     const workspace = await fixtureRepository();
-    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s].join(' '), sarif: 'out/floe.sarif' } });
+    const r = await runAction({ workspace, inputs: { 'floe-package': [tarballs.cli, tarballs.core, tarballs.k8s, tarballs.cilium].join(' '), sarif: 'out/floe.sarif' } });
     expect(r.code, JSON.stringify(r.steps, null, 2)).toBe(0);
     expect(r.outputs).toEqual({ sarif: 'out/floe.sarif' });
     expect(JSON.parse(await readFile(join(workspace, 'out/floe.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });

@@ -87,8 +87,13 @@ describe('floe network explain against the live cluster', () => {
     expect(r.stdout).toContain(`closest rule: ${platform}/allow-jobs ingress[0]`);
     expect(r.stdout).toContain('TCP/9000 is not among TCP/8181');
   });
-  it('needs read rights only in the two namespaces when both ends are named; an IP needs every pod (403 is exit 3)', async () => {
-    const user = await createUser(conn, jobs, [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list'] }]);
+  it('needs read rights only in the two namespaces when both ends are named (plus the cluster-wide lists); an IP needs every pod (403 is exit 3)', async () => {
+    // Cluster-wide: namespaces (their labels) and, where Cilium's CRDs are installed (the harness installs them),
+    // CiliumClusterwideNetworkPolicies, which may select pods of any namespace.
+    const user = await createUser(conn, jobs, [
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list'] },
+      { apiGroups: ['cilium.io'], resources: ['ciliumclusterwidenetworkpolicies'], verbs: ['list'] },
+    ]);
     const reader = `${user.name}-reader`;
     const must = async (path: string, body: object) => {
       const r = await conn.api.request('POST', path, { body });
@@ -102,6 +107,7 @@ describe('floe network explain against the live cluster', () => {
         rules: [
           { apiGroups: [''], resources: ['pods', 'replicationcontrollers'], verbs: ['list'] },
           { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] },
+          { apiGroups: ['cilium.io'], resources: ['ciliumnetworkpolicies'], verbs: ['list'] },
           { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['list'] },
           { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['list'] },
         ],

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import {
   compareStrings,
   FLOE_API_VERSION,
+  InputError,
   NetworkSecurityPlugin,
   type GroupAllowance,
   type Labels,
@@ -40,6 +41,8 @@ function namespaceSelector(namespaces: string[]): LabelSelector {
 }
 
 function peer(p: RulePeer, policyNamespace: string): NetworkPolicyPeer {
+  // The core refuses such a plan before render() (no fqdn-egress capability); a direct caller gets the same answer.
+  if (p.kind === 'fqdn') throw new InputError(`NetworkPolicy cannot name host names (${p.names.join(', ')}): the k8s plugin has no fqdn-egress; use --plugin cilium`);
   if (p.kind === 'cidr') return { ipBlock: p.except.length ? { cidr: p.cidr, except: p.except } : { cidr: p.cidr } };
   // The policy's own namespace: a bare podSelector, the idiomatic form.
   if (p.namespaces.length === 1 && p.namespaces[0] === policyNamespace) return { podSelector: selector(p.podLabels) };
@@ -75,6 +78,8 @@ export class K8sNetworkSecurityPlugin extends NetworkSecurityPlugin {
     version: pkg.version,
     floeApiVersion: FLOE_API_VERSION,
     description: 'Kubernetes NetworkPolicy (networking.k8s.io/v1), portable across CNIs',
+    capabilities: [],
+    kinds: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }],
   };
 
   render(plan: NetworkPlan): RenderedObject[] {

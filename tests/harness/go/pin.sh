@@ -67,3 +67,15 @@ pin_module() {
 }
 pin_module network-policy-api "$NETWORK_POLICY_API_VERSION"
 pin_module network-policy-api-v1alpha1 "$NETWORK_POLICY_API_V1ALPHA1_VERSION"
+
+# pin_cilium DIR: a helper module whose main.go imports a package of github.com/cilium/cilium at CILIUM_VERSION.
+pin_cilium() {
+  cd "$here/$1"
+  rm -f go.mod go.sum
+  go mod init "floe.dev/harness/$1" >/dev/null
+  go get "github.com/cilium/cilium@${CILIUM_VERSION}"
+  go mod tidy
+  echo "pinned cilium ${CILIUM_VERSION} in go/$1"
+}
+pin_cilium cilium-crds
+pin_cilium cilium-sanitize

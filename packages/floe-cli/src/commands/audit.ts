@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { auditOutcome, auditReport, configuredPodSecurity, connectivityScope, findingSource, namespaceScope, pssServerCheck, serverCheckVerdict, type FailOn } from '@floe/core/audit';
 import { InputError } from '@floe/core/errors';
-import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, namespaceGraph, type PodInfo } from '@floe/core/policy';
+import { AUDIT_RULES, PolicyEngine, auditJson, auditMarkdown, auditSarif, auditText, compactJsonChunks, compactTextChunks, compactYamlChunks, connectivityDot, connectivityDotChunks, connectivityJsonChunks, connectivityMermaidChunks, connectivityTextChunks, connectivityYamlChunks, hostNetworkNote, namespaceGraph, notEvaluatedSummaries, type NotEvaluatedSummary, type PodInfo } from '@floe/core/policy';
 import { newerVersionWarning, newerVersionWarnings, parseLevelVersion, type ConfiguredPodSecurity, type LevelVersion, type PssDefaults, type ServerCheckResult } from '@floe/core/pss';
 import { compareStrings } from '@floe/core/util';
 import { resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
@@ -38,6 +38,13 @@ async function renderSvg(dot: string): Promise<string> {
   const { instance } = await import('@viz-js/viz');
   const viz = await instance();
   return viz.renderString(dot, { format: 'svg', engine: 'dot' });
+}
+
+/** One line per Cilium policy floe does not evaluate: the connections of the endpoints it selects are not determined. */
+function notEvaluatedNotes(list: readonly NotEvaluatedSummary[], prefix: string): string {
+  return list
+    .map((n) => `${prefix}note: ${n.id} is not evaluated (${n.reasons.join('; ')}): the ${n.directions.join(' and ')} connections of ${n.selected.length > 0 ? n.selected.join(', ') : 'the endpoints it selects'} are not determined\n`)
+    .join('');
 }
 
 /** One note per hostNetwork endpoint in scope: connectivity lists it like a pod, but it is its node. */
@@ -79,7 +86,11 @@ Isolation is decided by selection (which policies select each pod), never by
 policy names. Cluster-scoped policies (ClusterNetworkPolicy, AdminNetworkPolicy,
 BaselineAdminNetworkPolicy) are read too and decide in tiers around the
 NetworkPolicies (Admin first, Baseline after), in the findings and in --connectivity.
---output json is {"policies": [...], "findings": [{"id", "severity",
+CiliumNetworkPolicies are read too (from the cluster when Cilium's CRDs are
+installed, and from files) and evaluated with the NetworkPolicies, which they add
+to; one outside the subset floe evaluates is a policy-not-evaluated finding with
+the pods it selects (docs/cilium-policies.md). --output json is
+{"policies": [...], "cilium": {"policies", "notEvaluated"}, "findings": [{"id", "severity",
 "namespace", "object", "message", "remedy", ...}], "clusterPolicies": {"found", ...}}; with --connectivity it is
 {"connectivity": [{"from", "to", "connections": "all" | [{"protocol", "port", "endPort"?}]}]},
 one connection per line, written as it is computed (any size, valid JSON); with --compact
@@ -87,6 +98,8 @@ one connection per line, written as it is computed (any size, valid JSON); with 
 --output yaml is the same object as block YAML, also written as it is computed.
 External ranges are merged per workload and direction into the fewest ranges with the
 same connections (a pod no policy isolates: 0.0.0.0/0 and ::/0 each way).
+Connectivity lists pods and address ranges: Cilium toFQDNs rules (host names) and the
+kube-apiserver entity have no column; ask explain about a host name.
 dot, mermaid and svg draw the namespace-level graph (External for addresses outside the cluster),
 each edge labelled with its ports;
 svg is rendered in-process (Graphviz as WebAssembly), no dot binary needed, for graphs of
@@ -127,7 +140,9 @@ Examples:
           if (opts.connectivity) {
             // The scope is computed, not only printed: pairs with no workload of these namespaces are never produced.
             const c = engine.connectivity({ namespaces: opts.namespace });
+            const notEvaluated = notEvaluatedSummaries(engine).filter((n) => n.namespace === null || inScope(n.namespace));
             status.done();
+            if (notEvaluated.length > 0 && opts.output !== 'text') process.stderr.write(notEvaluatedNotes(notEvaluated, 'floe: warning: '));
             if (opts.output === 'svg') {
               const edges = namespaceGraph(c).edges.length;
               if (edges > SVG_MAX_EDGES) {
@@ -138,10 +153,10 @@ Examples:
             else {
               const render = opts.compact
                 ? { json: compactJsonChunks, yaml: compactYamlChunks, text: compactTextChunks }[opts.output as 'json' | 'yaml' | 'text']
-                : { json: connectivityJsonChunks, yaml: connectivityYamlChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'yaml' | 'text' | 'dot' | 'mermaid'];
+                : { json: (x: typeof c) => connectivityJsonChunks(x, notEvaluated), yaml: connectivityYamlChunks, text: connectivityTextChunks, dot: connectivityDotChunks, mermaid: connectivityMermaidChunks }[opts.output as 'json' | 'yaml' | 'text' | 'dot' | 'mermaid'];
               await writeChunks(render(c));
               // hostNetwork endpoints are listed like pods, but they are their node: say so after the text.
-              if (opts.output === 'text') await writeChunks([hostNetworkNotes(input.inventory.model.pods, connectivityScope(inScope))]);
+              if (opts.output === 'text') await writeChunks([hostNetworkNotes(input.inventory.model.pods, connectivityScope(inScope)), notEvaluatedNotes(notEvaluated, '')]);
             }
             return { audit: { connectivity: true, counts: { endpoints: c.endpoints.length, classes: c.classCount, classPairs: c.classPairCount } } };
           }

@@ -109,7 +109,7 @@ export function diffCommand(globals: () => GlobalOptions): Command {
     .option('-n, --namespace <ns>', 'compare only these managed namespaces (repeatable, or comma-separated; one the intent does not manage is exit 2)', (v: string, all: string[]) => [...all, ...v.split(',').filter(Boolean)], [])
     .option('--dir <dir>', 'compare the objects of a directory written by `floe network generate` instead (e.g. target/network)')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
-    .option('--plugin <name>', 'network security plugin to render the manifest with', 'k8s')
+    .option('--plugin <name>', 'network security plugin to render the manifest with: k8s (NetworkPolicy) or cilium (CiliumNetworkPolicy)', 'k8s')
     .option('--semantic', 'also compare what the policies allow, as what applying the intent does: "- applying closes" a connection the cluster allows and the intent does not (access widened, always exit 1), "+ applying opens" one the intent allows; with no pods, the policies\' rules by namespace and selector; reads pods and workloads cluster-wide')
     .option('--no-orphans', 'do not list floe\'s objects cluster-wide to find orphans (e.g. several floe platforms share the cluster)');
   return addKubeFlags(cmd)
@@ -119,13 +119,16 @@ export function diffCommand(globals: () => GlobalOptions): Command {
 What counts as drift, in every namespace the intent manages:
   missing   an intended object is not in the cluster (a namespace that does not
             exist is missing with everything in it)
-  changed   a NetworkPolicy spec, floe's labels, a PodTemplate field floe writes
+  changed   a NetworkPolicy or CiliumNetworkPolicy spec (--plugin cilium),
+            floe's labels, a PodTemplate field floe writes
             (or one it does not that is not a server default, e.g. hostNetwork),
             a Namespace Pod Security label that is missing, weaker or of another
             -version (a stricter level is noted, not drift)
-  extra     a NetworkPolicy the intent does not have, whoever owns it: policies
-            only add allowances, so one with a rule widens access
-  orphaned  anywhere else in the cluster, a NetworkPolicy or PodTemplate labelled
+  extra     a NetworkPolicy (with --plugin cilium, also a CiliumNetworkPolicy) the
+            intent does not have, whoever owns it: policies only add
+            allowances, so one with a rule widens access
+  orphaned  anywhere else in the cluster, a NetworkPolicy, PodTemplate (with
+            --plugin cilium, also a CiliumNetworkPolicy) labelled
             app.kubernetes.io/managed-by=floe that the intent no longer has (a
             removed domain's policies); the output names the kubectl delete that
             removes them. A floe Namespace the intent no longer has is reported
@@ -173,7 +176,7 @@ In CI (0 and 1 go on, 2 and above stop):
         const client = await clusterFromFlags(opts, COMMAND, run.log);
         run.note({ server: client.server });
         try {
-          const [live, managed] = await Promise.all([readLiveState(client, intent), opts.orphans ? readFloeManaged(client) : Promise.resolve(undefined)]);
+          const [live, managed] = await Promise.all([readLiveState(client, intent), opts.orphans ? readFloeManaged(client, { cilium: intent.objects.some((o) => o.kind === 'CiliumNetworkPolicy') }) : Promise.resolve(undefined)]);
           if (managed && !managed.checked) run.log.warn(managed.reason);
           const result = diffIntent(intent, live, managed);
           const semantic = opts.semantic ? semanticDiff(await readLiveObjects(client), intent.objects, intent.namespaces) : undefined;

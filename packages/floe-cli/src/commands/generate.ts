@@ -51,7 +51,7 @@ export function generateCommand(globals: () => GlobalOptions): Command {
     .option('-d, --output-dir <dir>', 'directory to replace with the generated files', 'target/network')
     .option('--dry-run', 'print what would be written; write nothing')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml']).default('text'))
-    .option('--plugin <name>', 'network security plugin to render with', 'k8s')
+    .option('--plugin <name>', 'network security plugin to render with: k8s (NetworkPolicy, any CNI) or cilium (CiliumNetworkPolicy; needed for to_fqdn and allow_external_https.fqdns)', 'k8s')
     .addHelpText(
       'after',
       `
@@ -68,8 +68,14 @@ holds ValidatingAdmissionPolicies and bindings (admission-guard-*.yaml,
 cluster-scoped, Kubernetes >= 1.30) that the API server evaluates: apply them as
 one of the guard's appliers (docs/admission-guard.md).
 
+A manifest the plugin cannot render (to_fqdn with --plugin k8s) is refused before
+anything is written (exit 2, code input.capability), naming the rule and a plugin
+that can: egress rule jobs_egress_allow[2] "snowflake" (to_fqdn) needs a plugin
+with fqdn-egress, which plugin k8s does not have: try --plugin cilium.
+
 Examples:
   floe network generate                                  # ./manifest.yaml or the built-in defaults
+  floe network generate --plugin cilium                  # CiliumNetworkPolicies: to_fqdn, the API server by entity
   floe network generate -m platform/manifest.yaml -o json
   floe network generate --dry-run                        # what would change, nothing written
   kubectl apply --server-side --field-manager=floe -f target/network/`,

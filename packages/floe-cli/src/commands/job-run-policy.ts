@@ -26,7 +26,7 @@ export function jobRunPolicyCommand(globals: () => GlobalOptions): Command {
     .option('-m, --manifest <path>', 'platform manifest (default: ./manifest.yaml, else the built-in defaults)')
     .option(...STRICT_FLAG)
     .addOption(new Option('-o, --output <format>', 'objects as YAML documents or a JSON object').choices(['yaml', 'json']).default('yaml'))
-    .option('--plugin <name>', 'network security plugin to render with', 'k8s')
+    .option('--plugin <name>', 'network security plugin to render with: k8s (NetworkPolicy) or cilium (CiliumNetworkPolicy)', 'k8s')
     .addHelpText(
       'after',
       `

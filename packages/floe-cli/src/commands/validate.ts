@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { detectCni, gatherCniSnapshot } from '@floe/core/cni';
 import { NetworkPolicyManifestGenerator } from '@floe/core/network';
-import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
+import { capabilitiesOf } from '@floe/core/plugin';
+import { ChecksFailed, STAND_IN_NAMESPACES, checkList, failedChecks, objectKinds, readNetworkDir, renderJson, renderSarif, renderText, validateNetwork, type CniCheck, type ValidationReport } from '@floe/core/validate';
 import { loadNetworkPlugin, resolveManifest, STRICT_FLAG, type GlobalOptions } from '../context.js';
 import { addKubeFlags, clusterFromFlags, type KubeFlags } from '../kube-flags.js';
 import { runCommand } from '../run-command.js';
@@ -40,7 +41,7 @@ export function validateCommand(globals: () => GlobalOptions): Command {
     .option('-d, --dir <dir>', 'directory written by `floe network generate`', 'target/network')
     .option('--server', 'also check against the cluster: server-side dry-run apply, CNI enforcement, Kubernetes API egress')
     .addOption(new Option('-o, --output <format>', 'result format on stdout').choices(['text', 'json', 'yaml', 'sarif']).default('text'))
-    .option('--plugin <name>', 'network security plugin the directory was generated with', 'k8s');
+    .option('--plugin <name>', 'network security plugin the directory was generated with: k8s (NetworkPolicy) or cilium (CiliumNetworkPolicy); it decides which kinds the directory may hold', 'k8s');
   addKubeFlags(cmd);
   return cmd
     .addHelpText(
@@ -86,7 +87,8 @@ Examples:
         const client = server ? await clusterFromFlags(opts, 'floe network validate', run.log) : undefined;
         let report: ValidationReport;
         try {
-          report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected }, client ? { client, cni: cniCheck } : undefined);
+          const kinds = objectKinds(plugin.metadata);
+          report = await validateNetwork({ dir, entries, manifest: { config: manifest.config, source: manifest.source }, expected, kinds, apiServerByEntity: capabilitiesOf(plugin.metadata).has('api-server-entity') }, client ? { client, cni: cniCheck } : undefined);
         } finally {
           await client?.close();
         }

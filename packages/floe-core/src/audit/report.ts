@@ -5,7 +5,7 @@ import type { SourcedObject } from '../k8s/objects.js';
 import { podSecurityFor } from '../network/plan.js';
 import type { AuditReport } from '../policy/audit-report.js';
 import type { PolicyEngine } from '../policy/engine.js';
-import { auditFindings, summarisePolicies, type PolicyFinding } from '../policy/findings.js';
+import { auditFindings, notEvaluatedSummaries, summarisePolicies, type PolicyFinding } from '../policy/findings.js';
 import type { Inventory } from '../policy/inventory.js';
 import { tierFindings } from '../policy/tier-findings.js';
 import { podSecurityLabelFindings, type ConfiguredPodSecurity } from '../pss/labels.js';
@@ -59,7 +59,8 @@ export function auditReport(engine: PolicyEngine, input: { inventory: Inventory;
   const findings = [...auditFindings(engine), ...tierFindings(engine), ...podSecurityLabelFindings(namespaces, options.configured), ...pss]
     .filter((f) => options.inScope(f.namespace))
     .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object));
-  return { policies: summarisePolicies(engine).filter((p) => options.inScope(p.namespace)), findings };
+  const cilium = { policies: input.inventory.model.ciliumPolicies?.length ?? 0, notEvaluated: notEvaluatedSummaries(engine).filter((n) => n.namespace === null || options.inScope(n.namespace)) };
+  return { policies: summarisePolicies(engine).filter((p) => options.inScope(p.namespace)), findings, cilium };
 }
 
 /** The run's audit fields and, when a finding is at or above `failOn`, the finding (exit 1). */
@@ -86,6 +87,9 @@ export function findingSource(inv: Inventory, f: PolicyFinding): string | undefi
   if (f.object.startsWith('NetworkPolicy ')) return inv.policySources[f.object.slice('NetworkPolicy '.length)];
   // Cluster-scoped policies are keyed `Kind name`, as their findings name them.
   if (inv.policySources[f.object] !== undefined) return inv.policySources[f.object];
+  // Cilium policies are keyed `ns/name[Kind]` (a NetworkPolicy may share the name).
+  const cilium = /^(CiliumNetworkPolicy|CiliumClusterwideNetworkPolicy) (.+)$/.exec(f.object);
+  if (cilium) return inv.policySources[`${cilium[2]}[${cilium[1]}]`];
   if (f.object.startsWith('Namespace ')) {
     const first = (sources: Record<string, string>) => Object.keys(sources).sort().find((k) => k.startsWith(`${f.namespace}/`));
     const policy = first(inv.policySources);

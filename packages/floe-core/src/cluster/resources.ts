@@ -11,6 +11,8 @@ export const RESOURCES = {
   configMaps: ref('', 'v1', 'configmaps', 'ConfigMap', true),
   services: ref('', 'v1', 'services', 'Service', true),
   networkPolicies: ref('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true),
+  /** Written by the cilium plugin; served once Cilium's CRDs are installed. */
+  ciliumNetworkPolicies: ref('cilium.io', 'v2', 'ciliumnetworkpolicies', 'CiliumNetworkPolicy', true),
   daemonSets: ref('apps', 'v1', 'daemonsets', 'DaemonSet', true),
   deployments: ref('apps', 'v1', 'deployments', 'Deployment', true),
   statefulSets: ref('apps', 'v1', 'statefulsets', 'StatefulSet', true),
@@ -24,6 +26,7 @@ export const RESOURCES = {
   baselineAdminNetworkPolicies: ref('policy.networking.k8s.io', 'v1alpha1', 'baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy', false),
   validatingAdmissionPolicies: ref('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false),
   validatingAdmissionPolicyBindings: ref('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false),
+  ciliumClusterwideNetworkPolicies: ref('cilium.io', 'v2', 'ciliumclusterwidenetworkpolicies', 'CiliumClusterwideNetworkPolicy', false),
   customResourceDefinitions: ref('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceRef>;
 

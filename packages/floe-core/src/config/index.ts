@@ -7,6 +7,7 @@ export {
   DEFAULT_EXTERNAL_HTTPS_EXCEPT,
   DEFAULT_SERVICE_POD_LABELS,
   domainNamespace,
+  externalHttpsFqdns,
   ManifestSchema,
   PSS_LEVELS,
   SERVICE_KEYS,
@@ -23,5 +24,6 @@ export {
   type ServiceKey,
 } from './schema.js';
 export { defaultManifest, loadManifestFile, MAX_ALIAS_COUNT, MAX_MANIFEST_BYTES, parseManifest, type LoadedManifest, type ParseOptions } from './load.js';
+export { fqdnProblem, isFqdnPattern } from './fqdn.js';
 export { manifestJsonSchema } from './json-schema.js';
 export { MANIFEST_PROBLEM_CODES, problemCode, type ManifestProblemCode } from './problem-codes.js';

@@ -24,6 +24,7 @@ export const MANIFEST_PROBLEM_CODES = {
   invalid_label_key: 'not a Kubernetes label key',
   invalid_label_value: 'not a Kubernetes label value',
   invalid_cidr: 'not a CIDR, host bits set, or an IPv4 range written as IPv6',
+  invalid_fqdn: 'not a host name or *. pattern: a scheme, path, port, trailing dot or misplaced *',
   invalid_path: 'a writable path or seccomp profile path that cannot be used',
   invalid_value: 'any other invalid value',
   // Fields that depend on each other.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { embeddedIpv4, parseCidr } from '../util/cidr.js';
 import { isRecord } from '../util/shape.js';
 import { nearest } from '../util/distance.js';
+import { fqdnProblem } from './fqdn.js';
 import { addProblem, coded } from './problem-codes.js';
 import { checkClusterGuardrails, CLUSTER_GUARDRAIL_MODES, ClusterGuardrailPrioritiesSchema } from './guardrails.js';
 import { refuseUnsafe, type ManagedRef } from './refusals.js';
@@ -65,6 +66,28 @@ export const cidr = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) addProblem(ctx, 'invalid_cidr', [], parsed.reason);
 });
 
+/** A host name or `*.` pattern (fqdn.ts), lower-cased. */
+export const fqdn = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = fqdnProblem(value);
+    if (problem) addProblem(ctx, 'invalid_fqdn', [], problem);
+  })
+  .transform((value) => value.toLowerCase())
+  .meta({ description: 'A DNS name (s3.eu-west-1.amazonaws.com) or a pattern *.example.com matching a name with one more label (a.example.com, not example.com nor a.b.example.com); no scheme, path or port. Lower-cased.' });
+
+/** Host names, lower-cased, each at most once. */
+export const fqdnList = z
+  .array(fqdn)
+  .min(1, { error: 'must list at least one host name' })
+  .superRefine((names, ctx) => {
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      if (seen.has(n)) addProblem(ctx, 'duplicate', [i], `duplicates ${n} (host names are case-insensitive)`);
+      seen.add(n);
+    });
+  });
+
 export const EgressAllowRuleSchema = z
   .strictObject({
     // An identifier, not free text: it names the rule in the summary, on the terminal and in policy names.
@@ -75,6 +98,8 @@ export const EgressAllowRuleSchema = z
       .regex(RFC1123_LABEL, { error: 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit' }),
     to_namespace: namespaceName.optional(),
     to_cidr: cidr.optional(),
+    /** Host names; rendered only by a plugin with the fqdn-egress capability (--plugin cilium). */
+    to_fqdn: fqdnList.optional(),
     to_pod_labels: podLabels.optional(),
     port: port.optional(),
     ports: z.array(port).min(1, { error: 'must list at least one port' }).optional(),
@@ -82,8 +107,9 @@ export const EgressAllowRuleSchema = z
     protocol: protocol.default('TCP'),
   })
   .superRefine((rule, ctx) => {
-    if ((rule.to_namespace === undefined) === (rule.to_cidr === undefined)) {
-      addProblem(ctx, 'exclusive_fields', [], 'needs exactly one of to_namespace or to_cidr');
+    const targets = [rule.to_namespace, rule.to_cidr, rule.to_fqdn].filter((t) => t !== undefined).length;
+    if (targets !== 1) {
+      addProblem(ctx, 'exclusive_fields', [], `needs exactly one of to_namespace, to_cidr or to_fqdn${targets > 1 ? ' (a rule names one kind of destination)' : ''}`);
     }
     if (rule.to_pod_labels !== undefined && rule.to_namespace === undefined) {
       addProblem(ctx, 'dependent_field', ['to_pod_labels'], 'is only allowed together with to_namespace');
@@ -205,7 +231,15 @@ export const NetworkPoliciesSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     default_deny: z.boolean().default(true),
-    allow_external_https: z.boolean().default(true),
+    /**
+     * true: HTTPS (443) to every address outside external_https_except; { fqdns: [...] }:
+     * HTTPS to those host names only (a plugin with fqdn-egress, --plugin cilium); false: none.
+     */
+    allow_external_https: z
+      .union([z.boolean(), z.strictObject({ fqdns: fqdnList }, { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown field (allowed: fqdns)' : undefined) })], {
+        error: 'must be true, false, or { fqdns: [host names] } (HTTPS to those names only, --plugin cilium)',
+      })
+      .default(true),
     ingress_controller_namespace: namespaceName.default('ingress-nginx'),
     dns: z
       .strictObject({
@@ -479,3 +513,8 @@ export type PodSecurityConfig = SecurityConfig['pod_security'];
 export type AdmissionGuardConfig = SecurityConfig['admission_guard'];
 export type EgressAllowRule = z.output<typeof EgressAllowRuleSchema>;
 export type Protocol = z.output<typeof protocol>;
+
+/** The host names of allow_external_https in its { fqdns } form; undefined for true or false. */
+export function externalHttpsFqdns(np: NetworkPoliciesConfig): string[] | undefined {
+  return typeof np.allow_external_https === 'object' ? np.allow_external_https.fqdns : undefined;
+}

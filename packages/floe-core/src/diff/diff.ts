@@ -24,12 +24,12 @@ import { compareStrings } from '../util/compare.js';
 import { policyWidens } from '../policy/semantic-diff.js';
 import { childPath, compare } from './compare.js';
 import { jsonEqual, type JsonObject } from './json.js';
-import { allowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
+import { allowsTraffic, ciliumAllowsTraffic, normalizeIntended, normalizeLive, ownedKeys } from './normalize.js';
 import { findOrphans, type FloeManagedObjects } from './orphans.js';
 import { comparePodSecurity, isPssLabel, levelDrifts, pssLevelLabel, pssVersionLabel, versionDrifts } from './pss.js';
 import { GUARDRAIL_KINDS, type ChangedObject, type DiffPair, type DiffResult, type Difference, type ExtraObject, type Intent, type LiveState, type MissingObject, type NamespaceStatus, type ObjectRef } from './types.js';
 
-const KIND_ORDER: Record<string, number> = { Namespace: 0, NetworkPolicy: 1, PodTemplate: 2 };
+const KIND_ORDER: Record<string, number> = { Namespace: 0, NetworkPolicy: 1, CiliumNetworkPolicy: 1, PodTemplate: 2 };
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
 function ref(o: KubeObject): ObjectRef {
@@ -50,8 +50,9 @@ function index(objects: KubeObject[]): Map<string, KubeObject> {
   return new Map(objects.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
 }
 
-/** Lists are sets in a NetworkPolicy spec, ordered everywhere else. */
-const unorderedIn = (kind: string) => (path: string) => kind === 'NetworkPolicy' && path.startsWith('spec');
+/** Lists are sets in a NetworkPolicy or CiliumNetworkPolicy spec, ordered everywhere else. */
+const POLICY_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy']);
+const unorderedIn = (kind: string) => (path: string) => POLICY_KINDS.has(kind) && path.startsWith('spec');
 
 /** The metadata keys floe owns hold floe's values. */
 function ownedMetadataEqual(intended: KubeObject, live: KubeObject): boolean {
@@ -69,7 +70,7 @@ function ownedMetadataEqual(intended: KubeObject, live: KubeObject): boolean {
  * normalising (both normalise alike); the common case in a cluster in sync.
  */
 function unchangedAsIs(intended: KubeObject, live: KubeObject): boolean {
-  return intended.kind === 'NetworkPolicy' && jsonEqual(intended.spec, live.spec) && ownedMetadataEqual(intended, live) && live.metadata.deletionTimestamp === undefined;
+  return POLICY_KINDS.has(intended.kind) && jsonEqual(intended.spec, live.spec) && ownedMetadataEqual(intended, live) && live.metadata.deletionTimestamp === undefined;
 }
 
 /**
@@ -133,6 +134,7 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
   const liveNamespaces = new Map(live.namespaces.map((n) => [n.metadata.name, n]));
   const liveByKind: Record<string, Map<string, KubeObject>> = {
     NetworkPolicy: index(live.networkPolicies),
+    CiliumNetworkPolicy: index(live.ciliumNetworkPolicies ?? []),
     PodTemplate: index(live.podTemplates),
   };
   const intendedByNamespace = new Map<string, KubeObject[]>();
@@ -212,16 +214,16 @@ export function diffIntent(intent: Intent, live: LiveState, floeObjects?: FloeMa
   compareGuardrails(intent, live, reportMissing, reportChanged, () => unchanged++);
 
   const statusOf = new Map(namespaces.map((n) => [n.name, n]));
-  const intendedKeys = new Set(intent.objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => key(o.metadata.namespace, o.metadata.name)));
-  for (const np of live.networkPolicies) {
+  const intendedKeys = new Set(intent.objects.filter((o) => POLICY_KINDS.has(o.kind)).map((o) => `${o.kind}/${key(o.metadata.namespace, o.metadata.name)}`));
+  for (const np of [...live.networkPolicies, ...(live.ciliumNetworkPolicies ?? [])]) {
     const ns = np.metadata.namespace as string;
-    if (!managed.has(ns) || intendedKeys.has(key(ns, np.metadata.name))) continue;
+    if (!managed.has(ns) || intendedKeys.has(`${np.kind}/${key(ns, np.metadata.name)}`)) continue;
     const shown = normalizeLive(np, null);
     const spec = shown.spec as JsonObject;
     extra.push({
       ...ref(np),
       managedByFloe: np.metadata.labels?.[MANAGED_BY_LABEL] === 'floe',
-      widensAccess: allowsTraffic(spec),
+      widensAccess: np.kind === 'CiliumNetworkPolicy' ? ciliumAllowsTraffic(spec) : allowsTraffic(spec),
       labels: { ...((shown.metadata as JsonObject).labels as Record<string, string> | undefined) },
       spec,
     });

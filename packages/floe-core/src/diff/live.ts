@@ -77,12 +77,15 @@ export async function readLiveState(client: ClusterClient, intent: Intent, optio
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const templateNames = new Set(intent.objects.filter((o) => o.kind === 'PodTemplate').map((o) => o.metadata.name));
   const templateSelector: ListOptions = templateNames.size === 1 ? { fieldSelector: `metadata.name=${[...templateNames][0] as string}` } : {};
-  const [liveNamespaces, networkPolicies, podTemplates] = await Promise.all([
+  // Only a cluster with Cilium's CRDs serves CiliumNetworkPolicies: asked for when the intent has them.
+  const cilium = intent.objects.some((o) => o.kind === 'CiliumNetworkPolicy');
+  const [liveNamespaces, networkPolicies, podTemplates, ciliumNetworkPolicies] = await Promise.all([
     readNamespaces(client, namespaces, wide, concurrency),
     listIn(client, RESOURCES.networkPolicies, namespaces, wide, concurrency),
     templateNames.size === 0 ? Promise.resolve([]) : listIn(client, RESOURCES.podTemplates, namespaces, wide, concurrency, templateSelector),
+    cilium ? listIn(client, RESOURCES.ciliumNetworkPolicies, namespaces, wide, concurrency) : Promise.resolve(undefined),
   ]);
-  return { namespaces: liveNamespaces, networkPolicies, podTemplates, ...(await readGuardrails(client, intent)) };
+  return { namespaces: liveNamespaces, networkPolicies, podTemplates, ...(ciliumNetworkPolicies ? { ciliumNetworkPolicies } : {}), ...(await readGuardrails(client, intent)) };
 }
 
 /**

@@ -127,8 +127,29 @@ function dropNulls(value: unknown): Json | undefined {
   return value as Json;
 }
 
+/**
+ * A CiliumNetworkPolicy spec as the API server stores it with Cilium's CRDs
+ * (v1.20.2, checked against kube-apiserver v1.37 in
+ * tests/integration/cilium-diff.test.ts): exactly as written. The CRD has no
+ * defaults and keeps empty lists and maps (they mean something: `ingress: []`
+ * leaves ingress alone, `ingress: [{}]` denies it); a null is dropped on
+ * create (refused by server-side apply), so nulls are read as absent and
+ * nothing else is normalised. List order is ignored (diff.ts): every list in a
+ * CNP spec is a set.
+ */
+export function normalizeCiliumNetworkPolicySpec(spec: unknown): JsonObject {
+  const out = dropNulls(spec);
+  return isObject(out) ? out : {};
+}
+
+/** Whether a CiliumNetworkPolicy spec allows any traffic: a rule that is not empty (`{}` allows nothing). */
+export function ciliumAllowsTraffic(spec: JsonObject): boolean {
+  return [spec.ingress, spec.egress].some((rules) => Array.isArray(rules) && rules.some((r) => isObject(r) && Object.keys(r).length > 0));
+}
+
 function normalizeBody(obj: KubeObject, out: JsonObject): JsonObject {
   if (obj.kind === 'NetworkPolicy') out.spec = normalizeNetworkPolicySpec(obj.spec);
+  else if (obj.kind === 'CiliumNetworkPolicy') out.spec = normalizeCiliumNetworkPolicySpec(obj.spec);
   else if (obj.kind === 'PodTemplate') out.template = dropNulls(obj.template) ?? {};
   // The cluster guardrails: the spec as written; the API server defaults none of their fields (their CRDs have no defaults).
   else if (GUARDRAIL_KINDS.includes(obj.kind)) out.spec = dropNulls(obj.spec) ?? {};

@@ -46,18 +46,23 @@ async function readGuardObjects(client: ClusterClient): Promise<{ objects: KubeO
   }
 }
 
-/** Every floe-labelled Namespace, NetworkPolicy, PodTemplate and admission guard object in the cluster (list with a label selector). */
-export async function readFloeManaged(client: ClusterClient): Promise<FloeManagedObjects> {
+/**
+ * Every floe-labelled Namespace, NetworkPolicy, PodTemplate, cluster guardrail and admission
+ * guard object in the cluster (list with a label selector); with `cilium` (the intent holds
+ * CiliumNetworkPolicies) the CiliumNetworkPolicies too.
+ */
+export async function readFloeManaged(client: ClusterClient, options: { cilium?: boolean } = {}): Promise<FloeManagedObjects> {
+  const refs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES, ...(options.cilium ? [RESOURCES.ciliumNetworkPolicies] : [])];
   try {
     const [lists, guard, guardrails] = await Promise.all([
-      Promise.all([RESOURCES.namespaces, ...ORPHAN_RESOURCES].map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR }))),
+      Promise.all(refs.map((ref) => client.list(ref, { labelSelector: FLOE_SELECTOR }))),
       readGuardObjects(client),
       readFloeGuardrails(client),
     ]);
     return { checked: true, objects: [...lists.flat(), ...guard.objects, ...guardrails], ...(guard.note ? { note: guard.note } : {}) };
   } catch (err) {
     if (err instanceof ClusterError && err.fault === 'forbidden') {
-      const needs = [RESOURCES.namespaces, ...ORPHAN_RESOURCES].map(resourceName).join(', ');
+      const needs = refs.map(resourceName).join(', ');
       return { checked: false, reason: `orphans were not checked: listing floe's objects needs "list" on ${needs} in all namespaces (a ClusterRole with a ClusterRoleBinding, see examples/rbac/), and the API server refused it` };
     }
     throw err;
@@ -87,6 +92,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 const RESOURCE_OF: Record<string, string> = {
   NetworkPolicy: 'networkpolicy.networking.k8s.io',
+  CiliumNetworkPolicy: 'ciliumnetworkpolicy.cilium.io',
   PodTemplate: 'podtemplate',
   ClusterNetworkPolicy: 'clusternetworkpolicy.policy.networking.k8s.io',
   AdminNetworkPolicy: 'adminnetworkpolicy.policy.networking.k8s.io',
@@ -120,8 +126,9 @@ export const NAMESPACE_KEPT_REASON =
   'floe never deletes a namespace: deleting it deletes every workload in it. Move or delete its workloads, then delete it yourself, or keep it and remove floe\'s label';
 
 /**
- * The orphans among floe's objects. NetworkPolicies in a namespace the intent
- * manages are not orphans here: diff reports them as `extra` already.
+ * The orphans among floe's objects. NetworkPolicies (and CiliumNetworkPolicies,
+ * when the intent has them) in a namespace the intent manages are not orphans
+ * here: diff reports them as `extra` already.
  */
 export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefined): { check: OrphanCheck; orphaned: OrphanedObject[]; orphanedNamespaces: OrphanedNamespace[] } {
   // Not asked (--no-orphans, or a library caller without the cluster-wide read): the user knows.
@@ -130,6 +137,8 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
   const namespaces = new Set(intent.namespaces);
   const intended = new Set(intent.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
   const guarded = new Set((intent.notCompared ?? []).map((o) => `${o.kind}/${o.name}`));
+  // diff reads the live CiliumNetworkPolicies of managed namespaces (and reports extras) only when the intent has some.
+  const extraKinds = new Set(['NetworkPolicy', ...(intent.objects.some((o) => o.kind === 'CiliumNetworkPolicy') ? ['CiliumNetworkPolicy'] : [])]);
   const orphaned: OrphanedObject[] = [];
   const orphanedNamespaces: OrphanedNamespace[] = [];
   for (const o of managed.objects) {
@@ -147,7 +156,7 @@ export function findOrphans(intent: Intent, managed: FloeManagedObjects | undefi
     }
     const ns = o.metadata.namespace ?? '';
     if (intended.has(`${o.kind}/${ns}/${o.metadata.name}`)) continue;
-    if (o.kind === 'NetworkPolicy' && namespaces.has(ns)) continue;
+    if (extraKinds.has(o.kind) && namespaces.has(ns)) continue;
     orphaned.push({ kind: o.kind, namespace: GUARDRAIL_KINDS.includes(o.kind) ? null : ns, name: o.metadata.name });
   }
   const order = (a: ObjectRef, b: ObjectRef) => compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name);

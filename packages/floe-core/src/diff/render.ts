@@ -95,8 +95,8 @@ export function notes(report: DiffReport): string[] {
     const owner = e.managedByFloe ? 'labelled managed-by floe but no longer in the intent' : 'not floe\'s';
     out.push(
       e.widensAccess
-        ? `extra NetworkPolicy ${e.namespace}/${e.name} (${owner}) allows traffic: policies only add allowances, so it widens access`
-        : `extra NetworkPolicy ${e.namespace}/${e.name} (${owner}) has no rules: it allows nothing more`,
+        ? `extra ${e.kind} ${e.namespace}/${e.name} (${owner}) allows traffic: policies only add allowances, so it widens access`
+        : `extra ${e.kind} ${e.namespace}/${e.name} (${owner}) has no rules: it allows nothing more`,
     );
   }
   return out;

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../cluster/types.js';
 
 /** The kinds floe writes and `diff` compares. */
-export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'PodTemplate', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] as const;
+export const DIFF_KINDS = ['Namespace', 'NetworkPolicy', 'CiliumNetworkPolicy', 'PodTemplate', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
 /** The cluster-scoped guardrails floe writes (security.network_policies.cluster_guardrails): no namespace. */
 export const GUARDRAIL_KINDS: readonly string[] = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
@@ -30,6 +30,8 @@ export interface LiveState {
   podTemplates: KubeObject[];
   /** The cluster guardrails' kinds, all of them, when the intent has guardrails (absent: not read). */
   clusterPolicies?: KubeObject[];
+  /** Every CiliumNetworkPolicy in the managed namespaces, whoever owns it; read when the intent has one (the cilium plugin). */
+  ciliumNetworkPolicies?: KubeObject[];
 }
 
 /** One differing field. `expected` or `live` is absent when the field is absent on that side. */

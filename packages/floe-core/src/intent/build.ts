@@ -1,5 +1,5 @@
 import type { EgressAllowRule, FloeManifest, NetworkPoliciesConfig, ServiceKey } from '../config/schema.js';
-import { domainNamespace } from '../config/schema.js';
+import { domainNamespace, externalHttpsFqdns } from '../config/schema.js';
 import { cidrContains, parseCidr } from '../util/cidr.js';
 import { compareStrings } from '../util/compare.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer, PortSpec } from './types.js';
@@ -39,11 +39,13 @@ function pods(namespace: string, labels: Record<string, string> | undefined, gro
   return labels && Object.keys(labels).length > 0 ? { kind: 'pods', namespace, podLabels: labels, group } : { kind: 'pods', namespace };
 }
 
-function allowRuleIntent(from: PodsPeer, rule: EgressAllowRule, field: string): NetworkIntent {
+function allowRuleIntent(from: PodsPeer, rule: EgressAllowRule, field: string, index: number): NetworkIntent {
   const to: NetworkIntent['to'] = rule.to_cidr
     ? { kind: 'cidr', cidr: rule.to_cidr, except: [] }
-    : pods(rule.to_namespace as string, rule.to_pod_labels, rule.name);
-  return { id: `${from.namespace}->${rule.name}`, from, to, ports: allowRulePorts(rule), reason: `${field} rule "${rule.name}"` };
+    : rule.to_fqdn
+      ? { kind: 'fqdn', names: [...rule.to_fqdn].sort(compareStrings) }
+      : pods(rule.to_namespace as string, rule.to_pod_labels, rule.name);
+  return { id: `${from.namespace}->${rule.name}`, from, to, ports: allowRulePorts(rule), reason: `${field} rule "${rule.name}"`, purpose: 'egress-allow', source: `${field}[${index}] "${rule.name}"` };
 }
 
 const SERVICES: Record<ServiceKey, { group: string; what: string }> = {
@@ -100,11 +102,12 @@ export function buildIntents(m: FloeManifest): IntentPlan {
   const workload = WORKLOAD_SERVICES.map((key) => ({ key, to: service(key), ports: tcp(...np.services[key].ports) }));
   const toPlatformServices = (from: PodsPeer, who: string) => {
     for (const { key, to, ports } of workload) {
-      intents.push({ id: `${from.namespace}->${SERVICES[key].group}`, from, to, ports, reason: `${who} use ${SERVICES[key].what}` });
+      intents.push({ id: `${from.namespace}->${SERVICES[key].group}`, from, to, ports, reason: `${who} use ${SERVICES[key].what}`, purpose: 'platform-service' });
     }
   };
   const external = externalHttpsBlocks(m);
-  if (np.allow_external_https) {
+  const externalFqdns = externalHttpsFqdns(np);
+  if (np.allow_external_https === true) {
     const metadata = parseCidr('169.254.169.254/32');
     const covered = np.external_https_except.some((c) => {
       const parsed = parseCidr(c);
@@ -117,6 +120,18 @@ export function buildIntents(m: FloeManifest): IntentPlan {
     }
   }
   const externalHttps = (from: PodsPeer, who: string) => {
+    if (externalFqdns) {
+      intents.push({
+        id: `${from.namespace}->external-https`,
+        from,
+        to: { kind: 'fqdn', names: [...externalFqdns].sort(compareStrings) },
+        ports: tcp(443),
+        reason: `${who} call external HTTPS services by name (allow_external_https.fqdns)`,
+        purpose: 'external-https',
+        source: 'allow_external_https.fqdns',
+      });
+      return;
+    }
     external.forEach((block, i) => {
       intents.push({
         id: `${from.namespace}->external-https-ipv${i === 0 ? 4 : 6}`,
@@ -124,6 +139,7 @@ export function buildIntents(m: FloeManifest): IntentPlan {
         to: { kind: 'cidr', cidr: block.cidr, except: block.except },
         ports: tcp(443),
         reason: `${who} call external HTTPS services (allow_external_https), except the external_https_except ranges`,
+        purpose: 'external-https',
       });
     });
   };
@@ -138,38 +154,39 @@ export function buildIntents(m: FloeManifest): IntentPlan {
       to: dns,
       ports: dnsPorts,
       reason: 'DNS resolution (always allowed: blocking DNS breaks service discovery)',
+      purpose: 'dns',
     });
     for (const c of np.dns.cidrs) {
-      intents.push({ id: `${ns.name}->dns:${c}`, from: self, to: { kind: 'cidr', cidr: c, except: [] }, ports: dnsPorts, reason: 'DNS resolution by address (dns.cidrs: NodeLocal DNSCache on the node, which no pod selector matches)' });
+      intents.push({ id: `${ns.name}->dns:${c}`, from: self, to: { kind: 'cidr', cidr: c, except: [] }, ports: dnsPorts, reason: 'DNS resolution by address (dns.cidrs: NodeLocal DNSCache on the node, which no pod selector matches)', purpose: 'dns' });
     }
 
     if (ns.role === 'platform') {
       for (const key of [...new Set(ic.platform_services)]) {
-        intents.push({ id: `${ingressController.namespace}->${SERVICES[key].group}`, from: ingressController, to: service(key), ports: tcp(...np.services[key].ports), reason: `the ingress controller serves ${SERVICES[key].what}` });
+        intents.push({ id: `${ingressController.namespace}->${SERVICES[key].group}`, from: ingressController, to: service(key), ports: tcp(...np.services[key].ports), reason: `the ingress controller serves ${SERVICES[key].what}`, purpose: 'ingress-controller' });
       }
-      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'platform services talk to each other' });
+      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'platform services talk to each other', purpose: 'same-namespace' });
       if (np.kubernetes_api.cidrs.length === 0) {
         warnings.push(
           `${ns.name}: security.network_policies.kubernetes_api.cidrs is empty, so no egress to the Kubernetes API is generated; platform pods that call the API server (operators, Dagster) will be blocked. Set it to the API server's endpoint address(es) and its Service IP, e.g. [172.18.0.2/32, 10.96.0.1/32] (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes): CNIs that filter after DNAT (Calico, Cilium) see the endpoint address, not the Service IP. \`floe network init\` writes them from the cluster, and \`floe network validate --server\` prints the exact list.`,
         );
       }
       for (const c of np.kubernetes_api.cidrs) {
-        intents.push({ id: `${ns.name}->kubernetes-api:${c}`, from: self, to: { kind: 'cidr', cidr: c, except: [] }, ports: tcp(...np.kubernetes_api.ports), reason: 'platform controllers call the Kubernetes API server' });
+        intents.push({ id: `${ns.name}->kubernetes-api:${c}`, from: self, to: { kind: 'cidr', cidr: c, except: [] }, ports: tcp(...np.kubernetes_api.ports), reason: 'platform controllers call the Kubernetes API server', purpose: 'api-server' });
       }
-      if (np.allow_external_https) externalHttps(self, 'platform services');
-      np.platform_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'platform_egress_allow')));
+      if (np.allow_external_https !== false) externalHttps(self, 'platform services');
+      np.platform_egress_allow.forEach((r, i) => intents.push(allowRuleIntent(self, r, 'platform_egress_allow', i)));
     } else if (ns.role === 'jobs') {
       toPlatformServices(self, 'jobs');
-      if (np.allow_external_https) externalHttps(self, 'jobs');
-      np.jobs_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'jobs_egress_allow')));
+      if (np.allow_external_https !== false) externalHttps(self, 'jobs');
+      np.jobs_egress_allow.forEach((r, i) => intents.push(allowRuleIntent(self, r, 'jobs_egress_allow', i)));
     } else {
-      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'pods of the domain talk to each other' });
+      intents.push({ id: `${ns.name}->${ns.name}`, from: self, to: self, ports: [], reason: 'pods of the domain talk to each other', purpose: 'same-namespace' });
       for (const e of ic.domain_endpoints) {
         if (e.domains && !(ns.domain !== undefined && e.domains.includes(ns.domain))) continue;
-        intents.push({ id: `${ingressController.namespace}->${ns.name}/${e.name}`, from: ingressController, to: pods(ns.name, e.pod_labels, e.name), ports: tcp(...e.ports), reason: `the ingress controller serves the domain endpoint "${e.name}"` });
+        intents.push({ id: `${ingressController.namespace}->${ns.name}/${e.name}`, from: ingressController, to: pods(ns.name, e.pod_labels, e.name), ports: tcp(...e.ports), reason: `the ingress controller serves the domain endpoint "${e.name}"`, purpose: 'ingress-controller' });
       }
       toPlatformServices(self, 'domain workloads');
-      np.domain_egress_allow.forEach((r) => intents.push(allowRuleIntent(self, r, 'domain_egress_allow')));
+      np.domain_egress_allow.forEach((r, i) => intents.push(allowRuleIntent(self, r, 'domain_egress_allow', i)));
     }
   }
   if (!np.default_deny) {
@@ -218,5 +235,5 @@ export function jobRunGroup(runId: string): string {
 export function jobRunIntent(m: FloeManifest, runId: string): NetworkIntent {
   const cfg = m.security.network_policies.job_run_pod_to_pod;
   const run: PodsPeer = { kind: 'pods', namespace: m.namespaces.jobs, podLabels: { [cfg.label]: runId }, group: jobRunGroup(runId) };
-  return { id: `${run.namespace}->${run.group}`, from: run, to: run, ports: cfg.ports ? tcp(...cfg.ports) : [], reason: `pods of job run ${runId} talk to each other (job_run_pod_to_pod)` };
+  return { id: `${run.namespace}->${run.group}`, from: run, to: run, ports: cfg.ports ? tcp(...cfg.ports) : [], reason: `pods of job run ${runId} talk to each other (job_run_pod_to_pod)`, purpose: 'job-run' };
 }

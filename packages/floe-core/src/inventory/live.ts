@@ -17,6 +17,9 @@ export const LIVE_RESOURCES: readonly ResourceRef[] = [
   RESOURCES.cronJobs,
 ];
 
+/** Cilium's policies: read when the CRDs are installed, else none (a 404 is not an error: the cluster simply has no Cilium). */
+export const CILIUM_RESOURCES: readonly ResourceRef[] = [RESOURCES.ciliumNetworkPolicies, RESOURCES.ciliumClusterwideNetworkPolicies];
+
 /**
  * The cluster-scoped policy APIs the engine reads when the cluster serves them, each a
  * list of versions tried in order (the first one served is read: every version of a
@@ -62,13 +65,18 @@ async function readFirstServed(client: ClusterClient, versions: readonly Resourc
 /** Everything the engine reads, and which cluster-scoped policy APIs were there. */
 export async function readLiveInput(client: ClusterClient, namespaces?: readonly string[]): Promise<{ objects: SourcedObject[]; clusterPolicyApis: ClusterPolicyApis }> {
   const [lists, tiers] = await Promise.all([
-    Promise.all(
-      LIVE_RESOURCES.map(async (ref) => {
+    Promise.all([
+      ...LIVE_RESOURCES.map(async (ref) => {
         const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n })) : [{}];
         const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
         return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
       }),
-    ),
+      ...CILIUM_RESOURCES.map(async (ref) => {
+        const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n, optional: true })) : [{ optional: true }];
+        const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
+        return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
+      }),
+    ]),
     Promise.all(LIVE_CLUSTER_POLICY_RESOURCES.map((versions) => readFirstServed(client, versions))),
   ]);
   const clusterPolicyApis: ClusterPolicyApis = { served: [], unavailable: [], forbidden: [] };

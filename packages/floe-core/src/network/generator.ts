@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { jobRunIntent } from '../intent/build.js';
 import type { ManagedNamespace, NetworkIntent } from '../intent/types.js';
 import type { KubernetesObject } from '../k8s/meta.js';
+import { assertCapabilities, intentCapabilityNeeds, planCapabilityNeeds } from '../plugin/capabilities.js';
 import type { NetworkPlan, NetworkSecurityPlugin, RenderedObject } from '../plugin/plugin.js';
 import { renderNamespace, renderPodTemplate } from '../pss/render.js';
 import { compareStrings } from '../util/compare.js';
@@ -96,6 +97,8 @@ export class NetworkPolicyManifestGenerator {
 
   generateFromPlan(planned: PlannedNetwork): GenerationResult {
     const { intents, warnings, settings } = planned;
+    // Named where the manifest asks for it, before any planning or rendering; renderDirect checks each plan too.
+    assertCapabilities(this.plugin.metadata, intentCapabilityNeeds(intents));
     const renderDirect = (plan: NetworkPlan) => this.renderDirect(settings.podSecurity, plan);
     const rendered = (this.options.templateDomains !== false && renderTemplated(planned, renderDirect)) || renderDirect(planned.plan);
     const { files, policiesByNs, alike } = rendered;
@@ -147,6 +150,7 @@ export class NetworkPolicyManifestGenerator {
       add(`${ns.name}-pod-template.yaml`, renderPodTemplate(ns, ps));
     }
     const reserved = new Set([...files.map((f) => f.path), SUMMARY_FILE, KUSTOMIZATION_FILE]);
+    assertCapabilities(this.plugin.metadata, planCapabilityNeeds(plan));
     const objects = this.plugin.render(plan);
     checkPluginOutput(this.plugin, plan, objects, reserved);
     const policiesByNs = new Map<string, string[]>();
@@ -183,6 +187,7 @@ export function generateJobRunPolicy(manifest: FloeManifest, plugin: NetworkSecu
   // The run's policy only adds flows: no default-deny of its own.
   const plan = planFromIntents({ ...planSettings(manifest), mode: 'no-default-deny' }, [jobs], [intent]);
   for (const ns of plan.namespaces) ns.labels = { ...ns.labels, [cfg.label]: runId };
+  assertCapabilities(plugin.metadata, planCapabilityNeeds(plan));
   const objects = plugin.render(plan);
   checkPluginOutput(plugin, plan, objects, new Set());
   const yaml = new YamlRenderer();

@@ -1,4 +1,4 @@
-import type { Peer, PortSpec } from '../intent/types.js';
+import type { IntentPurpose, Peer, PortSpec } from '../intent/types.js';
 import { compareStrings } from '../util/compare.js';
 import type { PolicyRule, RulePeer } from '../plugin/plugin.js';
 
@@ -6,6 +6,8 @@ import type { PolicyRule, RulePeer } from '../plugin/plugin.js';
 export interface Allowance {
   peer: Peer;
   ports: PortSpec[];
+  /** What the flow is for; the merged rule carries every purpose behind it. */
+  purpose: IntentPurpose;
 }
 
 const PROTOCOL_ORDER = { TCP: 0, UDP: 1, SCTP: 2 } as const;
@@ -46,6 +48,7 @@ export function labelsKey(labels: Record<string, string> | undefined): string {
 }
 
 function peerKey(peer: Peer): string {
+  if (peer.kind === 'fqdn') return `fqdn|${[...peer.names].sort().join(',')}`;
   return peer.kind === 'pods'
     ? `pods|${peer.namespace}|${labelsKey(peer.podLabels)}`
     : `cidr|${peer.cidr}|${[...peer.except].sort().join(',')}`;
@@ -61,29 +64,35 @@ const portsKey = (ports: PortSpec[] | null): string =>
  * is stable, so the rendered policy is deterministic.
  */
 export function mergeAllowances(allowances: readonly Allowance[], policyNamespace: string): PolicyRule[] {
-  const byPeer = new Map<string, { peer: Peer; ports: PortSpec[] | null }>();
+  const byPeer = new Map<string, { peer: Peer; ports: PortSpec[] | null; purposes: Set<IntentPurpose> }>();
   for (const a of allowances) {
     const key = peerKey(a.peer);
-    const entry = byPeer.get(key) ?? { peer: a.peer, ports: [] };
+    const entry = byPeer.get(key) ?? { peer: a.peer, ports: [], purposes: new Set<IntentPurpose>() };
     entry.ports = entry.ports === null || a.ports.length === 0 ? null : [...entry.ports, ...a.ports];
+    entry.purposes.add(a.purpose);
     byPeer.set(key, entry);
   }
 
-  const byPorts = new Map<string, { ports: PortSpec[]; peers: Peer[] }>();
-  for (const { peer, ports } of byPeer.values()) {
+  const byPorts = new Map<string, { ports: PortSpec[]; peers: Peer[]; purposes: Set<IntentPurpose> }>();
+  for (const { peer, ports, purposes } of byPeer.values()) {
     const normal = ports === null ? null : normalizePorts(ports);
     const key = portsKey(normal);
-    const rule = byPorts.get(key) ?? { ports: normal ?? [], peers: [] };
+    const rule = byPorts.get(key) ?? { ports: normal ?? [], peers: [], purposes: new Set<IntentPurpose>() };
     rule.peers.push(peer);
+    for (const p of purposes) rule.purposes.add(p);
     byPorts.set(key, rule);
   }
 
   const rules: { key: string; rule: PolicyRule }[] = [];
-  for (const { ports, peers } of byPorts.values()) {
+  for (const { ports, peers, purposes } of byPorts.values()) {
     const rulePeers: RulePeer[] = [];
     const podGroups = new Map<string, { namespaces: string[]; podLabels?: Record<string, string> }>();
+    // Host names on the same ports share one peer: a union of names is the same flows.
+    const fqdns = new Set<string>();
     for (const peer of peers) {
-      if (peer.kind === 'cidr') {
+      if (peer.kind === 'fqdn') {
+        for (const n of peer.names) fqdns.add(n);
+      } else if (peer.kind === 'cidr') {
         rulePeers.push({ kind: 'cidr', cidr: peer.cidr, except: [...peer.except].sort() });
       } else if (peer.namespace === policyNamespace) {
         // The policy's own namespace stays a bare podSelector peer: the idiomatic form.
@@ -96,15 +105,18 @@ export function mergeAllowances(allowances: readonly Allowance[], policyNamespac
       }
     }
     for (const g of podGroups.values()) rulePeers.push({ kind: 'pods', ...g, namespaces: [...g.namespaces].sort() });
+    if (fqdns.size) rulePeers.push({ kind: 'fqdn', names: [...fqdns].sort(compareStrings) });
     rulePeers.sort((a, b) => compareStrings(rulePeerKey(a, policyNamespace), rulePeerKey(b, policyNamespace)));
-    rules.push({ key: rulePeers.map((p) => rulePeerKey(p, policyNamespace)).join(';') + `#${portsKey(ports)}`, rule: { peers: rulePeers, ports } });
+    const rule: PolicyRule = { peers: rulePeers, ports, purposes: [...purposes].sort(compareStrings) };
+    rules.push({ key: rulePeers.map((p) => rulePeerKey(p, policyNamespace)).join(';') + `#${portsKey(ports)}`, rule });
   }
   return rules.sort((a, b) => compareStrings(a.key, b.key)).map((r) => r.rule);
 }
 
-/** Sort key: same-namespace pods first, then other namespaces, then IP blocks. */
+/** Sort key: same-namespace pods first, then other namespaces, then IP blocks, then host names. */
 function rulePeerKey(p: RulePeer, policyNamespace: string): string {
   if (p.kind === 'cidr') return `2|${p.cidr}|${p.except.join(',')}`;
+  if (p.kind === 'fqdn') return `3|${p.names.join(',')}`;
   const own = p.namespaces.length === 1 && p.namespaces[0] === policyNamespace;
   return `${own ? 0 : 1}|${p.namespaces.join(',')}|${labelsKey(p.podLabels)}`;
 }

@@ -1,4 +1,4 @@
-import type { AdmissionGuardConfig, FloeManifest, NetworkPoliciesConfig, PodSecurityConfig, PssLevel } from '../config/schema.js';
+import { externalHttpsFqdns, type AdmissionGuardConfig, type FloeManifest, type NetworkPoliciesConfig, type PodSecurityConfig, type PssLevel } from '../config/schema.js';
 import { buildIntents } from '../intent/build.js';
 import type { IntentPlan, ManagedNamespace, NetworkIntent, PodsPeer } from '../intent/types.js';
 import type { Labels } from '../k8s/meta.js';
@@ -41,7 +41,7 @@ export interface PlanSettings {
   /** The jobs namespace and its job-run pod-to-pod setting, which the summary states. */
   jobs: { namespace: string; jobRun: NetworkPoliciesConfig['job_run_pod_to_pod'] };
   /** Whether jobs and platform pods may call external HTTPS, and the ranges excepted. */
-  externalHttps: { allowed: boolean; except: string[] };
+  externalHttps: { allowed: boolean; except: string[]; fqdns?: string[] };
   /** security.network_policies.cluster_guardrails and their priorities (guardrails.ts). */
   guardrails: GuardrailSettings;
   /** security.admission_guard: the ValidatingAdmissionPolicies generate adds (none when off). */
@@ -55,10 +55,15 @@ export function planSettings(m: FloeManifest): PlanSettings {
     mode: !np.enabled ? 'disabled' : np.default_deny ? 'enforced' : 'no-default-deny',
     podSecurity: m.security.pod_security,
     jobs: { namespace: m.namespaces.jobs, jobRun: np.job_run_pod_to_pod },
-    externalHttps: { allowed: np.allow_external_https, except: np.external_https_except },
+    externalHttps: externalHttpsSettings(np),
     guardrails: { mode: np.cluster_guardrails, priorities: np.cluster_guardrail_priorities },
     admissionGuard: m.security.admission_guard,
   };
+}
+
+function externalHttpsSettings(np: NetworkPoliciesConfig): PlanSettings['externalHttps'] {
+  const fqdns = externalHttpsFqdns(np);
+  return fqdns ? { allowed: true, except: [], fqdns: [...fqdns].sort(compareStrings) } : { allowed: np.allow_external_https !== false, except: np.external_https_except };
 }
 
 /** A pod group name that is a DNS label, so plugins can put it in object and file names. */
@@ -84,7 +89,7 @@ class Side {
     let g = this.groups.get(key);
     if (!g) this.groups.set(key, (g = { labels, names: [], allowances: [], intents: [] }));
     if (local.group && key !== '') g.names.push(local.group);
-    g.allowances.push({ peer, ports: intent.ports });
+    g.allowances.push({ peer, ports: intent.ports, purpose: intent.purpose });
     g.intents.push(intent.id);
   }
 

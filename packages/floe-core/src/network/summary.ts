@@ -34,6 +34,7 @@ function describeLabels(labels: Record<string, string> | undefined): string | un
 
 export function describePeer(peer: Peer): string {
   if (peer.kind === 'cidr') return peer.except.length ? `${peer.cidr} except ${peer.except.join(', ')}` : peer.cidr;
+  if (peer.kind === 'fqdn') return peer.names.join(', ');
   const labels = describeLabels(peer.podLabels);
   return labels ? `pods ${labels} in ${peer.namespace}` : peer.namespace;
 }
@@ -110,7 +111,9 @@ function diagram(input: SummaryInput): string[] {
   const endpoint = (peer: Peer) =>
     peer.kind === 'cidr'
       ? node(peer.except.length ? `${peer.cidr} (external)` : peer.cidr, 'round')
-      : node(nameOf(peer.namespace), managed.has(peer.namespace) ? 'box' : 'round');
+      : peer.kind === 'fqdn'
+        ? node(peer.names.join(', '), 'round')
+        : node(nameOf(peer.namespace), managed.has(peer.namespace) ? 'box' : 'round');
   const edges = new Map<string, Set<string>>();
   // Collapsed, a domain like another adds only edges that one already drew.
   const skip = collapse ? (input.alike ?? new Map<string, string>()) : new Map<string, string>();
@@ -209,7 +212,9 @@ function modeStatement(mode: NetworkMode, settings: PlanSettings): string[] {
   }
   lines.push('');
   const https = settings.externalHttps;
-  if (https.allowed) {
+  if (https.fqdns) {
+    lines.push(`External HTTPS (TCP 443) is allowed where listed, to these host names only: ${https.fqdns.join(', ')}.`, '');
+  } else if (https.allowed) {
     lines.push(`External HTTPS (TCP 443) is allowed where listed, to any address except ${https.except.length ? https.except.join(', ') : 'none (external_https_except is empty)'}.`, '');
   }
   const run = settings.jobs.jobRun;

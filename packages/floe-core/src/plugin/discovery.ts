@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { FLOE_API_VERSION, isApiCompatible, type NetworkSecurityPlugin } from './plugin.js';
+import { SHIPPED_PLUGINS } from './shipped.js';
 
 /**
  * Plugin discovery. A package declares its plugins in package.json:
@@ -28,7 +29,9 @@ export const DEFAULT_PLUGIN = 'k8s';
  * from the search directories, without listing every node_modules up to /
  * (0.4 s with 2,000 packages installed). Other names are discovered by scanning.
  */
-export const KNOWN_PLUGIN_PACKAGES: Readonly<Record<string, string>> = { [DEFAULT_PLUGIN]: '@floe/network-security-k8s' };
+export const KNOWN_PLUGIN_PACKAGES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(SHIPPED_PLUGINS).map(([name, p]) => [name, p.packageName]),
+);
 
 function nodeModulesChain(start: string): string[] {
   const dirs: string[] = [];

@@ -5,19 +5,29 @@
  */
 
 export {
+  capabilitiesOf,
   FLOE_API_VERSION,
   isApiCompatible,
+  kindsOf,
+  PLUGIN_CAPABILITIES,
   NetworkSecurityPlugin,
   type GroupAllowance,
   type NamespacePlan,
   type NamespacePodSecurity,
   type NetworkPlan,
+  type PluginCapability,
   type PluginMetadata,
+  type PluginObjectKind,
   type PodGroup,
   type PolicyRule,
   type RenderedObject,
   type RulePeer,
+  type RulePurpose,
 } from './plugin.js';
+export { assertCapabilities, intentCapabilityNeeds, planCapabilityNeeds, shippedPluginsWith, type CapabilityNeed } from './capabilities.js';
+export { SHIPPED_PLUGINS } from './shipped.js';
+// Plugins report bad input (a plan they cannot express) with the core's error class: exit 2, never "internal error".
+export { InputError } from '../errors.js';
 // The Kubernetes object types a plugin renders, defined once in src/k8s/ and re-exported here under the same names.
 export type {
   Container,

@@ -1,5 +1,5 @@
 import type { PssLevel } from '../config/schema.js';
-import type { NamespaceRole, PortSpec } from '../intent/types.js';
+import type { IntentPurpose, NamespaceRole, PortSpec } from '../intent/types.js';
 import type { KubernetesObject, Labels } from '../k8s/meta.js';
 
 /**
@@ -7,8 +7,24 @@ import type { KubernetesObject, Labels } from '../k8s/meta.js';
  * they were built for; the major must match and the minor must not be newer.
  * 2.0: plugins render a whole NetworkPlan into objects of any kind (1.x had
  * one abstract method per NetworkPolicy piece and rendered Pod Security too).
+ * 2.1: host-name peers (RulePeer kind 'fqdn'), each rule's purposes
+ * (PolicyRule.purposes), and the capabilities a plugin declares
+ * (PluginMetadata.capabilities), checked by the core before render().
  */
-export const FLOE_API_VERSION = '2.0';
+export const FLOE_API_VERSION = '2.1';
+
+/**
+ * What a plugin can render beyond pods and IP blocks. The core refuses, before
+ * render(), a plan that needs a capability the selected plugin does not
+ * declare (exit 2, naming the rule and a plugin that has it).
+ *  - fqdn-egress: egress to host names (RulePeer kind 'fqdn'), e.g. Cilium's toFQDNs.
+ *    Required by every plan with an fqdn peer.
+ *  - api-server-entity: the plugin renders rules with purpose 'api-server' by
+ *    the API server's identity (Cilium's toEntities: [kube-apiserver]) instead
+ *    of their IP blocks. Never required: plugins without it render the blocks.
+ */
+export const PLUGIN_CAPABILITIES = ['fqdn-egress', 'api-server-entity'] as const;
+export type PluginCapability = (typeof PLUGIN_CAPABILITIES)[number];
 
 export interface PluginMetadata {
   /** The name users select, e.g. "k8s". */
@@ -18,17 +34,66 @@ export interface PluginMetadata {
   /** The plugin API version it implements: same major as FLOE_API_VERSION, minor not newer. */
   floeApiVersion: string;
   description?: string;
+  /** What it can render beyond pods and IP blocks (API 2.1); none when omitted. */
+  capabilities?: readonly PluginCapability[];
+  /**
+   * The kinds of object it renders (API 2.1). `floe network validate` accepts
+   * these beside the core's Namespace and PodTemplate, and checks each against
+   * the schema the core knows for it (NetworkPolicy, CiliumNetworkPolicy) or
+   * the plugin's own `schemaIssues`. Omitted: NetworkPolicy (networking.k8s.io/v1).
+   */
+  kinds?: readonly PluginObjectKind[];
 }
 
-/** A peer of a rule: pods in one or more namespaces (AND pod labels; none = every pod), or an IP block. */
+/** One kind of object a plugin renders. */
+export interface PluginObjectKind {
+  apiVersion: string;
+  kind: string;
+  /**
+   * Every way an object of this kind, read back from a file, breaks its API
+   * schema (path from the object's root, message as the API server words it);
+   * [] when it conforms. Optional when the core knows the kind's schema.
+   */
+  schemaIssues?: (object: unknown) => { path: (string | number)[]; message: string }[];
+}
+
+/** The kinds a plugin declares; NetworkPolicy for a plugin built for API 2.0. */
+export function kindsOf(metadata: Pick<PluginMetadata, 'kinds'>): readonly PluginObjectKind[] {
+  return metadata.kinds ?? [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }];
+}
+
+/**
+ * A peer of a rule: pods in one or more namespaces (AND pod labels; none =
+ * every pod), an IP block, or (egress only) host names outside the cluster.
+ *
+ * `fqdn`: lower-cased DNS names, sorted and unique; an exact name
+ * ("s3.eu-west-1.amazonaws.com") or a pattern "*.example.com", which matches
+ * a name with exactly one more label ("a.example.com"; not "example.com",
+ * not "a.b.example.com"), as Cilium's matchPattern and TLS wildcards do. A rule holds at most one fqdn peer (the names of
+ * one rule's ports, united). Only a plugin declaring 'fqdn-egress' gets a
+ * plan with one; the CIDR form of allow_external_https never becomes one.
+ */
 export type RulePeer =
   | { kind: 'pods'; namespaces: string[]; podLabels?: Labels }
-  | { kind: 'cidr'; cidr: string; except: string[] };
+  | { kind: 'cidr'; cidr: string; except: string[] }
+  | { kind: 'fqdn'; names: string[] };
+
+/**
+ * What a rule is for, from the intents behind it: 'dns', 'api-server',
+ * 'external-https', 'platform-service', 'ingress-controller',
+ * 'same-namespace', 'egress-allow', 'job-run' (intent/types.ts). A plugin adds
+ * what its CNI needs around such flows (Cilium: the DNS-proxy rule on the
+ * 'dns' egress, which toFQDNs requires; the kube-apiserver entity for
+ * 'api-server'), never wider than the rule's peers and ports.
+ */
+export type RulePurpose = IntentPurpose;
 
 /** One rule: any of `peers` on any of `ports` (empty ports = every port). */
 export interface PolicyRule {
   peers: RulePeer[];
   ports: PortSpec[];
+  /** The purposes of the intents merged into this rule, sorted; at least one. */
+  purposes: RulePurpose[];
 }
 
 /** Pods of one namespace: those carrying every label in `podLabels`; {} = every pod of the namespace. */
@@ -112,6 +177,11 @@ export abstract class NetworkSecurityPlugin {
 
   /** Every network object for the plan; an empty list when the plan has nothing to enforce. */
   abstract render(plan: NetworkPlan): RenderedObject[];
+}
+
+/** The capabilities a plugin declares; none for a plugin built for API 2.0. */
+export function capabilitiesOf(metadata: PluginMetadata): ReadonlySet<PluginCapability> {
+  return new Set(metadata.capabilities ?? []);
 }
 
 /** True when a plugin built for `pluginApi` can run on a core implementing `coreApi`. */

@@ -17,7 +17,8 @@ export interface PodRef {
  * pod judged here has none. The engine's `peerMismatch` says why not.
  */
 export function peerAdmitsPod(peer: CompiledPeer, policyNamespace: string, pod: PodRef): boolean {
-  if (peer.kind === 'ipBlock') return false;
+  // A pod judged here has no address and no hostNetwork: only a pod selector can admit it.
+  if (peer.kind !== 'pods') return false;
   const namespaceOk = peer.namespaces ? peer.namespaces.matches(pod.namespaceLabels) : pod.namespace === policyNamespace;
   return namespaceOk && peer.pods.matches(pod.labels);
 }

@@ -1,6 +1,6 @@
 import { artifactUri, renderSarifLog, type SarifLocation } from '../report/sarif.js';
 import { compareStrings } from '../util/compare.js';
-import type { FindingSeverity, PolicyFinding, PolicySummary } from './findings.js';
+import type { FindingSeverity, NotEvaluatedSummary, PolicyFinding, PolicySummary } from './findings.js';
 
 /** What each audit finding id means and how to fix it: the help of SARIF rules and of `--help`. */
 export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string; severity: FindingSeverity }>> = {
@@ -54,6 +54,11 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
     help: 'A pod, or the pod template of a workload, fails a check of the Pod Security level its namespace sets with pod-security.kubernetes.io/enforce, audit or warn (at the matching -version label, default latest; a namespace without labels is judged at the cluster default, privileged unless --pss-level says otherwise). enforce: the API server rejects such pods (error); audit and warn: it records or warns (warning). The message is the API server\'s; the fix names the field and the container to change.',
     severity: 'error',
   },
+  'policy-not-evaluated': {
+    title: 'CiliumNetworkPolicy floe does not evaluate',
+    help: 'The CiliumNetworkPolicy (or CiliumClusterwideNetworkPolicy) uses a feature outside the subset floe evaluates (L7 rules other than the DNS proxy, toServices, toGroups, toNodes, node selectors, deny policies, toRequires, clusterwide policies; docs/cilium-policies.md). Verdicts for the endpoints it selects are reported as undetermined, never as allowed or denied. Check them with Cilium itself (cilium policy get, hubble observe).',
+    severity: 'warning',
+  },
   'peer-matches-nothing': {
     title: 'Peer matches no pod',
     help: 'A peer of a rule selects no pod (no namespace matches its namespaceSelector, or no pod there matches its podSelector): the peer is dead, often a label typo. Fix the selector or remove the peer.',
@@ -84,12 +89,21 @@ export const AUDIT_RULES: Readonly<Record<string, { title: string; help: string;
 export interface AuditReport {
   policies: PolicySummary[];
   findings: PolicyFinding[];
+  /**
+   * The Cilium policies read (0 when the cluster has no Cilium CRDs or the files none) and those
+   * floe does not evaluate, with the endpoints they leave undetermined.
+   */
+  cilium?: { policies: number; notEvaluated: NotEvaluatedSummary[] };
 }
 
 /** The stable JSON shape of `audit --output json`; add fields, never rename them. */
 export function auditJson(report: AuditReport): AuditReport {
-  return { policies: report.policies, findings: report.findings };
+  return { policies: report.policies, findings: report.findings, cilium: report.cilium ?? { policies: 0, notEvaluated: [] } };
 }
+
+const policyName = (p: PolicySummary) => (p.kind ? `${p.name} [${p.kind}]` : p.name);
+const ciliumLine = (report: AuditReport): string[] =>
+  report.cilium && report.cilium.policies > 0 ? [`${plural(report.cilium.policies, 'CiliumNetworkPolicy object')} read, ${report.cilium.notEvaluated.length} not evaluated (outside the subset floe evaluates; see the policy-not-evaluated findings)`] : [];
 
 const plural = (n: number, word: string) => `${n} ${n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
@@ -101,11 +115,11 @@ function countLine(findings: readonly PolicyFinding[]): string {
 export function auditText(report: AuditReport): string {
   const out: string[] = [];
   const namespaces = [...new Set(report.policies.map((p) => p.namespace))].sort(compareStrings);
-  out.push(`${plural(report.policies.length, 'NetworkPolicy')} in ${plural(namespaces.length, 'namespace')}`);
+  out.push(`${plural(report.policies.length, 'NetworkPolicy')} in ${plural(namespaces.length, 'namespace')}`, ...ciliumLine(report));
   for (const ns of namespaces) {
     out.push('', `namespace ${ns}`);
     for (const p of report.policies.filter((x) => x.namespace === ns)) {
-      out.push(`  ${p.name}: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
+      out.push(`  ${policyName(p)}: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
       for (const d of ['ingress', 'egress'] as const) for (const r of p[d] ?? []) out.push(`    ${d}: ${r}`);
     }
   }
@@ -119,7 +133,7 @@ export function auditText(report: AuditReport): string {
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function auditMarkdown(report: AuditReport): string {
-  const out = ['# NetworkPolicy audit', '', `${countLine(report.findings)}.`, ''];
+  const out = ['# NetworkPolicy audit', '', `${countLine(report.findings)}.`, '', ...ciliumLine(report).flatMap((l) => [`${l}.`, ''])];
   if (report.findings.length > 0) {
     out.push('| severity | id | namespace | object | message | remedy |', '|---|---|---|---|---|---|');
     for (const f of report.findings) out.push(`| ${f.severity} | \`${f.id}\` | ${mdCell(f.namespace)} | ${mdCell(f.object)} | ${mdCell(f.message)} | ${mdCell(f.remedy)} |`);
@@ -129,7 +143,7 @@ export function auditMarkdown(report: AuditReport): string {
   for (const ns of [...new Set(report.policies.map((p) => p.namespace))].sort(compareStrings)) {
     out.push(`### ${ns}`, '');
     for (const p of report.policies.filter((x) => x.namespace === ns)) {
-      out.push(`- **${p.name}**: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
+      out.push(`- **${policyName(p)}**: ${p.selects} (${plural(p.selected.length, 'endpoint')}); isolates ${p.policyTypes.join(' and ')}${p.policyTypesDefaulted ? ' (policyTypes defaulted)' : ''}`);
       for (const d of ['ingress', 'egress'] as const) for (const r of p[d] ?? []) out.push(`  - ${d}: ${r}`);
     }
     out.push('');

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_PROTOCOL, defaultPolicyTypes } from '../k8s/defaults.js';
 import { shapeProblems, type Shape } from '../util/shape.js';
 import { compileIpBlock, type CompiledIpBlock } from './ip.js';
+import type { NameMatcher } from './hostname.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
 import { protocolRange, type PortRange } from './ports.js';
 import { POLICY_PROTOCOLS, type ContainerPort, type Direction, type NetworkPolicyPeer, type NetworkPolicyPort, type PolicyObject, type PolicyProtocol } from './types.js';
@@ -25,11 +26,18 @@ export interface CompiledPolicy {
   policyTypes: Direction[];
   /** True when policyTypes was defaulted rather than written. */
   policyTypesDefaulted: boolean;
+  /** The kind, when not NetworkPolicy (policy/cilium.ts compiles CiliumNetworkPolicies into this shape). */
+  kind?: 'CiliumNetworkPolicy';
 }
 
 export type CompiledPeer =
   | { kind: 'pods'; index: number; namespaces: CompiledSelector | null; pods: CompiledSelector; text: string }
-  | { kind: 'ipBlock'; index: number; block: CompiledIpBlock; text: string };
+  /** `pods: false`: a Cilium CIDR rule, which never matches a pod's or a node's address (policy/cilium.ts). */
+  | { kind: 'ipBlock'; index: number; block: CompiledIpBlock; text: string; pods?: false }
+  /** Cilium toFQDNs: host names only, never an address (the name-to-address mapping is learned at run time). */
+  | { kind: 'fqdn'; index: number; names: NameMatcher[]; text: string }
+  /** A Cilium entity floe models apart from pods and addresses: `host`/`remote-node` (hostNetwork pods), `kube-apiserver`. */
+  | { kind: 'entity'; index: number; entity: string; text: string };
 
 export type CompiledPort =
   | { kind: 'range'; protocol: PolicyProtocol; range: PortRange; text: string }
@@ -73,7 +81,7 @@ function compileProtocol(p: string | undefined, where: string): PolicyProtocol {
   return protocol as PolicyProtocol;
 }
 
-function compilePort(p: NetworkPolicyPort, where: string): CompiledPort {
+export function compilePort(p: NetworkPolicyPort, where: string): CompiledPort {
   const protocol = compileProtocol(p.protocol, where);
   if (p.port === undefined || p.port === null) return { kind: 'range', protocol, range: protocolRange(protocol), text: `${protocol} (all ports)` };
   if (typeof p.port === 'string') {

@@ -5,6 +5,7 @@ import type { Connectivity } from './connectivity.js';
 import { externalRange } from './external-ranges.js';
 import { formatRange, type IpRange } from './ip.js';
 import { connectionsText, type PortSets } from './ports.js';
+import type { NotEvaluatedSummary } from './findings.js';
 
 /**
  * `audit --connectivity` output, produced as it is computed: every renderer is
@@ -188,7 +189,7 @@ function* pairLines(c: Connectivity, head: (from: string, first: boolean) => str
  * `--output json`: `{"connectivity": [{"from", "to", "connections"}]}`, one
  * connection per line, in endpoint order (from-major).
  */
-export function* connectivityJsonChunks(c: Connectivity): Generator<string | Uint8Array> {
+export function* connectivityJsonChunks(c: Connectivity, notEvaluated: readonly NotEvaluatedSummary[] = []): Generator<string | Uint8Array> {
   const conn = portText(c.ports, (x) => JSON.stringify(x));
   let any = false;
   yield '{\n  "connectivity": [';
@@ -201,7 +202,9 @@ export function* connectivityJsonChunks(c: Connectivity): Generator<string | Uin
     any = true;
     yield chunk;
   }
-  yield `${any ? '\n  ' : ''}]\n}\n`;
+  // Connections of endpoints a policy floe does not evaluate selects are not determined: listed after the pairs, only when there are any.
+  const unknown = notEvaluated.length > 0 ? `,\n  "notEvaluated": ${JSON.stringify(notEvaluated)}` : '';
+  yield `${any ? '\n  ' : ''}]${unknown}\n}\n`;
 }
 
 /** `--output text`: `from -> to: ports`, one per line. */

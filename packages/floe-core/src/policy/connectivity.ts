@@ -426,8 +426,11 @@ function columnIndex(engine: ConnectivitySource, ipBlocks: IpBlocks, externals: 
   const peerTargets = (peer: CompiledPeer, policyNs: string) => {
     if (peer.kind === 'ipBlock') {
       const b = ipBlocks.peerBlock.get(peer) as number;
-      return { classes: blockClasses[b] ?? emptyList, externals: externals.blockExternals[b] ?? emptyList };
+      // A Cilium CIDR rule never matches pod addresses (policy/cilium.ts).
+      return { classes: peer.pods === false ? emptyList : (blockClasses[b] ?? emptyList), externals: externals.blockExternals[b] ?? emptyList };
     }
+    // Host names and Cilium entities are no column of the matrix: connectivity lists pods and address ranges.
+    if (peer.kind !== 'pods') return { classes: emptyList, externals: emptyList };
     const key = `${peer.namespaces ? peer.namespaces.key : `@${policyNs}`}\u0000${peer.pods.key}`;
     let r = peerCache.get(key);
     if (!r) {

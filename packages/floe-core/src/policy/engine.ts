@@ -3,10 +3,12 @@ import { NAMESPACE_NAME_LABEL } from '../k8s/meta.js';
 import { compareStrings } from '../util/compare.js';
 import { compilePolicy, describeRule, resolveRulePorts, type CompiledPeer, type CompiledPolicy, type CompiledRule } from './compile.js';
 import { computeConnectivity, type Connectivity, type ConnectivityScope } from './connectivity.js';
-import { formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock } from './ip.js';
+import { compileIpBlock, formatIp, formatRange, ipBlockContains, parseIp, type CompiledIpBlock } from './ip.js';
 import { PortSets, connectionsText, type Connection } from './ports.js';
+import { compileCiliumPolicy, notEvaluatedSelects, type NotEvaluatedPolicy } from './cilium.js';
+import { ipBlockCoversHost, parseHostName } from './hostname.js';
 import { decideSide, directMatch, TierIndex, tierVerdict, type TierVerdict } from './tiers.js';
-import type { ClusterModel, Direction, Endpoint, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
+import type { CiliumPolicyObject, ClusterModel, Direction, Endpoint, EngineOptions, IpBlockPodIps, NamespaceInfo, PodInfo, PolicyObject, PolicyProtocol } from './types.js';
 
 export { NAMESPACE_NAME_LABEL };
 // Connectivity is computed in its own module; these stay importable from the engine.
@@ -50,6 +52,12 @@ export interface SideVerdict {
   /** When denied: the rule nearest to admitting it, and what it lacks. */
   closest: ClosestRule | null;
   /**
+   * Why floe cannot stand behind this side's verdict: a Cilium policy it does not
+   * evaluate selects the subject, or an ipBlock's verdict on a host name depends
+   * on the address the name resolves to. Empty: the verdict holds.
+   */
+  undetermined: string[];
+  /**
    * Present when a cluster-scoped policy (ClusterNetworkPolicy, AdminNetworkPolicy,
    * BaselineAdminNetworkPolicy) selects the subject in this direction: which tier decided.
    * `allowed` and `connections` are then the result after every tier; the fields above
@@ -59,7 +67,10 @@ export interface SideVerdict {
 }
 
 export interface Verdict {
+  /** Admitted at both sides. When `determined` is false, floe cannot stand behind this (see the sides' `undetermined`). */
   allowed: boolean;
+  /** False when a side whose verdict decides the outcome is undetermined. */
+  determined: boolean;
   /** Port set id admitted end to end (both sides). */
   connections: number;
   egress: SideVerdict;
@@ -85,6 +96,9 @@ export class PolicyEngine {
   private readonly fixedRulePorts = new Map<CompiledRule, number>();
   /** The cluster-scoped policies, compiled and ordered; null when the model has none. */
   readonly tiers: TierIndex | null;
+  private readonly ciliumByNamespace = new Map<string | null, CiliumPolicyObject[]>();
+  private readonly notEvaluatedByNamespace = new Map<string | null, NotEvaluatedPolicy[]>();
+  private readonly kubeApiserver: CompiledIpBlock[];
 
   constructor(
     readonly model: ClusterModel,
@@ -98,9 +112,16 @@ export class PolicyEngine {
       if (list) list.push(p);
       else this.sourceByNamespace.set(p.namespace, [p]);
     }
+    for (const c of model.ciliumPolicies ?? []) {
+      const list = this.ciliumByNamespace.get(c.namespace);
+      if (list) list.push(c);
+      else this.ciliumByNamespace.set(c.namespace, [c]);
+      if (c.namespace !== null && !this.sourceByNamespace.has(c.namespace)) this.sourceByNamespace.set(c.namespace, []);
+    }
+    this.kubeApiserver = (options.kubeApiserverCidrs ?? []).map((c) => compileIpBlock({ cidr: c }, 'kube-apiserver addresses'));
     for (const ns of model.namespaces) this.namespaces.set(ns.name, { name: ns.name, labels: namespaceLabels(ns.name, ns.labels) });
     // Namespaces referenced but not given exist implicitly, with the label the API server always sets.
-    for (const name of [...model.pods.map((p) => p.namespace), ...model.policies.map((p) => p.namespace)]) {
+    for (const name of [...model.pods.map((p) => p.namespace), ...model.policies.map((p) => p.namespace), ...[...this.ciliumByNamespace.keys()].filter((n): n is string => n !== null)]) {
       if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: namespaceLabels(name) });
     }
   }
@@ -118,6 +139,13 @@ export class PolicyEngine {
     let list = this.byNamespace.get(namespace);
     if (!list) {
       list = (this.sourceByNamespace.get(namespace) ?? []).map(compilePolicy);
+      const notEvaluated: NotEvaluatedPolicy[] = [];
+      for (const c of this.ciliumByNamespace.get(namespace) ?? []) {
+        const compiled = compileCiliumPolicy(c);
+        list.push(...compiled.policies);
+        if (compiled.notEvaluated) notEvaluated.push(compiled.notEvaluated);
+      }
+      this.notEvaluatedByNamespace.set(namespace, notEvaluated);
       this.byNamespace.set(namespace, list);
     }
     return list;
@@ -129,6 +157,35 @@ export class PolicyEngine {
     return this.all;
   }
 
+  /** The Cilium policies floe does not evaluate: every namespace's, then the clusterwide ones. */
+  get notEvaluated(): readonly NotEvaluatedPolicy[] {
+    const out: NotEvaluatedPolicy[] = [];
+    for (const ns of this.ciliumByNamespace.keys()) {
+      if (ns === null) continue;
+      this.policiesIn(ns);
+      out.push(...(this.notEvaluatedByNamespace.get(ns) ?? []));
+    }
+    return [...out, ...this.clusterwideNotEvaluated()];
+  }
+
+  private clusterwideNotEvaluated(): NotEvaluatedPolicy[] {
+    let list = this.notEvaluatedByNamespace.get(null);
+    if (!list) {
+      list = (this.ciliumByNamespace.get(null) ?? []).flatMap((c) => compileCiliumPolicy(c).notEvaluated ?? []);
+      this.notEvaluatedByNamespace.set(null, list);
+    }
+    return list;
+  }
+
+  /** The policies floe does not evaluate that select `pod` and may decide `direction`. */
+  notEvaluatedFor(pod: PodInfo, direction: Direction): NotEvaluatedPolicy[] {
+    // Most inputs have no Cilium policy: every verdict asks this, so it costs nothing then.
+    if (this.ciliumByNamespace.size === 0) return [];
+    this.policiesIn(pod.namespace);
+    const nsLabels = this.namespaceLabels(pod.namespace);
+    return [...(this.notEvaluatedByNamespace.get(pod.namespace) ?? []), ...this.clusterwideNotEvaluated()].filter((n) => n.directions.includes(direction) && notEvaluatedSelects(n, pod, nsLabels));
+  }
+
   /** Selection: the policies that isolate `pod` for `direction` (selected by podSelector in its namespace, direction in policyTypes). */
   isolating(pod: PodInfo, direction: Direction): CompiledPolicy[] {
     // NetworkPolicy does not apply to hostNetwork pods: they are the node, not policy subjects.
@@ -138,9 +195,17 @@ export class PolicyEngine {
 
   /** Admission, one peer: [] when `peer` (of a rule in `policyNs`) matches `other`, else the reasons it does not. */
   peerMismatch(peer: CompiledPeer, policyNs: string, other: Endpoint): string[] {
+    if (peer.kind === 'fqdn') {
+      if (other.kind === 'host') return peer.names.some((m) => m.matches(other.name)) ? [] : [`${other.name} matches none of toFQDNs ${peer.names.map((m) => m.text).join(', ')}`];
+      if (other.kind === 'external') return [`${other.text} is an address: toFQDNs matches the names a pod looked up, so ask about the host name`];
+      return [`${other.pod.endpoint} is a pod: toFQDNs matches names outside the cluster`];
+    }
+    if (peer.kind === 'entity') return this.entityMismatch(peer.entity, other);
     if (peer.kind === 'ipBlock') {
       const b = peer.block;
       if (other.kind === 'external') return ipMismatch(b, other.family, other.value, other.text);
+      if (other.kind === 'host') return hostIpMismatch(b, peer.text, other.name);
+      if (peer.pods === false) return [`${other.pod.endpoint} is a pod: a Cilium ${peer.text} never matches the address of a pod or node`];
       if (this.ipBlockPodIps === 'ignore') return [`${other.pod.endpoint} is a pod and ipBlocks do not match pod IPs here (--ipblock-pod-ips ignore)`];
       if (other.pod.ips.length === 0) return [`${other.pod.endpoint} has no pod IP (read from files): an ipBlock matches pods only by IP`];
       const reasons: string[] = [];
@@ -153,7 +218,7 @@ export class PolicyEngine {
       }
       return reasons;
     }
-    if (other.kind === 'external') return [`${other.text} is not a pod: ${peer.text} matches pods only`];
+    if (other.kind !== 'pod') return [`${other.text} is not a pod: ${peer.text} matches pods only`];
     const pod = other.pod;
     if (pod.hostNetwork) return [`${pod.endpoint} uses hostNetwork: its traffic has the node's address, which no podSelector matches (an ipBlock of the node's IP does)`];
     const reasons: string[] = [];
@@ -166,6 +231,19 @@ export class PolicyEngine {
     const why = peer.pods.mismatch(pod.labels);
     if (why) reasons.push(`pod ${pod.name} ${why}`);
     return reasons;
+  }
+
+  private entityMismatch(entity: string, other: Endpoint): string[] {
+    if (entity === 'host' || entity === 'remote-node') {
+      // floe does not know which node a pod runs on: host and remote-node both stand for the nodes' addresses, as hostNetwork pods have them.
+      return other.kind === 'pod' && other.pod.hostNetwork ? [] : [`${endpointName(other)} is not a node: entity ${entity} matches nodes (and hostNetwork pods)`];
+    }
+    if (entity === 'kube-apiserver') {
+      if (other.kind === 'external' && this.kubeApiserver.some((b) => ipBlockContains(b, other.family, other.value))) return [];
+      if (this.kubeApiserver.length === 0) return [`entity kube-apiserver: the API server's addresses are not known here, so ${endpointName(other)} is not counted as it`];
+      return [`${endpointName(other)} is not among the API server's addresses (${this.kubeApiserver.map((b) => b.text).join(', ')})`];
+    }
+    return [`entity ${entity}: floe models no endpoint as it`];
   }
 
   /** The port set a rule admits toward `destination` (named ports resolve against the destination pod's containers). */
@@ -194,9 +272,10 @@ export class PolicyEngine {
 
   private networkPolicySide(direction: Direction, subject: Endpoint, peer: Endpoint, destination: Endpoint, query: PortQuery | undefined): SideVerdict {
     const base = { direction, subject: endpointName(subject), allowedBy: [] as RuleVerdict[], closest: null };
-    if (subject.kind === 'external') return { ...base, isolated: false, isolatedBy: [], allowed: true, connections: PortSets.ALL };
+    if (subject.kind !== 'pod') return { ...base, isolated: false, isolatedBy: [], allowed: true, connections: PortSets.ALL, undetermined: [] };
+    const undetermined = this.notEvaluatedFor(subject.pod, direction).map((n) => `${n.id} selects ${subject.pod.endpoint} for ${direction} and is not evaluated (${n.reasons.join('; ')})`);
     const policies = this.isolating(subject.pod, direction);
-    if (policies.length === 0) return { ...base, isolated: false, isolatedBy: [], allowed: true, connections: PortSets.ALL };
+    if (policies.length === 0) return { ...base, isolated: false, isolatedBy: [], allowed: true, connections: PortSets.ALL, undetermined };
     let connections: number = PortSets.NONE;
     const allowedBy: RuleVerdict[] = [];
     let closest: ClosestRule | null = null;
@@ -240,7 +319,23 @@ export class PolicyEngine {
       }
     }
     const allowed = allowedBy.length > 0;
-    return { ...base, isolated: true, isolatedBy: policies.map((p) => p.id), allowedBy, allowed, connections, closest: allowed ? null : closest };
+    if (!allowed && peer.kind === 'host') undetermined.push(...this.hostUnknowns(policies, direction, peer.name, destination, query));
+    return { ...base, isolated: true, isolatedBy: policies.map((p) => p.id), allowedBy, allowed, connections, closest: allowed ? null : closest, undetermined };
+  }
+
+  /** The ipBlock rules whose verdict on a host name depends on its address (some public addresses admitted, not all). */
+  private hostUnknowns(policies: readonly CompiledPolicy[], direction: Direction, host: string, destination: Endpoint, query: PortQuery | undefined): string[] {
+    const out: string[] = [];
+    for (const policy of policies) {
+      for (const rule of policy[direction] ?? []) {
+        const ports = this.rulePortSet(rule, destination);
+        if (query ? !this.ports.has(ports, query.protocol, query.port) : ports === PortSets.NONE) continue;
+        for (const p of rule.peers ?? []) {
+          if (p.kind === 'ipBlock' && ipBlockCoversHost(p.block) === 'some') out.push(`${rule.ref} admits ${p.block.text}, which holds some public addresses: whether ${host} is among them depends on its address (explain with the address to judge)`);
+        }
+      }
+    }
+    return out;
   }
 
   /** Is `source` → `destination` allowed (on `query`, or on any port)? Egress at the source AND ingress at the destination. */
@@ -249,7 +344,10 @@ export class PolicyEngine {
     const ingress = this.side('ingress', destination, source, destination, query);
     const connections = this.ports.intersect(egress.connections, ingress.connections);
     const allowed = query ? egress.allowed && ingress.allowed : connections !== PortSets.NONE;
-    return { allowed, connections, egress, ingress };
+    // A side that denies for certain decides; otherwise every undetermined side leaves the outcome open.
+    const certainDeny = [egress, ingress].some((s) => !s.allowed && s.undetermined.length === 0);
+    const determined = certainDeny || (egress.undetermined.length === 0 && ingress.undetermined.length === 0);
+    return { allowed, determined, connections, egress, ingress };
   }
 
   /**
@@ -264,11 +362,14 @@ export class PolicyEngine {
 /**
  * How far a peer is from matching, for naming the closest rule: each selector
  * requirement to change counts 2 (a port 1); an ipBlock against a pod it can
- * never match by IP counts 4, since no edit of that rule reaches the pod.
+ * never match by IP counts 4, since no edit of that rule reaches the pod; a
+ * toFQDNs rule against a host name counts 1 (one name to add).
  */
 function peerScore(peer: CompiledPeer, other: Endpoint, reasons: readonly string[]): number {
   if (reasons.length === 0) return 0;
   if (peer.kind === 'ipBlock' && other.kind === 'pod') return 4;
+  // A host name a toFQDNs rule misses is one name away from it: the rule to name first.
+  if (peer.kind === 'fqdn' && other.kind === 'host') return 1;
   return 2 * reasons.length;
 }
 
@@ -278,6 +379,20 @@ function ipMismatch(b: CompiledIpBlock, family: 4 | 6, value: bigint, text: stri
   const ex = b.except.find((e) => e.first <= value && value <= e.last);
   if (ex) return [`${text} is in the except ${formatRange(ex)} of ipBlock ${formatRange(b.cidr)}`];
   return [`${text} is outside ipBlock ${b.text}`];
+}
+
+/** How an ipBlock judges a host name, whose address floe does not know (policy/hostname.ts). */
+function hostIpMismatch(b: CompiledIpBlock, text: string, host: string): string[] {
+  const cover = ipBlockCoversHost(b);
+  if (cover === 'all') return [];
+  if (cover === 'none') return [`${host} is a public host name and ${text} holds no public address`];
+  return [`the address of ${host} is unknown to floe: ${text} holds some public addresses, not all`];
+}
+
+/** A host name (`example.com`, `*.example.com`) as an endpoint; null when the text is none. */
+export function hostEndpoint(text: string): Endpoint | null {
+  const name = parseHostName(text);
+  return name ? { kind: 'host', name, text: `${name}[Host]` } : null;
 }
 
 /** An address as an endpoint; a pod's own IP is that pod. */

@@ -2,6 +2,7 @@ import { compareStrings } from '../util/compare.js';
 import { systemNamespaceReason } from '../config/refusals.js';
 import { describeRule, type CompiledRule } from './compile.js';
 import { NAMESPACE_NAME_LABEL, type PolicyEngine } from './engine.js';
+import type { NotEvaluatedPolicy } from './cilium.js';
 import type { Direction, PodInfo } from './types.js';
 
 export type FindingSeverity = 'error' | 'warning';
@@ -23,6 +24,8 @@ export interface PolicyFinding {
 
 export interface PolicySummary {
   id: string;
+  /** Present for a CiliumNetworkPolicy (the id then ends in `[CiliumNetworkPolicy]`); absent for a NetworkPolicy. */
+  kind?: 'CiliumNetworkPolicy';
   namespace: string;
   name: string;
   policyTypes: Direction[];
@@ -51,6 +54,7 @@ export function summarisePolicies(engine: PolicyEngine): PolicySummary[] {
     .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name))
     .map((p) => ({
       id: p.id,
+      ...(p.kind ? { kind: p.kind } : {}),
       namespace: p.namespace,
       name: p.name,
       policyTypes: p.policyTypes,
@@ -178,7 +182,7 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
   const peerPods = (ns: string): readonly PodInfo[] => (ns === dns.namespace && !(podsByNs.get(ns) ?? []).includes(dns) ? [...(podsByNs.get(ns) ?? []), dns] : (podsByNs.get(ns) ?? []));
   for (const policy of engine.policies) {
     const selected = (podsByNs.get(policy.namespace) ?? []).filter((p) => policy.podSelector.matches(p.labels));
-    const object = `NetworkPolicy ${policy.id}`;
+    const object = `${policy.kind ?? 'NetworkPolicy'} ${policy.namespace}/${policy.name}`;
     if (selected.length === 0 && (podsByNs.get(policy.namespace)?.length ?? 0) > 0) {
       findings.push({
         id: 'policy-selects-nothing',
@@ -221,7 +225,45 @@ export function auditFindings(engine: PolicyEngine, options: AuditOptions = {}):
       }
     }
   }
+  findings.push(...notEvaluatedFindings(engine));
   return findings.sort(
     (a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.id, b.id) || compareStrings(a.object, b.object) || compareStrings(a.rule ?? '', b.rule ?? ''),
   );
+}
+
+/** A Cilium policy floe does not evaluate, with the endpoints whose verdicts it leaves undetermined. */
+export interface NotEvaluatedSummary {
+  id: string;
+  kind: NotEvaluatedPolicy['kind'];
+  namespace: string | null;
+  name: string;
+  /** The fields outside floe's subset. */
+  reasons: string[];
+  directions: Direction[];
+  /** The endpoints it selects (every endpoint of its scope when floe cannot read its selector). */
+  selected: string[];
+}
+
+export function notEvaluatedSummaries(engine: PolicyEngine): NotEvaluatedSummary[] {
+  return engine.notEvaluated.map((n) => ({
+    id: n.id,
+    kind: n.kind,
+    namespace: n.namespace,
+    name: n.name,
+    reasons: n.reasons,
+    directions: n.directions,
+    selected: uniqueSorted(engine.model.pods.filter((p) => !p.hostNetwork && n.directions.some((d) => engine.notEvaluatedFor(p, d).includes(n))).map((p) => p.endpoint)),
+  }));
+}
+
+function notEvaluatedFindings(engine: PolicyEngine): PolicyFinding[] {
+  return notEvaluatedSummaries(engine).map((n) => ({
+    id: 'policy-not-evaluated',
+    severity: 'warning',
+    namespace: n.namespace ?? '',
+    object: `${n.kind} ${n.namespace === null ? '' : `${n.namespace}/`}${n.name}`,
+    message: `floe does not evaluate ${n.reasons.join('; ')}: the ${n.directions.join(' and ')} verdicts of the ${n.selected.length} endpoint${n.selected.length === 1 ? '' : 's'} it selects are undetermined${n.selected.length > 0 ? ` (${list(n.selected)})` : ''}`,
+    remedy: 'check these endpoints with Cilium itself (cilium policy get, hubble observe); floe evaluates the subset of CiliumNetworkPolicy listed in docs/cilium-policies.md',
+    ...(n.selected.length > 0 ? { endpoints: n.selected } : {}),
+  }));
 }

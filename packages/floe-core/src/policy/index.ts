@@ -1,4 +1,4 @@
-export { POLICY_PROTOCOLS, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type ClusterPolicyObject, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
+export { POLICY_PROTOCOLS, type CiliumPolicyObject, type PolicyProtocol, type NetworkPolicySpec, type PolicyObject, type NamespaceInfo, type ContainerPort, type PodInfo, type ClusterModel, type ClusterPolicyObject, type IpBlockPodIps, type EngineOptions, type Direction } from './types.js';
 export { compileSelector, type CompiledSelector } from './selector.js';
 export { PortSets, connectionsText, type Connection, type PortRange } from './ports.js';
 export { parseIp, formatRange, type IpRange } from './ip.js';
@@ -12,6 +12,7 @@ export {
   type Endpoint,
   endpointName,
   externalEndpoint,
+  hostEndpoint,
   NAMESPACE_NAME_LABEL,
   PolicyEngine,
   type PortQuery,
@@ -38,12 +39,14 @@ export {
   type TierStage,
   type TierVerdict,
 } from './tiers.js';
+export { CILIUM_KINDS, ciliumPolicyId, compileCiliumPolicy, type CompiledCilium, type NotEvaluatedPolicy } from './cilium.js';
+export { nameMatcher, parseHostName } from './hostname.js';
 // Where these were found before src/k8s/ held them.
 export { flattenLists, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 export { peerAdmitsPod, ruleAdmitsPod, ruleAdmitsPort, type PodRef } from './admit.js';
 export { resolveEndpoint, type ResolvedEndpoint } from './resolve.js';
 export { tierFindings } from './tier-findings.js';
-export { auditFindings, summarisePolicies, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
+export { auditFindings, notEvaluatedSummaries, summarisePolicies, type NotEvaluatedSummary, type PolicyFinding, type PolicySummary, type FindingSeverity, type AuditOptions } from './findings.js';
 export {
   AUDIT_RULES,
   auditJson,

@@ -3,8 +3,9 @@ import type { ContainerPort } from '../k8s/core.js';
 import { PROTOCOLS, type Protocol } from '../k8s/networking.js';
 import { flattenLists, podTemplateOf, WORKLOAD_KINDS, type SourcedObject } from '../k8s/objects.js';
 import { compilePolicy } from './compile.js';
+import { CILIUM_KINDS, ciliumPolicyId, compileCiliumPolicy } from './cilium.js';
 import { compileTierPolicy } from './tiers.js';
-import type { ClusterModel, ClusterPolicyObject, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
+import type { CiliumPolicyObject, ClusterModel, ClusterPolicyObject, NamespaceInfo, PodInfo, PolicyObject } from './types.js';
 import { compareStrings } from '../util/compare.js';
 import { isRecord } from '../util/shape.js';
 import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../workloads/identity.js';
@@ -12,7 +13,7 @@ import { controllerOf, WorkloadIdentity, workloadName, type OwnerRef } from '../
 /** `{ hostNetwork: true }` for a pod spec on the node's network, else nothing (the field stays absent). */
 const hostNetworkOf = (spec: unknown): { hostNetwork?: true } => (isRecord(spec) && spec.hostNetwork === true ? { hostNetwork: true } : {});
 
-const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...WORKLOAD_KINDS]);
+const RELEVANT = new Set<string>(['Namespace', 'Pod', 'NetworkPolicy', ...CILIUM_KINDS, ...WORKLOAD_KINDS]);
 
 /** The cluster-scoped policy kinds the engine evaluates, and the apiVersions it reads them at (another group's kind of the same name, Antrea's ClusterNetworkPolicy, is not one). */
 const CLUSTER_POLICY_VERSIONS: Record<ClusterPolicyObject['kind'], readonly string[]> = {
@@ -26,7 +27,7 @@ export interface Inventory {
   model: ClusterModel;
   /** Objects of kinds that do not affect NetworkPolicy, by kind. */
   skipped: Record<string, number>;
-  /** Where each NetworkPolicy (`ns/name`) and each cluster-scoped policy (`Kind name`) was read from. */
+  /** Where each NetworkPolicy (`ns/name`), Cilium policy (`ns/name[CiliumNetworkPolicy]`) and cluster-scoped policy (`Kind name`) was read from. */
   policySources: Record<string, string>;
   /** Where each endpoint (`ns/name[Kind]`, its first pod or its workload) and each Namespace (`Namespace ns`) was read from. */
   sources: Record<string, string>;
@@ -96,6 +97,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const namespaces: NamespaceInfo[] = [];
   const policies: PolicyObject[] = [];
   const clusterPolicies: ClusterPolicyObject[] = [];
+  const ciliumPolicies: CiliumPolicyObject[] = [];
   const policySources: Record<string, string> = {};
   const sources: Record<string, string> = {};
   const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
@@ -127,7 +129,8 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       continue;
     }
     const m = meta(o);
-    const id = kind === 'Namespace' ? `Namespace ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
+    const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy';
+    const id = clusterScoped ? `${kind} ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
     const before = seen.get(id);
     if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
     seen.set(id, o.source);
@@ -146,6 +149,16 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       }
       policies.push(p);
       policySources[`${m.namespace}/${m.name}`] = o.source;
+    } else if (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy') {
+      const c: CiliumPolicyObject = { kind, namespace: kind === 'CiliumNetworkPolicy' ? m.namespace : null, name: m.name, spec: o.object.spec, specs: o.object.specs };
+      try {
+        compileCiliumPolicy(c);
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
+        throw err;
+      }
+      ciliumPolicies.push(c);
+      policySources[ciliumPolicyId(c)] = o.source;
     } else if (kind === 'Pod') rawPods.push({ o, m });
     else workloads.set(`${kind}\u0000${m.namespace}/${m.name}`, { o, m, kind });
   }
@@ -178,5 +191,11 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   namespaces.sort((a, b) => compareStrings(a.name, b.name));
   policies.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
   clusterPolicies.sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name));
-  return { model: { namespaces, pods, policies, ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}) }, skipped, policySources, sources };
+  ciliumPolicies.sort((a, b) => compareStrings(ciliumPolicyId(a), ciliumPolicyId(b)));
+  return {
+    model: { namespaces, pods, policies, ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}), ...(ciliumPolicies.length > 0 ? { ciliumPolicies } : {}) },
+    skipped,
+    policySources,
+    sources,
+  };
 }

@@ -2,8 +2,9 @@ import type { IntentPlan, NetworkIntent, PodsPeer } from '../intent/types.js';
 import type { SourcedObject } from '../k8s/objects.js';
 import { buildInventory } from './inventory.js';
 import { compareStrings } from '../util/compare.js';
-import { PolicyEngine, externalEndpoint, type Endpoint, type PortQuery, type SideVerdict, type Verdict } from './engine.js';
+import { PolicyEngine, endpointName, externalEndpoint, hostEndpoint, type Endpoint, type PortQuery, type SideVerdict, type Verdict } from './engine.js';
 import { compileIpBlock, formatIp, ipBlockContains, parseIp } from './ip.js';
+import { ipBlockCoversHost, nameMatcher } from './hostname.js';
 import type { PodInfo, PolicyProtocol } from './types.js';
 import { workloadName } from '../workloads/identity.js';
 
@@ -97,7 +98,14 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
     const queries: PortQuery[] = i.ports.length === 0 ? ANY_PORTS : i.ports.flatMap((p) => [{ protocol: p.protocol as PolicyProtocol, port: p.port }, ...(p.endPort !== undefined && p.endPort !== p.port ? [{ protocol: p.protocol as PolicyProtocol, port: p.endPort }] : [])]);
     let to: PodInfo | Endpoint;
     let toName: string;
-    if (i.to.kind === 'pods') {
+    if (i.to.kind === 'fqdn') {
+      // Host names are endpoints of the engine (a `*.` pattern stands for every name under it): one flow per name.
+      for (const name of i.to.names) {
+        const host = hostEndpoint(name) as Endpoint;
+        for (const q of queries) flows.push({ flow: { id: `${i.id} ${name} ${portText(q)}`, expect: 'allowed', from: from.endpoint, to: endpointName(host), port: q, reason: i.reason }, from, to: host });
+      }
+      return;
+    } else if (i.to.kind === 'pods') {
       // A namespace talking to itself is two pods of it, not one pod to itself.
       const self = i.to.namespace === i.from.namespace && !i.to.podLabels && !i.from.podLabels;
       const pod = peerPod(i.to, self ? 'b' : 'a');
@@ -136,6 +144,10 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
       const portOk = i.ports.length === 0 || i.ports.some((p) => p.protocol === port.protocol && p.port <= port.port && port.port <= (p.endPort ?? p.port));
       if (!portOk) return false;
       if ('kind' in to) {
+        if (to.kind === 'host') {
+          if (i.to.kind === 'fqdn') return i.to.names.some((n) => nameMatcher(n.startsWith('*') ? { matchPattern: n } : { matchName: n }).matches(to.name));
+          return i.to.kind === 'cidr' && ipBlockCoversHost(compileIpBlock({ cidr: i.to.cidr, except: i.to.except }, `intent ${i.id}`)) !== 'none';
+        }
         if (to.kind !== 'external' || i.to.kind !== 'cidr') return false;
         return ipBlockContains(compileIpBlock({ cidr: i.to.cidr, except: i.to.except }, `intent ${i.id}`), to.family, to.value);
       }
@@ -143,13 +155,15 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
     });
   const forbid = (id: string, from: PodInfo, to: PodInfo | Endpoint, port: PortQuery, reason: string) =>
     !intendedByManifest(from, to, port) &&
-    flows.push({ flow: { id: `forbidden: ${id} ${portText(port)}`, expect: 'denied', from: from.endpoint, to: 'kind' in to ? (to.kind === 'pod' ? to.pod.endpoint : to.text) : to.endpoint, port, reason }, from, to });
+    flows.push({ flow: { id: `forbidden: ${id} ${portText(port)}`, expect: 'denied', from: from.endpoint, to: 'kind' in to ? endpointName(to) : to.endpoint, port, reason }, from, to });
   const jobs = plan.namespaces.filter((n) => n.role === 'jobs');
   const domains = plan.namespaces.filter((n) => n.role === 'domain');
   const platform = plan.namespaces.filter((n) => n.role === 'platform');
   for (const j of jobs) {
     forbid(`${j.name} -> ${j.name}`, standIn(j.name, {}, 'a'), standIn(j.name, {}, 'b'), { protocol: 'TCP', port: 8080 }, 'jobs never talk to each other');
     forbid(`${j.name} -> 10.0.0.0/8`, standIn(j.name, {}, 'a'), externalEndpoint('10.1.2.3') as Endpoint, { protocol: 'TCP', port: 443 }, 'external HTTPS excludes private ranges');
+    // Egress by host name admits the names listed, no other (RFC 2606 reserves example.com: no manifest means it).
+    forbid(`${j.name} -> example.com`, standIn(j.name, {}, 'a'), hostEndpoint('example.com') as Endpoint, { protocol: 'TCP', port: 443 }, 'external egress reaches the names and ranges the manifest lists');
     for (const p of platform) {
       const servicePorts = new Set(plan.intents.filter((i) => i.from.namespace === j.name && i.to.kind === 'pods' && i.to.namespace === p.name).flatMap((i) => i.ports.map((x) => x.port)));
       const port = NON_SERVICE_CANDIDATES.find((x) => !servicePorts.has(x)) ?? 1;
@@ -170,11 +184,15 @@ export function proveIntents(plan: IntentPlan, generated: readonly SourcedObject
   }
 
   const inventory = buildInventory(generated);
-  const engine = new PolicyEngine({ ...inventory.model, pods: [...inventory.model.pods, ...pods] });
+  // A plugin may render API-server egress as Cilium's kube-apiserver entity: it stands for the addresses the manifest gives.
+  const kubeApiserverCidrs = plan.intents.flatMap((i) => (i.purpose === 'api-server' && i.to.kind === 'cidr' ? [i.to.cidr] : []));
+  const engine = new PolicyEngine({ ...inventory.model, pods: [...inventory.model.pods, ...pods] }, { kubeApiserverCidrs });
   const asEndpoint = (x: PodInfo | Endpoint): Endpoint => ('kind' in x ? x : { kind: 'pod', pod: x });
   return flows.map(({ flow, from, to }) => {
     const verdict = engine.evaluate({ kind: 'pod', pod: from as PodInfo }, asEndpoint(to), flow.port);
-    const ok = verdict.allowed === (flow.expect === 'allowed');
-    return { flow, ok, why: ok ? null : blame(verdict, flow.expect) };
+    // A verdict floe cannot stand behind proves nothing either way.
+    const ok = verdict.determined && verdict.allowed === (flow.expect === 'allowed');
+    const unknown = [verdict.egress, verdict.ingress].flatMap((x) => x.undetermined);
+    return { flow, ok, why: ok ? null : verdict.determined ? blame(verdict, flow.expect) : `not determined: ${unknown.join('; ')}` };
   });
 }

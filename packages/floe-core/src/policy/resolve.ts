@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { compareStrings } from '../util/compare.js';
-import { externalEndpoint, type Endpoint } from './engine.js';
+import { externalEndpoint, hostEndpoint, type Endpoint } from './engine.js';
 import { formatIp, parseIp } from './ip.js';
 import type { ClusterModel, PodInfo } from './types.js';
 
@@ -19,8 +19,9 @@ const sameAddress = (a: string, b: string): boolean => {
 };
 
 /**
- * `ns/pod`, `ns/name[Kind]` or an IP address → an endpoint. A pod's own IP is
- * that pod; any other address is external. Unknown names are exit 2 with the
+ * `ns/pod`, `ns/name[Kind]`, an IP address or a host name → an endpoint. A pod's own IP is
+ * that pod; any other address is external; a name with a dot and no slash is a host
+ * outside the cluster (`*.example.com`: every name that pattern covers). Unknown names are exit 2 with the
  * endpoints of that namespace as hints.
  */
 export function resolveEndpoint(model: ClusterModel, text: string): ResolvedEndpoint {
@@ -30,8 +31,10 @@ export function resolveEndpoint(model: ClusterModel, text: string): ResolvedEndp
     if (owner) return { endpoint: { kind: 'pod', pod: owner }, name: `${owner.endpoint} (pod ${owner.namespace}/${owner.name} has ${formatIp(ip.family, ip.value)})` };
     return { endpoint: externalEndpoint(text) as Endpoint, name: `${formatIp(ip.family, ip.value)}[External]` };
   }
+  const host = hostEndpoint(text);
+  if (host) return { endpoint: host, name: host.kind === 'host' ? host.text : text };
   const m = /^([^/\s]+)\/([^/[\s]+)(?:\[([A-Za-z]+)\])?$/.exec(text);
-  if (!m) throw new InputError(`"${text}" is not ns/pod, ns/name[Kind] or an IP address`);
+  if (!m) throw new InputError(`"${text}" is not ns/pod, ns/name[Kind], an IP address or a host name (example.com, *.example.com)`);
   const [, ns = '', name = '', kind] = m;
   let members: PodInfo[];
   if (kind) members = model.pods.filter((p) => p.endpoint === text);

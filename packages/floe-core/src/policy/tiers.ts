@@ -24,6 +24,7 @@ import { InputError } from '../errors.js';
 import { DEFAULT_PROTOCOL } from '../k8s/defaults.js';
 import { compareStrings } from '../util/compare.js';
 import { shapeProblems, type Shape } from '../util/shape.js';
+import { ipBlockCoversHost } from './hostname.js';
 import { compileIpBlock, ipBlockContains, parseIp, type CompiledIpBlock } from './ip.js';
 import { PortSets, protocolRange, subtractRanges, type PortRange } from './ports.js';
 import { compileSelector, type CompiledSelector } from './selector.js';
@@ -380,6 +381,12 @@ export function tierPeerMismatch(ctx: TierContext, peer: TierPeer, subjectNs: st
   if (peer.kind === 'networks') {
     const hit = (family: 4 | 6, value: bigint) => peer.blocks.some((b) => ipBlockContains(b, family, value));
     if (other.kind === 'external') return hit(other.family, other.value) ? null : `${other.text} is outside ${peer.text}`;
+    if (other.kind === 'host') {
+      // A host name's address is unknown to floe: matched only when the networks hold every public address.
+      const covers = peer.blocks.map(ipBlockCoversHost);
+      if (covers.includes('all')) return null;
+      return covers.includes('some') ? `the address of ${other.name} is unknown to floe: ${peer.text} holds some public addresses, not all` : `${other.name} is a public host name and ${peer.text} holds no public address`;
+    }
     if (ctx.ipBlockPodIps === 'ignore') return `${other.pod.endpoint} is a pod and networks do not match pod IPs here (--ipblock-pod-ips ignore)`;
     for (const text of other.pod.ips) {
       const ip = parseIp(text);
@@ -387,7 +394,7 @@ export function tierPeerMismatch(ctx: TierContext, peer: TierPeer, subjectNs: st
     }
     return other.pod.ips.length === 0 ? `${other.pod.endpoint} has no pod IP (read from files): networks match pods only by IP` : `${other.pod.endpoint}'s IPs are outside ${peer.text}`;
   }
-  if (other.kind === 'external') return `${other.text} is not a pod`;
+  if (other.kind !== 'pod') return `${other.text} is not a pod`;
   const pod = other.pod;
   if (pod.hostNetwork) return `${pod.endpoint} uses hostNetwork: its traffic has the node's address`;
   const ns = namespacesMismatch(ctx, peer.namespaces, pod.namespace, subjectNs);

@@ -59,6 +59,17 @@ export interface ClusterModel {
   policies: PolicyObject[];
   /** ClusterNetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy objects; absent or empty: NetworkPolicies alone decide. */
   clusterPolicies?: ClusterPolicyObject[];
+  /** cilium.io/v2 CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies (policy/cilium.ts); absent: none. */
+  ciliumPolicies?: CiliumPolicyObject[];
+}
+
+/** A CiliumNetworkPolicy (namespace set) or CiliumClusterwideNetworkPolicy (namespace null), as read: `spec` and `specs` are checked when compiled. */
+export interface CiliumPolicyObject {
+  kind: 'CiliumNetworkPolicy' | 'CiliumClusterwideNetworkPolicy';
+  namespace: string | null;
+  name: string;
+  spec?: unknown;
+  specs?: unknown;
 }
 
 /** How an ipBlock treats pod IPs: `match` as the upstream conformance suite does, `ignore` for CNIs that never match them. */
@@ -72,9 +83,18 @@ export interface EngineOptions {
    * the same external endpoints (a semantic diff compares them pairwise).
    */
   externalCuts?: string[];
+  /**
+   * The addresses Cilium's `kube-apiserver` entity stands for (CIDRs). Unset,
+   * floe does not know them, and the entity matches no address it is asked about.
+   */
+  kubeApiserverCidrs?: string[];
 }
 
 export type Direction = 'ingress' | 'egress';
 
 /** One side of a connection: a pod (or a workload's pod template), or an address outside the cluster. */
-export type Endpoint = { kind: 'pod'; pod: PodInfo } | { kind: 'external'; family: 4 | 6; value: bigint; text: string };
+export type Endpoint =
+  | { kind: 'pod'; pod: PodInfo }
+  | { kind: 'external'; family: 4 | 6; value: bigint; text: string }
+  /** A host name outside the cluster (`example.com`), or every name a `*.` pattern covers: its address is unknown to floe. */
+  | { kind: 'host'; name: string; text: string };

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../config/load.js';
 import { NetworkPolicyManifestGenerator } from '../network/generator.js';
 import { planNetwork } from '../network/plan.js';
-import { isApiCompatible, type NetworkPlan, type NetworkSecurityPlugin, type RenderedObject } from '../plugin/plugin.js';
+import { InputError } from '../errors.js';
+import { SHIPPED_PLUGINS } from '../plugin/shipped.js';
+import { capabilitiesOf, isApiCompatible, PLUGIN_CAPABILITIES, type NetworkPlan, type NetworkSecurityPlugin, type RenderedObject } from '../plugin/plugin.js';
 
 /**
  * The contract every NetworkSecurityPlugin must meet, whatever objects it
@@ -74,6 +76,7 @@ export function runPluginContract(label: string, create: () => NetworkSecurityPl
 
     it('carries every port, CIDR, exception and pod label of the plan into its objects', () => {
       const p = plan();
+      const apiByEntity = capabilitiesOf(create().metadata).has('api-server-entity');
       const text = JSON.stringify(create().render(p));
       for (const ns of p.namespaces) {
         for (const a of [...ns.egress, ...ns.ingress]) {
@@ -84,7 +87,11 @@ export function runPluginContract(label: string, create: () => NetworkSecurityPl
               if (port.endPort) expect(text).toContain(String(port.endPort));
             }
             for (const peer of rule.peers) {
-              if (peer.kind === 'cidr') for (const c of [peer.cidr, ...peer.except]) expect(text).toContain(c);
+              if (peer.kind === 'cidr') {
+                // A plugin with api-server-entity names the API server by identity, not by these blocks.
+                if (rule.purposes.every((x) => x === 'api-server') && apiByEntity) continue;
+                for (const c of [peer.cidr, ...peer.except]) expect(text).toContain(c);
+              } else if (peer.kind === 'fqdn') for (const n of peer.names) expect(text).toContain(n);
               else for (const n of peer.namespaces) expect(text).toContain(n);
             }
           }
@@ -129,6 +136,46 @@ export function runPluginContract(label: string, create: () => NetworkSecurityPl
         const reported = result.namespaces.find((n) => n.name === ns.name)?.policies ?? [];
         const rendered = result.files.filter((f) => f.namespace === ns.name && f.kind !== 'PodTemplate' && f.kind !== 'Namespace').map((f) => f.name);
         expect([...reported].sort()).toEqual([...rendered].sort());
+      }
+    });
+
+    it('declares only capabilities this core knows, each once, as the table of shipped plugins states them', () => {
+      const { metadata } = create();
+      const declared = metadata.capabilities ?? [];
+      for (const c of declared) expect(PLUGIN_CAPABILITIES).toContain(c);
+      expect(new Set(declared).size).toBe(declared.length);
+      const shipped = SHIPPED_PLUGINS[metadata.name];
+      if (shipped) expect([...declared].sort()).toEqual([...shipped.capabilities].sort());
+    });
+
+    it('renders host-name egress exactly when it declares fqdn-egress; otherwise the core refuses the manifest before render(), naming the rule', () => {
+      const withFqdn = parseManifest(
+        [
+          'security:',
+          '  network_policies:',
+          '    jobs_egress_allow:',
+          '      - { name: warehouse, to_cidr: 10.20.0.0/16, port: 5432 }',
+          '      - { name: saas, to_fqdn: ["*.Snowflakecomputing.com", s3.eu-west-1.amazonaws.com], port: 443 }',
+        ].join('\n'),
+        '<contract>',
+      );
+      const plugin = create();
+      const generate = () => new NetworkPolicyManifestGenerator(plugin).generate(withFqdn);
+      if (capabilitiesOf(plugin.metadata).has('fqdn-egress')) {
+        const text = JSON.stringify(plugin.render(planNetwork(withFqdn).plan));
+        for (const n of ['*.snowflakecomputing.com', 's3.eu-west-1.amazonaws.com']) expect(text).toContain(n);
+        expect(text).not.toContain('Snowflake');
+        expect(generate().files.length).toBeGreaterThan(0);
+      } else {
+        let error: unknown;
+        try {
+          generate();
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).code).toBe('input.capability');
+        expect((error as InputError).message).toContain(`egress rule jobs_egress_allow[1] "saas" (to_fqdn) needs a plugin with fqdn-egress, which plugin ${plugin.metadata.name} does not have`);
       }
     });
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { OWNERSHIP_FILE } from '../network/writer.js';
 import { KUSTOMIZATION_FILE } from '../network/kustomization.js';
 import { SUMMARY_FILE } from '../network/summary.js';
-import { FLOE_KINDS, isFloeKind, schemaIssues, type FloeKind } from './k8s-schema.js';
+import { objectKinds, type ObjectKind } from './kinds.js';
 import { formatPath, parseSource, SourceDocument, type ParsedSource } from './source.js';
 import { problem, type CheckResult, type Problem } from './types.js';
 
@@ -20,7 +20,9 @@ export interface DirEntry {
 export interface LoadedObject {
   /** The file as shown to the user: DIR/NAME. */
   file: string;
-  kind: FloeKind;
+  kind: string;
+  /** Its kind as the directory may hold it: the apiVersion, the schema check, whether the engine evaluates it. */
+  objectKind: ObjectKind;
   value: Record<string, unknown> & { metadata?: { name?: unknown; namespace?: unknown } };
   source: SourceDocument;
   /** Set by the schema check: the object conforms to its kind's API schema. */
@@ -57,6 +59,7 @@ export function checkFiles(
   entries: readonly DirEntry[],
   maxFileBytes: number,
   generated: ReadonlyMap<string, GeneratedObjectFile> = new Map(),
+  kinds: ReadonlyMap<string, ObjectKind> = objectKinds(),
 ): { result: CheckResult; objects: LoadedObject[] } {
   const problems: Problem[] = [];
   const objects: LoadedObject[] = [];
@@ -94,19 +97,20 @@ export function checkFiles(
       continue;
     }
     const { apiVersion, kind } = value as { apiVersion?: unknown; kind?: unknown };
-    if (!isFloeKind(kind)) {
+    const objectKind = typeof kind === 'string' ? kinds.get(kind) : undefined;
+    if (objectKind === undefined) {
       const at = source.position(['kind'], kind === undefined);
-      const got = kind === undefined ? 'has no kind' : `kind ${JSON.stringify(kind)} is not one floe writes`;
-      problems.push(problem({ file, ...at, path: 'kind', message: `${got} (floe writes ${Object.keys(FLOE_KINDS).join(', ')})` }));
+      const got = kind === undefined ? 'has no kind' : `kind ${JSON.stringify(kind)} is not one floe writes with this plugin`;
+      problems.push(problem({ file, ...at, path: 'kind', message: `${got} (floe writes ${[...kinds.keys()].join(', ')})` }));
       continue;
     }
-    const expected = FLOE_KINDS[kind].apiVersion;
+    const expected = objectKind.apiVersion;
     if (apiVersion !== expected) {
       const at = source.position(['apiVersion'], apiVersion === undefined);
       problems.push(problem({ file, ...at, path: 'apiVersion', message: `a ${kind} must have apiVersion ${expected} (got ${apiVersion === undefined ? 'none' : JSON.stringify(apiVersion)})` }));
       continue;
     }
-    objects.push({ file, kind, value: value as LoadedObject['value'], source, valid: false });
+    objects.push({ file, kind: objectKind.kind, objectKind, value: value as LoadedObject['value'], source, valid: false });
   }
   const files = new Set(problems.map((p) => p.file)).size;
   return {
@@ -127,7 +131,7 @@ export function checkSchema(objects: readonly LoadedObject[]): CheckResult {
   const problems: Problem[] = [];
   let invalid = 0;
   for (const obj of objects) {
-    const issues = schemaIssues(obj.kind, obj.value);
+    const issues = obj.objectKind.schemaIssues(obj.value);
     obj.valid = issues.length === 0;
     if (!obj.valid) invalid++;
     for (const issue of issues) {

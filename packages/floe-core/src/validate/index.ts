@@ -27,6 +27,8 @@ export {
   parseFieldPath,
   STAND_IN_NAMESPACES,
 } from './server.js';
+export { objectKinds, type ObjectKind } from './kinds.js';
+export { CiliumNetworkPolicySchema } from './cilium-schema.js';
 export { ChecksFailed, failedChecks, type ServerInput, type ValidateInput, validateNetwork, validateOffline } from './run.js';
 export { readNetworkDir } from './read-dir.js';
 export { renderText, renderJson, formatProblem, checkList, type TextOptions } from './render.js';

@@ -26,16 +26,16 @@ type Ctx = z.core.$RefinementCtx<unknown>;
 type Shape = Record<string, z.core.$ZodType>;
 
 /** Runs object-level refinements even when a field failed, so one run reports everything. */
-const always = { when: (payload: { value: unknown }) => isRecord(payload.value) };
+export const always = { when: (payload: { value: unknown }) => isRecord(payload.value) };
 
-const add = (ctx: Ctx, path: PathSegment[], message: string, atKey = false) =>
+export const add = (ctx: Ctx, path: PathSegment[], message: string, atKey = false) =>
   ctx.addIssue({ code: 'custom', path, message, ...(atKey ? { params: { atKey: true } } : {}) });
 
 /**
  * A strict object. `subset`: the API type has more fields than floe writes;
  * an unknown key is then "not a field floe writes", not "unknown field".
  */
-function fields<S extends Shape>(shape: S, subset = false) {
+export function fields<S extends Shape>(shape: S, subset = false) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (iss) => {
@@ -48,7 +48,7 @@ function fields<S extends Shape>(shape: S, subset = false) {
   });
 }
 
-function checkedString(check: (v: string) => string[]) {
+export function checkedString(check: (v: string) => string[]) {
   return z.string().superRefine((v, ctx) => {
     for (const m of check(v)) add(ctx, [], m);
   });
@@ -57,7 +57,7 @@ function checkedString(check: (v: string) => string[]) {
 const bool = z.boolean().nullish();
 const stringList = z.array(z.string()).nullish();
 
-const labels = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+export const labels = z.record(z.string(), z.string()).superRefine((map, ctx) => {
   for (const [key, value] of Object.entries(map)) {
     for (const m of qualifiedName(key)) add(ctx, [key], `key ${m}`, true);
     if (typeof value === 'string') for (const m of labelValue(value)) add(ctx, [key], m);
@@ -78,9 +78,9 @@ const clusterScoped = z.unknown().optional().superRefine((v, ctx) => {
   if (v !== undefined && v !== null && v !== '') add(ctx, [], 'Forbidden: not allowed on this type (the kind is cluster-scoped)');
 });
 
-function metadata(nameCheck: (v: string) => string[], namespaced: true): ReturnType<typeof namespacedMetadata>;
-function metadata(nameCheck: (v: string) => string[], namespaced: false): ReturnType<typeof clusterMetadata>;
-function metadata(nameCheck: (v: string) => string[], namespaced: boolean) {
+export function metadata(nameCheck: (v: string) => string[], namespaced: true): ReturnType<typeof namespacedMetadata>;
+export function metadata(nameCheck: (v: string) => string[], namespaced: false): ReturnType<typeof clusterMetadata>;
+export function metadata(nameCheck: (v: string) => string[], namespaced: boolean) {
   return namespaced ? namespacedMetadata(nameCheck) : clusterMetadata(nameCheck);
 }
 
@@ -116,7 +116,7 @@ export const labelSelector = fields({
   matchExpressions: z.array(selectorRequirement).nullish(),
 });
 
-const cidrString = z.string().superRefine((v, ctx) => {
+export const cidrString = z.string().superRefine((v, ctx) => {
   // Strict IP validation's own words (StrictIPCIDRValidation); without it the API server stores the form and reads it as IPv4.
   const embedded = embeddedIpv4(v);
   if (embedded?.kind === 'mapped') {
@@ -419,7 +419,11 @@ export const ValidatingAdmissionPolicyBindingSchema = fields({
   ),
 });
 
-/** The kinds floe writes, by kind, with the apiVersion each must have. */
+/**
+ * The Kubernetes kinds whose schema the core knows, by kind. What a directory
+ * may hold is validate/kinds.ts's: the core's Namespace and PodTemplate, and
+ * the kinds the selected plugin declares.
+ */
 export const FLOE_KINDS = {
   Namespace: { apiVersion: 'v1', schema: NamespaceSchema, namespaced: false },
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', schema: NetworkPolicySchema, namespaced: true },
@@ -477,7 +481,12 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
 
 /** Every way `value` (an object of kind `kind`) breaks the API's rules; empty when it conforms. */
 export function schemaIssues(kind: FloeKind, value: unknown): SchemaIssue[] {
-  const result = FLOE_KINDS[kind].schema.safeParse(value);
+  return zodSchemaIssues(FLOE_KINDS[kind].schema, value);
+}
+
+/** Every way `value` breaks `schema`, located and worded as the API server words it. */
+export function zodSchemaIssues(schema: z.ZodType, value: unknown): SchemaIssue[] {
+  const result = schema.safeParse(value);
   if (result.success) return [];
   const issues: SchemaIssue[] = [];
   for (const issue of result.error.issues) {

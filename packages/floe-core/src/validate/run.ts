@@ -6,6 +6,7 @@ import { checkIntentProof } from './prove.js';
 import { checkCurrent, type ExpectedFile } from './current.js';
 import { checkFiles, checkSchema, type DirEntry, type GeneratedObjectFile, type LoadedObject } from './files.js';
 import { checkCni, checkKubernetesApiEgress, checkServerDryRun, type CniCheck } from './server.js';
+import { objectKinds, type ObjectKind } from './kinds.js';
 import { MAX_FILE_BYTES } from './source.js';
 import { CHECK_IDS, type CheckId, type CheckResult, type ValidationReport } from './types.js';
 
@@ -16,6 +17,10 @@ export interface ValidateInput {
   manifest: { config: FloeManifest; source: string };
   /** What the generator writes from this manifest (path and bytes). */
   expected: readonly ExpectedFile[];
+  /** What the directory may hold: objectKinds(plugin.metadata); the k8s plugin's kinds when omitted. */
+  kinds?: ReadonlyMap<string, ObjectKind>;
+  /** The plugin renders API server egress by identity (capability api-server-entity), not by kubernetes_api.cidrs. */
+  apiServerByEntity?: boolean;
 }
 
 export interface ServerInput {
@@ -34,7 +39,7 @@ export function validateOffline(input: ValidateInput): { checks: CheckResult[]; 
     // As JSON, which is what reading the YAML back gives: no undefined fields, no shared references.
     if (object !== null && object !== undefined) generated.set(f.path, { content: f.content, object: JSON.parse(JSON.stringify(object)) as unknown });
   }
-  const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES, generated);
+  const { result: files, objects } = checkFiles(input.dir, input.entries, MAX_FILE_BYTES, generated, input.kinds ?? objectKinds());
   const schema = checkSchema(objects);
   // A file that is not one floe object is not shown as a diff: its content may be anything (only the files check's located line is).
   const unparsed = new Set(files.problems.flatMap((p) => (p.file ? [p.file] : [])));
@@ -56,7 +61,7 @@ export async function validateNetwork(input: ValidateInput, server?: ServerInput
   if (server) {
     checks.push(await checkServerDryRun(server.client, objects));
     checks.push(await checkCni(server.client, server.cni));
-    checks.push(await checkKubernetesApiEgress(server.client, input.manifest.config));
+    checks.push(await checkKubernetesApiEgress(server.client, input.manifest.config, input.apiServerByEntity === true));
   } else {
     for (const id of ['server-dry-run', 'cni', 'kubernetes-api-egress'] as const) checks.push(skip(id, 'not run: pass --server to check against a cluster'));
   }

@@ -219,10 +219,11 @@ function hostCidr(address: string): string {
  * Cilium) see the endpoint, not the ClusterIP; a rule for the ClusterIP alone
  * leaves operators unable to reach the API server once default-deny applies.
  */
-export async function checkKubernetesApiEgress(client: ClusterClient, manifest: FloeManifest): Promise<CheckResult> {
+export async function checkKubernetesApiEgress(client: ClusterClient, manifest: FloeManifest, byEntity = false): Promise<CheckResult> {
   const id = 'kubernetes-api-egress';
   const np = manifest.security.network_policies;
   if (!np.enabled) return { id, status: 'skip', summary: 'not run: the manifest generates no NetworkPolicies', problems: [] };
+  if (byEntity) return apiEgressByEntity(client, manifest);
   const slices = (await client.list(RESOURCES.endpointSlices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' })) as EndpointSlice[];
   const addresses = [
     ...new Set(slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses ?? []))),
@@ -288,6 +289,36 @@ export async function checkKubernetesApiEgress(client: ClusterClient, manifest: 
     id,
     status: statusOf(problems),
     summary: problems.length ? `kubernetes_api does not cover the API server endpoints ${where}` : `kubernetes_api covers the API server endpoints ${where}`,
+    problems,
+  };
+}
+
+/**
+ * The plugin names the API server by identity (api-server-entity: Cilium's
+ * toEntities [kube-apiserver]), so kubernetes_api.cidrs are not what admits
+ * the traffic: only the ports are checked against the endpoints.
+ */
+async function apiEgressByEntity(client: ClusterClient, manifest: FloeManifest): Promise<CheckResult> {
+  const id = 'kubernetes-api-egress';
+  const api = manifest.security.network_policies.kubernetes_api;
+  if (api.cidrs.length === 0) {
+    return {
+      id,
+      status: 'warn',
+      summary: 'no egress to the API server is generated (kubernetes_api.cidrs is empty)',
+      problems: [problem({ severity: 'warning', path: API_CIDRS_PATH, message: 'kubernetes_api.cidrs is empty, so no platform pod may call the API server; the plugin renders that egress by identity (kube-apiserver), whatever addresses are listed: list the Service IP, e.g. [10.96.0.1/32]' })],
+    };
+  }
+  const slices = (await client.list(RESOURCES.endpointSlices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' })) as EndpointSlice[];
+  const ports = [...new Set(slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number)))].sort((a, b) => a - b);
+  const problems = ports
+    .filter((p) => !api.ports.includes(p))
+    .map((port) => problem({ path: API_PORTS_PATH, message: `the API server endpoints listen on TCP ${port}, which is not in kubernetes_api.ports [${api.ports.join(', ')}]; add ${port}` }));
+  const on = ports.length ? `the endpoints' TCP ${ports.join(', ')}` : 'no port listed by the EndpointSlices';
+  return {
+    id,
+    status: statusOf(problems),
+    summary: `the plugin reaches the API server by identity (kube-apiserver), not by kubernetes_api.cidrs; kubernetes_api.ports ${problems.length ? 'miss' : 'cover'} ${on}`,
     problems,
   };
 }

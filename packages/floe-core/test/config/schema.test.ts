@@ -28,7 +28,7 @@ describe('unknown keys', () => {
   it('rejects an unknown key inside an egress allow rule', () => {
     const issue = onlyIssue(jobsRule('name: pg', 'to_cidr: 10.0.0.0/8', 'port: 5432', 'comment: warehouse'));
     expect(issue).toMatchObject({ line: 7, col: 9, path: `${RULE}.comment` });
-    expect(issue.message).toMatch(/^unknown field \(allowed: name, to_namespace, to_cidr, to_pod_labels, port, ports, end_port, protocol\)$/);
+    expect(issue.message).toMatch(/^unknown field \(allowed: name, to_namespace, to_cidr, to_fqdn, to_pod_labels, port, ports, end_port, protocol\)$/);
   });
 
   it('rejects an unknown key under namespaces at the key', () => {
@@ -217,13 +217,13 @@ describe('egress allow rules', () => {
   it('rejects a rule with both to_namespace and to_cidr', () => {
     const issue = onlyIssue(jobsRule('name: x', 'to_namespace: kafka', 'to_cidr: 10.0.0.0/8', 'port: 9092'));
     expect(issue).toMatchObject({ line: 4, col: 9, path: RULE });
-    expect(issue.message).toMatch(/exactly one of to_namespace or to_cidr/);
+    expect(issue.message).toMatch(/exactly one of to_namespace, to_cidr or to_fqdn/);
   });
 
   it('rejects a rule with neither to_namespace nor to_cidr', () => {
     const issue = onlyIssue(jobsRule('name: x', 'port: 9092'));
     expect(issue).toMatchObject({ line: 4, col: 9, path: RULE });
-    expect(issue.message).toMatch(/exactly one of to_namespace or to_cidr/);
+    expect(issue.message).toMatch(/exactly one of to_namespace, to_cidr or to_fqdn/);
   });
 
   it('accepts a rule with only to_namespace', () => {

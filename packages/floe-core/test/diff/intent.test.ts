@@ -46,7 +46,7 @@ describe('parseObjectFile', () => {
 
   it('refuses a kind floe does not write', () => {
     expect(rejection(() => parseObjectFile({ path: 'a.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: y}\n' }))).toBe(
-      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding',
+      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate',
     );
   });
 
@@ -85,9 +85,9 @@ describe('intentFromGeneration', () => {
   });
 
   it('refuses a plugin that writes kinds diff cannot compare, instead of reporting them missing', () => {
-    const cnp = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'x', namespace: 'floe-jobs' } };
-    const result = { files: [file(cnp)], namespaces: [], warnings: [], intents: [] } as unknown as GenerationResult;
-    expect(rejection(() => intentFromGeneration(result, 'm'))).toBe('the plugin writes CiliumNetworkPolicy objects; floe network diff compares only Namespace, NetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy');
+    const gnp = { apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkPolicy', metadata: { name: 'x' } };
+    const result = { files: [file(gnp)], namespaces: [], warnings: [], intents: [] } as unknown as GenerationResult;
+    expect(rejection(() => intentFromGeneration(result, 'm'))).toBe('the plugin writes GlobalNetworkPolicy objects; floe network diff compares only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate');
   });
 });
 

@@ -39,6 +39,13 @@ describe('orphans', () => {
     expect(renderDiffText({ report, pairs: [] }, { color: false })).toContain('orphaned: ClusterNetworkPolicy/floe-domain-isolation-floe-marketing-domain (labelled managed-by floe, no longer in the intent)');
   });
 
+  it('reports floe\'s CiliumNetworkPolicies in a managed namespace as orphans when the intent (k8s plugin) has none, e.g. after switching plugins', () => {
+    const cnp = stored({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'floe-allow-egress', namespace: 'floe-jobs', labels: { 'app.kubernetes.io/managed-by': 'floe' } }, spec: { endpointSelector: {}, egress: [{}] } });
+    const { report } = diffIntent(intent, live, { checked: true, objects: [cnp] });
+    expect(report.orphaned).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'floe-jobs', name: 'floe-allow-egress' }]);
+    expect(report.orphans.removeCommands).toEqual(['kubectl delete -n floe-jobs ciliumnetworkpolicy.cilium.io/floe-allow-egress']);
+  });
+
   it('reports a namespace floe created for a removed domain as kept, with why, and never as drift or in a delete command', () => {
     const { report } = diffIntent(intent, live, { checked: true, objects: [gone[0] as KubeObject] });
     expect(report.drift).toBe(false);

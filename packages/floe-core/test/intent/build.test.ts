@@ -29,6 +29,7 @@ describe.each([
         to: { kind: 'pods', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, group: 'dns' },
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
         reason: expect.stringMatching(/DNS/),
+        purpose: 'dns',
       }]);
     }
   });
@@ -76,6 +77,7 @@ describe.each([
         to: { kind: 'pods', namespace: 'floe-platform', podLabels: { 'app.kubernetes.io/name': 'dagster' }, group: 'dagster' },
         ports: [{ protocol: 'TCP', port: 3000 }],
         reason: 'the ingress controller serves the Dagster webserver',
+        purpose: 'ingress-controller',
       },
     ]);
   });
@@ -129,6 +131,8 @@ describe('buildIntents options', () => {
       to: { kind: 'pods', namespace: 'floe-sales-domain', podLabels: { app: 'feature-api' }, group: 'sales-feature-api' },
       ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }],
       reason: expect.stringMatching(/jobs_egress_allow rule "sales-feature-api"/),
+      purpose: 'egress-allow',
+      source: 'jobs_egress_allow[1] "sales-feature-api"',
     });
   });
 
@@ -189,7 +193,7 @@ describe('buildIntents options', () => {
   it('describes one job run\'s pods talking to each other on every port, by their shared label value', () => {
     const m = parse(yaml('security:', '  network_policies:', '    job_run_pod_to_pod: {enabled: true}'));
     const run = { kind: 'pods', namespace: 'floe-jobs', podLabels: { 'floe.dev/job-run': 'r1' }, group: 'job-run-r1' };
-    expect(jobRunIntent(m, 'r1')).toEqual({ id: 'floe-jobs->job-run-r1', from: run, to: run, ports: [], reason: expect.stringMatching(/job run r1/) });
+    expect(jobRunIntent(m, 'r1')).toEqual({ id: 'floe-jobs->job-run-r1', from: run, to: run, ports: [], reason: expect.stringMatching(/job run r1/), purpose: 'job-run' });
     expect(buildIntents(m).intents.filter((i) => targetsPods(i, 'floe-jobs'))).toEqual([]);
   });
 
