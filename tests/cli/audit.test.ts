@@ -153,7 +153,7 @@ describe('floe network audit', () => {
   it('gives the stable JSON {policies, findings}, filters with -n, and gives the JSON error for a namespace the input lacks', async () => {
     const r = await floe(['network', 'audit', '--from-dir', open, '-o', 'json', '-n', 'shop']);
     const json = JSON.parse(r.stdout) as { policies: { id: string }[]; findings: Record<string, unknown>[]; clusterPolicies: unknown };
-    expect(Object.keys(json)).toEqual(['policies', 'findings', 'clusterPolicies', 'cilium']);
+    expect(Object.keys(json)).toEqual(['policies', 'findings', 'cilium', 'clusterPolicies']);
     // Files hold no ClusterNetworkPolicy here: the JSON says none were found (no API list: nothing was asked of a cluster).
     expect(json.clusterPolicies).toEqual({ found: 0, policies: [] });
     expect(json.policies.map((p) => p.id)).toEqual(['shop/allow-everything', 'shop/deny']);

@@ -154,7 +154,7 @@ describe('floe network validate (offline)', () => {
     await mkdir(join(out, 'sub'));
     await rename(join(out, 'floe-jobs-pod-template.yaml'), join(out, 'floe-jobs-pod-template.yml'));
     const report = JSON.parse((await validate(out, '-o', 'json')).stdout) as Report;
-    expect(check(report, 'files').problems.map((p) => p.message)).toEqual(['kind "Service" is not one floe writes with this plugin (floe writes Namespace, PodTemplate, NetworkPolicy)']);
+    expect(check(report, 'files').problems.map((p) => p.message)).toEqual(['kind "Service" is not one floe writes with this plugin (floe writes Namespace, PodTemplate, NetworkPolicy, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding)']);
     expect(check(report, 'current').problems.map((p) => p.file?.slice(out.length + 1))).toEqual(['extra.yaml', 'floe-jobs-pod-template.yaml', 'floe-jobs-pod-template.yml', 'sub']);
   });
 

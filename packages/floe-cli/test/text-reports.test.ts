@@ -9,7 +9,7 @@ const MANY = 200_000;
 describe('CLI text reports over very long lists', () => {
   it('lists 200,000 generated files (30,000 domains write 150,014), aligned to the longest path, instead of exit 4', () => {
     const files = Array.from({ length: MANY }, (_, i) => ({ path: i === 9 ? 'floe-a-very-long-name-domain-allow-egress.yaml' : 'f.yaml', kind: 'NetworkPolicy', namespace: 'ns', name: 'p' }));
-    const text = textReport({ files, namespaces: [] } as unknown as GenerationResult, 'out', true);
+    const text = textReport({ files, namespaces: [], guardrails: [] } as unknown as GenerationResult, 'out', true);
     const lines = text.split('\n');
     expect(lines[0]).toBe(`would write ${MANY} files to out/ for 0 namespaces (dry run: nothing written)`);
     expect(lines[1]).toBe(`  f.yaml${' '.repeat(40)}  NetworkPolicy ns/p`);

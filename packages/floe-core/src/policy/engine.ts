@@ -267,7 +267,9 @@ export class PolicyEngine {
     const npState = { isolated: np.isolated, connections: np.connections };
     const t = decideSide(this, rules, directMatch(this, subject.pod.namespace), peer, destination, npState);
     const allowed = query ? this.ports.has(t.connections, query.protocol, query.port) : t.connections !== PortSets.NONE;
-    return { ...np, allowed, connections: t.connections, tiers: tierVerdict(this.ports, t, npState, query) };
+    const tiers = tierVerdict(this.ports, t, npState, query);
+    // An Admin-tier rule decided before any namespace policy was consulted: a Cilium policy floe does not evaluate cannot change that.
+    return { ...np, allowed, connections: t.connections, tiers, ...(tiers.stage === 'admin' ? { undetermined: [] } : {}) };
   }
 
   private networkPolicySide(direction: Direction, subject: Endpoint, peer: Endpoint, destination: Endpoint, query: PortQuery | undefined): SideVerdict {

@@ -11,21 +11,15 @@ export interface ObjectKind {
   evaluated: boolean;
 }
 
+/** The kinds the core writes itself, whatever the plugin. */
+const CORE_KINDS = ['Namespace', 'PodTemplate'] as const;
+
 /**
- * The kinds the core writes itself, whatever the plugin: Namespaces and the hardened
- * PodTemplate, and, opt-in, the cluster guardrails (network/guardrails.ts, which the
- * engine evaluates in tiers) and the admission guard's policies and bindings
- * (network/admission-guard.ts, which decide no flow).
+ * The kinds the core writes when the manifest opts in, whatever the plugin: the cluster
+ * guardrails (network/guardrails.ts; the engine evaluates their tiers) and the admission
+ * guard's policies and bindings (network/admission-guard.ts; they decide no flow).
  */
-const CORE_KINDS = [
-  'Namespace',
-  'PodTemplate',
-  'ClusterNetworkPolicy',
-  'AdminNetworkPolicy',
-  'BaselineAdminNetworkPolicy',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-] as const;
+const OPT_IN_CORE_KINDS = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'] as const;
 
 /** Schemas the core knows for kinds a plugin may declare, by apiVersion/kind. */
 const KNOWN: Record<string, { schema: Parameters<typeof zodSchemaIssues>[0]; evaluated: boolean }> = {
@@ -55,6 +49,10 @@ export function objectKinds(plugin: Pick<PluginMetadata, 'kinds'> = {}): Readonl
         ? (v: unknown) => zodSchemaIssues(known.schema, v)
         : () => [];
     out.set(k.kind, { apiVersion: k.apiVersion, kind: k.kind, schemaIssues, evaluated: known?.evaluated ?? false });
+  }
+  for (const kind of OPT_IN_CORE_KINDS) {
+    const { apiVersion, schema } = FLOE_KINDS[kind];
+    out.set(kind, { apiVersion, kind, schemaIssues: (v) => zodSchemaIssues(schema, v), evaluated: true });
   }
   return out;
 }

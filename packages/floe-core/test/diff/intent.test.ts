@@ -46,7 +46,7 @@ describe('parseObjectFile', () => {
 
   it('refuses a kind floe does not write', () => {
     expect(rejection(() => parseObjectFile({ path: 'a.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: y}\n' }))).toBe(
-      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate',
+      'a.yaml: holds a Secret; floe writes only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding',
     );
   });
 
@@ -87,7 +87,7 @@ describe('intentFromGeneration', () => {
   it('refuses a plugin that writes kinds diff cannot compare, instead of reporting them missing', () => {
     const gnp = { apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkPolicy', metadata: { name: 'x' } };
     const result = { files: [file(gnp)], namespaces: [], warnings: [], intents: [] } as unknown as GenerationResult;
-    expect(rejection(() => intentFromGeneration(result, 'm'))).toBe('the plugin writes GlobalNetworkPolicy objects; floe network diff compares only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate');
+    expect(rejection(() => intentFromGeneration(result, 'm'))).toBe('the plugin writes GlobalNetworkPolicy objects; floe network diff compares only Namespace, NetworkPolicy, CiliumNetworkPolicy, PodTemplate, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy');
   });
 });
 

@@ -74,7 +74,7 @@ describe('the files check', () => {
       'empty.yaml:1:1 holds no object; floe writes one object per file',
       'list.json:1:1 must be a Kubernetes object (a mapping with apiVersion, kind and metadata)',
       'old.yml:1:13 a NetworkPolicy must have apiVersion networking.k8s.io/v1 (got "extensions/v1beta1")',
-      'svc.yaml:2:7 kind "Service" is not one floe writes with this plugin (floe writes Namespace, PodTemplate, NetworkPolicy)',
+      'svc.yaml:2:7 kind "Service" is not one floe writes with this plugin (floe writes Namespace, PodTemplate, NetworkPolicy, ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding)',
       'two.yaml:1:1 holds 2 objects; floe writes one object per file',
     ]);
   });
