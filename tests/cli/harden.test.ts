@@ -115,6 +115,24 @@ describe('floe network harden', () => {
     expect((await stat(join(dir, 'cm.yaml'))).mtimeMs).toBe(before);
   });
 
+  it('-R reads subdirectories, and --in-place refuses to replace a symbolic link (exit 2, nothing written)', async () => {
+    const dir = await workDir({});
+    const { mkdir, symlink } = await import('node:fs/promises');
+    await mkdir(join(dir, 'apps', 'etl'), { recursive: true });
+    await writeFile(join(dir, 'apps', 'etl', 'job.yaml'), JOB);
+    const flat = await floe(['network', 'harden', '-f', 'apps', '--check'], { cwd: dir });
+    expect(flat.code).toBe(2);
+    expect(flat.stderr).toContain('apps: directory holds no .yaml, .yml or .json files');
+    const deep = await floe(['network', 'harden', '-f', 'apps', '-R', '--check'], { cwd: dir });
+    expect(deep.code).toBe(1);
+    expect(deep.stdout).toContain('apps/etl/job.yaml:2: Job floe-jobs/etl');
+    await symlink(join(dir, 'apps', 'etl', 'job.yaml'), join(dir, 'link.yaml'));
+    const link = await floe(['network', 'harden', '-f', 'link.yaml', '--in-place'], { cwd: dir });
+    expect(link.code).toBe(2);
+    expect(link.stderr).toContain('link.yaml: --in-place does not replace a symbolic link');
+    expect(await readFile(join(dir, 'apps', 'etl', 'job.yaml'), 'utf8')).toBe(JOB);
+  });
+
   it('reads the manifest given with --manifest and the role given with --namespace-role', async () => {
     const dir = await workDir({
       'job.yaml': JOB.replace('   # pinned', '\n          securityContext: {allowPrivilegeEscalation: true}'),

@@ -97,7 +97,8 @@ seccomp profile, an extra dropped capability). A field that contradicts what the
 namespace requires is a conflict, never overwritten: privileged: true, runAsNonRoot:
 false or runAsUser: 0, allowPrivilegeEscalation: true, added capabilities beyond what
 the level allows, seccomp Unconfined, readOnlyRootFilesystem: false in jobs and domain
-namespaces (floe's admission guard requires true), and whatever else Pod Security
+namespaces (with read_only_root_filesystem: true; floe's admission guard refuses it
+there), a Windows pod, and whatever else Pod Security
 would still refuse (hostNetwork, hostPath, ...). Conflicts are reported together, each
 with file, line, workload and field, and nothing is written (exit 2). What is a
 conflict follows the namespace role: --namespace-role for every object when given;
@@ -108,8 +109,8 @@ platform_level (baseline); at a weaker level a contradicting field is kept and s
 automountServiceAccountToken: true is kept with a note (a service account the
 admission guard allow-lists may need its token).
 
-YAML keeps its comments, key order and indentation (comments aligned in columns
-are re-spaced to one space); new fields go after the existing ones. A document
+YAML keeps its comments (aligned ones too), key order, quoting and indentation;
+new fields go after the existing ones. A document
 that uses aliases is written from its value (aliases expanded). -o yaml prints one
 YAML stream; --in-place rewrites the files (JSON stays JSON). -o patch prints one
 strategic-merge patch per workload that misses something, for kustomize:
