@@ -321,23 +321,33 @@ export class PolicyEngine {
       }
     }
     const allowed = allowedBy.length > 0;
-    if (!allowed && peer.kind === 'host') undetermined.push(...this.hostUnknowns(policies, direction, peer.name, destination, query));
+    if (!allowed && peer.kind !== 'pod') undetermined.push(...this.addressUnknowns(policies, direction, peer, destination, query));
     return { ...base, isolated: true, isolatedBy: policies.map((p) => p.id), allowedBy, allowed, connections, closest: allowed ? null : closest, undetermined };
   }
 
-  /** The ipBlock rules whose verdict on a host name depends on its address (some public addresses admitted, not all). */
-  private hostUnknowns(policies: readonly CompiledPolicy[], direction: Direction, host: string, destination: Endpoint, query: PortQuery | undefined): string[] {
+  /**
+   * For a denied peer outside the cluster, the rules that may admit it after all, on what floe cannot know:
+   * an ipBlock holding some public addresses against a host name (its address decides); against an address,
+   * a Cilium entity standing for addresses floe does not know (the nodes', the API server's when not told).
+   */
+  private addressUnknowns(policies: readonly CompiledPolicy[], direction: Direction, peer: Endpoint, destination: Endpoint, query: PortQuery | undefined): string[] {
     const out: string[] = [];
     for (const policy of policies) {
       for (const rule of policy[direction] ?? []) {
         const ports = this.rulePortSet(rule, destination);
         if (query ? !this.ports.has(ports, query.protocol, query.port) : ports === PortSets.NONE) continue;
         for (const p of rule.peers ?? []) {
-          if (p.kind === 'ipBlock' && ipBlockCoversHost(p.block) === 'some') out.push(`${rule.ref} admits ${p.block.text}, which holds some public addresses: whether ${host} is among them depends on its address (explain with the address to judge)`);
+          if (peer.kind === 'host' && p.kind === 'ipBlock' && ipBlockCoversHost(p.block) === 'some') {
+            out.push(`${rule.ref} admits ${p.block.text}, which holds some public addresses: whether ${peer.name} is among them depends on its address (explain with the address to judge)`);
+          }
+          if (peer.kind === 'external' && p.kind === 'entity' && (p.entity === 'host' || p.entity === 'remote-node' || (p.entity === 'kube-apiserver' && this.kubeApiserver.length === 0))) {
+            const whose = p.entity === 'kube-apiserver' ? "the API server's" : "the nodes'";
+            out.push(`${rule.ref} admits entity ${p.entity}: whether ${peer.text} is one of ${whose} addresses is not known here`);
+          }
         }
       }
     }
-    return out;
+    return [...new Set(out)];
   }
 
   /** Is `source` → `destination` allowed (on `query`, or on any port)? Egress at the source AND ingress at the destination. */

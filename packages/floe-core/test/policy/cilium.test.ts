@@ -191,7 +191,13 @@ describe('CiliumNetworkPolicy: the subset floe writes', () => {
     expect(verdict(m, 'a/x', 'b/y', '443').allowed).toBe(false);
     const cluster: ClusterModel = { ...m, ciliumPolicies: [cnp('a/p', { endpointSelector: {}, egress: [{ toEntities: ['cluster'] }] })] };
     expect(verdict(cluster, 'a/x', 'b/y', '80').allowed).toBe(true);
-    expect(verdict(cluster, 'a/x', '203.0.113.1', '80').allowed).toBe(false);
+    // cluster holds the nodes, whose addresses floe does not know: an outside address is not a certain deny.
+    const outside = verdict(cluster, 'a/x', '203.0.113.1', '80');
+    expect(outside.allowed).toBe(false);
+    expect(outside.determined).toBe(false);
+    expect(outside.egress.undetermined.join(' ')).toContain("entity host: whether 203.0.113.1[External] is one of the nodes' addresses is not known here");
+    // A host name is never a node.
+    expect(verdict(cluster, 'a/x', 'example.com', '80').determined).toBe(true);
   });
 
   it('kube-apiserver: matches the addresses the engine is told, none otherwise', () => {
@@ -201,9 +207,16 @@ describe('CiliumNetworkPolicy: the subset floe writes', () => {
     };
     expect(verdict(m, 'a/x', '172.18.0.2', '6443', { kubeApiserverCidrs: ['172.18.0.2/32'] }).allowed).toBe(true);
     expect(verdict(m, 'a/x', '172.18.0.3', '6443', { kubeApiserverCidrs: ['172.18.0.2/32'] }).allowed).toBe(false);
+    // Not told the API server's addresses, floe cannot deny an address that may be one of them.
     const unknown = verdict(m, 'a/x', '172.18.0.2', '6443');
     expect(unknown.allowed).toBe(false);
+    expect(unknown.determined).toBe(false);
+    expect(unknown.egress.undetermined).toEqual(["a/p[CiliumNetworkPolicy] egress[0] admits entity kube-apiserver: whether 172.18.0.2[External] is one of the API server's addresses is not known here"]);
     expect(unknown.egress.closest?.reasons.join(' ')).toContain("the API server's addresses are not known here");
+    // On a port the rule does not admit, the address does not matter.
+    expect(verdict(m, 'a/x', '172.18.0.2', '80').determined).toBe(true);
+    // A told address outside the API server's is a certain deny.
+    expect(verdict(m, 'a/x', '172.18.0.3', '6443', { kubeApiserverCidrs: ['172.18.0.2/32'] }).determined).toBe(true);
   });
 });
 
