@@ -149,13 +149,15 @@ export async function checkServerDryRun(client: ClusterClient, objects: readonly
   problems.push(...crds.problems);
   await inParallel(sendable.filter((o) => o.kind === 'Namespace'), DRY_RUN_CONCURRENCY, dryRun);
   await inParallel(sendable.filter((o) => o.kind !== 'Namespace' && !crds.unsendable.has(o)), DRY_RUN_CONCURRENCY, dryRun);
-  const refused = problems.filter((p) => p.severity === 'error').length;
+  const unsent = crds.unsendable.size;
+  const refused = problems.filter((p) => p.severity === 'error').length - unsent;
+  const noCrd = unsent ? `${unsent} of ${objects.length} objects not sent: the cluster lacks the CRD they need` : '';
   return {
     id: 'server-dry-run',
     status: statusOf(problems),
     summary:
-      refused > 0
-        ? `the API server at ${client.server} refused ${refused} of ${objects.length} objects`
+      refused > 0 || unsent > 0
+        ? [refused > 0 ? `the API server at ${client.server} refused ${refused} of ${objects.length} objects` : '', noCrd].filter(Boolean).join('; ')
         : `the API server at ${client.server} accepts ${accepted} of ${objects.length} objects${standIns ? ` (${standIns} sent to a stand-in namespace because theirs does not exist yet)` : ''}; nothing was stored`,
     problems: sortProblems(problems),
   };

@@ -6,6 +6,7 @@ import { buildIntents } from '../../src/intent/build.js';
 import { renderGuardrails } from '../../src/network/guardrails.js';
 import { checkFiles } from '../../src/validate/files.js';
 import { missingGuardrailCrds } from '../../src/validate/guardrail-crds.js';
+import { checkServerDryRun } from '../../src/validate/server.js';
 import { MAX_FILE_BYTES } from '../../src/validate/source.js';
 
 /** An in-memory ClusterClient (the plain-data interface, not an HTTP mock) that holds some CRDs. */
@@ -82,5 +83,12 @@ describe('validate --server: the guardrails need their CRDs', () => {
     const r = await missingGuardrailCrds(cluster([crd(ANP, 'v1alpha1', 'old'), crd(BANP, 'v1alpha1')]), guardrailObjects('admin-network-policy'));
     expect(r.unsendable.size).toBe(3);
     expect(r.problems[0]?.message).toContain(`${ANP} has no spec.egress[].to[].networks and no spec.ingress[].from[].namespaces as a label selector (matchExpressions) in v1alpha1`);
+  });
+
+  it('fails server-dry-run saying the objects were not sent, rather than refused by the API server', async () => {
+    const r = await checkServerDryRun(cluster([]), guardrailObjects('cluster-network-policy'));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe('4 of 4 objects not sent: the cluster lacks the CRD they need');
+    expect(r.problems).toHaveLength(4);
   });
 });
