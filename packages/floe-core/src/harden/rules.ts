@@ -24,12 +24,17 @@ export interface HardenSettings {
   level: LevelVersion;
   /** floe's admission guard checks readOnlyRootFilesystem and the token in jobs and domain namespaces. */
   guarded: boolean;
+  /**
+   * security.admission_guard, when it is on: its mode and the service accounts whose pods may
+   * mount an API token (automount_service_accounts). Absent: the guard is off.
+   */
+  guard?: { mode: 'warn' | 'deny'; automountServiceAccounts: readonly string[] };
 }
 
 /** The settings for a role, from the manifest's `security.pod_security`. */
-export function hardenSettings(podSecurity: PodSecurityConfig, role: NamespaceRole): HardenSettings {
+export function hardenSettings(podSecurity: PodSecurityConfig, role: NamespaceRole, guard?: HardenSettings['guard']): HardenSettings {
   const level: PssLevel = podSecurity.enabled ? podSecurity[`${role}_level`] : 'privileged';
-  return { podSecurity, role, level: { level, version: podSecurity.version }, guarded: role !== 'platform' };
+  return { podSecurity, role, level: { level, version: podSecurity.version }, guarded: role !== 'platform', ...(guard ? { guard } : {}) };
 }
 
 /** How a run picks each workload's settings: the role given, else its namespace's role in the manifest, else jobs. */
@@ -39,18 +44,26 @@ export interface HardenPolicy {
   role?: NamespaceRole;
   /** The manifest's managed namespaces and their roles. */
   namespaces: ReadonlyMap<string, NamespaceRole>;
+  /** security.admission_guard when it is on. */
+  guard?: HardenSettings['guard'];
 }
 
 export const DEFAULT_ROLE: NamespaceRole = 'jobs';
 
 export function hardenPolicy(manifest: FloeManifest, role?: NamespaceRole): HardenPolicy {
-  return { podSecurity: manifest.security.pod_security, ...(role ? { role } : {}), namespaces: new Map(managedNamespaces(manifest).map((n) => [n.name, n.role])) };
+  const g = manifest.security.admission_guard;
+  return {
+    podSecurity: manifest.security.pod_security,
+    ...(role ? { role } : {}),
+    namespaces: new Map(managedNamespaces(manifest).map((n) => [n.name, n.role])),
+    ...(g.mode !== 'off' ? { guard: { mode: g.mode, automountServiceAccounts: g.automount_service_accounts } } : {}),
+  };
 }
 
 /** The settings for a workload in `namespace` (its metadata.namespace, if any). */
 export function settingsFor(policy: HardenPolicy, namespace: string | undefined): HardenSettings {
   const role = policy.role ?? (namespace !== undefined ? policy.namespaces.get(namespace) : undefined) ?? DEFAULT_ROLE;
-  return hardenSettings(policy.podSecurity, role);
+  return hardenSettings(policy.podSecurity, role, policy.guard);
 }
 
 /** Where a change, conflict or kept setting is, relative to the object. */
@@ -131,10 +144,20 @@ export function hardenPod(pod: Record<string, unknown>, base: readonly PathSegme
     out.changes.push({ op: 'set', path: [...sp, 'automountServiceAccountToken'], value: want.automountServiceAccountToken });
   } else if (spec.automountServiceAccountToken === true) {
     const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default';
-    out.notes.push({
-      path: [...sp, 'automountServiceAccountToken'],
-      message: `kept true (floe sets false)${settings.guarded ? `: floe's admission guard refuses it unless service account "${sa}" is allow-listed` : ''}`,
-    });
+    const where = { path: [...sp, 'automountServiceAccountToken'] };
+    const guard = settings.guarded ? settings.guard : undefined;
+    if (guard && !guard.automountServiceAccounts.includes(sa)) {
+      // The manifest's own admission guard would refuse this pod: a conflict, as the guard's message would be.
+      (guard.mode === 'deny' ? out.conflicts : out.notes).push({
+        ...where,
+        message: `automountServiceAccountToken: true, but floe's admission guard (security.admission_guard: ${guard.mode}) ${guard.mode === 'deny' ? 'refuses' : 'warns about'} it in ${settings.role} namespaces unless service account "${sa}" is in security.admission_guard.automount_service_accounts; remove it (floe sets false) or allow-list the service account`,
+      });
+    } else {
+      out.notes.push({
+        ...where,
+        message: `kept true (floe sets false)${guard ? `: service account "${sa}" is in security.admission_guard.automount_service_accounts` : settings.guarded ? `: floe's admission guard, when on, refuses it unless service account "${sa}" is allow-listed` : ''}`,
+      });
+    }
   }
 
   const psc = isRecord(spec.securityContext) ? spec.securityContext : {};

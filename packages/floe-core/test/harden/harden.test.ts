@@ -343,7 +343,26 @@ spec:
   it('keeps automountServiceAccountToken: true with a note naming the service account', () => {
     const text = job('{}', '{}', '\n      serviceAccountName: spark\n      automountServiceAccountToken: true');
     const w = harden(text).workloads[0];
-    expect(w?.notes[0]?.message).toBe(`kept true (floe sets false): floe's admission guard refuses it unless service account "spark" is allow-listed`);
+    expect(w?.notes[0]?.message).toBe(`kept true (floe sets false): floe's admission guard, when on, refuses it unless service account "spark" is allow-listed`);
+  });
+
+  it("follows the manifest's admission guard for the token: allow-listed is kept, otherwise refused (deny) or noted (warn)", () => {
+    const text = job('{}', '{}', '\n      serviceAccountName: spark\n      automountServiceAccountToken: true');
+    const guarded = (guard: string) => hardenPolicy(parseManifest(`security:\n  admission_guard: ${guard}\n`, 'manifest.yaml'), 'jobs');
+    const allowed = hardenInputs([{ file: 'in.yaml', text }], guarded('{ mode: deny, automount_service_accounts: [spark] }')).workloads[0];
+    expect(allowed?.notes[0]?.message).toBe('kept true (floe sets false): service account "spark" is in security.admission_guard.automount_service_accounts');
+    let caught: unknown;
+    try {
+      hardenInputs([{ file: 'in.yaml', text }], guarded('deny'));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(HardenConflicts);
+    expect((caught as HardenConflicts).problems.map((p) => p.message).join('\n')).toContain(
+      `automountServiceAccountToken: true, but floe's admission guard (security.admission_guard: deny) refuses it in jobs namespaces unless service account "spark" is in security.admission_guard.automount_service_accounts`,
+    );
+    const warned = hardenInputs([{ file: 'in.yaml', text }], guarded('warn')).workloads[0];
+    expect(warned?.notes[0]?.message).toMatch(/^automountServiceAccountToken: true, but floe's admission guard \(security.admission_guard: warn\) warns about it/);
   });
 
   it('reports every conflict of every file together and returns nothing', () => {
