@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { podPath } from '../k8s/objects.js';
 import type { InputText } from '../manifests/load.js';
-import { ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
+import { locatedProblemsMessage, ManifestInputError, parseManifestObjects, type ManifestObject, type ManifestProblem } from '../manifests/objects.js';
 import { applyEdits, documentsText, editDocument, sourceLayout, type PathSegment, type YamlEdit } from '../manifests/yaml.js';
 import { describeObject } from '../pss/check.js';
 import { evaluatePod } from '../pss/evaluate.js';
@@ -58,14 +58,7 @@ export interface HardenResult {
 /** What floe will not override: exit 2, each conflict naming file, line, workload and field. */
 export class HardenConflicts extends InputError {
   constructor(readonly problems: readonly ManifestProblem[]) {
-    const n = problems.length;
-    const one = problems[0];
-    super(
-      n === 1 && one
-        ? `${one.file}:${one.line}:${one.col}: ${one.message}`
-        : `${n} conflicts with floe's hardened context (nothing was written):\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`,
-      { code: 'input.harden_conflict' },
-    );
+    super(locatedProblemsMessage(problems, (n) => `${n} conflicts with floe's hardened context (nothing was written)`), { code: 'input.harden_conflict' });
   }
 }
 

@@ -32,17 +32,21 @@ export interface ManifestProblem {
   message: string;
 }
 
+/**
+ * The message of located problems: one problem is one line (`file:line:col: message`), so it
+ * reads whole in an audit event and a CI log; several are `heading` (given the count) and one
+ * indented line each.
+ */
+export function locatedProblemsMessage(problems: readonly ManifestProblem[], heading: (n: number) => string): string {
+  const one = problems[0];
+  if (problems.length === 1 && one) return `${one.file}:${one.line}:${one.col}: ${one.message}`;
+  return `${heading(problems.length)}:\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`;
+}
+
 /** Every problem in the input files, each with file:line:col; exit 2. */
 export class ManifestInputError extends InputError {
   constructor(readonly problems: readonly ManifestProblem[]) {
-    const n = problems.length;
-    const one = problems[0];
-    // One problem is one line (`file:line:col: message`), so it reads whole in an audit event and a CI log.
-    super(
-      n === 1 && one
-        ? `${one.file}:${one.line}:${one.col}: ${one.message}`
-        : `${n} problems in the input:\n${problems.map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`).join('\n')}`,
-    );
+    super(locatedProblemsMessage(problems, (n) => `${n} problems in the input`));
   }
 }
 
