@@ -14,6 +14,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { installCiliumCrds } from './crds.ts';
 import { installNetworkPolicyApiCrds } from './network-policy-api-crds.ts';
 import { makeKubectl } from './kube.ts';
 import { createPki, SERVICE_CLUSTER_IP_RANGE, type Pki } from './pki.ts';
@@ -541,7 +542,10 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const r = await startCluster({ log: err, stateDir, controlPlane });
       if (controlPlane === 'newest') {
-        await installNetworkPolicyApiCrds(makeKubectl(join(r.binDir, 'kubectl'), r.kubeconfig, join(r.stateDir, 'kube-cache')));
+        // The CRDs the tests' global setup installs too: a control plane by hand answers as the tests' does.
+        const kubectl = makeKubectl(join(r.binDir, 'kubectl'), r.kubeconfig, join(r.stateDir, 'kube-cache'));
+        await installNetworkPolicyApiCrds(kubectl);
+        await installCiliumCrds(kubectl);
       }
       const secs = (r.elapsedMs / 1000).toFixed(1);
       err(
