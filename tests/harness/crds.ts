@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Kubectl } from './kube.ts';
+import { waitCrdsEstablished, type Kubectl } from './kube.ts';
 
 const execFileAsync = promisify(execFile);
 const BUILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'build-cilium.sh');
@@ -49,6 +49,6 @@ export async function installCiliumCrds(kubectl: Kubectl, timeoutSeconds = 60): 
     await kubectl.ok(['create', '-f', file]);
     created.push(crd.name);
   }
-  await kubectl.ok(['wait', '--for=condition=Established', `--timeout=${timeoutSeconds}s`, ...CILIUM_CRDS.map((c) => `crd/${c.name}`)]);
+  await waitCrdsEstablished(kubectl, CILIUM_CRDS.map((c) => c.name), timeoutSeconds);
   return created;
 }

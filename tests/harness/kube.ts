@@ -211,3 +211,20 @@ function splitJsonDocuments(text: string): string[] {
   }
   return docs;
 }
+
+/**
+ * Waits until each CRD is Established (served), retrying `kubectl wait` a few times: right
+ * after a create, under load, a wait has been seen to fail once and pass on the next try.
+ * The last failure is thrown with kubectl's own message.
+ */
+export async function waitCrdsEstablished(kubectl: Kubectl, names: readonly string[], timeoutSeconds = 60, attempts = 3): Promise<void> {
+  let last = '';
+  for (let i = 0; i < attempts; i++) {
+    const r = await kubectl.run(['wait', '--for=condition=Established', `--timeout=${timeoutSeconds}s`, ...names.map((n) => `crd/${n}`)]);
+    if (r.code === 0) return;
+    last = `${r.stderr}${r.stdout}`.trim();
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  throw new Error(`CRDs ${names.join(', ')} not Established after ${attempts} tries: ${last}`);
+}
+

@@ -10,7 +10,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Kubectl } from './kube.ts';
+import { waitCrdsEstablished, type Kubectl } from './kube.ts';
 
 export const NETWORK_POLICY_API_CRDS = [
   'clusternetworkpolicies.policy.networking.k8s.io',
@@ -52,6 +52,6 @@ export async function installNetworkPolicyApiCrds(kubectl: Kubectl, options: { o
   }
   if (files.length === 0) return [];
   await kubectl.ok(['apply', '--server-side', '--force-conflicts', '--field-manager=floe-test-harness', ...files.flatMap((f) => ['-f', f])]);
-  await kubectl.ok(['wait', '--for=condition=Established', '--timeout=60s', ...NETWORK_POLICY_API_CRDS.map((c) => `crd/${c}`)]);
+  await waitCrdsEstablished(kubectl, NETWORK_POLICY_API_CRDS);
   return files;
 }
