@@ -64,19 +64,14 @@ async function readFirstServed(client: ClusterClient, versions: readonly Resourc
 
 /** Everything the engine reads, and which cluster-scoped policy APIs were there. */
 export async function readLiveInput(client: ClusterClient, namespaces?: readonly string[]): Promise<{ objects: SourcedObject[]; clusterPolicyApis: ClusterPolicyApis }> {
+  // Each resource in the namespaces asked for (or cluster-wide); `optional`: a 404 (no CRD) lists as none.
+  const read = async (ref: ResourceRef, optional: boolean) => {
+    const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n, optional })) : [{ optional }];
+    const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
+    return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
+  };
   const [lists, tiers] = await Promise.all([
-    Promise.all([
-      ...LIVE_RESOURCES.map(async (ref) => {
-        const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n })) : [{}];
-        const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
-        return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
-      }),
-      ...CILIUM_RESOURCES.map(async (ref) => {
-        const scopes = ref.namespaced && namespaces && namespaces.length > 0 ? namespaces.map((n) => ({ namespace: n, optional: true })) : [{ optional: true }];
-        const parts = await Promise.all(scopes.map((s) => client.list(ref, s)));
-        return parts.flat().map((o) => toSourced(ref)(o as Record<string, unknown>));
-      }),
-    ]),
+    Promise.all([...LIVE_RESOURCES.map((ref) => read(ref, false)), ...CILIUM_RESOURCES.map((ref) => read(ref, true))]),
     Promise.all(LIVE_CLUSTER_POLICY_RESOURCES.map((versions) => readFirstServed(client, versions))),
   ]);
   const clusterPolicyApis: ClusterPolicyApis = { served: [], unavailable: [], forbidden: [] };
