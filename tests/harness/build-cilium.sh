@@ -13,7 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=go/versions.env
 source "$here/go/versions.env"
-cache_root=${FLOE_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/floe/controlplane}
+# shellcheck source=cache.sh
+source "$here/cache.sh"
 dir="$cache_root/cilium-${CILIUM_VERSION}"
 crds=(ciliumnetworkpolicies.yaml ciliumclusterwidenetworkpolicies.yaml)
 if [ "${1:-}" = "--print-dir" ]; then echo "$dir"; exit 0; fi
@@ -23,19 +24,15 @@ if [ "$complete" = 1 ]; then
   echo "cilium helpers and CRDs present: $dir" >&2
   exit 0
 fi
-command -v go >/dev/null || { echo "build-cilium: 'go' not found on PATH; install Go >= 1.25" >&2; exit 3; }
+require_go build-cilium
 
 started=$(date +%s)
-mkdir -p "$cache_root"
-work=$(mktemp -d "$cache_root/.build-cilium-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+start_work build-cilium
 export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath"
 echo "building Cilium ${CILIUM_VERSION} helpers (about a minute the first time)..." >&2
 (cd "$here/go/cilium-crds" && go build -ldflags "-s -w" -o "$work/cilium-crds" .)
 (cd "$here/go/cilium-sanitize" && go build -ldflags "-s -w" -o "$work/cilium-sanitize" .)
 "$work/cilium-crds" "$work/crds" "${crds[@]}"
 
-rm -rf "$dir.old"; [ -d "$dir" ] && mv "$dir" "$dir.old"
-mv "$work" "$dir"; rm -rf "$dir.old"
-trap - EXIT
+publish "$dir"
 echo "cilium helpers built and CRDs written in $(( $(date +%s) - started ))s: $dir ($(du -sh "$dir" | cut -f1))" >&2

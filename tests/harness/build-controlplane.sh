@@ -13,7 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=go/versions.env
 source "$here/go/versions.env"
-cache_root=${FLOE_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/floe/controlplane}
+# shellcheck source=cache.sh
+source "$here/cache.sh"
 cache_dir() { echo "$cache_root/kubernetes-$1-etcd-$2"; }
 newest_dir=$(cache_dir "$KUBERNETES_VERSION" "$ETCD_VERSION")
 oldest_dir=$(cache_dir "$KUBERNETES_OLDEST_VERSION" "$ETCD_OLDEST_VERSION")
@@ -34,13 +35,11 @@ build() {
   dir=$(cache_dir "$kube" "$etcd")
   for cmd in "$@" etcd; do [ -x "$dir/$cmd" ] || missing=1; done
   if [ "$missing" = 0 ]; then echo "control plane binaries present: $dir" >&2; return; fi
-  command -v go >/dev/null || { echo "build-controlplane: 'go' not found on PATH; install Go >= 1.25 (the polyglot machine ships it)" >&2; exit 3; }
+  require_go build-controlplane
 
-  local started work minor build_date ldflags pkg
+  local started minor build_date ldflags pkg
   started=$(date +%s)
-  mkdir -p "$cache_root"
-  work=$(mktemp -d "$cache_root/.build-XXXXXX")
-  trap 'rm -rf "$work"' EXIT
+  start_work build
   # /version must report the real release: the same -X flags as hack/lib/version.sh.
   minor=${kube#v1.}; minor=${minor%%.*}
   build_date=$(cd "$here/go/$kube_mod" && go mod download -json "k8s.io/kubernetes@${kube}" \
@@ -55,9 +54,7 @@ build() {
   echo "building etcd ${etcd}..." >&2
   (cd "$here/go/$etcd_mod" && go build -ldflags "-s -w" -o "$work/etcd" .)
 
-  rm -rf "$dir.old"; [ -d "$dir" ] && mv "$dir" "$dir.old"
-  mv "$work" "$dir"; rm -rf "$dir.old"
-  trap - EXIT
+  publish "$dir"
   echo "control plane binaries built in $(( $(date +%s) - started ))s: $dir ($(du -sh "$dir" | cut -f1))" >&2
 }
 

@@ -8,19 +8,18 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=go/versions.env
 source "$here/go/versions.env"
-cache_root=${FLOE_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/floe/controlplane}
+# shellcheck source=cache.sh
+source "$here/cache.sh"
 dir="$cache_root/kube-router-${KUBE_ROUTER_VERSION}"
 if [ "${1:-}" = "--print-dir" ]; then echo "$dir"; exit 0; fi
 if [ -x "$dir/kube-router" ]; then
   echo "kube-router binary present: $dir" >&2
   exit 0
 fi
-command -v go >/dev/null || { echo "build-kube-router: 'go' not found on PATH; install Go >= 1.25" >&2; exit 3; }
+require_go build-kube-router
 
 started=$(date +%s)
-mkdir -p "$cache_root"
-work=$(mktemp -d "$cache_root/.build-kube-router-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+start_work build-kube-router
 export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath"
 # The same -X flags as kube-router's Makefile, so `kube-router --version` names the release.
 build_date=$(cd "$here/go/kube-router" && go mod download -json "github.com/cloudnativelabs/kube-router/v2@${KUBE_ROUTER_VERSION}" \
@@ -30,7 +29,5 @@ echo "building kube-router ${KUBE_ROUTER_VERSION} (about 3 minutes the first tim
 (cd "$here/go/kube-router" && go build -ldflags "-s -w -X ${pkg}.Version=${KUBE_ROUTER_VERSION} -X ${pkg}.BuildDate=${build_date}" \
   -o "$work/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router)
 
-rm -rf "$dir.old"; [ -d "$dir" ] && mv "$dir" "$dir.old"
-mv "$work" "$dir"; rm -rf "$dir.old"
-trap - EXIT
+publish "$dir"
 echo "kube-router built in $(( $(date +%s) - started ))s: $dir ($(du -sh "$dir" | cut -f1))" >&2

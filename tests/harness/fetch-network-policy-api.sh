@@ -9,14 +9,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=go/versions.env
 source "$here/go/versions.env"
-cache_root=${FLOE_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/floe/controlplane}
+# shellcheck source=cache.sh
+source "$here/cache.sh"
 dir="$cache_root/network-policy-api-${NETWORK_POLICY_API_VERSION}-${NETWORK_POLICY_API_V1ALPHA1_VERSION}"
 if [ "${1:-}" = "--print-dir" ]; then echo "$dir"; exit 0; fi
 if [ -f "$dir/.complete" ]; then
   echo "network-policy-api CRDs present: $dir" >&2
   exit 0
 fi
-command -v go >/dev/null || { echo "fetch-network-policy-api: 'go' not found on PATH; install Go >= 1.25" >&2; exit 3; }
+require_go fetch-network-policy-api
 
 # module_dir WRAPPER VERSION: the module's extracted source, verified against WRAPPER's go.sum.
 module_dir() {
@@ -28,9 +29,7 @@ v1=$(module_dir network-policy-api "$NETWORK_POLICY_API_VERSION")
 v1alpha1=$(module_dir network-policy-api-v1alpha1 "$NETWORK_POLICY_API_V1ALPHA1_VERSION")
 [ -d "$v1/config/crd/standard" ] && [ -d "$v1alpha1/config/crd" ] || { echo "fetch-network-policy-api: CRD directories missing in $v1 or $v1alpha1" >&2; exit 1; }
 
-mkdir -p "$cache_root"
-work=$(mktemp -d "$cache_root/.fetch-npapi-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+start_work fetch-npapi
 mkdir -p "$work/standard" "$work/experimental" "$work/v1alpha1" "$work/conformance"
 cp "$v1"/config/crd/standard/policy.networking.k8s.io_*.yaml "$work/standard/"
 cp "$v1"/config/crd/experimental/policy.networking.k8s.io_*.yaml "$work/experimental/"
@@ -39,7 +38,5 @@ cp "$v1alpha1"/config/crd/policy.networking.k8s.io_*.yaml "$work/v1alpha1/"
 cp -r "$v1/conformance/tests" "$v1/conformance/base" "$work/conformance/"
 chmod -R u+w "$work"
 touch "$work/.complete"
-rm -rf "$dir.old"; [ -d "$dir" ] && mv "$dir" "$dir.old"
-mv "$work" "$dir"; rm -rf "$dir.old"
-trap - EXIT
+publish "$dir"
 echo "network-policy-api CRDs ${NETWORK_POLICY_API_VERSION} + ${NETWORK_POLICY_API_V1ALPHA1_VERSION}: $dir" >&2
