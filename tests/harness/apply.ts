@@ -14,6 +14,19 @@ export function serverSideApply(kubectl: Kubectl, files: string[], options: { dr
   ]);
 }
 
+/**
+ * Applies generated files as a user does: the Namespaces first (a namespaced object needs its
+ * namespace), then the rest. Throws with kubectl's stderr when either apply fails.
+ */
+export async function applyGenerated(kubectl: Kubectl, files: readonly { file: string; object: { kind: string } }[]): Promise<void> {
+  const namespaces = files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
+  const rest = files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file);
+  for (const batch of [namespaces, rest]) {
+    const r = await serverSideApply(kubectl, batch);
+    if (r.code !== 0) throw new Error(`applying generated objects failed:\n${r.stderr}`);
+  }
+}
+
 export interface LiveObject {
   key: string;
   generation: number | undefined;

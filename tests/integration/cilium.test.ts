@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { serverSideApply } from '../harness/apply.ts';
+import { applyGenerated } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { ciliumSanitizer, CILIUM_CRDS } from '../harness/crds.ts';
 import { FLOE_BIN, generate, type Generated } from '../harness/floe.ts';
@@ -82,12 +82,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   gen = await generate(conn.kubectl, work, manifest, ['--plugin', 'cilium']);
-  const nsFiles = gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
-  const rest = gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file);
-  for (const files of [nsFiles, rest]) {
-    const r = await serverSideApply(conn.kubectl, files);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await applyGenerated(conn.kubectl, gen.files);
 });
 
 afterAll(async () => {

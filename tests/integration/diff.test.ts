@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { connectCluster } from '@floe/core/cluster';
 import { compare, intentFromFiles, normalizeNetworkPolicySpec, readLiveState } from '@floe/core/diff';
-import { serverSideApply } from '../harness/apply.ts';
+import { applyGenerated } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest, type Generated } from '../harness/floe.ts';
 import type { KubeObject } from '../harness/kube.ts';
@@ -83,12 +83,7 @@ beforeAll(async () => {
   sales = ns.reserve('floe-it-sales');
   manifest = await writeUniqueManifest(await mkdtemp(join(work, 'manifest-')), { platform, jobs, domains: [{ name: 'sales', namespace: sales }] });
   gen = await generate(conn.kubectl, work, manifest);
-  const nsFiles = gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
-  const rest = gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file);
-  for (const files of [nsFiles, rest]) {
-    const r = await serverSideApply(conn.kubectl, files);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await applyGenerated(conn.kubectl, gen.files);
 });
 
 afterAll(async () => {

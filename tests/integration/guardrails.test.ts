@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { appendFile, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { serverSideApply } from '../harness/apply.ts';
+import { applyGenerated } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { FLOE_BIN, generate, writeUniqueManifest, type Generated } from '../harness/floe.ts';
 import { Namespaces } from '../harness/namespaces.ts';
@@ -83,12 +83,7 @@ beforeAll(async () => {
   await appendFile(manifest, 'security:\n  network_policies:\n    cluster_guardrails: cluster-network-policy\n');
   gen = await generate(conn.kubectl, work, manifest);
   guardrails = gen.files.filter((f) => f.object.kind === 'ClusterNetworkPolicy').map((f) => f.object.metadata.name).sort();
-  const nsFiles = gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
-  const rest = gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file);
-  for (const files of [nsFiles, rest]) {
-    const r = await serverSideApply(conn.kubectl, files);
-    expect(r.code, r.stderr).toBe(0);
-  }
+  await applyGenerated(conn.kubectl, gen.files);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverSideApply } from '../harness/apply.ts';
+import { applyGenerated } from '../harness/apply.ts';
 import { connect, type Connection } from '../harness/context.ts';
 import { generate, writeUniqueManifest } from '../harness/floe.ts';
 import type { KubeObject, KubeResponse } from '../harness/kube.ts';
@@ -53,12 +53,7 @@ beforeAll(async () => {
     ],
   });
   const gen = await generate(conn.kubectl, work, manifest);
-  const nsFiles = gen.files.filter((f) => f.object.kind === 'Namespace').map((f) => f.file);
-  const rest = gen.files.filter((f) => f.object.kind !== 'Namespace').map((f) => f.file);
-  for (const files of [nsFiles, rest]) {
-    const r = await serverSideApply(conn.kubectl, files);
-    if (r.code !== 0) throw new Error(`applying generated objects failed:\n${r.stderr}`);
-  }
+  await applyGenerated(conn.kubectl, gen.files);
   for (const namespace of [platform, jobs, ...domains]) {
     if (conn.info.hasNamespaceController) await waitForDefaultServiceAccount(namespace);
     const r = await conn.api.request('GET', `/api/v1/namespaces/${namespace}/podtemplates/floe-hardened`);
