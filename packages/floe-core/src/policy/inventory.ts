@@ -89,6 +89,16 @@ const isProtocol = (v: unknown): v is Protocol => (PROTOCOLS as readonly unknown
  * in (workloads/identity.ts: its top-most controller, or itself); a workload
  * with no pod in the input stands for its pods through its pod template.
  */
+/** Compiles a policy read from `source` to check it; its bad input is named with the source. */
+function checkAt(source: string, compile: () => unknown): void {
+  try {
+    compile();
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${source}: ${err.message}`);
+    throw err;
+  }
+}
+
 export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const objects = flattenLists(input);
   // No prototype: a kind named __proto__ or constructor is counted like any other.
@@ -102,6 +112,12 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
   const sources: Record<string, string> = {};
   const rawPods: { o: SourcedObject; m: ReturnType<typeof meta> }[] = [];
   const workloads = new Map<string, { o: SourcedObject; m: ReturnType<typeof meta>; kind: string }>();
+  /** Each object once: a second one with the same kind, namespace and name is bad input. */
+  const claim = (id: string, source: string) => {
+    const before = seen.get(id);
+    if (before) throw new InputError(`${id} is given twice: ${before} and ${source}`);
+    seen.set(id, source);
+  };
 
   for (const o of objects) {
     const kind = typeof o.object.kind === 'string' ? o.object.kind : '';
@@ -110,16 +126,9 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
       const m = o.object.metadata;
       if (!isObj(m) || typeof m.name !== 'string' || m.name === '') throw new InputError(`${o.source}: ${kind} has no metadata.name`);
       const id = `${kind} ${m.name}`;
-      const before = seen.get(id);
-      if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
-      seen.set(id, o.source);
+      claim(id, o.source);
       const p = { kind, name: m.name, spec: o.object.spec ?? {} } as ClusterPolicyObject;
-      try {
-        compileTierPolicy(p);
-      } catch (err) {
-        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
-        throw err;
-      }
+      checkAt(o.source, () => compileTierPolicy(p));
       clusterPolicies.push(p);
       policySources[id] = o.source;
       continue;
@@ -131,9 +140,7 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     const m = meta(o);
     const clusterScoped = kind === 'Namespace' || kind === 'CiliumClusterwideNetworkPolicy';
     const id = clusterScoped ? `${kind} ${m.name}` : `${kind} ${m.namespace}/${m.name}`;
-    const before = seen.get(id);
-    if (before) throw new InputError(`${id} is given twice: ${before} and ${o.source}`);
-    seen.set(id, o.source);
+    claim(id, o.source);
     if (kind === 'Namespace') {
       namespaces.push({ name: m.name, labels: m.labels });
       sources[`Namespace ${m.name}`] = o.source;
@@ -141,22 +148,12 @@ export function buildInventory(input: readonly SourcedObject[]): Inventory {
     else if (kind === 'NetworkPolicy') {
       // compilePolicy checks the spec's shape (a spec that is no mapping included).
       const p: PolicyObject = { namespace: m.namespace, name: m.name, spec: (o.object.spec ?? {}) as PolicyObject['spec'] };
-      try {
-        compilePolicy(p);
-      } catch (err) {
-        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
-        throw err;
-      }
+      checkAt(o.source, () => compilePolicy(p));
       policies.push(p);
       policySources[`${m.namespace}/${m.name}`] = o.source;
     } else if (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy') {
       const c: CiliumPolicyObject = { kind, namespace: kind === 'CiliumNetworkPolicy' ? m.namespace : null, name: m.name, spec: o.object.spec, specs: o.object.specs };
-      try {
-        compileCiliumPolicy(c);
-      } catch (err) {
-        if (err instanceof InputError) throw new InputError(`${o.source}: ${err.message}`);
-        throw err;
-      }
+      checkAt(o.source, () => compileCiliumPolicy(c));
       ciliumPolicies.push(c);
       policySources[ciliumPolicyId(c)] = o.source;
     } else if (kind === 'Pod') rawPods.push({ o, m });
